@@ -1,0 +1,26 @@
+"""The JSON API root (wiring only). Each app adds its router; errors share one shape: {code, message, field}."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.security import SessionAuth
+
+from zjtx.core.errors import ApplicationError
+
+api = NinjaAPI(title="zjtx 专精特新培育平台 API", version="1", auth=SessionAuth(), urls_namespace="api")
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    return api.create_response(request, {"code": exc.code, "message": exc.message, "field": exc.field},
+                               status=exc.status)
+
+
+def _register_routers() -> None:
+    from zjtx.enterprises.api import router as enterprises_router
+
+    api.add_router("/enterprises", enterprises_router)
+
+
+_register_routers()

@@ -1,0 +1,31 @@
+"""The modules of DESIGN.md, in the order the navigation shows them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Module:
+    slug: str
+    title: str
+    url_name: str | None  # None while the module is still 建设中
+    summary: str
+
+
+MODULES: tuple[Module, ...] = (
+    Module("enterprises", "企业库", "enterprises:list", "企业注册信息、年度指标、导入导出"),
+    Module("tiers", "梯度培育", None, "申报批次、审核、公示、认定、复核"),
+    Module("policy", "政策引擎", None, "政策参数、认定规则、奖补测算、政策模拟"),
+    Module("awards", "奖补兑现", None, "奖补资格、审批、拨付台账、预算"),
+    Module("matcher", "政策计算器", None, "免申即享、可享政策与差距"),
+    Module("targets", "目标监测", None, "目标完成情况、趋势、考核排名"),
+    Module("duties", "任务分工", None, "二十项任务、牵头部门、进度调度"),
+    Module("services", "服务专员", None, "服务专员、千企行走访、企业诉求"),
+    Module("finance", "金融服务", None, "名单推送、专项信贷、应收账款确权、上市后备"),
+    Module("programmes", "专项工作", None, "数字化评估、皖企登云、智能工厂、三首产品"),
+)
+
+
+def module(slug: str) -> Module | None:
+    return next((m for m in MODULES if m.slug == slug), None)

@@ -1,0 +1,74 @@
+"""Who may see and change which enterprises. Every page, API call and export goes through here.
+
+One condition per line, so that tests can walk each branch. A role that may not use a function at all
+gets PermissionDeniedError (403); an enterprise outside the user's scope is NotFoundError (404), so
+that its existence is not revealed.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from zjtx.accounts.models import User
+from zjtx.accounts.roles import Role
+from zjtx.core.errors import NotFoundError, PermissionDeniedError
+from zjtx.enterprises.models import Enterprise
+
+LIST_ROLES = {Role.PROVINCE, Role.CITY, Role.DEPARTMENT, Role.OFFICER, Role.ENTERPRISE}
+IMPORT_ROLES = {Role.PROVINCE, Role.CITY}
+EDIT_ROLES = {Role.PROVINCE, Role.CITY, Role.ENTERPRISE}
+# What an enterprise may not change about itself: identity, place, and anything derived.
+ENTERPRISE_LOCKED_FIELDS = {"credit_code", "city_code", "county_code"}
+
+
+def visible_enterprises(user: User) -> QuerySet[Enterprise]:
+    """The enterprises `user` may see; raises for roles that have no registry view at all."""
+    require_list(user)
+    qs = Enterprise.objects.all()
+    if user.role == Role.PROVINCE or user.role == Role.DEPARTMENT:
+        return qs
+    if user.role == Role.CITY:
+        qs = qs.filter(city_code=user.city_code)
+        return qs.filter(county_code=user.county_code) if user.county_code else qs
+    if user.role == Role.OFFICER:
+        return qs.filter(service_officer=user)
+    return qs.filter(credit_code=user.credit_code)
+
+
+def require_list(user: User) -> None:
+    if not user.is_authenticated or user.role not in LIST_ROLES:
+        raise PermissionDeniedError("您的角色无权查看企业库")
+
+
+def require_import(user: User) -> None:
+    if not user.is_authenticated or user.role not in IMPORT_ROLES:
+        raise PermissionDeniedError("只有省级、市级管理员可以导入企业数据")
+
+
+def access_enterprise_for_view(user: User, credit_code: str) -> Enterprise:
+    enterprise = visible_enterprises(user).filter(credit_code=credit_code).first()
+    if enterprise is None:
+        raise NotFoundError("企业不存在或不在您的管辖范围内")
+    return enterprise
+
+
+def access_enterprise_for_edit(user: User, credit_code: str) -> Enterprise:
+    if user.role not in EDIT_ROLES:
+        raise PermissionDeniedError("您的角色无权修改企业信息")
+    return access_enterprise_for_view(user, credit_code)
+
+
+def editable_fields(user: User, fields: list[str]) -> list[str]:
+    if user.role == Role.ENTERPRISE:
+        return [f for f in fields if f not in ENTERPRISE_LOCKED_FIELDS]
+    return fields
+
+
+def import_city_scope(user: User) -> str:
+    """The only city whose rows this user may import ('' means any city)."""
+    require_import(user)
+    return user.city_code if user.role == Role.CITY else ""
+
+
+def can_assign_officer(user: User) -> bool:
+    return user.role in {Role.PROVINCE, Role.CITY}

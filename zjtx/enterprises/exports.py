@@ -1,0 +1,98 @@
+"""Formatted xlsx exports of the registry and import templates."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+from django.db.models import QuerySet
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from zjtx.enterprises.importing.columns import COLUMNS
+from zjtx.enterprises.models import Enterprise, SizeClass, Tier
+
+EXPORT_LIMIT = 200_000
+EXPORT_HEADERS = ["统一社会信用代码", "企业名称", "所在市", "所在县（区）", "成立日期", "国民经济行业", "十大新兴产业",
+                  "注册资本（万元）", "梯度层级", "企业规模", "划型年度", "联系人", "联系电话"]
+WIDTHS = [22, 36, 10, 12, 12, 30, 16, 14, 22, 8, 8, 10, 16]
+
+
+def _header_cells(sheet: Worksheet, titles: list[str]) -> list[WriteOnlyCell]:
+    cells = []
+    for title in titles:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE6F3")
+        cell.alignment = Alignment(horizontal="center")
+        cells.append(cell)
+    return cells
+
+
+def enterprises_xlsx(qs: QuerySet[Enterprise], *, title: str) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("企业名单")
+    for i, width in enumerate(WIDTHS):
+        sheet.column_dimensions[chr(65 + i)].width = width
+    heading = WriteOnlyCell(sheet, value=title)
+    heading.font = Font(bold=True, size=14)
+    sheet.append([heading])
+    sheet.append([f"导出时间：{datetime.now():%Y-%m-%d %H:%M}　金额单位：万元"])
+    sheet.append(_header_cells(sheet, EXPORT_HEADERS))
+    tiers, sizes = dict(Tier.choices), dict(SizeClass.choices)
+    count = 0
+    for e in qs.order_by("id").iterator(chunk_size=5000):
+        sheet.append([e.credit_code, e.name, e.city_name, e.county_name, e.founded_on, e.industry_label,
+                      e.emerging_label, e.registered_capital, tiers.get(e.tier, ""), sizes.get(e.size_class, ""),
+                      e.size_year, e.contact_name, e.contact_phone])
+        count += 1
+    sheet.append([])
+    sheet.append([f"合计：{count} 家企业"])
+    sheet.append(["制表人：", "", "审核人：", "", "单位（盖章）："])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def template_xlsx(kind: str) -> bytes:
+    """The import template: headers, one example row, and a notes sheet explaining each column."""
+    columns = COLUMNS[kind]
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "导入数据"
+    sheet.append([c.header for c in columns])
+    sheet.append([c.example for c in columns])
+    for i, col in enumerate(columns):
+        cell = sheet.cell(row=1, column=i + 1)
+        cell.font = Font(bold=True, color="C00000" if col.required else "000000")
+        cell.fill = PatternFill("solid", fgColor="DDE6F3")
+        sheet.column_dimensions[cell.column_letter].width = max(14, len(col.header) * 2 + 2)
+    notes = workbook.create_sheet("填写说明")
+    notes.append(["列", "是否必填", "说明"])
+    for col in columns:
+        notes.append([col.header, "必填" if col.required else "选填", _explain(col.kind)])
+    notes.append([])
+    notes.append(["第2行为示例，导入前请删除或替换。金额单位均为万元；红色表头为必填列。"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _explain(kind: str) -> str:
+    return {
+        "code": "18位统一社会信用代码，系统校验第18位校验码",
+        "city": "安徽省16个设区市之一，如“合肥市”或行政区划代码“340100”",
+        "county": "所在市下辖的县（市、区）名称或代码",
+        "date": "格式 YYYY-MM-DD",
+        "industry": "GB/T 4754-2017 国民经济行业分类的2位大类或4位小类代码",
+        "emerging": "十大新兴产业名称之一，不属于则留空",
+        "money": "数字，单位万元，不能为负",
+        "signed_money": "数字，单位万元，亏损填负数",
+        "int": "非负整数",
+        "percent": "0到100之间的数字",
+        "year": "四位年份，如 2024",
+        "phone": "电话号码",
+    }.get(kind, "文本")

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from django import forms
+
+from zjtx.core import reference, regions
+from zjtx.enterprises.models import Enterprise, ImportJob, Indicator, SizeClass, Tier
+
+
+def city_choices(blank: str = "全部") -> list[tuple[str, str]]:
+    return [("", blank), *regions.CITIES]
+
+
+def county_choices(city_code: str = "", blank: str = "全部") -> list[tuple[str, str]]:
+    rows = regions.counties(city_code) if regions.is_city(city_code) else []
+    return [("", blank), *rows]
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label="企业名称或信用代码", required=False)
+    city = forms.ChoiceField(label="所在市", required=False)
+    county = forms.ChoiceField(label="县（区）", required=False)
+    industry = forms.CharField(label="行业代码", required=False, max_length=4)
+    tier = forms.ChoiceField(label="梯度层级", required=False,
+                             choices=[("all", "全部"), *[(v or "", lbl) for v, lbl in Tier.choices]])
+    size = forms.ChoiceField(label="企业规模", required=False,
+                             choices=[("all", "全部"), *[(v or "", lbl) for v, lbl in SizeClass.choices]])
+    emerging = forms.ChoiceField(label="十大新兴产业", required=False,
+                                 choices=[("", "全部"), *reference.EMERGING_INDUSTRIES])
+
+    def __init__(self, *args: object, user_city: str = "", **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        city_field = self.fields["city"]
+        assert isinstance(city_field, forms.ChoiceField)
+        city_field.choices = [(user_city, regions.city_name(user_city))] if user_city else city_choices()
+        county_field = self.fields["county"]
+        assert isinstance(county_field, forms.ChoiceField)
+        city = user_city or (self.data.get("city") if self.data else "") or ""
+        county_field.choices = county_choices(str(city))
+
+
+class EnterpriseForm(forms.ModelForm):
+    city_code = forms.ChoiceField(label="所在市", choices=city_choices("请选择"))
+    county_code = forms.ChoiceField(label="所在县（区）", required=False)
+    emerging_industry = forms.ChoiceField(label="十大新兴产业", required=False,
+                                          choices=[("", "不属于"), *reference.EMERGING_INDUSTRIES])
+    founded_on = forms.DateField(label="成立日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = Enterprise
+        fields = ["credit_code", "name", "city_code", "county_code", "founded_on", "industry_code",
+                  "emerging_industry", "registered_capital", "contact_name", "contact_phone"]
+
+    def __init__(self, *args: object, locked: set[str] | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        county_field = self.fields["county_code"]
+        assert isinstance(county_field, forms.ChoiceField)
+        county_field.choices = [("", "请选择"), *[(c, f"{regions.city_name(city)} {n}")
+                                                 for c, n, city in regions.all_counties()]]
+        for name in locked or set():
+            self.fields[name].disabled = True
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["revenue", "main_revenue", "rd_expense", "employees", "rd_staff", "net_profit", "total_assets",
+                  "total_liabilities", "ip_i_count", "main_product", "market_share", "financing", "export"]
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label="导入内容", choices=ImportJob.Kind.choices, widget=forms.RadioSelect,
+                             initial=ImportJob.Kind.ENTERPRISES)
+    mode = forms.ChoiceField(label="导入方式", choices=ImportJob.Mode.choices, widget=forms.RadioSelect,
+                             initial=ImportJob.Mode.ALL_OR_NOTHING)
+    file = forms.FileField(label="文件（.xlsx 或 .csv）")

@@ -1,0 +1,1 @@
+"""Bulk import of enterprises and yearly indicators: read → validate on whole columns → write once."""

@@ -1,0 +1,175 @@
+"""Run one ImportJob from file to database, reporting progress as it goes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+from django.db import IntegrityError, connection, models, transaction
+from django.utils import timezone
+
+from zjtx.core.audit import audit_record
+from zjtx.core.errors import ApplicationError
+from zjtx.enterprises.importing import report, writer
+from zjtx.enterprises.importing.columns import COLUMNS
+from zjtx.enterprises.importing.readers import ROW_NO, read_table
+from zjtx.enterprises.importing.validate import ERROR_SCHEMA, Context, Validated, validate
+from zjtx.enterprises.models import Enterprise, ImportJob, Indicator
+
+logger = logging.getLogger(__name__)
+Progress = Callable[[int, str], None]
+KEPT_ERRORS = 1000  # shown on the page; the downloadable report has them all
+
+
+def run_import(job: ImportJob, on_progress: Progress | None = None) -> ImportJob:
+    """Validate and (depending on the mode) write the job's file. Never leaves partial rows behind."""
+    progress = _progress_writer(job, on_progress)
+    try:
+        progress(5, "读取文件")
+        raw = read_table(Path(job.file_path), COLUMNS[job.kind])
+        job.total_rows = raw.height
+        progress(20, "逐列校验")
+        checked = validate(raw, COLUMNS[job.kind], Context(city_scope=job.city_scope))
+        progress(50, "核对企业库")
+        checked = _check_against_registry(job, checked)
+        _finish(job, checked, progress)
+    except ApplicationError as exc:
+        _fail(job, exc.message)
+    except IntegrityError:
+        logger.exception("import job %s hit an integrity error", job.pk)
+        _fail(job, "导入期间数据被其他操作同时修改，未写入任何数据，请重新导入")
+    return job
+
+
+def _finish(job: ImportJob, checked: Validated, progress: Progress) -> None:
+    job.error_rows = len(checked.error_rows)
+    job.errors = checked.errors.head(KEPT_ERRORS).to_dicts()
+    if checked.errors.height:
+        report.write_error_report(job, checked.errors)
+    if job.error_rows and job.mode == ImportJob.Mode.ALL_OR_NOTHING:
+        job.status = ImportJob.Status.REJECTED
+        job.message = (f"共 {job.total_rows} 行，其中 {job.error_rows} 行有错误；"
+                       "按“全部正确才导入”方式，未导入任何数据。")
+    else:
+        progress(70, "写入数据库")
+        counts = _write(job, checked.valid_frame())
+        job.created_rows, job.updated_rows, job.unchanged_rows = counts.created, counts.updated, counts.unchanged
+        job.status = ImportJob.Status.DONE
+        job.message = (f"共 {job.total_rows} 行：新增 {counts.created}，更新 {counts.updated}，"
+                       f"未变化 {counts.unchanged}，错误未导入 {job.error_rows}。")
+    job.progress, job.stage, job.finished_at = 100, job.get_status_display(), timezone.now()
+    job.save()
+    audit_record(actor=job.created_by, action="import", target_type="import_job", target_id=str(job.pk),
+                 summary=f"{job.get_kind_display()}导入《{job.file_name}》：{job.message}")
+
+
+def _fail(job: ImportJob, message: str) -> None:
+    job.status, job.message = ImportJob.Status.FAILED, message
+    job.progress, job.stage, job.finished_at = 100, "失败", timezone.now()
+    job.save()
+
+
+def _progress_writer(job: ImportJob, callback: Progress | None) -> Progress:
+    def progress(percent: int, stage: str) -> None:
+        job.status, job.progress, job.stage = ImportJob.Status.RUNNING, percent, stage
+        job.save(update_fields=["status", "progress", "stage", "total_rows"])
+        if callback:
+            callback(percent, stage)
+
+    return progress
+
+
+def _check_against_registry(job: ImportJob, checked: Validated) -> Validated:
+    if job.kind == ImportJob.Kind.ENTERPRISES:
+        extra = _enterprise_scope_errors(job, checked.frame)
+    else:
+        checked.frame, extra = _resolve_enterprises(job, checked.frame)
+    if extra.height:
+        checked.errors = pl.concat([checked.errors, extra]).sort(ROW_NO, maintain_order=True)
+    return checked
+
+
+def _existing(codes: pl.Series) -> pl.DataFrame:
+    """id, city and industry of the registry's enterprises among `codes` (one query per 20,000 codes)."""
+    schema = {"credit_code": pl.String, "enterprise_id": pl.Int64, "registered_city": pl.String,
+              "registered_industry": pl.String}
+    parts = [pl.DataFrame(schema=schema)]
+    unique = codes.drop_nulls().unique().to_list()
+    with connection.cursor() as cur:
+        for start in range(0, len(unique), 20000):
+            chunk = unique[start:start + 20000]
+            marks = ", ".join(["%s"] * len(chunk))
+            cur.execute("SELECT credit_code, id, city_code, industry_code FROM enterprises_enterprise "
+                        f"WHERE credit_code IN ({marks})", chunk)
+            parts.append(pl.DataFrame(cur.fetchall(), schema=schema, orient="row"))
+    return pl.concat(parts)
+
+
+def _enterprise_scope_errors(job: ImportJob, frame: pl.DataFrame) -> pl.DataFrame:
+    if not job.city_scope:
+        return pl.DataFrame(schema=ERROR_SCHEMA)
+    joined = frame.join(_existing(frame["credit_code"]), on="credit_code", how="inner")
+    return joined.filter(pl.col("registered_city") != job.city_scope).select(
+        ROW_NO, pl.lit("统一社会信用代码").alias("列"), pl.col("credit_code").alias("原值"),
+        pl.lit("该企业已登记在其他市，不能由本市导入修改").alias("错误原因"))
+
+
+def _resolve_enterprises(job: ImportJob, frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    joined = frame.join(_existing(frame["credit_code"]), on="credit_code", how="left")
+    unknown = joined["enterprise_id"].is_null() & joined["credit_code"].is_not_null()
+    outside = pl.Series([False] * joined.height)
+    if job.city_scope:
+        outside = (joined["registered_city"] != job.city_scope).fill_null(False)
+    reason = (pl.when(unknown).then(pl.lit("企业库中没有此信用代码，请先导入企业基本信息"))
+              .when(outside).then(pl.lit("该企业不在本市，无权导入其指标")))
+    errors = joined.select(ROW_NO, pl.lit("统一社会信用代码").alias("列"), pl.col("credit_code").alias("原值"),
+                           reason.alias("错误原因")).filter(pl.col("错误原因").is_not_null())
+    return joined, errors
+
+
+def _blank_text(frame: pl.DataFrame, model: type[models.Model]) -> tuple[pl.DataFrame, dict[str, str]]:
+    """Django stores empty text as '' (NOT NULL): fill empty cells, and default the absent text columns."""
+    text = {f.column for f in model._meta.concrete_fields if isinstance(f, models.CharField) and not f.null}
+    frame = frame.with_columns([pl.col(c).fill_null("") for c in frame.columns if c in text])
+    return frame, dict.fromkeys(sorted(text - set(frame.columns)), "''")
+
+
+def _write(job: ImportJob, frame: pl.DataFrame) -> writer.Counts:
+    actor = job.created_by
+    label = actor.display_name if actor else "系统"
+    summary = f"导入任务#{job.pk}《{job.file_name}》"
+    with transaction.atomic():
+        if job.kind == ImportJob.Kind.ENTERPRISES:
+            if "industry_code" in frame.columns:
+                frame = frame.with_columns(pl.col("industry_code").str.slice(0, 2).alias("industry_division"))
+            fields = [c for c in frame.columns if c != ROW_NO]
+            staged, blanks = _blank_text(frame.select(fields), Enterprise)
+            writer.stage(staged)
+            counts = writer.upsert(writer.ENTERPRISE_TARGET, fields, actor_id=job.created_by_id,
+                                   actor_label=label, summary=summary,
+                                   insert_extra={**blanks, **_enterprise_defaults(job)})
+            if "industry_code" in fields and counts.updated:
+                from zjtx.enterprises.services import size_refresh
+
+                size_refresh(codes=frame["credit_code"].to_list())
+            return counts
+        return _write_indicators(job, frame, label, summary)
+
+
+def _enterprise_defaults(job: ImportJob) -> dict[str, str]:
+    now = writer.now_sql()
+    return {"created_at": now, "updated_at": now, "created_job_id": str(int(job.pk))}
+
+
+def _write_indicators(job: ImportJob, frame: pl.DataFrame, label: str, summary: str) -> writer.Counts:
+    names = [c.field for c in COLUMNS[job.kind] if c.field in frame.columns and c.field != "credit_code"]
+    staged, blanks = _blank_text(frame.select(["enterprise_id", *names]), Indicator)
+    writer.stage(staged)
+    counts = writer.upsert(writer.INDICATOR_TARGET, ["enterprise_id", *names], actor_id=job.created_by_id,
+                           actor_label=label, summary=summary, insert_extra=blanks)
+    from zjtx.enterprises.services import size_refresh
+
+    size_refresh(enterprise_ids=staged["enterprise_id"].unique().to_list())
+    return counts

@@ -1,0 +1,190 @@
+"""Import of enterprises and indicators: row reports, both modes, idempotence, no partial writes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from zjtx.core.models import AuditEvent
+from zjtx.enterprises import services
+from zjtx.enterprises.importing import writer
+from zjtx.enterprises.importing.report import report_path
+from zjtx.enterprises.models import Enterprise, ImportJob, Indicator
+from zjtx.enterprises.tests.factories import city_user, credit_code, make_enterprise, province_user
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "统一社会信用代码,企业名称,所在市,所在县（区）,成立日期,国民经济行业代码,十大新兴产业,注册资本（万元）"
+
+
+def write_csv(tmp_path: Path, lines: list[str], encoding: str = "utf-8", name: str = "upload.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes("\n".join(lines).encode(encoding))
+    return path
+
+
+def good_rows(n: int, city: str = "合肥市", county: str = "蜀山区", city_code: str = "340100") -> list[str]:
+    return [f"{credit_code(city_code)},合肥测试{i}科技有限公司,{city},{county},2018-05-0{1 + i % 9},3562,"
+            f"高端装备制造,{1000 + i}" for i in range(n)]
+
+
+def run(tmp_path: Path, lines: list[str], mode: str = "all", user=None, kind: str = "enterprises", **kw) -> ImportJob:
+    path = write_csv(tmp_path, lines, **kw)
+    return services.import_from_path(user=user or province_user(), kind=kind, mode=mode, path=path)
+
+
+def test_all_or_nothing_rejects_whole_file_and_reports_row_column_reason(tmp_path):
+    rows = good_rows(3)
+    bad = rows[1][:17] + ("0" if rows[1][17] != "0" else "1") + rows[1][18:]
+    job = run(tmp_path, [HEADER, rows[0], bad, rows[2]])
+    assert job.status == ImportJob.Status.REJECTED
+    assert Enterprise.objects.count() == 0
+    assert job.error_rows == 1
+    (error,) = job.errors
+    assert error["行号"] == 3 and error["列"] == "统一社会信用代码" and "校验位错误" in error["错误原因"]
+    sheet = load_workbook(report_path(job)).active
+    assert [c.value for c in sheet[2]] == ["行号", "列", "原值", "错误原因"]
+    assert sheet.cell(row=3, column=1).value == 3
+
+
+def test_valid_rows_mode_imports_the_good_rows_only(tmp_path):
+    rows = good_rows(3)
+    job = run(tmp_path, [HEADER, rows[0], rows[1].replace("3562", "9999"), rows[2]], mode="valid")
+    assert job.status == ImportJob.Status.DONE
+    assert (job.created_rows, job.error_rows) == (2, 1)
+    assert job.errors[0]["列"] == "国民经济行业代码"
+    assert Enterprise.objects.count() == 2
+    e = Enterprise.objects.get(credit_code=rows[0].split(",")[0])
+    assert (e.city_code, e.county_code, e.emerging_industry, e.industry_division) == (
+        "340100", "340104", "high_end_equipment", "35")
+    assert e.created_job_id == job.pk
+
+
+def test_same_file_twice_changes_nothing(tmp_path):
+    lines = [HEADER, *good_rows(5)]
+    first = run(tmp_path, lines)
+    before = list(Enterprise.objects.order_by("id").values())
+    audits = AuditEvent.objects.count()
+    second = run(tmp_path, lines)
+    assert (first.created_rows, second.created_rows, second.updated_rows, second.unchanged_rows) == (5, 0, 0, 5)
+    assert list(Enterprise.objects.order_by("id").values()) == before
+    assert AuditEvent.objects.filter(action="import_update").count() == 0
+    assert AuditEvent.objects.count() == audits + 1  # only the import job's own record
+
+
+def test_changed_row_is_updated_and_audited_with_before_and_after(tmp_path):
+    rows = good_rows(2)
+    run(tmp_path, [HEADER, *rows])
+    renamed = rows[0].replace("合肥测试0科技有限公司", "合肥改名科技有限公司")
+    job = run(tmp_path, [HEADER, renamed, rows[1]])
+    assert (job.created_rows, job.updated_rows, job.unchanged_rows) == (0, 1, 1)
+    event = AuditEvent.objects.get(action="import_update")
+    assert event.before["name"] == "合肥测试0科技有限公司" and event.after["name"] == "合肥改名科技有限公司"
+    assert event.enterprise_code == rows[0].split(",")[0]
+
+
+def test_gbk_encoded_csv_is_read(tmp_path):
+    job = run(tmp_path, [HEADER, *good_rows(2)], encoding="gbk")
+    assert job.status == ImportJob.Status.DONE and job.created_rows == 2
+
+
+def test_city_user_cannot_import_another_citys_enterprise(tmp_path):
+    rows = good_rows(1) + good_rows(1, city="芜湖市", county="镜湖区", city_code="340200")
+    job = run(tmp_path, [HEADER, *rows], mode="valid", user=city_user("340100"))
+    assert job.created_rows == 1
+    assert job.errors[0]["错误原因"] == "不是本市（合肥市）企业，无权导入"
+    assert not Enterprise.objects.filter(city_code="340200").exists()
+
+
+def test_city_user_cannot_move_an_enterprise_registered_elsewhere(tmp_path):
+    other = make_enterprise(city_code="340200")
+    line = f"{other.credit_code},搬家企业有限公司,合肥市,,2019-01-01,3562,,100"
+    job = run(tmp_path, [HEADER, line], mode="valid", user=city_user("340100"))
+    assert job.errors[0]["错误原因"] == "该企业已登记在其他市，不能由本市导入修改"
+    other.refresh_from_db()
+    assert other.city_code == "340200"
+
+
+def test_duplicate_codes_in_file_are_reported_with_first_row(tmp_path):
+    rows = good_rows(2)
+    job = run(tmp_path, [HEADER, rows[0], rows[1], rows[0]], mode="valid")
+    assert job.errors == [{"行号": 4, "列": "统一社会信用代码", "原值": rows[0].split(",")[0],
+                           "错误原因": "文件内重复：与第2行的统一社会信用代码相同"}]
+    assert job.created_rows == 2
+
+
+def test_interrupted_write_leaves_nothing_behind(tmp_path, monkeypatch):
+    rows = good_rows(3)
+    run(tmp_path, [HEADER, rows[0]])
+    original = writer.upsert
+
+    def crash_after_writing(*args, **kwargs):
+        original(*args, **kwargs)
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(writer, "upsert", crash_after_writing)
+    with pytest.raises(RuntimeError):
+        run(tmp_path, [HEADER, rows[0].replace("合肥测试0", "改名"), rows[1], rows[2]])
+    assert list(Enterprise.objects.values_list("name", flat=True)) == ["合肥测试0科技有限公司"]
+
+
+def test_indicator_import_derives_size_class_and_rejects_inconsistent_rows(tmp_path):
+    small = make_enterprise(industry_code="3562")
+    header = "统一社会信用代码,年度,营业收入（万元）,主营业务收入（万元）,员工人数,研发人员,资产总额（万元）"
+    lines = [header, f"{small.credit_code},2024,5000,4000,120,20,9000",
+             f"{small.credit_code},2023,3000,3500,100,10,8000",
+             f"{credit_code()},2024,100,50,10,1,100"]
+    job = run(tmp_path, lines, mode="valid", kind="indicators")
+    reasons = {e["行号"]: e["错误原因"] for e in job.errors}
+    assert reasons == {3: "主营业务收入不能大于营业收入", 4: "企业库中没有此信用代码，请先导入企业基本信息"}
+    indicator = Indicator.objects.get(enterprise=small, year=2024)
+    assert indicator.revenue == Decimal("5000.00") and indicator.size_class == "small"
+    small.refresh_from_db()
+    assert (small.size_class, small.size_year) == ("small", 2024)  # 工业: ≥20 staff and ≥300万, below 中型
+
+
+def test_xlsx_with_numbers_dates_formulas_and_merged_cells(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(","))
+    code1, code2 = credit_code(), credit_code()
+    sheet.append([code1, "表格企业一有限公司", "合肥市", "蜀山区", None, 3562, None, 1200.5])
+    sheet.append([code2, "表格企业二有限公司", "合肥市", None, None, "=35*100+62", None, 10**15])
+    sheet.merge_cells("C3:D3")
+    path = tmp_path / "upload.xlsx"
+    book.save(path)
+    job = services.import_from_path(user=province_user(), kind="enterprises", mode="valid", path=path)
+    assert job.created_rows == 1
+    reasons = sorted(e["错误原因"] for e in job.errors)
+    # The formula was never calculated (no cached value), so the required industry code is empty.
+    assert reasons == ["必填项为空", "注册资本（万元）数值过大（单位为万元），请核对"]
+    assert Enterprise.objects.get(credit_code=code1).registered_capital == Decimal("1200.50")
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"", "文件是空的"),
+    (b"\xff\xfe\x00\x00garbage\x00", "无法识别文件编码"),
+    ("企业名称,所在市\n甲,合肥市".encode(), "缺少必填列：统一社会信用代码、国民经济行业代码"),
+    (HEADER.encode(), "文件只有表头"),
+])
+def test_malformed_csv_files_fail_cleanly(tmp_path, content, message):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    job = services.import_from_path(user=province_user(), kind="enterprises", mode="all", path=path)
+    assert job.status == ImportJob.Status.FAILED
+    assert message in job.message
+    assert Enterprise.objects.count() == 0
+
+
+def test_empty_and_corrupt_xlsx_fail_cleanly(tmp_path):
+    empty = tmp_path / "empty.xlsx"
+    Workbook().save(empty)
+    corrupt = tmp_path / "corrupt.xlsx"
+    corrupt.write_bytes(b"PK\x03\x04 this is not really a zip")
+    user = province_user()
+    assert "空的" in services.import_from_path(user=user, kind="enterprises", mode="all", path=empty).message
+    job = services.import_from_path(user=user, kind="enterprises", mode="all", path=corrupt)
+    assert job.status == ImportJob.Status.FAILED and "无法读取 Excel 文件" in job.message

@@ -1,0 +1,205 @@
+"""Registry pages. Each view parses input, asks access/selectors/services, and renders."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from zjtx.accounts.models import current_user
+from zjtx.accounts.roles import Role
+from zjtx.core.errors import ApplicationError
+from zjtx.core.http import page_errors
+from zjtx.enterprises import access, exports, selectors, services
+from zjtx.enterprises.forms import EnterpriseForm, FilterForm, ImportForm, IndicatorForm
+from zjtx.enterprises.importing.report import report_path
+from zjtx.enterprises.models import ImportJob, Indicator
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _cursor(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@login_required
+@page_errors
+@require_GET
+def enterprise_list(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    access.require_list(user)
+    filters = selectors.Filters.from_params(request.GET)
+    page = selectors.enterprise_page(user=user, filters=filters,
+                                     before=_cursor(request.GET.get("before")), after=_cursor(request.GET.get("after")))
+    kept = {k: v for k, v in request.GET.items() if k not in ("before", "after") and v}
+    context = {
+        "form": FilterForm(request.GET or None, user_city=user.city_code if user.role == Role.CITY else ""),
+        "page": page,
+        "query": urlencode(kept),
+        "can_import": user.role in access.IMPORT_ROLES,
+    }
+    template = "enterprises/_results.html" if getattr(request, "htmx", False) else "enterprises/list.html"
+    return render(request, template, context)
+
+
+@login_required
+@page_errors
+@require_GET
+def enterprise_export(request: HttpRequest) -> HttpResponse:
+    qs = selectors.enterprise_list(user=current_user(request), filters=selectors.Filters.from_params(request.GET))
+    if qs[: exports.EXPORT_LIMIT + 1].count() > exports.EXPORT_LIMIT:
+        messages.error(request, f"符合条件的企业超过 {exports.EXPORT_LIMIT:,} 家，请增加筛选条件后再导出。")
+        return redirect(f"{request.path.replace('export.xlsx', '')}?{request.GET.urlencode()}")
+    data = exports.enterprises_xlsx(qs, title=f"企业名单（{current_user(request).scope_label}）")
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''enterprises.xlsx"
+    return response
+
+
+@login_required
+@page_errors
+@require_GET
+def enterprise_detail(request: HttpRequest, code: str) -> HttpResponse:
+    user = current_user(request)
+    enterprise = access.access_enterprise_for_view(user, code)
+    indicators = selectors.enterprise_indicators(enterprise=enterprise)
+    context = {
+        "e": enterprise,
+        "indicators": indicators,
+        "chart": _chart_data(indicators),
+        "history": selectors.enterprise_history(enterprise=enterprise),
+        "can_edit": user.role in access.EDIT_ROLES,
+    }
+    return render(request, "enterprises/detail.html", context)
+
+
+def _chart_data(indicators: list[Indicator]) -> dict[str, Any]:
+    def series(name: str) -> list[float | None]:
+        return [float(v) if (v := getattr(i, name)) is not None else None for i in indicators]
+
+    return {"years": [i.year for i in indicators], "revenue": series("revenue"), "rd": series("rd_expense"),
+            "profit": series("net_profit")}
+
+
+@login_required
+@page_errors
+@require_http_methods(["GET", "POST"])
+def enterprise_edit(request: HttpRequest, code: str) -> HttpResponse:
+    user = current_user(request)
+    enterprise = access.access_enterprise_for_edit(user, code)
+    locked = {"credit_code"} | (access.ENTERPRISE_LOCKED_FIELDS if user.role == Role.ENTERPRISE else set())
+    form = EnterpriseForm(request.POST or None, instance=enterprise, locked=locked)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enterprise_update(user=user, enterprise=enterprise, data=form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "企业信息已保存。")
+            return redirect("enterprises:detail", code=enterprise.credit_code)
+    return render(request, "enterprises/edit.html", {"e": enterprise, "form": form})
+
+
+@login_required
+@page_errors
+@require_http_methods(["GET", "POST"])
+def indicator_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    user = current_user(request)
+    enterprise = access.access_enterprise_for_edit(user, code)
+    instance = Indicator.objects.filter(enterprise=enterprise, year=year).first() or Indicator(
+        enterprise=enterprise, year=year)
+    form = IndicatorForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.indicator_save(user=user, enterprise=enterprise, year=year, data=form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"{year}年度指标已保存。")
+            return redirect("enterprises:detail", code=enterprise.credit_code)
+    return render(request, "enterprises/indicator_edit.html", {"e": enterprise, "year": year, "form": form})
+
+
+@login_required
+@page_errors
+@require_GET
+def indicator_new(request: HttpRequest, code: str) -> HttpResponse:
+    enterprise = access.access_enterprise_for_edit(current_user(request), code)
+    year = request.GET.get("year", "")
+    if not year.isdigit() or not 1949 <= int(year) <= 2100:
+        messages.error(request, "请填写四位数的填报年度。")
+        return redirect("enterprises:detail", code=enterprise.credit_code)
+    return redirect("enterprises:indicator_edit", code=enterprise.credit_code, year=int(year))
+
+
+@login_required
+@page_errors
+@require_http_methods(["GET", "POST"])
+def import_page(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    access.require_import(user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.import_submit(user=user, kind=form.cleaned_data["kind"],
+                                         mode=form.cleaned_data["mode"], upload=form.cleaned_data["file"])
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            return redirect("enterprises:import_job", pk=job.pk)
+    jobs = _visible_jobs(request)[:20]
+    return render(request, "enterprises/import.html", {"form": form, "jobs": jobs})
+
+
+def _visible_jobs(request: HttpRequest) -> Any:
+    user = current_user(request)
+    qs = ImportJob.objects.select_related("created_by").order_by("-created_at")
+    if user.role == Role.PROVINCE:
+        return qs
+    return qs.filter(city_scope=user.city_code) if user.role == Role.CITY else qs.none()
+
+
+def _job_for(request: HttpRequest, pk: int) -> ImportJob:
+    access.require_import(current_user(request))
+    job = _visible_jobs(request).filter(pk=pk).first()
+    if job is None:
+        raise Http404("导入任务不存在或不在您的范围内")
+    return job
+
+
+@login_required
+@page_errors
+@require_GET
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job_for(request, pk)
+    template = "enterprises/_job_status.html" if getattr(request, "htmx", False) else "enterprises/import_job.html"
+    return render(request, template, {"job": job, "has_report": report_path(job).exists() if job.file_path else False})
+
+
+@login_required
+@page_errors
+@require_GET
+def import_report(request: HttpRequest, pk: int) -> FileResponse:
+    job = _job_for(request, pk)
+    path = report_path(job)
+    if not path.exists():
+        raise Http404("该导入任务没有错误报告")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=f"导入错误报告-{job.pk}.xlsx")
+
+
+@login_required
+@page_errors
+@require_GET
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    access.require_import(current_user(request))
+    if kind not in ImportJob.Kind.values:
+        raise Http404("没有这种模板")
+    response = HttpResponse(exports.template_xlsx(kind), content_type=XLSX)
+    label = "企业基本信息" if kind == "enterprises" else "年度指标"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(label + '导入模板')}.xlsx"
+    return response

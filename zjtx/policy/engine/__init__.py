@@ -1,0 +1,1 @@
+"""The pure policy engine: parameters, rules and awards on Polars frames. Imports no Django."""
