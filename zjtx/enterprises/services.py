@@ -31,7 +31,8 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 def enterprise_update(*, user: User, enterprise: Enterprise, data: dict[str, Any]) -> Enterprise:
     """Change an enterprise's registry fields (only those the user may edit) and audit the change."""
     allowed = access.editable_fields(user, ENTERPRISE_FIELDS)
-    before = model_to_dict(enterprise, fields=allowed)
+    # Read "before" from the database: a bound ModelForm has already copied its input onto `enterprise`.
+    before = model_to_dict(Enterprise.objects.get(pk=enterprise.pk), fields=allowed)
     for name in allowed:
         if name in data:
             setattr(enterprise, name, data[name])

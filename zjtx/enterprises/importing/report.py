@@ -7,6 +7,7 @@ from pathlib import Path
 import polars as pl
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 
 from zjtx.enterprises.importing.readers import ROW_NO
@@ -37,7 +38,7 @@ def write_error_report(job: ImportJob, errors: pl.DataFrame) -> Path:
         header.append(cell)
     sheet.append(header)
     for row in errors.head(MAX_REPORT_ROWS).iter_rows():
-        sheet.append(list(row))
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("�", v) if isinstance(v, str) else v for v in row])
     if errors.height > MAX_REPORT_ROWS:
         sheet.append([f"仅列出前 {MAX_REPORT_ROWS} 处错误，请修正后重新导入以查看其余错误。"])
     path = report_path(job)

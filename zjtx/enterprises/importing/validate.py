@@ -131,8 +131,12 @@ def _code(col: pl.Expr, spec: Column, ctx: Context) -> tuple[pl.Expr, pl.Expr]:
 
 
 def _text(col: pl.Expr, spec: Column, ctx: Context) -> tuple[pl.Expr, pl.Expr]:
-    too_long = col.str.len_chars() > spec.max_len
-    return col, pl.when(too_long).then(pl.lit(f"{spec.header}不能超过{spec.max_len}个字")).otherwise(_none())
+    reason = (
+        pl.when(col.str.len_chars() > spec.max_len).then(pl.lit(f"{spec.header}不能超过{spec.max_len}个字"))
+        .when(col.str.contains(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")).then(pl.lit(f"{spec.header}含有不可见的控制字符"))
+        .otherwise(_none())
+    )
+    return col, reason
 
 
 def _phone(col: pl.Expr, spec: Column, ctx: Context) -> tuple[pl.Expr, pl.Expr]:

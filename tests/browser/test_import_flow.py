@@ -1,0 +1,72 @@
+"""A city official imports a file with one bad row, reads the report, fixes the row and sees the result;
+another city's official does not see those enterprises."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import login, logout
+from zjtx.accounts.roles import Role
+from zjtx.enterprises.tests.factories import credit_code, make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+HEADER = "统一社会信用代码,企业名称,所在市,所在县（区）,成立日期,国民经济行业代码,十大新兴产业,注册资本（万元）"
+
+
+def test_city_user_imports_fixes_and_sees_only_own_city(browser, live_server, tmp_path):
+    make_user(Role.CITY, "hefei", city_code="340100", full_name="合肥市经信局 李科长")
+    make_user(Role.CITY, "wuhu", city_code="340200")
+    codes = [credit_code() for _ in range(3)]
+    broken = codes[1][:17] + ("0" if codes[1][17] != "0" else "1")
+    rows = [f"{codes[0]},庐州精工机械有限公司,合肥市,蜀山区,2016-03-01,3562,高端装备制造,3000",
+            f"{broken},巢湖新材料科技有限公司,合肥市,巢湖市,2019-07-15,2651,新材料,1200",
+            f"{codes[2]},滨湖智能装备有限公司,合肥市,包河区,2020-11-20,3491,,800"]
+    page = browser
+    login(page, live_server, "hefei")
+    assert page.get_by_test_id("scope-badge").inner_text() == "合肥市"
+
+    page.click("text=企业库")
+    page.click("text=导入企业数据")
+    _upload(page, tmp_path / "first.csv", [HEADER, *rows])
+    assert page.get_by_test_id("job-status").inner_text() == "有错误，未导入"
+    error_row = page.get_by_test_id("error-table").locator("tbody tr").first
+    assert error_row.locator("td").nth(0).inner_text() == "3"
+    assert error_row.locator("td").nth(1).inner_text() == "统一社会信用代码"
+    assert "校验位错误" in error_row.locator("td").nth(3).inner_text()
+    with page.expect_download() as download:
+        page.get_by_test_id("error-report").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+
+    page.click("text=继续导入")
+    rows[1] = rows[1].replace(broken, codes[1])
+    _upload(page, tmp_path / "fixed.csv", [HEADER, *rows])
+    assert page.get_by_test_id("job-status").inner_text() == "已完成"
+    assert "新增 3" in page.get_by_test_id("job-message").inner_text()
+
+    page.click("text=查看企业库")
+    table = page.get_by_test_id("enterprise-table")
+    for name in ("庐州精工机械有限公司", "巢湖新材料科技有限公司", "滨湖智能装备有限公司"):
+        assert table.get_by_text(name).count() == 1
+    assert page.get_by_test_id("result-count").inner_text() == "共 3 家企业"
+    page.get_by_text("庐州精工机械有限公司").click()
+    assert "蜀山区" in page.content() and "由导入任务" in page.get_by_test_id("history").inner_text()
+
+    logout(page)
+    login(page, live_server, "wuhu")
+    page.click("text=企业库")
+    assert page.get_by_test_id("result-count").inner_text() == "共 0 家企业"
+    assert page.get_by_text("庐州精工机械有限公司").count() == 0
+    response = page.goto(f"{live_server.url}/enterprises/{codes[0]}/")
+    assert response is not None and response.status == 404
+
+
+def _upload(page, path: Path, lines: list[str]) -> None:  # type: ignore[no-untyped-def]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    page.check("input[name=kind][value=enterprises]")
+    page.check("input[name=mode][value=all]")
+    page.set_input_files("input[name=file]", str(path))
+    page.click("text=上传并导入")
+    page.wait_for_selector("[data-testid=job-status]:not(:text('排队中')):not(:text('导入中'))")
