@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import login, logout
+from tests.factories import credit_code, make_user
 from zjtx.accounts.roles import Role
-from zjtx.enterprises.tests.factories import credit_code, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -20,9 +20,9 @@ class FilterForm(forms.Form):
     city = forms.ChoiceField(label="所在市", required=False)
     county = forms.ChoiceField(label="县（区）", required=False)
     industry = forms.CharField(label="行业代码", required=False, max_length=4)
-    tier = forms.ChoiceField(label="梯度层级", required=False,
+    tier = forms.ChoiceField(label="梯度层级", required=False, initial="all",
                              choices=[("all", "全部"), *[(v or "", lbl) for v, lbl in Tier.choices]])
-    size = forms.ChoiceField(label="企业规模", required=False,
+    size = forms.ChoiceField(label="企业规模", required=False, initial="all",
                              choices=[("all", "全部"), *[(v or "", lbl) for v, lbl in SizeClass.choices]])
     emerging = forms.ChoiceField(label="十大新兴产业", required=False,
                                  choices=[("", "全部"), *reference.EMERGING_INDUSTRIES])

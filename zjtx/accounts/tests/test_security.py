@@ -4,8 +4,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from tests.factories import make_user
 from zjtx.accounts.roles import Role
-from zjtx.enterprises.tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ import json
 import pytest
 from django.test import Client
 
+from tests.factories import make_enterprise, make_user
 from zjtx.accounts.roles import Role
-from zjtx.enterprises.tests.factories import make_enterprise, make_user
 
 pytestmark = pytest.mark.django_db
 

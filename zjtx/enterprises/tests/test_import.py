@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from tests.factories import city_user, credit_code, make_enterprise, province_user
 from zjtx.core.models import AuditEvent
 from zjtx.enterprises import services
 from zjtx.enterprises.importing import writer
 from zjtx.enterprises.importing.report import report_path
 from zjtx.enterprises.models import Enterprise, ImportJob, Indicator
-from zjtx.enterprises.tests.factories import city_user, credit_code, make_enterprise, province_user
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from tests.factories import credit_code, province_user
 from zjtx.enterprises import services
 from zjtx.enterprises.models import ImportJob
-from zjtx.enterprises.tests.factories import credit_code, province_user
 
 pytestmark = pytest.mark.django_db
 HEADERS = ["统一社会信用代码", "企业名称", "所在市", "国民经济行业代码", "注册资本（万元）", "成立日期"]

@@ -1,0 +1,78 @@
+"""Edits through services and pages: validation naming the field, audit with before/after, derived size."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from tests.factories import city_user, make_enterprise, make_indicator
+from zjtx.core.errors import ApplicationError
+from zjtx.core.models import AuditEvent
+from zjtx.enterprises import services
+
+pytestmark = pytest.mark.django_db
+
+
+def test_update_is_audited_and_shown_on_the_detail_page():
+    user = city_user("340100", full_name="李科长")
+    enterprise = make_enterprise(name="旧名称有限公司")
+    services.enterprise_update(user=user, enterprise=enterprise, data={"name": "新名称有限公司"})
+    event = AuditEvent.objects.get(action="update")
+    assert (event.before, event.after, event.actor_label) == ({"name": "旧名称有限公司"}, {"name": "新名称有限公司"},
+                                                              "李科长")
+    client = Client()
+    client.force_login(user)
+    history = client.get(f"/enterprises/{enterprise.credit_code}/").content.decode()
+    assert "企业名称：旧名称有限公司 → 新名称有限公司" in history
+
+
+def test_unchanged_save_writes_no_audit():
+    user = city_user("340100")
+    enterprise = make_enterprise(name="不变有限公司")
+    services.enterprise_update(user=user, enterprise=enterprise, data={"name": "不变有限公司"})
+    assert not AuditEvent.objects.exists()
+
+
+def test_bad_input_names_the_field_and_changes_nothing():
+    user = city_user("340100")
+    enterprise = make_enterprise(industry_code="3562")
+    with pytest.raises(ApplicationError) as error:
+        services.enterprise_update(user=user, enterprise=enterprise, data={"industry_code": "99"})
+    assert error.value.field == "industry_code"
+    assert error.value.message.startswith("国民经济行业代码：")
+    enterprise.refresh_from_db()
+    assert enterprise.industry_code == "3562" and not AuditEvent.objects.exists()
+
+
+def test_edit_page_shows_chinese_error_for_the_field():
+    user = city_user("340100")
+    enterprise = make_enterprise()
+    client = Client()
+    client.force_login(user)
+    response = client.post(f"/enterprises/{enterprise.credit_code}/edit/", {
+        "name": "某公司", "city_code": "340100", "county_code": "340202", "industry_code": "3562"})
+    assert response.status_code == 200
+    assert "所在县（区）不属于所选的市" in response.content.decode()
+
+
+def test_size_class_follows_indicators_and_industry():
+    user = city_user("340100")
+    enterprise = make_enterprise(industry_code="3562")  # 工业
+    services.indicator_save(user=user, enterprise=enterprise, year=2024,
+                            data={"revenue": Decimal("25000"), "employees": 350, "total_assets": Decimal("1")})
+    enterprise.refresh_from_db()
+    assert (enterprise.size_class, enterprise.size_year) == ("medium", 2024)  # ≥300 staff and ≥2000万
+    services.enterprise_update(user=user, enterprise=enterprise, data={"industry_code": "6510"})  # 软件
+    enterprise.refresh_from_db()
+    assert enterprise.size_class == "large"  # 软件: an SME needs < 300 staff or < 1亿 revenue; neither holds
+
+
+def test_indicator_rules_are_checked():
+    enterprise = make_enterprise()
+    make_indicator(enterprise, 2024)
+    with pytest.raises(ApplicationError) as error:
+        services.indicator_save(user=city_user(), enterprise=enterprise, year=2024,
+                                data={"rd_staff": 500, "employees": 100})
+    assert error.value.field == "rd_staff" and "研发人员不能多于员工人数" in error.value.message
