@@ -7,7 +7,7 @@ from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -38,13 +38,23 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
                                      before=_cursor(request.GET.get("before")), after=_cursor(request.GET.get("after")))
     kept = {k: v for k, v in request.GET.items() if k not in ("before", "after") and v}
     context = {
-        "form": FilterForm(request.GET or None, user_city=user.city_code if user.role == Role.CITY else ""),
+        "form": FilterForm(_with_defaults(request.GET), user_city=user.city_code if user.role == Role.CITY else ""),
         "page": page,
         "query": urlencode(kept),
         "can_import": user.role in access.IMPORT_ROLES,
     }
     template = "enterprises/_results.html" if getattr(request, "htmx", False) else "enterprises/list.html"
     return render(request, template, context)
+
+
+def _with_defaults(params: QueryDict) -> QueryDict | None:
+    """A bound filter form shows "全部" for tier and size when the query does not mention them."""
+    if not params:
+        return None
+    data = params.copy()
+    for name in ("tier", "size"):
+        data.setdefault(name, "all")
+    return data
 
 
 @login_required
