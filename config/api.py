@@ -19,8 +19,16 @@ def application_error(request: HttpRequest, exc: ApplicationError) -> HttpRespon
 
 def _register_routers() -> None:
     from zjtx.enterprises.api import router as enterprises_router
+    from zjtx.policy.api import router as policy_router
 
     api.add_router("/enterprises", enterprises_router)
+    api.add_router("/policy", policy_router)
+
+    from zjtx.awards.api import router as awards_router
+    from zjtx.tiers.api import router as tiers_router
+
+    api.add_router("/tiers", tiers_router)
+    api.add_router("/awards", awards_router)
 
 
 _register_routers()

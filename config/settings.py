@@ -30,6 +30,10 @@ INSTALLED_APPS = [
     "zjtx.core",
     "zjtx.accounts",
     "zjtx.enterprises",
+    "zjtx.policy",
+    "pgtrigger",
+    "zjtx.tiers",
+    "zjtx.awards",
 ]
 
 MIDDLEWARE = [

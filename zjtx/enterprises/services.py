@@ -19,7 +19,7 @@ from zjtx.core.audit import audit_record, changed_fields, field_label
 from zjtx.core.errors import ApplicationError
 from zjtx.enterprises import access, sizing
 from zjtx.enterprises.importing import writer
-from zjtx.enterprises.models import Enterprise, ImportJob, Indicator
+from zjtx.enterprises.models import Enterprise, ImportJob, Indicator, Tier
 
 ENTERPRISE_FIELDS = ["name", "city_code", "county_code", "founded_on", "industry_code", "emerging_industry",
                      "registered_capital", "contact_name", "contact_phone"]
@@ -192,4 +192,22 @@ def officer_assign(*, user: User, enterprise: Enterprise, officer: User | None) 
                      enterprise_code=enterprise.credit_code, summary="指派服务专员",
                      before={"service_officer": before},
                      after={"service_officer": officer.display_name if officer else None})
+    return enterprise
+
+
+def enterprise_set_tier(*, user: Any, enterprise: Enterprise, tier: str) -> Enterprise:
+    """Set the ladder tier the recognition workflow decided (the only writer of Enterprise.tier besides imports)."""
+    if tier not in Tier.values:
+        raise ApplicationError(f"梯度层级不正确：{tier}", field="tier")
+    with transaction.atomic():
+        current = Enterprise.objects.select_for_update().only("tier").get(pk=enterprise.pk).tier
+        if current == tier:
+            enterprise.tier = tier
+            return enterprise
+        enterprise.tier = tier
+        enterprise.save(update_fields=["tier", "updated_at"])
+        audit_record(actor=user, action="set_tier", target_type="enterprise", target_id=enterprise.credit_code,
+                     enterprise_code=enterprise.credit_code,
+                     summary=f"梯度层级：{Tier(current).label} → {Tier(tier).label}",
+                     before={"tier": current}, after={"tier": tier})
     return enterprise

@@ -9,6 +9,8 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from zjtx.accounts.demo import DEMO_PASSWORD, ensure_demo_users
 from zjtx.enterprises.models import Enterprise
+from zjtx.policy.demo import load_demo_policy_data
+from zjtx.policy.models import EnterpriseFacts
 
 
 class Command(BaseCommand):
@@ -23,6 +25,9 @@ class Command(BaseCommand):
             call_command("generate_demo", enterprises=options["enterprises"], seed=options["seed"])
         else:
             self.stdout.write(f"企业库已有 {Enterprise.objects.count():,} 家企业，不再生成。")
+        if not EnterpriseFacts.objects.exists():
+            facts, events = load_demo_policy_data(options["seed"])
+            self.stdout.write(f"已生成 {facts:,} 家企业的认定要素和 {events:,} 条专项事件（认定、评估、项目）。")
         sample = Enterprise.objects.filter(city_code="340100").exclude(tier="").order_by("id").first()
         sample = sample or Enterprise.objects.order_by("id").first()
         users = ensure_demo_users(sample.credit_code if sample else "")

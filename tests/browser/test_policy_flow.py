@@ -1,0 +1,54 @@
+"""A province policy officer adds a dated value to a parameter, then runs a what-if and reads the result."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from tests.browser.conftest import login
+from tests.factories import make_enterprise, make_indicator, make_user
+from zjtx.accounts.roles import Role
+from zjtx.policy.models import ProgrammeEvent
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_officer_changes_a_parameter_and_runs_a_whatif(browser, live_server):
+    make_user(Role.PROVINCE, "province", full_name="省经信厅 王处长")
+    enterprise = make_enterprise(city_code="340100", tier="provincial")
+    make_indicator(enterprise, 2024, rd_expense=Decimal("400"))
+    ProgrammeEvent.objects.create(enterprise=enterprise, kind="digital_assessment", date=dt.date(2025, 3, 1),
+                                  grade="4A")
+    page = browser
+    login(page, live_server, "province")
+    page.click("text=政策引擎")
+    page.fill("input[name=q]", "4A")
+    page.click("text=查询")
+    page.get_by_test_id("parameter-table").get_by_text("4A", exact=False).first.click()
+    assert "100 万元" in page.get_by_test_id("current-value").inner_text()
+
+    page.fill("input[name=start]", "2027-01-01")
+    page.fill("textarea[name=value]", "abc")
+    page.fill("input[name=reference]", "皖经信〔2026〕示例号")
+    page.click("text=保存新取值")
+    assert "该参数的取值应为数字" in page.content()
+    page.fill("textarea[name=value]", "120")
+    page.click("text=保存新取值")
+    history = page.get_by_test_id("history-table").inner_text()
+    assert "2027年1月1日" in history and "120" in history and "皖经信〔2026〕示例号" in history
+
+    page.goto(f"{live_server.url}/policy/whatif/")
+    page.fill("input[name=name]", "4A奖补提高到130万")
+    page.fill("input[name=as_of]", "2025-06-30")
+    page.select_option("select[name=param_0]", "awards.digital_assessment.amount_4a")
+    page.fill("input[name=value_0]", "130")
+    page.click("text=开始模拟")
+    page.wait_for_selector("[data-testid=run-status]:text('已完成')")
+    row = page.get_by_test_id("whatif-budget").locator("tbody tr").filter(has_text="数字化")
+    cells = [c.strip() for c in row.locator("td").all_inner_texts()]
+    assert [Decimal(c) for c in cells[2:]] == [Decimal(100), Decimal(130), Decimal(30)]
+    with page.expect_download() as download:
+        page.get_by_test_id("whatif-export").click()
+    assert download.value.suggested_filename.endswith(".xlsx")

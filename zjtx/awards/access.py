@@ -1,0 +1,71 @@
+"""Who may see and act on entitlements, budgets and the ledger. One condition per line."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from zjtx.accounts.models import User
+from zjtx.accounts.roles import Role
+from zjtx.awards.models import Budget, Entitlement, LedgerEntry
+from zjtx.core.errors import NotFoundError, PermissionDeniedError
+
+VIEW_ROLES = {Role.PROVINCE, Role.CITY, Role.ENTERPRISE}
+
+
+def require_view(user: User) -> None:
+    if not user.is_authenticated or user.role not in VIEW_ROLES:
+        raise PermissionDeniedError("您的角色无权查看奖补兑现")
+
+
+def require_province(user: User, what: str) -> None:
+    if not user.is_authenticated or user.role != Role.PROVINCE:
+        raise PermissionDeniedError(f"只有省级管理员可以{what}")
+
+
+def visible_entitlements(user: User) -> QuerySet[Entitlement]:
+    require_view(user)
+    qs = Entitlement.objects.select_related("enterprise", "batch", "budget")
+    if user.role == Role.PROVINCE:
+        return qs
+    if user.role == Role.CITY:
+        qs = qs.filter(enterprise__city_code=user.city_code)
+        return qs.filter(enterprise__county_code=user.county_code) if user.county_code else qs
+    return qs.filter(enterprise__credit_code=user.credit_code)
+
+
+def access_entitlement(user: User, pk: int) -> Entitlement:
+    entitlement = visible_entitlements(user).filter(pk=pk).first()
+    if entitlement is None:
+        raise NotFoundError("奖补资格不存在或不在您的范围内")
+    return entitlement
+
+
+def visible_ledger(user: User) -> QuerySet[LedgerEntry]:
+    require_view(user)
+    qs = LedgerEntry.objects.select_related("enterprise", "entitlement", "batch")
+    if user.role == Role.PROVINCE:
+        return qs
+    if user.role == Role.CITY:
+        qs = qs.filter(enterprise__city_code=user.city_code)
+        return qs.filter(enterprise__county_code=user.county_code) if user.county_code else qs
+    return qs.filter(enterprise__credit_code=user.credit_code)
+
+
+def visible_budgets(user: User) -> QuerySet[Budget]:
+    if not user.is_authenticated or user.role not in (Role.PROVINCE, Role.CITY):
+        raise PermissionDeniedError("只有省级、市级管理员可以查看预算")
+    qs = Budget.objects.all()
+    return qs if user.role == Role.PROVINCE else qs.filter(city_code=user.city_code)
+
+
+def require_city_scope(user: User, entitlement: Entitlement) -> None:
+    enterprise = entitlement.enterprise
+    if user.role != Role.CITY:
+        return
+    if enterprise.city_code != user.city_code or (user.county_code and enterprise.county_code != user.county_code):
+        raise NotFoundError("奖补资格不存在或不在您的范围内")
+
+
+def require_own(user: User, entitlement: Entitlement) -> None:
+    if user.role == Role.ENTERPRISE and entitlement.enterprise.credit_code != user.credit_code:
+        raise NotFoundError("奖补资格不存在或不在您的范围内")

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class AwardsConfig(AppConfig):
+    name = "zjtx.awards"
+    label = "awards"
+    verbose_name = "奖补兑现"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from zjtx.awards import receivers
+        from zjtx.policy.events import programme_event_recorded
+
+        programme_event_recorded.connect(receivers.on_programme_event, dispatch_uid="awards.on_programme_event")

@@ -1,0 +1,68 @@
+"""Payment lists as the formatted workbooks officials file: title, units, header, lines, total, signatures."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
+from zjtx.awards.selectors import PaymentList
+
+COLUMNS = [("序号", 6), ("统一社会信用代码", 22), ("企业名称", 30), ("所在市", 10), ("奖补项目", 36),
+           ("方案条款", 10), ("资金层级", 9), ("预算年度", 9), ("预算科目", 30), ("类型", 9), ("金额", 14),
+           ("开户银行", 20), ("银行账号", 24), ("记账时间", 18)]
+THIN = Side(style="thin", color="999999")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+AMOUNT_FORMAT = "#,##0.00####"
+
+
+def payment_list_xlsx(data: PaymentList) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "拨付清单"
+    width = len(COLUMNS)
+    last = get_column_letter(width)
+    ws.merge_cells(f"A1:{last}1")
+    ws["A1"] = data.title
+    ws["A1"].font = Font(size=16, bold=True)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    ws.merge_cells(f"A2:{last}2")
+    ws["A2"] = "单位：万元"
+    ws["A2"].alignment = Alignment(horizontal="right")
+    for col, (label, size) in enumerate(COLUMNS, start=1):
+        cell = ws.cell(row=3, column=col, value=label)
+        cell.font, cell.border = Font(bold=True), BOX
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(col)].width = size
+    row = 4
+    for n, r in enumerate(data.rows, start=1):
+        values = [n, r["credit_code"], r["enterprise"], r["city"], r["award"], r["clause"], r["funding_level"],
+                  r["budget_year"], r["budget_line"], r["kind"], r["amount"], r["bank_name"], r["account_no"],
+                  r["at"].strftime("%Y-%m-%d %H:%M")]
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row=row, column=col, value=value)
+            cell.border = BOX
+        ws.cell(row=row, column=11).number_format = AMOUNT_FORMAT
+        ws.cell(row=row, column=2).number_format = "@"
+        ws.cell(row=row, column=13).number_format = "@"
+        row += 1
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=10)
+    ws.cell(row=row, column=1, value=f"合计（{data.enterprises} 家企业，{len(data.rows)} 笔）").font = Font(bold=True)
+    total = ws.cell(row=row, column=11, value=data.total)
+    total.font, total.number_format = Font(bold=True), AMOUNT_FORMAT
+    for col in range(1, width + 1):
+        ws.cell(row=row, column=col).border = BOX
+    row += 3
+    for label_col, label in ((1, "经办人："), (5, "复核人："), (9, "负责人（签字）：")):
+        ws.cell(row=row, column=label_col, value=label)
+    ws.cell(row=row + 2, column=9, value="（单位盖章）")
+    ws.cell(row=row + 3, column=9, value="日期：      年    月    日")
+    ws.freeze_panes = "A4"
+    ws.print_title_rows = "3:3"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,0 +1,68 @@
+"""Reads for the awards pages, exports and API: budgets with their figures, the ledger, payment lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from zjtx.accounts.models import User
+from zjtx.awards import access
+from zjtx.awards.models import Budget, LedgerEntry
+from zjtx.awards.services import budget_figures
+from zjtx.core import regions
+from zjtx.tiers.models import Batch
+
+
+def city_label(code: str) -> str:
+    return regions.city_name(code) if regions.is_city(code) else (code or "—")
+
+
+def budget_rows(user: User) -> list[dict[str, Any]]:
+    rows = []
+    for budget in access.visible_budgets(user).order_by("-year", "funding_level", "city_code"):
+        rows.append({"budget": budget, "city_name": city_label(budget.city_code) if budget.city_code else "全省",
+                     **budget_figures(budget)})
+    return rows
+
+
+@dataclass
+class PaymentList:
+    title: str
+    rows: list[dict[str, Any]]
+    total: Decimal
+    enterprises: int
+    batch: Batch | None
+    city_code: str
+
+
+def payment_list(*, user: User, batch_id: int | None = None, city_code: str = "") -> PaymentList:
+    """Ledger lines (payments and their corrections) of a batch and/or a city, with the net total."""
+    qs = access.visible_ledger(user).select_related("enterprise", "entitlement", "batch").order_by("id")
+    batch = Batch.objects.filter(pk=batch_id).first() if batch_id else None
+    if batch_id:
+        qs = qs.filter(batch_id=batch_id)
+    if city_code:
+        qs = qs.filter(city_code=city_code)
+    rows = [_row(e) for e in qs]
+    total = sum((r["amount"] for r in rows), Decimal(0))
+    parts = [batch.title if batch else "", city_label(city_code) if city_code else ""]
+    scope = "·".join(p for p in parts if p) or "全部"
+    return PaymentList(title=f"专精特新奖补资金拨付清单（{scope}）", rows=rows, total=total,
+                       enterprises=len({r["credit_code"] for r in rows}), batch=batch, city_code=city_code)
+
+
+def _row(entry: LedgerEntry) -> dict[str, Any]:
+    return {
+        "id": entry.pk, "at": entry.created_at, "kind": entry.get_kind_display(), "kind_code": entry.kind,
+        "credit_code": entry.enterprise.credit_code, "enterprise": entry.enterprise.name,
+        "city_code": entry.city_code, "city": city_label(entry.city_code), "award": entry.entitlement.award_label,
+        "clause": entry.clause, "amount": entry.amount, "funding_level": entry.funding_level,
+        "budget_year": entry.budget_year, "budget_line": entry.budget_line, "bank_name": entry.bank_name,
+        "account_no": entry.account_no, "batch": entry.batch.title if entry.batch else "", "reason": entry.reason,
+        "entitlement_id": entry.entitlement_id,
+    }
+
+
+def budgets_for_year(year: int) -> list[Budget]:
+    return list(Budget.objects.filter(year=year))

@@ -1,0 +1,423 @@
+"""Every write of the awards module: entitlements from the policy engine, budgets, approvals, the ledger.
+
+Never twice: `entitlement_pay` locks the entitlement row, checks it is 已审批待拨付, and inserts one ledger
+row that two unique constraints guard (one payment per entitlement; one payment per once-only award and
+enterprise). Approval locks the budget row, so two approvals cannot both fit into the last of a budget.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import polars as pl
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from zjtx.accounts.models import User
+from zjtx.awards import access, workflow
+from zjtx.awards.models import Budget, Entitlement, FundingLevel, LedgerEntry
+from zjtx.core import regions
+from zjtx.core.audit import audit_record
+from zjtx.core.errors import ApplicationError
+from zjtx.enterprises.models import Enterprise
+from zjtx.policy import frames
+from zjtx.policy.engine import ParameterSet, evaluate
+from zjtx.policy.engine import awards as engine_awards
+from zjtx.policy.engine import reasons as engine_reasons
+from zjtx.policy.engine.schema import EVENT_COLUMNS, MONEY_SCALE, PRIOR_COLUMNS, empty_frame
+from zjtx.policy.io import records_frame
+from zjtx.policy.models import ProgrammeEvent
+from zjtx.tiers import clock
+from zjtx.tiers.models import Recognition
+from zjtx.tiers.params import value as parameter_value
+from zjtx.tiers.params import workflow_parameters
+
+S = Entitlement.Status
+SIX_PLACES = Decimal("0.000001")
+ACCOUNT_NO = re.compile(r"^[0-9]{8,32}$")
+DEFAULT_LINES = {FundingLevel.PROVINCE: "省中小企业（民营经济）发展专项资金",
+                 FundingLevel.CITY: "市级中小企业发展专项资金"}
+
+
+def awards_parameters() -> ParameterSet:
+    return workflow_parameters()
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or clock.today()
+
+
+def _audit(user: Any, action: str, obj: Any, enterprise: Enterprise | None, summary: str,
+           before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> None:
+    audit_record(actor=user, action=f"awards.{action}", target_type=type(obj).__name__.lower(),
+                 target_id=str(obj.pk), enterprise_code=enterprise.credit_code if enterprise else "",
+                 summary=summary, before=before, after=after)
+
+
+def _money(value: Any, field: str, label: str, *, allow_zero: bool = True) -> Decimal:
+    try:
+        amount = Decimal(str(value).strip().replace(",", ""))
+    except (InvalidOperation, AttributeError):
+        raise ApplicationError(f"{label}应为数字（万元）", field=field) from None
+    if not amount.is_finite():
+        raise ApplicationError(f"{label}应为数字（万元）", field=field)
+    if amount < 0 or (amount == 0 and not allow_zero):
+        raise ApplicationError(f"{label}应大于{'或等于' if allow_zero else ''}0", field=field)
+    if amount != amount.quantize(SIX_PLACES):
+        raise ApplicationError(f"{label}最多保留6位小数（万元）", field=field)
+    if amount >= Decimal("10000000000"):
+        raise ApplicationError(f"{label}过大", field=field)
+    return amount.quantize(SIX_PLACES)
+
+
+def _text(value: str, field: str, label: str, *, required: bool = True, max_length: int = 300) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ApplicationError(f"请填写{label}", field=field)
+    if len(value) > max_length:
+        raise ApplicationError(f"{label}不能超过 {max_length} 个字", field=field)
+    return value
+
+
+# ---------------------------------------------------------------- budgets
+
+def budget_figures(budget: Budget) -> dict[str, Decimal]:
+    """allocated, committed (approved, not yet paid), paid (ledger net), remaining."""
+    committed = budget.entitlements.filter(status=S.APPROVED).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    paid = budget.ledger_entries.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    return {"allocated": budget.allocated, "committed": committed, "paid": paid,
+            "remaining": budget.allocated - committed - paid}
+
+
+def budget_set(*, user: User, year: int, funding_level: str, allocated: Any, city_code: str = "",
+               line: str = "") -> Budget:
+    """Set (or change) the money allocated to a year and funding level; never below what is already used."""
+    access.require_province(user, "下达预算")
+    if not 2000 <= int(year) <= 2100:
+        raise ApplicationError("预算年度应为四位年份", field="year")
+    if funding_level not in FundingLevel.values:
+        raise ApplicationError("资金层级应为省级或市级", field="funding_level")
+    city_code = (city_code or "").strip()
+    if funding_level == FundingLevel.CITY and not regions.is_city(city_code):
+        raise ApplicationError("市级资金请选择所属市（16个设区市之一）", field="city_code")
+    if funding_level == FundingLevel.PROVINCE:
+        city_code = ""
+    amount = _money(allocated, "allocated", "下达额度")
+    line = _text(line, "line", "预算科目", required=False, max_length=100) or DEFAULT_LINES[FundingLevel(funding_level)]
+    with transaction.atomic():
+        budget = Budget.objects.select_for_update().filter(year=year, funding_level=funding_level,
+                                                            city_code=city_code).first()
+        before = None
+        if budget is not None:
+            figures = budget_figures(budget)
+            used = figures["committed"] + figures["paid"]
+            if amount < used:
+                raise ApplicationError(f"下达额度不能低于已审批和已拨付合计 {used.normalize():f} 万元",
+                                       field="allocated")
+            before = {"allocated": budget.allocated, "line": budget.line}
+            budget.allocated, budget.line, budget.updated_by = amount, line, user
+            budget.save(update_fields=["allocated", "line", "updated_by", "updated_at"])
+        else:
+            budget = Budget.objects.create(year=year, funding_level=funding_level, city_code=city_code, line=line,
+                                           allocated=amount, updated_by=user)
+        _audit(user, "budget_set", budget, None,
+               f"{year}年{funding_level}预算（{line}）下达额度 {amount.normalize():f} 万元", before,
+               {"allocated": amount, "line": line})
+    return budget
+
+
+# ---------------------------------------------------------------- entitlements from the engine
+
+def _no_application(award: str, listed: Sequence[str]) -> bool:
+    return any(award == item or award.startswith(f"{item}.") for item in listed)
+
+
+def _ledger_once_key(row: dict[str, Any]) -> str | None:
+    """Graded awards (3A/4A/5A) pay each grade at most once (upgrades pay the difference); others use the
+    engine's once_key."""
+    if row["method"] == "graded":
+        return str(row["award"])
+    return str(row["once_key"]) if row["once_key"] else None
+
+
+def entitlements_generate(*, user: User, codes: Sequence[str] | None = None,
+                          today: dt.date | None = None) -> list[Entitlement]:
+    """The province's 生成奖补资格 over all (or the given) enterprises' programme events."""
+    access.require_province(user, "生成奖补资格")
+    return entitlements_for_events(actor=user, codes=codes, today=today)
+
+
+def entitlements_for_events(*, actor: Any, codes: Sequence[str] | None = None,
+                            today: dt.date | None = None) -> list[Entitlement]:
+    """Evaluate the programme events (up to today) with the policy engine and create every new entitlement
+    it grants. Existing entitlements are the engine's prior grants, so once-only awards and upgrades
+    (awards.upgrade_policy) are decided by the engine. Running it again creates nothing new."""
+    today = _today(today)
+    events_qs = ProgrammeEvent.objects.filter(date__lte=today).select_related("enterprise").order_by("date", "id")
+    if codes is not None:
+        events_qs = events_qs.filter(enterprise__credit_code__in=list(codes))
+    events = list(events_qs)
+    if not events:
+        return []
+    enterprise_codes = sorted({e.enterprise.credit_code for e in events})
+    p = awards_parameters()
+    listed = [str(a) for a in parameter_value(p, "awards.no_application.awards", today)]
+    with transaction.atomic():
+        # Lock the enterprises concerned so two generations cannot both create the same entitlement.
+        list(Enterprise.objects.select_for_update().filter(credit_code__in=enterprise_codes).order_by("pk"))
+        result = _evaluate(enterprise_codes, events, today, p)
+        granted = (result.awards_raw.filter(pl.col("status") == engine_awards.GRANTED)
+                   .with_columns(engine_reasons.award_reason().alias("reason")).to_dicts())
+        created = []
+        for row in granted:
+            event = events[int(row["event_no"])]
+            if Entitlement.objects.filter(event=event, award=row["award"]).exists():
+                continue
+            created.append(_create_entitlement(actor, event, row, listed))
+    return created
+
+
+def _evaluate(codes: list[str], events: list[ProgrammeEvent], today: dt.date, p: ParameterSet) -> Any:
+    ents, inds, _ = frames.registry_frames(codes)
+    event_rows = [{"credit_code": e.enterprise.credit_code, "kind": e.kind, "date": e.date, "grade": e.grade or None,
+                   "amount": float(e.amount) if e.amount is not None else None, "rank": e.rank} for e in events]
+    prior_rows = [{"credit_code": code, "award": award} for code, award in
+                  Entitlement.objects.filter(enterprise__credit_code__in=codes)
+                  .values_list("enterprise__credit_code", "award")]
+    prior = records_frame(prior_rows, PRIOR_COLUMNS) if prior_rows else empty_frame(PRIOR_COLUMNS)
+    return evaluate(ents, inds, records_frame(event_rows, EVENT_COLUMNS), today, p, prior)
+
+
+def _create_entitlement(user: Any, event: ProgrammeEvent, row: dict[str, Any], listed: list[str]) -> Entitlement:
+    amount = (Decimal(int(row["amount"])) / MONEY_SCALE).quantize(SIX_PLACES)
+    recognition = Recognition.objects.filter(event=event).select_related("batch").first()
+    no_application = _no_application(str(row["award"]), listed)
+    entitlement = Entitlement.objects.create(
+        enterprise=event.enterprise, event=event, recognition=recognition,
+        batch=recognition.batch if recognition else None, award=row["award"], award_label=row["label"][:120],
+        once_key=_ledger_once_key(row), amount=amount, funding_level=row["funding_level"],
+        city_code=event.enterprise.city_code, clause=row["clause"] or "", parameter_ids=(row["params"] or "")[:300],
+        reason=(row["reason"] or "")[:300], no_application=no_application,
+        status=S.AWAITING_ACCOUNT if no_application else S.AWAITING_APPLICATION)
+    _audit(user, "entitlement_create", entitlement, event.enterprise,
+           f"生成奖补资格：{entitlement.award_label} {amount.normalize():f} 万元（{entitlement.funding_level}，"
+           f"方案{entitlement.clause}）" + ("，免申即享" if no_application else ""), None,
+           {"award": entitlement.award, "amount": amount, "status": entitlement.status, "event": event.pk})
+    return entitlement
+
+
+# ---------------------------------------------------------------- the enterprise's part
+
+def _account(entitlement: Entitlement, account_name: str, bank_name: str, account_no: str) -> tuple[str, str, str]:
+    account_name = _text(account_name, "account_name", "收款户名", max_length=100)
+    bank_name = _text(bank_name, "bank_name", "开户银行", max_length=100)
+    account_no = (account_no or "").replace(" ", "").strip()
+    if not ACCOUNT_NO.match(account_no):
+        raise ApplicationError("银行账号应为8到32位数字", field="account_no")
+    if account_name != entitlement.enterprise.name:
+        raise ApplicationError(f"收款户名必须与企业名称“{entitlement.enterprise.name}”一致"
+                               "（奖补资金只拨付到企业对公账户）", field="account_name")
+    return account_name, bank_name, account_no
+
+
+def _locked(entitlement: Entitlement) -> Entitlement:
+    return Entitlement.objects.select_for_update().select_related("enterprise").get(pk=entitlement.pk)
+
+
+def entitlement_confirm_account(*, user: User, entitlement: Entitlement, account_name: str, bank_name: str,
+                                account_no: str, note: str = "") -> Entitlement:
+    """免申即享: the enterprise only confirms where the money goes (or, for others, applies with it)."""
+    with transaction.atomic():
+        entitlement = _locked(entitlement)
+        access.require_own(user, entitlement)
+        waiting = entitlement.status == S.AWAITING_ACCOUNT or entitlement.no_application
+        action = "confirm_account" if waiting else "apply"
+        t = workflow.entitlement_check(action, user=user, entitlement=entitlement)
+        name, bank, number = _account(entitlement, account_name, bank_name, account_no)
+        note = _text(note, "note", "申请说明", required=False, max_length=500)
+        before = {"status": entitlement.status}
+        entitlement.account_name, entitlement.bank_name, entitlement.account_no = name, bank, number
+        entitlement.application_note, entitlement.confirmed_at = note, timezone.now()
+        entitlement.status = t.target or entitlement.status
+        entitlement.save(update_fields=["account_name", "bank_name", "account_no", "application_note", "confirmed_at",
+                                        "status", "updated_at"])
+        _audit(user, action, entitlement, entitlement.enterprise,
+               f"{'确认收款账户' if action == 'confirm_account' else '提交奖补申请'}：{bank} 尾号{number[-4:]}", before,
+               {"status": entitlement.status, "bank_name": bank, "account_tail": number[-4:]})
+    return entitlement
+
+
+# ---------------------------------------------------------------- review, approval, payment
+
+def entitlement_city_check(*, user: User, entitlement: Entitlement, approve: bool, reason: str = "") -> Entitlement:
+    action = "city_pass" if approve else "city_reject"
+    with transaction.atomic():
+        entitlement = _locked(entitlement)
+        access.require_city_scope(user, entitlement)
+        t = workflow.entitlement_check(action, user=user, entitlement=entitlement)
+        if not approve:
+            reason = _text(reason, "reason", "不通过的原因")
+        before = {"status": entitlement.status}
+        entitlement.status = t.target or entitlement.status
+        entitlement.city_checked_by, entitlement.city_checked_at = user, timezone.now()
+        entitlement.reject_reason = "" if approve else f"市级审核不通过：{reason}"[:300]
+        entitlement.save(update_fields=["status", "city_checked_by", "city_checked_at", "reject_reason", "updated_at"])
+        _audit(user, action, entitlement, entitlement.enterprise,
+               "市级审核通过，报省级审批" if approve else f"市级审核不通过：{reason}", before,
+               {"status": entitlement.status})
+    return entitlement
+
+
+def _budget_for(entitlement: Entitlement, year: int) -> Budget:
+    city = entitlement.city_code if entitlement.funding_level == FundingLevel.CITY else ""
+    budget = Budget.objects.select_for_update().filter(year=year, funding_level=entitlement.funding_level,
+                                                       city_code=city).first()
+    if budget is None:
+        where = f"{regions.city_name(city)}" if city else ""
+        raise ApplicationError(f"尚未下达{year}年{where}{entitlement.funding_level}奖补预算，请先在预算页面下达额度",
+                               field="budget")
+    return budget
+
+
+def entitlement_approve(*, user: User, entitlement: Entitlement, today: dt.date | None = None) -> Entitlement:
+    """Province approval: commits the amount against this year's budget of the funding level, if it fits."""
+    today = _today(today)
+    with transaction.atomic():
+        entitlement = _locked(entitlement)
+        t = workflow.entitlement_check("approve", user=user, entitlement=entitlement)
+        budget = _budget_for(entitlement, today.year)
+        figures = budget_figures(budget)
+        if entitlement.amount > figures["remaining"]:
+            raise ApplicationError(
+                f"超出预算：{budget.year}年{budget.funding_level}预算（{budget.line}）剩余 "
+                f"{figures['remaining'].normalize():f} 万元，本笔 {entitlement.amount.normalize():f} 万元，不能审批",
+                field="budget", code="over_budget")
+        before = {"status": entitlement.status}
+        entitlement.status = t.target or entitlement.status
+        entitlement.budget, entitlement.approved_by, entitlement.approved_at = budget, user, timezone.now()
+        entitlement.save(update_fields=["status", "budget", "approved_by", "approved_at", "updated_at"])
+        _audit(user, "approve", entitlement, entitlement.enterprise,
+               f"省级审批同意，列支{budget.year}年{budget.funding_level}预算（{budget.line}）"
+               f"{entitlement.amount.normalize():f} 万元", before, {"status": entitlement.status, "budget": budget.pk})
+    return entitlement
+
+
+def entitlement_reject(*, user: User, entitlement: Entitlement, reason: str) -> Entitlement:
+    reason = _text(reason, "reason", "不予兑现的原因")
+    with transaction.atomic():
+        entitlement = _locked(entitlement)
+        t = workflow.entitlement_check("reject", user=user, entitlement=entitlement)
+        before = {"status": entitlement.status}
+        entitlement.status, entitlement.reject_reason = t.target or entitlement.status, reason
+        entitlement.save(update_fields=["status", "reject_reason", "updated_at"])
+        _audit(user, "reject", entitlement, entitlement.enterprise, f"省级不予兑现：{reason}", before,
+               {"status": entitlement.status})
+    return entitlement
+
+
+def _ledger_entry(user: User, entitlement: Entitlement, kind: str, amount: Decimal, reason: str = "",
+                  **links: Any) -> LedgerEntry:
+    budget = entitlement.budget
+    assert budget is not None
+    try:
+        with transaction.atomic():
+            return LedgerEntry.objects.create(
+                kind=kind, entitlement=entitlement, enterprise=entitlement.enterprise, amount=amount,
+                funding_level=entitlement.funding_level, budget=budget, budget_year=budget.year,
+                budget_line=budget.line, award=entitlement.award, once_key=entitlement.once_key,
+                clause=entitlement.clause, city_code=entitlement.city_code, batch=entitlement.batch,
+                account_name=entitlement.account_name, bank_name=entitlement.bank_name,
+                account_no=entitlement.account_no, reason=reason, created_by=user, **links)
+    except IntegrityError as exc:
+        raise ApplicationError(
+            f"{entitlement.enterprise.name}的“{entitlement.award_label}”已经拨付过，不能重复拨付（一次性奖补只拨付一次；"
+            "如需更正，请先冲销原分录）", code="already_paid") from exc
+
+
+def entitlement_pay(*, user: User, entitlement: Entitlement) -> LedgerEntry:
+    """Pay an approved entitlement: one ledger entry, once."""
+    with transaction.atomic():
+        entitlement = _locked(entitlement)
+        t = workflow.entitlement_check("pay", user=user, entitlement=entitlement)
+        if not entitlement.account_no:
+            raise ApplicationError("企业尚未确认收款账户", field="account_no")
+        entry = _ledger_entry(user, entitlement, LedgerEntry.Kind.PAYMENT, entitlement.amount)
+        before = {"status": entitlement.status}
+        entitlement.status = t.target or entitlement.status
+        entitlement.save(update_fields=["status", "updated_at"])
+        _audit(user, "pay", entitlement, entitlement.enterprise,
+               f"拨付 {entitlement.amount.normalize():f} 万元（台账分录 #{entry.pk}）", before,
+               {"status": entitlement.status, "ledger_entry": entry.pk})
+    return entry
+
+
+def entitlement_approve_and_pay(*, user: User, entitlement: Entitlement,
+                                today: dt.date | None = None) -> LedgerEntry:
+    """The province's one-click 审批并拨付 (the two steps in one transaction)."""
+    with transaction.atomic():
+        approved = entitlement_approve(user=user, entitlement=entitlement, today=today)
+        return entitlement_pay(user=user, entitlement=approved)
+
+
+def ledger_reverse(*, user: User, entry: LedgerEntry, reason: str) -> LedgerEntry:
+    """A correction: a new entry with the opposite amount and the reason; the original stays as it was."""
+    reason = _text(reason, "reason", "冲销原因")
+    with transaction.atomic():
+        entitlement = _locked(entry.entitlement)
+        t = workflow.entitlement_check("reverse", user=user, entitlement=entitlement)
+        entry = LedgerEntry.objects.get(pk=entry.pk)
+        if entry.kind == LedgerEntry.Kind.REVERSAL:
+            raise ApplicationError("冲销分录不能再冲销", field="entry")
+        if LedgerEntry.objects.filter(reverses=entry).exists():
+            raise ApplicationError(f"分录 #{entry.pk} 已冲销过", field="entry")
+        latest = entitlement.ledger_entries.exclude(kind=LedgerEntry.Kind.REVERSAL).order_by("-id").first()
+        if latest is None or latest.pk != entry.pk:
+            raise ApplicationError("只能冲销该奖补资格最近一笔有效拨付", field="entry")
+        try:
+            with transaction.atomic():
+                reversal = LedgerEntry.objects.create(
+                    kind=LedgerEntry.Kind.REVERSAL, entitlement=entitlement, enterprise=entry.enterprise,
+                    amount=-entry.amount, funding_level=entry.funding_level, budget=entry.budget,
+                    budget_year=entry.budget_year, budget_line=entry.budget_line, award=entry.award,
+                    once_key=entry.once_key, clause=entry.clause, city_code=entry.city_code, batch=entry.batch,
+                    account_name=entry.account_name, bank_name=entry.bank_name, account_no=entry.account_no,
+                    reverses=entry, reason=reason, created_by=user)
+        except IntegrityError as exc:
+            raise ApplicationError(f"分录 #{entry.pk} 已冲销过", field="entry") from exc
+        before = {"status": entitlement.status}
+        entitlement.status = t.target or entitlement.status
+        entitlement.save(update_fields=["status", "updated_at"])
+        _audit(user, "reverse", entitlement, entitlement.enterprise,
+               f"冲销台账分录 #{entry.pk}（{entry.amount.normalize():f} 万元）：{reason}", before,
+               {"status": entitlement.status, "ledger_entry": reversal.pk})
+    return reversal
+
+
+def ledger_reissue(*, user: User, entitlement: Entitlement, amount: Any, reason: str) -> LedgerEntry:
+    """After a reversal, pay the corrected amount (once per reversal), within the budget."""
+    value = _money(amount, "amount", "更正后金额", allow_zero=False)
+    reason = _text(reason, "reason", "更正原因")
+    with transaction.atomic():
+        entitlement = _locked(entitlement)
+        t = workflow.entitlement_check("reissue", user=user, entitlement=entitlement)
+        reversal = entitlement.ledger_entries.filter(kind=LedgerEntry.Kind.REVERSAL).order_by("-id").first()
+        if reversal is None:
+            raise ApplicationError("没有可依据的冲销分录", field="entry")
+        assert entitlement.budget is not None
+        budget = Budget.objects.select_for_update().get(pk=entitlement.budget.pk)
+        if value > budget_figures(budget)["remaining"]:
+            raise ApplicationError(f"超出预算：{budget.year}年{budget.funding_level}预算剩余 "
+                                   f"{budget_figures(budget)['remaining'].normalize():f} 万元", field="amount")
+        entry = _ledger_entry(user, entitlement, LedgerEntry.Kind.REISSUE, value, reason, reissue_of=reversal)
+        before = {"status": entitlement.status}
+        entitlement.status = t.target or entitlement.status
+        entitlement.save(update_fields=["status", "updated_at"])
+        _audit(user, "reissue", entitlement, entitlement.enterprise,
+               f"更正重拨 {value.normalize():f} 万元（依据冲销分录 #{reversal.pk}）：{reason}", before,
+               {"status": entitlement.status, "ledger_entry": entry.pk})
+    return entry

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from zjtx.tiers.tests.conftest import _pinned_clock, applicant, enterprise, people
+
+__all__ = ["_pinned_clock", "applicant", "enterprise", "people"]
+
+
+def national_entitlement(people: dict[str, Any], enterprise: Any, tier: str = "little_giant") -> Any:
+    from zjtx.awards.models import Entitlement
+    from zjtx.tiers import services as tiers_services
+    from zjtx.tiers.tests.conftest import TODAY
+
+    recognition = tiers_services.recognition_record_national(
+        user=people["province"], enterprise=enterprise, tier=tier, certificate_no=f"工信部〔2026〕{enterprise.pk}号",
+        start_date=TODAY)
+    return Entitlement.objects.get(recognition=recognition)
+
+
+@pytest.fixture
+def ready(people: dict[str, Any], enterprise: Any, applicant: Any) -> Any:
+    """A 小巨人 entitlement confirmed by the enterprise and passed by the city: 待省级审批."""
+    from zjtx.awards import services
+
+    entitlement = national_entitlement(people, enterprise)
+    services.entitlement_confirm_account(user=applicant, entitlement=entitlement, account_name=enterprise.name,
+                                         bank_name="徽商银行合肥分行", account_no="6228480012345678")
+    return services.entitlement_city_check(user=people["city"], entitlement=entitlement, approve=True)

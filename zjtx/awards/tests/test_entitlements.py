@@ -1,0 +1,199 @@
+"""Entitlements from recognitions and programme events, through the policy engine, to the ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, ProgrammingError, transaction
+
+from tests.factories import make_user
+from zjtx.accounts.roles import Role
+from zjtx.awards import services
+from zjtx.awards.models import Budget, Entitlement, LedgerEntry
+from zjtx.awards.tests.conftest import national_entitlement
+from zjtx.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from zjtx.core.models import AuditEvent
+from zjtx.policy.events import programme_event_announce, programme_event_record
+from zjtx.tiers.tests.conftest import TODAY, through
+from zjtx.tiers.workflow import IllegalTransitionError
+
+pytestmark = pytest.mark.django_db
+S = Entitlement.Status
+
+
+def test_provincial_champion_recognition_creates_its_award_without_application(people, applicant, enterprise):
+    application = through("recognized", people, applicant)
+    entitlement = Entitlement.objects.get()
+    assert entitlement.award == "provincial_champion" and entitlement.amount == Decimal("80")
+    assert entitlement.funding_level == "省级" and entitlement.clause == "二(一)2"
+    assert entitlement.no_application and entitlement.status == S.AWAITING_ACCOUNT
+    assert entitlement.batch == application.batch and entitlement.once_key == "provincial_champion"
+    assert "80万元" in entitlement.reason
+    assert AuditEvent.objects.filter(action="awards.entitlement_create").count() == 1
+
+
+def test_generation_is_idempotent(people, enterprise):
+    national_entitlement(people, enterprise)
+    assert services.entitlements_generate(user=people["province"], today=TODAY) == []
+    assert Entitlement.objects.count() == 1
+    with pytest.raises(PermissionDeniedError):
+        services.entitlements_generate(user=people["city"])
+
+
+def test_once_only_award_is_not_granted_again_for_a_second_event(people, enterprise):
+    national_entitlement(people, enterprise)
+    event = programme_event_record(user=people["province"], enterprise=enterprise, kind="relocated_little_giant",
+                                   date=TODAY)
+    programme_event_announce(user=people["province"], event=event)
+    assert Entitlement.objects.count() == 1  # same once_key "little_giant": the engine says 已享受
+
+
+def test_grade_upgrade_pays_the_difference(people, enterprise):
+    for grade, day in (("3A", dt.date(2026, 3, 1)), ("4A", dt.date(2026, 5, 1))):
+        event = programme_event_record(user=people["province"], enterprise=enterprise, kind="digital_assessment",
+                                       date=day, grade=grade)
+        programme_event_announce(user=people["province"], event=event)
+    amounts = dict(Entitlement.objects.values_list("award", "amount"))
+    assert amounts == {"digital_assessment.3A": Decimal("50"), "digital_assessment.4A": Decimal("50")}
+    assert Entitlement.objects.get(award="digital_assessment.4A").once_key == "digital_assessment.4A"
+
+
+def test_project_awards_need_an_application(people, enterprise, applicant):
+    event = programme_event_record(user=people["province"], enterprise=enterprise, kind="four_transformations_project",
+                                   date=TODAY, amount=Decimal("1200"))
+    programme_event_announce(user=people["province"], event=event)
+    entitlement = Entitlement.objects.get()
+    assert entitlement.amount == Decimal("120") and not entitlement.no_application
+    assert entitlement.status == S.AWAITING_APPLICATION
+    entitlement = services.entitlement_confirm_account(user=applicant, entitlement=entitlement,
+                                                       account_name=enterprise.name, bank_name="建设银行",
+                                                       account_no="6217000012345678", note="项目已验收")
+    assert entitlement.status == S.CITY_CHECK
+
+
+def test_account_confirmation_checks_each_field(people, enterprise, applicant):
+    entitlement = national_entitlement(people, enterprise)
+    with pytest.raises(ApplicationError, match="收款户名必须与企业名称") as exc:
+        services.entitlement_confirm_account(user=applicant, entitlement=entitlement, account_name="别的公司",
+                                             bank_name="徽商银行", account_no="6228480012345678")
+    assert exc.value.field == "account_name"
+    with pytest.raises(ApplicationError, match="银行账号应为8到32位数字") as exc:
+        services.entitlement_confirm_account(user=applicant, entitlement=entitlement, account_name=enterprise.name,
+                                             bank_name="徽商银行", account_no="12ab")
+    assert exc.value.field == "account_no"
+    other = make_user(Role.ENTERPRISE, credit_code="91340100MA2N0000XX")
+    with pytest.raises(NotFoundError):
+        services.entitlement_confirm_account(user=other, entitlement=entitlement, account_name=enterprise.name,
+                                             bank_name="徽商银行", account_no="6228480012345678")
+    entitlement.refresh_from_db()
+    assert entitlement.status == S.AWAITING_ACCOUNT and entitlement.account_no == ""
+
+
+def test_city_check_only_in_scope(people, enterprise, applicant):
+    entitlement = national_entitlement(people, enterprise)
+    with pytest.raises(IllegalTransitionError, match="当前状态为“待企业确认收款账户”"):
+        services.entitlement_city_check(user=people["city"], entitlement=entitlement, approve=True)
+    services.entitlement_confirm_account(user=applicant, entitlement=entitlement, account_name=enterprise.name,
+                                         bank_name="徽商银行", account_no="6228480012345678")
+    with pytest.raises(NotFoundError):
+        services.entitlement_city_check(user=people["other_city"], entitlement=entitlement, approve=True)
+    with pytest.raises(ApplicationError, match="请填写不通过的原因"):
+        services.entitlement_city_check(user=people["city"], entitlement=entitlement, approve=False)
+
+
+def test_approval_needs_a_budget_that_fits(people, ready):
+    with pytest.raises(ApplicationError, match="尚未下达2026年省级奖补预算"):
+        services.entitlement_approve(user=people["province"], entitlement=ready)
+    budget = services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="60")
+    with pytest.raises(ApplicationError, match=r"超出预算：2026年省级预算（.*）剩余 60 万元，本笔 100 万元"):
+        services.entitlement_approve(user=people["province"], entitlement=ready)
+    ready.refresh_from_db()
+    assert ready.status == S.PROVINCE_APPROVAL and ready.budget is None
+    services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="1000")
+    approved = services.entitlement_approve(user=people["province"], entitlement=ready)
+    assert approved.status == S.APPROVED
+    budget.refresh_from_db()
+    assert services.budget_figures(budget) == {"allocated": Decimal("1000"), "committed": Decimal("100"),
+                                               "paid": Decimal("0"), "remaining": Decimal("900")}
+    with pytest.raises(ApplicationError, match="下达额度不能低于已审批和已拨付合计 100 万元"):
+        services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="50")
+
+
+def test_budget_input_is_checked(people):
+    with pytest.raises(ApplicationError, match="下达额度应为数字") as exc:
+        services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="一百")
+    assert exc.value.field == "allocated"
+    with pytest.raises(ApplicationError, match="下达额度应大于或等于0"):
+        services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="-5")
+    with pytest.raises(ApplicationError, match="请选择所属市"):
+        services.budget_set(user=people["province"], year=2026, funding_level="市级", allocated="5", city_code="999")
+    with pytest.raises(PermissionDeniedError):
+        services.budget_set(user=people["city"], year=2026, funding_level="省级", allocated="5")
+    assert Budget.objects.count() == 0
+
+
+def test_pay_once_then_refuse(people, ready):
+    budget = services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="1000")
+    entry = services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
+    assert entry.kind == "payment" and entry.amount == Decimal("100") and entry.budget_year == 2026
+    assert entry.budget_line == "省中小企业（民营经济）发展专项资金" and entry.funding_level == "省级"
+    assert entry.clause == "二(一)2" and entry.account_no == "6228480012345678"
+    assert services.budget_figures(budget)["paid"] == Decimal("100")
+    assert services.budget_figures(budget)["committed"] == Decimal("0")
+    with pytest.raises(IllegalTransitionError, match="当前状态为“已拨付”，不能省级审批"):
+        services.entitlement_approve(user=people["province"], entitlement=ready)
+    with pytest.raises(IllegalTransitionError):
+        services.entitlement_pay(user=people["province"], entitlement=ready)
+    assert LedgerEntry.objects.count() == 1
+
+
+def test_database_refuses_a_second_payment_of_a_once_only_award(people, ready, enterprise):
+    services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="1000")
+    first = services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
+    # A second entitlement row for the same once-only award (e.g. typed in by hand) cannot be paid.
+    twin = Entitlement.objects.create(
+        enterprise=enterprise, event=ready.event, award="little_giant_relocated", award_label="迁入小巨人",
+        once_key="little_giant", amount=Decimal("100"), funding_level="省级", city_code=enterprise.city_code,
+        clause="二(一)2", parameter_ids="", reason="", no_application=True, status=S.APPROVED,
+        account_name=enterprise.name, bank_name="徽商银行", account_no="6228480012345678", budget=first.budget)
+    with pytest.raises(ApplicationError, match="已经拨付过，不能重复拨付"):
+        services.entitlement_pay(user=people["province"], entitlement=twin)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LedgerEntry.objects.create(**{f.name: getattr(first, f.name) for f in LedgerEntry._meta.concrete_fields
+                                      if f.name not in ("id", "entitlement")}, entitlement=twin)
+    assert LedgerEntry.objects.count() == 1
+    twin.refresh_from_db()
+    assert twin.status == S.APPROVED
+
+
+def test_ledger_rows_cannot_be_updated_or_deleted(people, ready):
+    services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="1000")
+    entry = services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
+    with pytest.raises(ProgrammingError, match="Cannot update or delete"), transaction.atomic():
+        LedgerEntry.objects.filter(pk=entry.pk).update(amount=Decimal("1"))
+    with pytest.raises(ProgrammingError, match="Cannot update or delete"), transaction.atomic():
+        LedgerEntry.objects.filter(pk=entry.pk).delete()
+    entry.refresh_from_db()
+    assert entry.amount == Decimal("100")
+
+
+def test_correction_is_a_reversing_entry_then_a_reissue(people, ready):
+    budget = services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="1000")
+    entry = services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
+    with pytest.raises(ApplicationError, match="请填写冲销原因"):
+        services.ledger_reverse(user=people["province"], entry=entry, reason=" ")
+    with pytest.raises(PermissionDeniedError):
+        services.ledger_reverse(user=people["city"], entry=entry, reason="错拨")
+    reversal = services.ledger_reverse(user=people["province"], entry=entry, reason="收款账号有误")
+    assert reversal.amount == Decimal("-100") and reversal.reverses == entry
+    assert services.budget_figures(budget)["paid"] == Decimal("0")
+    with pytest.raises(IllegalTransitionError):
+        services.ledger_reverse(user=people["province"], entry=entry, reason="再次")
+    reissue = services.ledger_reissue(user=people["province"], entitlement=ready, amount="100", reason="更正账号后重拨")
+    assert reissue.kind == "reissue" and reissue.reissue_of == reversal
+    assert services.budget_figures(budget)["paid"] == Decimal("100")
+    assert [e.kind for e in LedgerEntry.objects.order_by("id")] == ["payment", "reversal", "reissue"]
+    ready.refresh_from_db()
+    assert ready.status == S.PAID

@@ -1,0 +1,73 @@
+"""Awards pages, the payment list workbook and the API show the same money."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests.factories import make_user
+from zjtx.accounts.roles import Role
+from zjtx.awards import services
+from zjtx.awards.models import Entitlement
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_enterprise_confirms_city_passes_province_pays_through_pages(people, enterprise, applicant):
+    from zjtx.awards.tests.conftest import national_entitlement
+
+    entitlement = national_entitlement(people, enterprise)
+    services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="500")
+    act = lambda pk, action: reverse("awards:entitlement_act", args=[pk, action])  # noqa: E731
+    wrong = {"account_name": "错误户名", "bank_name": "徽商银行", "account_no": "6228480012345678"}
+    page = client_for(applicant).post(act(entitlement.pk, "confirm_account"), wrong, follow=True).content.decode()
+    assert "收款户名必须与企业名称" in page
+    client_for(applicant).post(act(entitlement.pk, "confirm_account"),
+                               {"account_name": enterprise.name, "bank_name": "徽商银行",
+                                "account_no": "6228480012345678"})
+    client_for(people["city"]).post(act(entitlement.pk, "city_pass"))
+    province = client_for(people["province"])
+    province.post(act(entitlement.pk, "approve"))
+    province.post(act(entitlement.pk, "pay"))
+    assert Entitlement.objects.get(pk=entitlement.pk).status == Entitlement.Status.PAID
+    page = province.post(act(entitlement.pk, "approve"), follow=True).content.decode()
+    assert "当前状态为“已拨付”，不能省级审批" in page
+    for name in ("awards:entitlements", "awards:budgets", "awards:ledger", "awards:payments"):
+        assert province.get(reverse(name)).status_code == 200
+    budgets = province.get(reverse("awards:budgets")).content.decode()
+    assert ">500<" in budgets and ">400<" in budgets
+
+    workbook = load_workbook(io.BytesIO(province.get(reverse("awards:payments_xlsx") + "?city=340100").content))
+    sheet = workbook.active
+    assert "拨付清单" in sheet["A1"].value and sheet["A2"].value == "单位：万元"
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert any(row[1] == enterprise.credit_code and row[10] == 100 for row in values)
+    assert any(str(row[0]).startswith("合计（1 家企业") and row[10] == 100 for row in values)
+    assert any(row[0] == "经办人：" for row in values)
+
+    api = province.get("/api/v1/awards/payments?city=340100").json()
+    assert Decimal(api["total"]) == Decimal("100") and api["rows"][0]["credit_code"] == enterprise.credit_code
+    assert province.get("/api/v1/awards/payments?city=999999").status_code == 400
+    assert Decimal(province.get("/api/v1/awards/budgets").json()[0]["remaining"]) == Decimal("400")
+    refused = province.post(f"/api/v1/awards/entitlements/{entitlement.pk}/approve")
+    assert refused.status_code == 409 and refused.json()["code"] == "illegal_transition"
+
+
+def test_roles_without_awards_view_are_refused(people, enterprise):
+    from zjtx.awards.tests.conftest import national_entitlement
+
+    entitlement = national_entitlement(people, enterprise)
+    assert client_for(make_user(Role.BANK)).get(reverse("awards:entitlements")).status_code == 403
+    assert client_for(people["other_city"]).get(reverse("awards:entitlement", args=[entitlement.pk])).status_code == 404
+    assert client_for(people["city"]).get(reverse("awards:entitlement", args=[entitlement.pk])).status_code == 200

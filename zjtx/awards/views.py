@@ -1,0 +1,184 @@
+"""奖补兑现 pages: entitlements and their actions, budgets, the ledger, payment lists."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from zjtx.accounts.models import User, current_user
+from zjtx.accounts.roles import Role
+from zjtx.awards import access, exports, selectors, services, workflow
+from zjtx.awards.forms import AccountForm, BudgetForm
+from zjtx.awards.models import Entitlement, LedgerEntry
+from zjtx.core import regions
+from zjtx.core.errors import ApplicationError
+from zjtx.core.http import page_errors
+from zjtx.tiers import clock
+from zjtx.tiers.models import Batch
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+@page_errors
+@require_GET
+def entitlements(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    status = request.GET.get("status", "")
+    qs = access.visible_entitlements(user).order_by("-created_at", "-id")
+    if status in Entitlement.Status.values:
+        qs = qs.filter(status=status)
+    context = {"rows": qs[:500], "status": status, "statuses": Entitlement.Status.choices,
+               "is_province": user.role == Role.PROVINCE}
+    return render(request, "awards/entitlements.html", context)
+
+
+@login_required
+@page_errors
+@require_POST
+def generate(request: HttpRequest) -> HttpResponse:
+    try:
+        created = services.entitlements_generate(user=current_user(request))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已按政策引擎测算，新生成 {len(created)} 项奖补资格。")
+    return redirect("awards:entitlements")
+
+
+@login_required
+@page_errors
+@require_GET
+def entitlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    entitlement = access.access_entitlement(user, pk)
+    actions = workflow.available(workflow.ENTITLEMENT, user=user, state=entitlement.status)
+    initial = {"account_name": entitlement.account_name or entitlement.enterprise.name,
+               "bank_name": entitlement.bank_name, "account_no": entitlement.account_no}
+    context: dict[str, Any] = {
+        "x": entitlement, "actions": actions, "form": AccountForm(initial=initial),
+        "entries": entitlement.ledger_entries.order_by("id"),
+        "history": _history(entitlement),
+    }
+    return render(request, "awards/entitlement.html", context)
+
+
+def _history(entitlement: Entitlement) -> list[Any]:
+    from zjtx.core.models import AuditEvent
+
+    return list(AuditEvent.objects.filter(target_type="entitlement", target_id=str(entitlement.pk)).order_by("at",
+                                                                                                          "id"))
+
+
+def _act(request: HttpRequest, user: User, x: Entitlement, action: str) -> str:
+    post = request.POST
+    if action in ("confirm_account", "apply"):
+        form = AccountForm(post)
+        if not form.is_valid():
+            field, errors = next(iter(form.errors.items()))
+            raise ApplicationError(f"{form.fields[field].label}：{errors[0]}", field=field)
+        services.entitlement_confirm_account(user=user, entitlement=x, **form.cleaned_data)
+        return "收款账户已确认，等待市级审核。"
+    if action == "city_pass":
+        services.entitlement_city_check(user=user, entitlement=x, approve=True)
+        return "市级审核通过，已报省级审批。"
+    if action == "city_reject":
+        services.entitlement_city_check(user=user, entitlement=x, approve=False, reason=post.get("reason", ""))
+        return "已审核不通过。"
+    if action == "approve":
+        services.entitlement_approve(user=user, entitlement=x)
+        return "已审批，待拨付。"
+    if action == "reject":
+        services.entitlement_reject(user=user, entitlement=x, reason=post.get("reason", ""))
+        return "已不予兑现。"
+    if action == "pay":
+        entry = services.entitlement_pay(user=user, entitlement=x)
+        return f"已拨付，台账分录 #{entry.pk}。"
+    if action == "reverse":
+        latest = LedgerEntry.objects.filter(entitlement=x).exclude(kind=LedgerEntry.Kind.REVERSAL).order_by("-id")
+        last = latest.first()
+        if last is None:
+            raise ApplicationError("没有可冲销的分录", field="entry")
+        services.ledger_reverse(user=user, entry=last, reason=post.get("reason", ""))
+        return "已冲销。"
+    if action == "reissue":
+        services.ledger_reissue(user=user, entitlement=x, amount=post.get("amount", ""), reason=post.get("reason", ""))
+        return "已更正重拨。"
+    raise ApplicationError("没有这个操作", field="action")
+
+
+@login_required
+@page_errors
+@require_POST
+def entitlement_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user = current_user(request)
+    entitlement = access.access_entitlement(user, pk)
+    try:
+        messages.success(request, _act(request, user, entitlement, action))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("awards:entitlement", pk=pk)
+
+
+@login_required
+@page_errors
+@require_http_methods(["GET", "POST"])
+def budgets(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    form = BudgetForm(request.POST or None, initial={"year": clock.today().year, "funding_level": "省级"})
+    if request.method == "POST":
+        access.require_province(user, "下达预算")
+        if form.is_valid():
+            try:
+                services.budget_set(user=user, **form.cleaned_data)
+            except ApplicationError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, "预算已保存。")
+                return redirect("awards:budgets")
+    return render(request, "awards/budgets.html", {"rows": selectors.budget_rows(user), "form": form,
+                                                   "is_province": user.role == Role.PROVINCE})
+
+
+@login_required
+@page_errors
+@require_GET
+def ledger(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    rows = access.visible_ledger(user).order_by("-id")[:500]
+    return render(request, "awards/ledger.html", {"rows": rows})
+
+
+def _list_params(request: HttpRequest) -> tuple[int | None, str]:
+    batch = request.GET.get("batch", "")
+    city = request.GET.get("city", "")
+    return (int(batch) if batch.isdigit() else None), (city if regions.is_city(city) else "")
+
+
+@login_required
+@page_errors
+@require_GET
+def payments(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    batch_id, city = _list_params(request)
+    data = selectors.payment_list(user=user, batch_id=batch_id, city_code=city)
+    context = {"data": data, "batches": Batch.objects.order_by("-opens_on"), "cities": regions.CITIES,
+               "batch_id": batch_id, "city": city, "query": request.GET.urlencode()}
+    return render(request, "awards/payments.html", context)
+
+
+@login_required
+@page_errors
+@require_GET
+def payments_xlsx(request: HttpRequest) -> HttpResponse:
+    batch_id, city = _list_params(request)
+    data = selectors.payment_list(user=current_user(request), batch_id=batch_id, city_code=city)
+    response = HttpResponse(exports.payment_list_xlsx(data), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(data.title)}.xlsx"
+    return response

@@ -1,0 +1,460 @@
+"""Award entitlements of the plan, computed on whole columns of the events frame.
+
+Each award is one ``AwardSpec``: which event triggers it, how the amount is computed (a fixed
+amount, a rate of the event amount with a cap, a merit-rank schedule, a grade ladder) and the
+parameters it reads.  Amounts are read as they stood on the *event date*.  Money is integer 分
+throughout; it becomes Decimal 万元 only in the output frame.
+
+Once-only awards (parameter ``meta.once_key``) are granted to the first qualifying event of an
+enterprise and never again, neither for a later event nor when the prior-entitlements frame says
+it was already granted.  The 3A/4A/5A ladder pays an upgrade per ``awards.upgrade_policy``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Literal
+
+import polars as pl
+
+from zjtx.policy.engine.parameters import ParameterError
+from zjtx.policy.engine.schema import GRADES, MONEY_SCALE
+from zjtx.policy.engine.tree import ParamReader
+
+Method = Literal["fixed", "rate", "rank", "graded"]
+
+GRANTED = "应享"
+ALREADY = "已享受"
+MISSING = "数据不足"
+NOT_IN_FORCE = "不在政策期内"
+ZERO = "无奖补金额"
+
+PROVINCE = "省级"
+CITY = "市级"
+
+GRADE_RANK = {grade: index + 1 for index, grade in enumerate(GRADES)}
+DIGITAL_PREFIX = "digital_assessment"
+
+
+@dataclass(frozen=True)
+class AwardSpec:
+    award: str
+    event: str
+    method: Method
+    label: str
+    clause: str
+    funding_level: str
+    once_key: str | None
+    main_param: str  # fixed amount, rate, or rank schedule
+    cap_param: str | None = None
+    base_label: str = ""
+    scope: str | None = None
+    grade_params: tuple[tuple[str, str], ...] = ()
+
+
+def award_specs(reader: ParamReader) -> list[AwardSpec]:
+    """The awards of the plan (fixed list, numbers from parameters) plus cities' own awards."""
+    specs = [
+        _fixed(reader, "awards.provincial_champion.amount"),
+        _fixed(reader, "awards.little_giant.amount"),
+        _fixed(reader, "awards.single_champion.amount"),
+        _fixed(reader, "awards.little_giant_relocated.amount"),
+        _fixed(reader, "awards.single_champion_relocated.amount"),
+        _fixed(reader, "awards.industrial_internet_platform.amount"),
+        _rank(reader),
+        _graded(reader),
+        _rate(
+            reader,
+            "awards.network_security.rate",
+            "awards.network_security.cap",
+            "网络安全分类分级项目投资额",
+        ),
+        _rate(
+            reader,
+            "awards.four_transformations.rate",
+            "awards.four_transformations.cap",
+            "四化改造设备购置额",
+        ),
+        _fixed(reader, "awards.srdi_board_listing.amount"),
+        _rate(reader, "awards.publicity.province_rate", None, "宣传推广费用"),
+        _rate(reader, "awards.publicity.city_rate", None, "宣传推广费用"),
+        _fixed(reader, "awards.public_service_platform_national.amount"),
+    ]
+    for parameter in reader.params.with_prefix("awards.city."):
+        if parameter.scope and parameter.meta.get("event"):
+            specs.append(_fixed(reader, parameter.id))
+    return specs
+
+
+def _meta(reader: ParamReader, parameter_id: str) -> dict[str, Any]:
+    parameter = reader.params[parameter_id]
+    meta = dict(parameter.meta)
+    if "award" not in meta or "event" not in meta:
+        raise ParameterError(f"奖补参数 {parameter_id} 缺少 meta.award / meta.event")
+    return {
+        "award": str(meta["award"]),
+        "event": str(meta["event"]),
+        "label": parameter.label,
+        "clause": parameter.clause,
+        "funding_level": parameter.funding_level or PROVINCE,
+        "once_key": None if meta.get("once_key") is None else str(meta["once_key"]),
+        "scope": parameter.scope,
+    }
+
+
+def _fixed(reader: ParamReader, parameter_id: str) -> AwardSpec:
+    return AwardSpec(method="fixed", main_param=parameter_id, **_meta(reader, parameter_id))
+
+
+def _rate(reader: ParamReader, rate_id: str, cap_id: str | None, base_label: str) -> AwardSpec:
+    return AwardSpec(
+        method="rate", main_param=rate_id, cap_param=cap_id, base_label=base_label, **_meta(reader, rate_id)
+    )
+
+
+def _rank(reader: ParamReader) -> AwardSpec:
+    cap = "awards.cloud_service_provider.cap"
+    return AwardSpec(
+        method="rank",
+        main_param="awards.cloud_service_provider.amount_by_rank",
+        cap_param=cap,
+        base_label="服务商择优名次",
+        **_meta(reader, cap),
+    )
+
+
+def _graded(reader: ParamReader) -> AwardSpec:
+    grades = tuple((g, f"awards.digital_assessment.amount_{g.lower()}") for g in GRADES)
+    meta = _meta(reader, grades[0][1])
+    meta.update(award=DIGITAL_PREFIX, label="数字化转型评估等级一次性奖补")
+    return AwardSpec(method="graded", main_param="awards.upgrade_policy", grade_params=grades, **meta)
+
+
+# ---------------------------------------------------------------- dated values as expressions
+
+
+def dated(reader: ParamReader, parameter_id: str, convert: Any, dtype: pl.DataType) -> pl.Expr:
+    """The parameter's value in force on each row's event date (null before it starts)."""
+    chain: Any = pl
+    for entry in reversed(reader.entries(parameter_id)):
+        value = None if entry.value is None else convert(entry.value)
+        chain = chain.when(pl.col("date") >= entry.start).then(pl.lit(value, dtype=dtype))
+    if chain is pl:
+        return pl.lit(None, dtype=dtype)
+    result: pl.Expr = chain.otherwise(pl.lit(None, dtype=dtype))
+    return result
+
+
+def to_units(value: Any) -> int:
+    units = Decimal(str(value)) * MONEY_SCALE
+    if units != units.to_integral_value():
+        raise ParameterError(f"金额 {value} 超出分的精度")
+    return int(units)
+
+
+def rate_fraction(value: Any) -> Fraction:
+    return Fraction(Decimal(str(value))) / 100
+
+
+def half_up_share(base: pl.Expr, numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
+    """base × numerator / denominator, rounded half up to the 分 (base ≥ 0)."""
+    return (base * numerator * 2 + denominator) // (denominator * 2)
+
+
+# ---------------------------------------------------------------- computing entitlements
+
+OUTPUT_SCHEMA: dict[str, pl.DataType] = {
+    "event_no": pl.UInt32(),
+    "seq": pl.UInt32(),
+    "credit_code": pl.String(),
+    "city_code": pl.String(),
+    "kind": pl.String(),
+    "date": pl.Date(),
+    "grade": pl.String(),
+    "rank": pl.Int64(),
+    "base": pl.Int64(),
+    "award": pl.String(),
+    "label": pl.String(),
+    "clause": pl.String(),
+    "funding_level": pl.String(),
+    "payer": pl.String(),
+    "params": pl.String(),
+    "once_key": pl.String(),
+    "method": pl.String(),
+    "base_label": pl.String(),
+    "rate_text": pl.String(),
+    "raw": pl.Int64(),
+    "cap": pl.Int64(),
+    "level": pl.Int64(),
+    "previous_level": pl.Int64(),
+    "previous_grade": pl.String(),
+    "policy": pl.String(),
+    "amount": pl.Int64(),
+    "status": pl.String(),
+}
+
+
+def entitlements(
+    events: pl.DataFrame, cities: pl.DataFrame, prior: pl.DataFrame, reader: ParamReader
+) -> pl.DataFrame:
+    """One row per (event, award) with the amount in 分 and a status; see module doc.
+
+    ``event_no`` numbers the events (up to ``as_of``) in input order; ``seq`` orders them in time.
+    Rows come out grouped by award; ``Result.entitlements`` sorts them for people.
+    """
+    specs = award_specs(reader)
+    frame = (
+        events.lazy()
+        .filter(pl.col("date") <= reader.as_of)
+        .with_row_index("event_no")
+        .sort("date", maintain_order=True)
+        .with_row_index("seq")
+    )
+    # Only city-paid shares and cities' own awards need the city here (a join costs more than the rules).
+    city_kinds = {s.event for s in specs if s.funding_level == CITY or s.scope}
+    needy = frame.filter(pl.col("kind").is_in(list(city_kinds)))
+    # Look up only the enterprises that have such events (few) instead of hashing the whole registry.
+    wanted = cities.lazy().filter(
+        pl.col("credit_code").is_in(needy.select("credit_code").collect()["credit_code"].implode())
+    )
+    needs_city = needy.join(wanted, on="credit_code", how="left", maintain_order="left")
+    frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("city_code"))
+    # Materialise the two sources once; the award parts then read them in parallel.
+    frame, needs_city = (f.lazy() for f in pl.collect_all([frame, needs_city]))
+    parts = []
+    for spec in specs:
+        source = needs_city if spec.event in city_kinds else frame
+        parts.append(_conform(_compute(source.filter(pl.col("kind") == spec.event), spec, reader, prior)))
+    combined = pl.concat(parts) if parts else pl.LazyFrame(schema=OUTPUT_SCHEMA)
+    # One query for every award: Polars runs the parts in parallel.
+    return _once_only(combined, specs, prior).collect()
+
+
+def _conform(part: pl.LazyFrame) -> pl.LazyFrame:
+    """Same columns in the same types for every award, so the parts can be stacked."""
+    present = set(part.collect_schema().names())
+    return part.select(
+        [
+            pl.col(name).cast(dtype) if name in present else pl.lit(None, dtype=dtype).alias(name)
+            for name, dtype in OUTPUT_SCHEMA.items()
+        ]
+    )
+
+
+def _common(spec: AwardSpec) -> list[pl.Expr]:
+    payer = pl.lit("省级财政") if spec.funding_level == PROVINCE else pl.col("city_code")
+    params = ",".join(p for p in (spec.main_param, spec.cap_param, *[g[1] for g in spec.grade_params]) if p)
+    return [
+        pl.col("amount").alias("base"),
+        pl.lit(spec.award).alias("award"),
+        pl.lit(spec.label).alias("label"),
+        pl.lit(spec.clause).alias("clause"),
+        pl.lit(spec.funding_level).alias("funding_level"),
+        payer.alias("payer"),
+        pl.lit(params).alias("params"),
+        pl.lit(spec.once_key, dtype=pl.String).alias("once_key"),
+        pl.lit(spec.method).alias("method"),
+        pl.lit(spec.base_label).alias("base_label"),
+    ]
+
+
+def _compute(frame: pl.LazyFrame, spec: AwardSpec, reader: ParamReader, prior: pl.DataFrame) -> pl.LazyFrame:
+    if spec.scope is not None:
+        frame = frame.filter(pl.col("city_code") == spec.scope)
+    frame = frame.with_columns(_common(spec))
+    if spec.method == "fixed":
+        return _fixed_amount(frame, spec, reader)
+    if spec.method == "rate":
+        return _rate_amount(frame, spec, reader)
+    if spec.method == "rank":
+        return _rank_amount(frame, spec, reader)
+    return _graded_amount(frame, spec, reader, prior)
+
+
+def _status(amount: pl.Expr, in_force: pl.Expr, known: pl.Expr) -> pl.Expr:
+    return (
+        pl.when(~in_force)
+        .then(pl.lit(NOT_IN_FORCE))
+        .when(~known)
+        .then(pl.lit(MISSING))
+        .when(amount <= 0)
+        .then(pl.lit(ZERO))
+        .otherwise(pl.lit(GRANTED))
+    )
+
+
+def _fixed_amount(frame: pl.LazyFrame, spec: AwardSpec, reader: ParamReader) -> pl.LazyFrame:
+    level = dated(reader, spec.main_param, to_units, pl.Int64())
+    frame = frame.with_columns(level.alias("raw"))
+    return frame.with_columns(
+        pl.col("raw").alias("amount"),
+        _status(pl.col("raw"), pl.col("raw").is_not_null(), pl.lit(True)).alias("status"),
+    )
+
+
+def _rate_amount(frame: pl.LazyFrame, spec: AwardSpec, reader: ParamReader) -> pl.LazyFrame:
+    numerator = dated(reader, spec.main_param, lambda v: rate_fraction(v).numerator, pl.Int64())
+    denominator = dated(reader, spec.main_param, lambda v: rate_fraction(v).denominator, pl.Int64())
+    rate_text = dated(reader, spec.main_param, lambda v: f"{v}%", pl.String())
+    cap = dated(reader, spec.cap_param, to_units, pl.Int64()) if spec.cap_param else pl.lit(None, pl.Int64)
+    frame = frame.with_columns(
+        half_up_share(pl.col("base"), numerator, denominator).alias("raw"),
+        cap.alias("cap"),
+        rate_text.alias("rate_text"),
+        numerator.is_not_null().alias("_in_force"),
+    )
+    capped = pl.min_horizontal("raw", "cap") if spec.cap_param else pl.col("raw")
+    amount = pl.when(pl.col("raw").is_not_null()).then(capped)  # min_horizontal would return the cap
+    return frame.with_columns(
+        amount.alias("amount"),
+        _status(amount, pl.col("_in_force"), pl.col("base").is_not_null()).alias("status"),
+    )
+
+
+def _rank_amount(frame: pl.LazyFrame, spec: AwardSpec, reader: ParamReader) -> pl.LazyFrame:
+    chain: Any = pl
+    for entry in reversed(reader.entries(spec.main_param)):
+        schedule: Any = pl
+        for step in entry.value or []:
+            schedule = schedule.when(pl.col("rank") <= int(step["max_rank"])).then(
+                pl.lit(to_units(step["amount"]), dtype=pl.Int64)
+            )
+        by_rank = (
+            pl.lit(0, dtype=pl.Int64) if schedule is pl else schedule.otherwise(pl.lit(0, dtype=pl.Int64))
+        )
+        chain = chain.when(pl.col("date") >= entry.start).then(by_rank)
+    raw = chain.otherwise(pl.lit(None, dtype=pl.Int64)) if chain is not pl else pl.lit(None, pl.Int64)
+    cap = dated(reader, spec.cap_param or "", to_units, pl.Int64())
+    valid_rank = pl.col("rank") >= 1
+    frame = frame.with_columns(pl.when(valid_rank).then(raw).alias("raw"), cap.alias("cap"))
+    amount = pl.when(pl.col("raw").is_not_null()).then(pl.min_horizontal("raw", "cap"))
+    in_force = pl.col("cap").is_not_null()
+    return frame.with_columns(
+        amount.alias("amount"),
+        _status(amount, in_force, valid_rank.fill_null(False)).alias("status"),
+    )
+
+
+def _graded_amount(
+    frame: pl.LazyFrame, spec: AwardSpec, reader: ParamReader, prior: pl.DataFrame
+) -> pl.LazyFrame:
+    """3A/4A/5A ladder: pay only an upgrade over the best grade already paid (or seen earlier)."""
+    grade_rank = pl.col("grade").replace_strict(GRADE_RANK, default=None, return_dtype=pl.Int64)
+    levels = {g: dated(reader, p, to_units, pl.Int64()) for g, p in spec.grade_params}
+    level_of = _level_by_rank(levels)
+    policy = dated(reader, spec.main_param, str, pl.String())
+    frame = frame.with_columns(grade_rank.alias("_grade_rank"), policy.alias("policy"))
+    frame = frame.with_columns(level_of(pl.col("_grade_rank")).alias("level"))
+    eligible = (
+        pl.col("_grade_rank").is_not_null() & pl.col("level").is_not_null() & pl.col("policy").is_not_null()
+    )
+    if prior.height:
+        frame = frame.join(_prior_best_grade(prior), on="credit_code", how="left")
+    else:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.Int64).alias("_prior_best"))
+    frame = (
+        frame.sort(["credit_code", "seq"])
+        .with_columns(
+            pl.when(eligible)
+            .then(pl.col("_grade_rank"))
+            .otherwise(0)
+            .cum_max()
+            .shift(1)
+            .over("credit_code")
+            .fill_null(0)
+            .alias("_seen")
+        )
+        .with_columns(pl.max_horizontal(pl.col("_seen"), pl.col("_prior_best").fill_null(0)).alias("_best"))
+    )
+    previous_level = pl.when(pl.col("_best") > 0).then(level_of(pl.col("_best"))).otherwise(0)
+    frame = frame.with_columns(
+        previous_level.alias("previous_level"),
+        pl.col("_best")
+        .replace_strict({v: k for k, v in GRADE_RANK.items()}, default=None, return_dtype=pl.String)
+        .alias("previous_grade"),
+    )
+    upgrade = pl.col("_grade_rank") > pl.col("_best")
+    difference = pl.col("level") - pl.col("previous_level")
+    amount = pl.when(pl.col("policy") == "difference").then(difference).otherwise(pl.col("level"))
+    in_force = (pl.col("level").is_not_null() & pl.col("policy").is_not_null()) | pl.col(
+        "_grade_rank"
+    ).is_null()
+    status = (
+        pl.when(~in_force)
+        .then(pl.lit(NOT_IN_FORCE))
+        .when(~eligible)
+        .then(pl.lit(MISSING))
+        .when(~upgrade)
+        .then(pl.lit(ALREADY))
+        .otherwise(pl.lit(GRANTED))
+    )
+    return frame.with_columns(
+        pl.format("{}.{}", pl.lit(DIGITAL_PREFIX), pl.col("grade")).fill_null(DIGITAL_PREFIX).alias("award"),
+        pl.col("level").alias("raw"),
+        pl.when(eligible & upgrade).then(amount).alias("amount"),
+        status.alias("status"),
+    )
+
+
+def _level_by_rank(levels: dict[str, pl.Expr]) -> Any:
+    def level_of(rank: pl.Expr) -> pl.Expr:
+        chain: Any = pl
+        for grade, level in levels.items():
+            chain = chain.when(rank == GRADE_RANK[grade]).then(level)
+        result: pl.Expr = chain.otherwise(pl.lit(None, dtype=pl.Int64))
+        return result
+
+    return level_of
+
+
+def _prior_best_grade(prior: pl.DataFrame) -> pl.LazyFrame:
+    grades = prior.lazy().filter(pl.col("award").str.starts_with(DIGITAL_PREFIX + "."))
+    return (
+        grades.select(
+            "credit_code",
+            pl.col("award")
+            .str.slice(len(DIGITAL_PREFIX) + 1)
+            .replace_strict(GRADE_RANK, default=None, return_dtype=pl.Int64)
+            .alias("_prior_best"),
+        )
+        .group_by("credit_code")
+        .agg(pl.col("_prior_best").max())
+    )
+
+
+def _once_only(frame: pl.LazyFrame, specs: list[AwardSpec], prior: pl.DataFrame) -> pl.LazyFrame:
+    """The first granted event per (enterprise, once_key), in time, keeps it; later ones and prior
+    grants do not."""
+    once = (pl.col("method") != "graded") & pl.col("once_key").is_not_null() & (pl.col("status") == GRANTED)
+    first_seq = pl.when(once).then(pl.col("seq")).min().over(["credit_code", "once_key"])
+    frame = frame.with_columns(first_seq.alias("_first"), pl.lit(False).alias("_prior"))
+    keys = {s.award: s.once_key for s in specs if s.once_key and s.method != "graded"}
+    if prior.height:
+        prior_keys = (
+            prior.lazy()
+            .select(
+                "credit_code",
+                pl.col("award").replace_strict(keys, default=None, return_dtype=pl.String).alias("once_key"),
+            )
+            .drop_nulls()
+            .unique()
+            .with_columns(pl.lit(True).alias("_prior"))
+        )
+        frame = (
+            frame.drop("_prior")
+            .join(prior_keys, on=["credit_code", "once_key"], how="left", maintain_order="left")
+            .with_columns(pl.col("_prior").fill_null(False))
+        )
+    repeated = once & (pl.col("_prior") | (pl.col("seq") != pl.col("_first")))
+    return frame.with_columns(
+        pl.when(repeated).then(pl.lit(ALREADY)).otherwise(pl.col("status")).alias("status"),
+        pl.when(repeated).then(None).otherwise(pl.col("amount")).alias("amount"),
+        pl.when(repeated & pl.col("_prior"))
+        .then(pl.lit("prior"))
+        .when(repeated)
+        .then(pl.lit("earlier"))
+        .otherwise(None)
+        .alias("repeat_of"),
+    ).drop("_prior", "_first")

@@ -1,0 +1,318 @@
+"""The single entry point: evaluate every recognition rule and every award for a population.
+
+``evaluate`` does the work on whole columns and keeps the per-enterprise frame; the long frames
+people read (``recognition``, ``unmet``, ``entitlements`` with reasons) are built from it on first
+access, so a run over two million enterprises pays for text only when someone asks for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import polars as pl
+
+from zjtx.policy.engine import awards, inputs, reasons, recognition, rules
+from zjtx.policy.engine.parameters import ParameterSet
+from zjtx.policy.engine.recognition import TierPlan
+from zjtx.policy.engine.schema import MONEY_SCALE, TIER_LABELS, TIERS, input_label
+from zjtx.policy.engine.tree import Group, Leaf, ParamReader, RuleTree
+
+AMOUNT_DTYPE = pl.Decimal(38, 6)
+EMPTY_LIST = pl.lit([], dtype=pl.List(pl.String))
+
+
+@dataclass
+class Result:
+    """Everything one evaluation produced, plus what is needed to reproduce it."""
+
+    as_of: dt.date
+    data_year: int
+    fingerprint: str
+    overlays: list[dict[str, Any]]
+    parameter_versions: list[dict[str, Any]]
+    frame: pl.DataFrame
+    plans: list[TierPlan]
+    awards_raw: pl.DataFrame
+    city_names: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def recognition(self) -> pl.DataFrame:
+        """One row per enterprise and tier: criteria set, qualifies, status, score, missing inputs."""
+        rows = pl.concat([_tier_rows(self, p) for p in self.plans])
+        missing = (
+            self._missing_long.explode("missing")
+            .group_by("_row", "_tier")
+            .agg(pl.col("missing").drop_nulls().unique(maintain_order=True))
+        )
+        rows = rows.join(missing, on=["_row", "_tier"], how="left", maintain_order="left").drop(
+            "_row", "_tier"
+        )
+        # Only a rule that is 数据不足 lists missing inputs; a decided rule may still have unknown leaves.
+        return rows.with_columns(
+            pl.when(pl.col("status") == recognition.STATUS_UNKNOWN)
+            .then(pl.col("missing").fill_null(EMPTY_LIST))
+            .otherwise(EMPTY_LIST)
+            .alias("missing")
+        )
+
+    @cached_property
+    def _leaves(self) -> list[tuple[str, TierPlan, RuleTree, Leaf, tuple[Group, ...]]]:
+        found: list[tuple[str, TierPlan, RuleTree, Leaf, tuple[Group, ...]]] = []
+        for p in self.plans:
+            for tree in _trees(p):
+                for leaf, ancestors in tree.leaves():
+                    found.append((str(len(found)), p, tree, leaf, ancestors))
+        return found
+
+    @cached_property
+    def _missing_long(self) -> pl.DataFrame:
+        """(row, leaf, tier, missing inputs) for every reportable leaf that is unknown.
+
+        Integer keys (row number, leaf number, tier number) keep the joins and sorts cheap."""
+        frame = self.frame.lazy().with_row_index("_row")
+        parts = []
+        for key, p, tree, leaf, ancestors in self._leaves:
+            if not leaf.inputs:
+                continue
+            unknown = (
+                uses_tree(p, tree)
+                & reportable(tree, leaf, ancestors)
+                & pl.col(recognition.leaf_column(tree, leaf.id)).is_null()
+            )
+            labels = [
+                pl.when(pl.col(name).is_null()).then(pl.lit(input_label(name, self.data_year)))
+                for name in leaf.inputs
+            ]
+            parts.append(
+                frame.filter(unknown).select(
+                    "_row",
+                    pl.lit(int(key), dtype=pl.UInt16).alias("_leaf"),
+                    pl.lit(TIERS.index(p.tier), dtype=pl.UInt8).alias("_tier"),
+                    pl.concat_list(labels).list.drop_nulls().alias("missing"),
+                )
+            )
+        if not parts:
+            schema: dict[str, pl.DataType] = {
+                "_row": pl.UInt32(),
+                "_leaf": pl.UInt16(),
+                "_tier": pl.UInt8(),
+                "missing": pl.List(pl.String),
+            }
+            return pl.DataFrame(schema=schema)
+        return pl.concat(parts).collect()
+
+    @cached_property
+    def unmet(self) -> pl.DataFrame:
+        """One row per condition not met (不满足) or not decidable (数据不足) of a tier not granted."""
+        return _unmet_rows(self)
+
+    @cached_property
+    def entitlements(self) -> pl.DataFrame:
+        """Every (event, award) with amount (Decimal 万元), status and a Chinese reason."""
+        cities = self.frame.select("credit_code", pl.col("city_code").alias("_city"))
+        raw = self.awards_raw.join(cities, on="credit_code", how="left", maintain_order="left")
+        raw = raw.sort(["credit_code", "date", "event_no", "award"])
+        return raw.select(
+            "credit_code",
+            pl.col("_city").alias("city_code"),
+            "award",
+            pl.col("label").alias("award_label"),
+            pl.col("kind").alias("event_kind"),
+            pl.col("date").alias("event_date"),
+            "grade",
+            units_to_decimal(pl.col("base")).alias("base_amount"),
+            units_to_decimal(pl.col("amount")).alias("amount"),
+            "funding_level",
+            "payer",
+            "clause",
+            pl.col("params").alias("parameter_ids"),
+            "status",
+            reasons.award_reason().alias("reason"),
+        )
+
+    @property
+    def granted(self) -> pl.DataFrame:
+        """The entitlements to pay: status 应享."""
+        return self.entitlements.filter(pl.col("status") == awards.GRANTED)
+
+    def budget(self) -> pl.DataFrame:
+        """Total granted amount by award and funding level (万元)."""
+        return (
+            self.awards_raw.filter(pl.col("status") == awards.GRANTED)
+            .group_by("award", "funding_level")
+            .agg(pl.len().alias("count"), pl.col("amount").sum().alias("units"))
+            .with_columns(units_to_decimal(pl.col("units")).alias("amount"))
+            .drop("units")
+            .sort("award", "funding_level")
+        )
+
+    def tier_counts(self) -> pl.DataFrame:
+        """Enterprises qualifying for each tier, by city."""
+        columns = [pl.col(f"{p.tier}:qualifies").fill_null(False).sum().alias(p.tier) for p in self.plans]
+        return self.frame.group_by("city_code").agg(columns).sort("city_code")
+
+
+def units_to_decimal(units: pl.Expr) -> pl.Expr:
+    return units.cast(AMOUNT_DTYPE) / MONEY_SCALE
+
+
+def evaluate(
+    enterprises: pl.DataFrame,
+    indicators: pl.DataFrame,
+    events: pl.DataFrame | None,
+    as_of: dt.date,
+    params: ParameterSet,
+    prior_entitlements: pl.DataFrame | None = None,
+) -> Result:
+    """Evaluate all recognition rules and award entitlements as of ``as_of``.
+
+    Raises ``InputError`` when a frame breaks the contract, ``ParameterError`` when a parameter
+    needed on ``as_of`` has no value.  Missing optional inputs never raise: they give 数据不足.
+    """
+    reader = ParamReader(params, as_of)
+    data_year = as_of.year - int(reader.value("criteria.data_year_lag"))
+    ent = inputs.prepare_enterprises(enterprises)
+    ind = inputs.prepare_indicators(indicators)
+    ev = inputs.prepare_events(events)
+    prior = inputs.prepare_prior(prior_entitlements)
+    metrics = rules.Metrics()
+    plans = recognition.plan(reader, metrics)
+    base = inputs.build_base(ent, ind, data_year)
+    frame = recognition.evaluate_frame(base.lazy(), plans, metrics).collect()
+    raw_awards = awards.entitlements(ev, ent.select("credit_code", "city_code"), prior, reader)
+    cities = {str(k): str(v) for k, v in (params.value_or_none("province.cities", as_of) or {}).items()}
+    return Result(
+        as_of=as_of,
+        data_year=data_year,
+        fingerprint=params.fingerprint(),
+        overlays=[
+            {"name": o.name, "start": o.start.isoformat(), "values": dict(o.values)} for o in params.overlays
+        ],
+        parameter_versions=reader.versions(),
+        frame=frame,
+        plans=plans,
+        awards_raw=raw_awards,
+        city_names=cities,
+    )
+
+
+# ---------------------------------------------------------------- long frames
+
+
+def _trees(p: TierPlan) -> list[RuleTree]:
+    return list(p.trees.values())
+
+
+def uses_tree(p: TierPlan, tree: RuleTree) -> pl.Expr:
+    """Rows whose review mode selects this tree."""
+    first = p.tree_for(recognition.tree_key(p, p.first_set))
+    again = p.tree_for(recognition.tree_key(p, p.re_review_set))
+    if first is again:
+        return pl.lit(True)
+    review = pl.col(rules.review_column(p.tier))
+    return review if tree is again else ~review
+
+
+def not_true(column: str) -> pl.Expr:
+    return ~pl.col(column).fill_null(False)
+
+
+def reportable(tree: RuleTree, leaf: Leaf, ancestors: tuple[Group, ...]) -> pl.Expr:
+    """A leaf counts as unmet when neither it nor any group above it is satisfied."""
+    conditions = [not_true(recognition.leaf_column(tree, leaf.id))]
+    conditions += [not_true(recognition.group_column(tree, group)) for group in ancestors]
+    return pl.all_horizontal(conditions)
+
+
+def _tier_rows(result: Result, p: TierPlan) -> pl.DataFrame:
+    qualifies = pl.col(f"{p.tier}:qualifies")
+    return result.frame.with_row_index("_row").select(
+        "_row",
+        pl.lit(TIERS.index(p.tier), dtype=pl.UInt8).alias("_tier"),
+        "credit_code",
+        "city_code",
+        pl.lit(p.tier).alias("tier"),
+        pl.lit(TIER_LABELS[p.tier]).alias("tier_label"),
+        pl.col(f"{p.tier}:set").alias("criteria_set"),
+        pl.when(pl.col(rules.review_column(p.tier)))
+        .then(pl.lit("复核"))
+        .otherwise(pl.lit("首次认定"))
+        .alias("review"),
+        qualifies.alias("qualifies"),
+        recognition.status_expr(qualifies).alias("status"),
+        pl.col(f"{p.tier}:score").alias("score"),
+        pl.col(f"{p.tier}:score_min").alias("score_min"),
+        pl.col(f"{p.tier}:score_max").alias("score_max"),
+    )
+
+
+def _unmet_rows(result: Result) -> pl.DataFrame:
+    """Each leaf's reportable rows (a filter per leaf, run together lazily), stacked with integer
+    keys, then joined with the leaf's fixed description and its missing inputs."""
+    frame = result.frame.lazy().with_row_index("_row")
+    parts = []
+    meta: list[dict[str, Any]] = []
+    for key, p, tree, leaf, ancestors in result._leaves:
+        column = pl.col(recognition.leaf_column(tree, leaf.id))
+        actual = leaf.actual.cast(pl.Float64) if leaf.actual is not None else pl.lit(None, pl.Float64)
+        parts.append(
+            frame.filter(uses_tree(p, tree) & reportable(tree, leaf, ancestors)).select(
+                "_row",
+                pl.lit(int(key), dtype=pl.UInt16).alias("_leaf"),
+                pl.col(rules.review_column(p.tier)).alias("_review"),
+                column.is_null().alias("unknown"),
+                actual.alias("actual"),
+            )
+        )
+        meta.append(_leaf_meta(key, p, tree, leaf, ancestors))
+    info = pl.DataFrame(meta)
+    # One integer key (row, leaf) for the join and the sort: far cheaper than strings or two keys.
+    assert len(meta) < 1024, "leaf numbers must fit the 10 bits of the combined key"
+    row_leaf = (pl.col("_row").cast(pl.UInt64) * 1024 + pl.col("_leaf")).alias("_key")
+    missing = result._missing_long.select(row_leaf, "missing")
+    long = pl.concat(parts).with_columns(row_leaf).sort("_key").collect()
+    long = long.join(missing, on="_key", how="left", maintain_order="left")
+    rows, leaves = long["_row"], long["_leaf"]
+
+    def described(name: str) -> pl.Series:
+        return info[name].gather(leaves)  # leaf numbers index the description table
+
+    first, again = described("_set_first"), described("_set_again")
+    return long.select(
+        result.frame["credit_code"].gather(rows).alias("credit_code"),
+        result.frame["city_code"].gather(rows).alias("city_code"),
+        described("tier"),
+        pl.when(pl.col("_review")).then(pl.lit(again)).otherwise(pl.lit(first)).alias("criteria_set"),
+        described("condition"),
+        described("label"),
+        described("group"),
+        pl.when(pl.col("unknown")).then(pl.lit("数据不足")).otherwise(pl.lit("不满足")).alias("status"),
+        "actual",
+        described("unit"),
+        described("threshold"),
+        described("parameter_ids"),
+        described("clause"),
+        pl.col("missing").fill_null(EMPTY_LIST),
+    )
+
+
+def _leaf_meta(
+    key: str, p: TierPlan, tree: RuleTree, leaf: Leaf, ancestors: tuple[Group, ...]
+) -> dict[str, Any]:
+    shared = tree.criteria_set not in p.trees or p.tier == "innovative"
+    return {
+        "_leaf": int(key),
+        "_set_first": p.first_set if shared else tree.criteria_set,
+        "_set_again": p.re_review_set if shared else tree.criteria_set,
+        "tier": p.tier,
+        "condition": leaf.id,
+        "label": leaf.label,
+        "group": ancestors[-1].label if ancestors else "",
+        "unit": leaf.unit,
+        "threshold": leaf.threshold,
+        "parameter_ids": ",".join(leaf.params),
+        "clause": leaf.clause,
+    }

@@ -1,0 +1,138 @@
+"""A human-readable Chinese trace of one enterprise's result.
+
+For each tier: the criteria set used and why (首次认定 / 复核), every condition with its actual value,
+threshold and source, the score breakdown; then each award with its computation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from zjtx.policy.engine import recognition
+from zjtx.policy.engine.evaluate import Result, uses_tree
+from zjtx.policy.engine.recognition import TierPlan
+from zjtx.policy.engine.schema import TIER_LABELS, input_label
+from zjtx.policy.engine.tree import Leaf, Node, RuleTree, colname, fmt_number
+
+MARKS = {True: "✓", False: "✗", None: "？"}
+
+
+def explain(result: Result, credit_code: str) -> str:
+    row = result.frame.filter(pl.col("credit_code") == credit_code)
+    if row.height == 0:
+        return f"企业 {credit_code} 不在本次评价范围内。"
+    city = row.item(0, "city_code")
+    lines = [
+        f"企业 {credit_code}（{result.city_names.get(city, city)}）",
+        f"评价日期 {result.as_of.isoformat()}，采用 {result.data_year} 年度（上年度）数据；"
+        f"参数指纹 {result.fingerprint}",
+    ]
+    for overlay in result.overlays:
+        lines.append(f"模拟方案「{overlay['name']}」自 {overlay['start']} 起：{overlay['values']}")
+    for tier_plan in result.plans:
+        lines += _tier_section(result, row, tier_plan)
+    lines += _award_section(result, credit_code)
+    return "\n".join(lines)
+
+
+def _tier_section(result: Result, row: pl.DataFrame, p: TierPlan) -> list[str]:
+    tree = next(t for t in p.trees.values() if row.select(uses_tree(p, t)).item())
+    qualifies = row.item(0, f"{p.tier}:qualifies")
+    status = {True: recognition.STATUS_PASS, False: recognition.STATUS_FAIL}.get(
+        qualifies, recognition.STATUS_UNKNOWN
+    )
+    review = "复核" if row.item(0, f"{p.tier}:re_review") else "首次认定"
+    criteria_set = row.item(0, f"{p.tier}:set")
+    lines = ["", f"【{TIER_LABELS[p.tier]}】{status}（{review}，采用 {_set_text(criteria_set)}）"]
+    lines += _score_lines(result, row, p, tree)
+    lines.append("  条件：")
+    lines += _node_lines(result, row, tree, tree.root, 2)
+    return lines
+
+
+def _set_text(criteria_set: str) -> str:
+    if criteria_set in ("2022", "2026"):
+        return f"{criteria_set}版梯度培育标准"
+    if criteria_set == "省定":
+        return "省定条件"
+    return f"单项冠军{criteria_set}年规则"
+
+
+def _score_lines(result: Result, row: pl.DataFrame, p: TierPlan, tree: RuleTree) -> list[str]:
+    score = row.item(0, f"{p.tier}:score")
+    if tree.items:
+        low, high = row.item(0, f"{p.tier}:score_min"), row.item(0, f"{p.tier}:score_max")
+        head = (
+            f"  得分 {fmt_number(score)}"
+            if score is not None
+            else f"  得分未定（已知部分 {low:g}，最高可能 {high:g}）"
+        )
+        lines = [head + "：" if tree.items else head]
+        for group in dict.fromkeys(item.group for item in tree.items):
+            parts = []
+            for item in (i for i in tree.items if i.group == group):
+                points = row.item(0, colname(tree.tier, tree.criteria_set, f"item:{item.id}"))
+                text = "缺数据" if points is None else f"{points}"
+                parts.append(f"{item.label} {text}/{item.max_points}")
+            lines.append(f"    {group}：" + "；".join(parts))
+        return lines
+    if tree.score_input:
+        return [f"  专精特新发展评价得分 {'未提供' if score is None else fmt_number(score)}"]
+    return []
+
+
+def _node_lines(result: Result, row: pl.DataFrame, tree: RuleTree, node: Node, depth: int) -> list[str]:
+    indent = "  " * depth
+    if isinstance(node, Leaf):
+        return [indent + _leaf_text(result, row, tree, node)]
+    value = row.item(0, recognition.group_column(tree, node))
+    mode = (
+        ""
+        if ("任一" in node.label or "全部" in node.label)
+        else ("（全部）" if node.mode == "all" else "（任一）")
+    )
+    lines = [f"{indent}{MARKS[value]} {node.label}{mode}"]
+    for child in node.children:
+        lines += _node_lines(result, row, tree, child, depth + 1)
+    return lines
+
+
+def _leaf_text(result: Result, row: pl.DataFrame, tree: RuleTree, leaf: Leaf) -> str:
+    value = row.item(0, recognition.leaf_column(tree, leaf.id))
+    actual = _actual(row, leaf)
+    source = "，".join(x for x in (",".join(leaf.params), leaf.clause) if x)
+    text = f"{MARKS[value]} {leaf.label}：实际 {actual}，要求 {leaf.threshold}（{source}）"
+    if value is None:
+        missing = [input_label(name, result.data_year) for name in leaf.inputs if row.item(0, name) is None]
+        text += "，数据不足：缺少 " + "、".join(missing) if missing else "，数据不足：无法计算（如分母为0）"
+    return text
+
+
+def _actual(row: pl.DataFrame, leaf: Leaf) -> str:
+    if leaf.inputs[:1] == ("current_tier",):
+        return TIER_LABELS.get(row.item(0, "current_tier"), "无")
+    if leaf.actual is None:
+        values = [row.item(0, name) for name in leaf.inputs]
+        return "、".join("缺" if v is None else str(v) for v in values)
+    value: Any = row.select(leaf.actual.cast(pl.Float64)).item()
+    if value is None:
+        return "缺"
+    if leaf.unit == "是/否":
+        return "是" if value else "否"
+    return f"{fmt_number(round(value, 2))}{leaf.unit}"
+
+
+def _award_section(result: Result, credit_code: str) -> list[str]:
+    rows = result.entitlements.filter(pl.col("credit_code") == credit_code)
+    if rows.height == 0:
+        return ["", "【奖补】无触发奖补的事件"]
+    lines = ["", "【奖补】"]
+    for r in rows.iter_rows(named=True):
+        amount = "—" if r["amount"] is None else f"{fmt_number(r['amount'])}万元"
+        lines.append(
+            f"  - {r['award_label']}（{r['award']}，{r['event_date']}）：{r['status']} {amount}，"
+            f"{r['funding_level']}；{r['reason']}（{r['parameter_ids']}，{r['clause']}）"
+        )
+    return lines

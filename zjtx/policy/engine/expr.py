@@ -1,0 +1,188 @@
+"""Exact, null-aware comparisons on whole columns.
+
+Why integers: a threshold such as "R&D ≥ 3% of revenue" must give the same answer as a person with
+a calculator at the exact boundary.  Floats get 0.08 + 0.12 wrong, so money is held as integer
+分 and every ratio is turned into an integer at a fixed scale with floor division:
+``floor(v·S) ≥ c·S  ⇔  v ≥ c`` whenever ``c·S`` is a whole number, and ``ceil`` serves ``>``/``≤``.
+
+Why nulls: a null input is unknown.  Polars' boolean ``&``/``|`` follow Kleene logic (true | null
+is true, false & null is false), which is exactly "decide when the known facts decide, else
+数据不足".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+from zjtx.policy.engine.parameters import ParameterError
+from zjtx.policy.engine.schema import MONEY_SCALE
+
+RATIO_SCALE = 10_000  # ratios are held in units of 0.01% (basis points of 1)
+PERCENT = RATIO_SCALE // 100  # units per percentage point
+
+Number = Decimal | int | float
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A quantity on a whole column, comparable exactly with thresholds in its own unit.
+
+    ``floor``/``ceil`` are integer columns equal to floor/ceil(value × ``scale``); for plain
+    integer and float metrics both are the column itself.  ``display`` is the value in ``unit``
+    as Float64, only for showing to people.  ``inputs`` are the base columns it is made of.
+    """
+
+    name: str
+    floor: pl.Expr
+    ceil: pl.Expr
+    scale: int
+    unit: str
+    display: pl.Expr
+    inputs: tuple[str, ...]
+    is_float: bool = False
+
+    def threshold(self, value: Number) -> int | float:
+        if self.is_float:
+            return float(value)
+        scaled = Decimal(str(value)) * self.scale
+        if scaled != scaled.to_integral_value():
+            raise ParameterError(f"{self.name} 的门槛 {value}{self.unit} 超出可精确比较的精度")
+        return int(scaled)
+
+    def ge(self, value: Number) -> pl.Expr:
+        return self.floor >= self.threshold(value)
+
+    def gt(self, value: Number) -> pl.Expr:
+        return self.ceil > self.threshold(value)
+
+    def le(self, value: Number) -> pl.Expr:
+        return self.ceil <= self.threshold(value)
+
+    def lt(self, value: Number) -> pl.Expr:
+        return self.floor < self.threshold(value)
+
+    def compare(self, op: str, value: Number) -> pl.Expr:
+        table = {">=": self.ge, ">": self.gt, "<=": self.le, "<": self.lt}
+        if op not in table:
+            raise ParameterError(f"未知比较符：{op}")
+        return table[op](value)
+
+    def known(self) -> pl.Expr:
+        return self.floor.is_not_null()
+
+
+def integer(name: str, unit: str = "") -> Metric:
+    column = pl.col(name)
+    return Metric(name, column, column, 1, unit, column.cast(pl.Float64), (name,))
+
+
+def floating(name: str, unit: str = "") -> Metric:
+    column = pl.col(name)
+    return Metric(name, column, column, 1, unit, column, (name,), is_float=True)
+
+
+def money(name: str) -> Metric:
+    column = pl.col(name)
+    return Metric(name, column, column, MONEY_SCALE, "万元", column / MONEY_SCALE, (name,))
+
+
+def money_sum(name: str, parts: tuple[str, ...]) -> Metric:
+    total = add_all([pl.col(p) for p in parts])  # null when any part is unknown
+    return Metric(name, total, total, MONEY_SCALE, "万元", total / MONEY_SCALE, parts)
+
+
+def ratio(name: str, numerator: pl.Expr, denominator: pl.Expr, inputs: tuple[str, ...]) -> Metric:
+    """numerator / denominator in percent; null when the denominator is not positive."""
+    valid = denominator > 0
+    scaled = numerator * RATIO_SCALE
+    floor = pl.when(valid).then(scaled // denominator)
+    ceil = pl.when(valid).then(-((-scaled) // denominator))
+    display = pl.when(valid).then(numerator.cast(pl.Float64) * 100 / denominator)
+    return Metric(name, floor, ceil, PERCENT, "%", display, inputs)
+
+
+def growth(name: str, current: str, previous: str) -> Metric:
+    """(current − previous) / previous in percent."""
+    return ratio(name, pl.col(current) - pl.col(previous), pl.col(previous), (current, previous))
+
+
+def average_growth(name: str, y0: str, y1: str, y2: str) -> Metric:
+    """Mean of the last two yearly growth rates, in percent, exactly.
+
+    ((c−p)/p + (p−q)/q)/2 = ((c−p)·q + (p−q)·p) / (2·p·q); the products exceed 64 bits for large
+    firms, so this one metric is computed in 128-bit integers.
+    """
+    c, p, q = (pl.col(n).cast(pl.Int128) for n in (y0, y1, y2))
+    numerator = (c - p) * q + (p - q) * p
+    denominator = 2 * p * q
+    valid = (p > 0) & (q > 0)
+    scaled = numerator * RATIO_SCALE
+    floor = pl.when(valid).then((scaled // denominator).cast(pl.Int64))
+    ceil = pl.when(valid).then((-((-scaled) // denominator)).cast(pl.Int64))
+    display = pl.when(valid).then(
+        ((pl.col(y0) - pl.col(y1)) / pl.col(y1) + (pl.col(y1) - pl.col(y2)) / pl.col(y2)) * 50
+    )
+    return Metric(name, floor, ceil, PERCENT, "%", display, (y0, y1, y2))
+
+
+def band_points(metric: Metric, table: dict[str, Any], upper_inclusive: bool) -> pl.Expr:
+    """Points from a band table ``{cuts: [...], points: [...]}`` (cuts ascending).
+
+    The lowest and highest cuts follow the text ("< lowest", "≥ highest"); the interior cuts
+    follow the band-edge parameter (lower- or upper-inclusive).
+    """
+    cuts = list(table["cuts"])
+    points = [int(p) for p in table["points"]]
+    expr: Any = pl.when(metric.floor.is_null()).then(pl.lit(None, dtype=pl.Int64))
+    last = len(cuts) - 1
+    for index in range(last, -1, -1):
+        interior = 0 < index < last
+        passed = metric.gt(cuts[index]) if interior and upper_inclusive else metric.ge(cuts[index])
+        expr = expr.when(passed).then(pl.lit(points[index + 1], dtype=pl.Int64))
+    result: pl.Expr = expr.otherwise(pl.lit(points[0], dtype=pl.Int64))
+    return result
+
+
+def rank_within(column: str, max_rank: Number) -> pl.Expr:
+    """A rank column where 0 means "none": true when 1 ≤ rank ≤ max, null when unknown."""
+    rank = pl.col(column)
+    return (rank >= 1) & (rank <= int(max_rank))
+
+
+def add_all(exprs: list[pl.Expr]) -> pl.Expr:
+    """Plain ``+`` chain: much faster than ``sum_horizontal`` here, and null if any term is null."""
+    total = exprs[0]
+    for expr in exprs[1:]:
+        total = total + expr
+    return total
+
+
+def score_bounds(lows: list[pl.Expr], highs: list[pl.Expr]) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(known points, highest possible points, all known) of score items, given each item's points
+    with unknown as 0 (``lows``) and as its maximum (``highs``); every maximum is above 0, so the
+    two sums are equal exactly when every item is known."""
+    low, high = add_all(lows), add_all(highs)
+    return low, high, low == high
+
+
+def kleene_all(exprs: list[pl.Expr]) -> pl.Expr:
+    result = exprs[0]
+    for expr in exprs[1:]:
+        result = result & expr
+    return result
+
+
+def kleene_any(exprs: list[pl.Expr]) -> pl.Expr:
+    result = exprs[0]
+    for expr in exprs[1:]:
+        result = result | expr
+    return result
+
+
+def implies(condition: pl.Expr, requirement: pl.Expr) -> pl.Expr:
+    """ "If ``condition`` then ``requirement``" with Kleene logic: vacuously true when it does not apply."""
+    return (~condition) | requirement

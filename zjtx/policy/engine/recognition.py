@@ -1,0 +1,194 @@
+"""Evaluate every recognition rule of the ladder on the per-enterprise frame, in a few stages.
+
+Stages (each one ``with_columns`` so Polars runs the columns of a stage in parallel):
+metrics → leaves and score items → scores and score leaves → groups → per-tier result.
+Which criteria set applies is chosen per enterprise: the first-recognition set, or the
+re-review set when the enterprise already holds the tier (both are dated parameters).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import polars as pl
+
+from zjtx.policy.engine import rules
+from zjtx.policy.engine.expr import kleene_all, kleene_any, score_bounds
+from zjtx.policy.engine.schema import TIER_RANK, TIERS
+from zjtx.policy.engine.tree import Group, Leaf, Node, ParamReader, RuleTree, colname
+
+BuilderFn = Callable[[rules.Builder], RuleTree]
+
+STATUS_PASS = "符合"
+STATUS_FAIL = "不符合"
+STATUS_UNKNOWN = "数据不足"
+
+
+@dataclass(frozen=True)
+class TierPlan:
+    """Which trees a tier needs in this run and which set each review mode uses."""
+
+    tier: str
+    first_set: str
+    re_review_set: str
+    trees: dict[str, RuleTree]
+
+    def tree_for(self, criteria_set: str) -> RuleTree:
+        return self.trees.get(criteria_set) or next(iter(self.trees.values()))
+
+
+def plan(reader: ParamReader, metrics: rules.Metrics) -> list[TierPlan]:
+    plans = []
+    for tier in TIERS:
+        first, again = _selected_sets(reader, tier)
+        trees: dict[str, RuleTree] = {}
+        for criteria_set in dict.fromkeys((first, again)):
+            builder_fn, prefix, tree_set = _builder(tier, criteria_set)
+            if tree_set in trees:
+                continue
+            builder = rules.Builder(reader, metrics, tier, tree_set, prefix)
+            trees[tree_set] = builder_fn(builder)
+        plans.append(TierPlan(tier, first, again, trees))
+    return plans
+
+
+def _selected_sets(reader: ParamReader, tier: str) -> tuple[str, str]:
+    if tier == "provincial_champion":
+        return "省定", "省定"
+    if tier == "single_champion":
+        version = str(reader.value("criteria.single_champion.version"))
+        return version, version
+    first = str(reader.value("criteria.selection.first"))
+    again = str(reader.value(f"criteria.selection.re_review.{tier}"))
+    return first, again
+
+
+def _builder(tier: str, criteria_set: str) -> tuple[BuilderFn, str, str]:
+    """(tree builder, parameter prefix, tree key).  创新型 uses the 3.1 scoring under both sets."""
+    if tier == "innovative":
+        return rules.innovative, "criteria.innovative.", "3.1"
+    if tier == "srdi":
+        fn = rules.srdi_2026 if criteria_set == "2026" else rules.srdi_2022
+        return fn, f"criteria.{criteria_set}.srdi.", criteria_set
+    if tier == "little_giant":
+        fn = rules.little_giant_2026 if criteria_set == "2026" else rules.little_giant_2022
+        return fn, f"criteria.{criteria_set}.little_giant.", criteria_set
+    if tier == "single_champion":
+        return rules.single_champion, "criteria.single_champion.", criteria_set
+    return rules.provincial_champion, "criteria.provincial_champion.", criteria_set
+
+
+def tree_key(tier_plan: TierPlan, criteria_set: str) -> str:
+    return "3.1" if tier_plan.tier == "innovative" else criteria_set
+
+
+def evaluate_frame(base: pl.LazyFrame, plans: list[TierPlan], metrics: rules.Metrics) -> pl.LazyFrame:
+    reviews = [(pl.col("tier_rank") >= TIER_RANK[p.tier]).alias(rules.review_column(p.tier)) for p in plans]
+    frame = base.with_columns([*metrics.exprs.values(), *reviews])
+    trees = [tree for p in plans for tree in p.trees.values()]
+    frame = frame.with_columns([e for t in trees for e in _atoms(t)])
+    frame = frame.with_columns([e for t in trees for e in _fills(t)])
+    frame = frame.with_columns([e for t in trees for e in _scores(t)])
+    frame = frame.with_columns([e for t in trees for e in _groups(t)])
+    return frame.with_columns([e for p in plans for e in _tier_result(p)])
+
+
+def leaf_column(tree: RuleTree, leaf_id: str) -> str:
+    return colname(tree.tier, tree.criteria_set, leaf_id)
+
+
+def _atoms(tree: RuleTree) -> list[pl.Expr]:
+    exprs = [
+        leaf.passed.alias(leaf_column(tree, leaf.id)) for leaf, _ in tree.leaves() if not leaf.after_scores
+    ]
+    exprs += [
+        item.points.alias(colname(tree.tier, tree.criteria_set, f"item:{item.id}")) for item in tree.items
+    ]
+    return exprs
+
+
+def _fills(tree: RuleTree) -> list[pl.Expr]:
+    """Each score item with unknown points as 0 and as its maximum, for the score bounds."""
+    exprs = []
+    for item in tree.items:
+        points = pl.col(colname(tree.tier, tree.criteria_set, f"item:{item.id}"))
+        exprs.append(points.fill_null(0).alias(colname(tree.tier, tree.criteria_set, f"item_lo:{item.id}")))
+        exprs.append(
+            points.fill_null(item.max_points).alias(
+                colname(tree.tier, tree.criteria_set, f"item_hi:{item.id}")
+            )
+        )
+    return exprs
+
+
+def _scores(tree: RuleTree) -> list[pl.Expr]:
+    exprs = [leaf.passed.alias(leaf_column(tree, leaf.id)) for leaf, _ in tree.leaves() if leaf.after_scores]
+    name = colname(tree.tier, tree.criteria_set, "score")
+    if tree.items:
+        lows = [pl.col(colname(tree.tier, tree.criteria_set, f"item_lo:{i.id}")) for i in tree.items]
+        highs = [pl.col(colname(tree.tier, tree.criteria_set, f"item_hi:{i.id}")) for i in tree.items]
+        low, high, known = score_bounds(lows, highs)
+        exprs += [
+            pl.when(known).then(low).cast(pl.Float64).alias(name),
+            low.cast(pl.Float64).alias(name + "_min"),
+            high.cast(pl.Float64).alias(name + "_max"),
+        ]
+    elif tree.score_input:
+        score = pl.col(tree.score_input).cast(pl.Float64)
+        exprs += [score.alias(name), score.alias(name + "_min"), score.alias(name + "_max")]
+    else:
+        nothing = pl.lit(None, dtype=pl.Float64)
+        exprs += [nothing.alias(name), nothing.alias(name + "_min"), nothing.alias(name + "_max")]
+    return exprs
+
+
+def node_expr(tree: RuleTree, node: Node) -> pl.Expr:
+    if isinstance(node, Leaf):
+        return pl.col(leaf_column(tree, node.id))
+    children = [node_expr(tree, child) for child in node.children]
+    return kleene_all(children) if node.mode == "all" else kleene_any(children)
+
+
+def _groups(tree: RuleTree) -> list[pl.Expr]:
+    return [node_expr(tree, group).alias(group_column(tree, group)) for group in tree.groups()]
+
+
+def group_column(tree: RuleTree, group: Group) -> str:
+    return colname(tree.tier, tree.criteria_set, f"group:{group.id}")
+
+
+def _tier_result(p: TierPlan) -> list[pl.Expr]:
+    """Pick, per enterprise, the tree of the set that applies to its review mode."""
+    review = pl.col(rules.review_column(p.tier))
+    first = p.tree_for(tree_key(p, p.first_set))
+    again = p.tree_for(tree_key(p, p.re_review_set))
+
+    def pick(name: str, tree_first: RuleTree, tree_again: RuleTree) -> pl.Expr:
+        a = pl.col(colname(tree_first.tier, tree_first.criteria_set, name))
+        if tree_first is tree_again:
+            return a
+        b = pl.col(colname(tree_again.tier, tree_again.criteria_set, name))
+        return pl.when(review).then(b).otherwise(a)
+
+    if p.first_set == p.re_review_set:
+        criteria_set = pl.lit(p.first_set)
+    else:
+        criteria_set = pl.when(review).then(pl.lit(p.re_review_set)).otherwise(pl.lit(p.first_set))
+    return [
+        criteria_set.alias(f"{p.tier}:set"),
+        pick("group:root", first, again).alias(f"{p.tier}:qualifies"),
+        pick("score", first, again).alias(f"{p.tier}:score"),
+        pick("score_min", first, again).alias(f"{p.tier}:score_min"),
+        pick("score_max", first, again).alias(f"{p.tier}:score_max"),
+    ]
+
+
+def status_expr(qualifies: pl.Expr) -> pl.Expr:
+    return (
+        pl.when(qualifies)
+        .then(pl.lit(STATUS_PASS))
+        .when(~qualifies)
+        .then(pl.lit(STATUS_FAIL))
+        .otherwise(pl.lit(STATUS_UNKNOWN))
+    )

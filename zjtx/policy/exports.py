@@ -1,0 +1,57 @@
+"""The what-if comparison as a formatted xlsx: title, units, province totals, cities, budget."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from zjtx.policy.models import PolicyRun
+
+HEAD = PatternFill("solid", fgColor="DDE6F3")
+
+
+def _table(sheet: Worksheet, title: str, headers: list[str], rows: list[list[Any]]) -> None:
+    sheet.append([])
+    sheet.append([title])
+    sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+    sheet.append(headers)
+    for cell in sheet[sheet.max_row]:
+        cell.font, cell.fill = Font(bold=True), HEAD
+    for row in rows:
+        sheet.append(row)
+
+
+def whatif_xlsx(run: PolicyRun, tables: dict[str, Any]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "政策模拟"
+    sheet.append([f"政策模拟对比表：{run.name}"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([f"测算日期 {run.as_of}；调整生效日期 {run.reform_start or '全部日期'}；企业 {run.enterprises} 家；"
+                  f"参数指纹 {run.fingerprint}"])
+    sheet.append(["调整的参数：" + "；".join(f"{k} → {v}" for k, v in run.reform.items())])
+    tier_head = ["梯度", "现行（家）", "调整后（家）", "新增符合", "不再符合", "差额"]
+    _table(sheet, "一、全省各梯度符合条件企业数", tier_head,
+           [[r["tier_label"], r["baseline"], r["reform"], r["gained"], r["lost"], r["difference"]]
+            for r in tables["province"]])
+    _table(sheet, "二、分市", ["市", *tier_head],
+           [[r["city_name"], r["tier_label"], r["baseline"], r["reform"], r["gained"], r["lost"], r["difference"]]
+            for r in tables["cities"]])
+    budget = tables["budget"]
+    _table(sheet, "三、奖补资金（单位：万元）", ["奖补项目", "资金层级", "现行", "调整后", "差额"],
+           [[r.get("label") or r["award"], r["funding_level"],
+             *(float(r[k]) for k in ("baseline", "reform", "difference"))] for r in budget])
+    totals = (sum(float(r[k]) for r in budget) for k in ("baseline", "reform", "difference"))
+    sheet.append(["合计", "", *totals])
+    sheet.append([])
+    sheet.append(["制表：", "", "审核：", "", "安徽省经济和信息化厅"])
+    for column, width in zip("ABCDEFG", (34, 26, 14, 14, 12, 12, 10), strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,82 @@
+"""The only bridge between the database and the engine: registry rows → Polars frames.
+
+PostgreSQL streams each query with COPY … TO STDOUT (CSV), which moves millions of rows in seconds;
+SQLite (the demo database) goes through the cursor.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import polars as pl
+from django.db import connection
+
+from zjtx.policy.engine.schema import DTYPES, ENTERPRISE_COLUMNS, EVENT_COLUMNS, INDICATOR_COLUMNS, Column
+
+# Registry tier → engine tier (the engine uses the national name 专精特新中小企业 for 省专精特新).
+TIER_TO_ENGINE = {"": "none", "innovative": "innovative", "provincial": "srdi",
+                  "provincial_champion": "provincial_champion", "little_giant": "little_giant",
+                  "single_champion": "single_champion"}
+
+ENTERPRISE_SQL = (
+    "SELECT credit_code, city_code, NULLIF(county_code, '') AS county_code, industry_division AS industry_code, "
+    "NULLIF(emerging_industry, '') AS emerging_industry, founded_on, tier AS current_tier, f.data AS facts "
+    "FROM enterprises_enterprise e LEFT JOIN policy_enterprisefacts f ON f.enterprise_id = e.id"
+)
+REGISTRY_COLUMNS = ENTERPRISE_COLUMNS[:7]
+FACT_COLUMNS = ENTERPRISE_COLUMNS[7:]
+INDICATOR_SQL = (
+    "SELECT e.credit_code, i.year, i.revenue, i.main_revenue, i.rd_expense, i.employees, i.rd_staff, i.net_profit, "
+    "i.total_assets, i.total_liabilities, i.ip_i_count, i.market_share, i.financing, i.export "
+    "FROM enterprises_indicator i JOIN enterprises_enterprise e ON e.id = i.enterprise_id"
+)
+EVENT_SQL = (
+    "SELECT e.credit_code, v.kind, v.date, NULLIF(v.grade, '') AS grade, v.amount, v.rank "
+    "FROM policy_programmeevent v JOIN enterprises_enterprise e ON e.id = v.enterprise_id"
+)
+
+
+def registry_frames(codes: Sequence[str] | None = None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(enterprises, indicators, events) of the whole registry, or of the given credit codes."""
+    where, params = _where(codes)
+    schema = {**_schema(REGISTRY_COLUMNS), "facts": pl.String()}
+    enterprises = _query(f"{ENTERPRISE_SQL}{where} ORDER BY e.credit_code", params, schema)
+    enterprises = _with_facts(enterprises).with_columns(
+        pl.col("current_tier").replace_strict(TIER_TO_ENGINE, default="none"))
+    indicators = _query(INDICATOR_SQL + where, params, _schema(INDICATOR_COLUMNS, money=pl.Float64()))
+    events = _query(EVENT_SQL + where, params, _schema(EVENT_COLUMNS, money=pl.Float64()))
+    return enterprises, indicators, events
+
+
+def _with_facts(frame: pl.DataFrame) -> pl.DataFrame:
+    """Spread the JSON facts into the engine's optional columns (absent facts stay null: 数据不足)."""
+    struct = pl.Struct({c.name: (pl.Float64() if c.kind == "money" else DTYPES[c.kind]) for c in FACT_COLUMNS})
+    facts = frame["facts"].str.json_decode(struct).struct.unnest()
+    return pl.concat([frame.drop("facts"), facts], how="horizontal")
+
+
+def _where(codes: Sequence[str] | None) -> tuple[str, list[str]]:
+    if codes is None:
+        return "", []
+    if not codes:
+        return " WHERE 1 = 0", []
+    return f" WHERE e.credit_code IN ({', '.join(['%s'] * len(codes))})", list(codes)
+
+
+def _schema(columns: Sequence[Column], money: pl.DataType | None = None) -> dict[str, pl.DataType]:
+    return {c.name: (money if money is not None and c.kind == "money" else DTYPES[c.kind]) for c in columns}
+
+
+def _query(sql: str, params: list[str], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            buffer = io.BytesIO()
+            query = cur.cursor.mogrify(sql, params) if params else sql
+            with cur.cursor.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv, HEADER)") as copy:
+                for chunk in copy:
+                    buffer.write(chunk)
+            buffer.seek(0)
+            return pl.read_csv(buffer, schema=schema)
+        cur.execute(sql, params)
+        return pl.DataFrame(cur.fetchall(), schema=schema, orient="row")

@@ -1,0 +1,60 @@
+"""Reads for the policy pages: parameters grouped for display, runs, comparison tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import polars as pl
+
+from zjtx.accounts.models import User
+from zjtx.core import regions
+from zjtx.policy.engine import list_parameters
+from zjtx.policy.models import ParameterValue, PolicyRun
+from zjtx.policy.services import parameter_set
+
+GROUPS = {"targets": "目标与年度任务", "awards": "奖补标准", "criteria": "认定标准", "province": "全省设置",
+          "operations": "工作机制", "cities": "各市配套奖补"}
+
+
+def parameter_rows(*, q: str = "", at: dt.date | None = None) -> list[dict[str, Any]]:
+    rows = list_parameters(parameter_set(), at)
+    added = set(ParameterValue.objects.values_list("parameter_id", flat=True))
+    for row in rows:
+        row["group"] = GROUPS.get(row["id"].split(".")[0], row["id"].split(".")[0])
+        row["changed_here"] = row["id"] in added
+    if q:
+        rows = [r for r in rows if q in r["id"] or q in r["label"] or q in (r["clause"] or "")]
+    return rows
+
+
+def parameter_detail(parameter_id: str) -> dict[str, Any] | None:
+    rows = [r for r in list_parameters(parameter_set()) if r["id"] == parameter_id]
+    if not rows:
+        return None
+    row = rows[0]
+    added = {v.start: v for v in ParameterValue.objects.filter(parameter_id=parameter_id).select_related("created_by")}
+    for entry in row["history"]:
+        source = added.get(entry["start"])
+        entry["added_by"] = source.created_by.display_name if source and source.created_by else None
+    return row
+
+
+def runs_for(user: User, kind: str) -> list[PolicyRun]:
+    return list(PolicyRun.objects.filter(kind=kind).select_related("created_by")[:20])
+
+
+def whatif_tables(run: PolicyRun) -> dict[str, Any]:
+    """Province totals per tier, per-city rows, and the budget difference, ready for the page and export."""
+    tiers = pl.DataFrame(run.summary.get("tiers") or [], infer_schema_length=None)
+    budget = run.summary.get("budget") or []
+    if tiers.is_empty():
+        return {"province": [], "cities": [], "budget": budget}
+    tiers = tiers.with_columns(pl.col("city_code").map_elements(_city, return_dtype=pl.String).alias("city_name"))
+    province = (tiers.group_by("tier", "tier_label", maintain_order=True)
+                .agg(pl.col("baseline", "reform", "gained", "lost", "difference").sum()))
+    return {"province": province.to_dicts(), "cities": tiers.to_dicts(), "budget": budget}
+
+
+def _city(code: str) -> str:
+    return regions.city_name(code) if regions.is_city(code) else code

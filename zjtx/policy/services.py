@@ -1,0 +1,208 @@
+"""Writes and runs of the policy module: dated parameter values, evaluations, what-if comparisons."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import replace
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import yaml
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from zjtx.accounts.models import User
+from zjtx.core.audit import audit_record
+from zjtx.core.errors import ApplicationError
+from zjtx.policy import access, frames
+from zjtx.policy.engine import ParameterError, ParameterSet, compare, evaluate, load_parameters
+from zjtx.policy.engine.parameters import DatedValue, to_jsonable
+from zjtx.policy.engine.schema import TIER_LABELS, InputError
+from zjtx.policy.models import ParameterValue, PolicyRun
+
+
+def parameter_set() -> ParameterSet:
+    """The shipped YAML parameters with every dated value added through the page merged in."""
+    base = load_parameters()
+    added = list(ParameterValue.objects.order_by("parameter_id", "start"))
+    if not added:
+        return base
+    changed: dict[str, Any] = {}
+    for row in added:
+        if row.parameter_id not in base:
+            continue
+        parameter = changed.get(row.parameter_id, base[row.parameter_id])
+        entry = DatedValue(start=row.start, value=_engine_value(row.value), reference=row.reference,
+                           confirmed=row.confirmed, note=row.note or None)
+        kept = tuple(v for v in parameter.values if v.start != row.start)
+        changed[row.parameter_id] = replace(parameter, values=tuple(sorted((*kept, entry), key=lambda v: v.start)))
+    return ParameterSet([changed.get(key, p) for key, p in base.items()], base.overlays)
+
+
+def _engine_value(value: Any) -> Any:
+    """JSON keeps numbers as text (exact); the engine wants Decimal for them."""
+    if isinstance(value, str):
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            return value
+    if isinstance(value, dict):
+        return {k: _engine_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_engine_value(v) for v in value]
+    return value
+
+
+def parse_value(text: str, current: Any) -> Any:
+    """The officer's input (a number, or YAML for structured values) checked against the current shape."""
+    try:
+        value = yaml.safe_load(text) if text.strip() else None
+    except yaml.YAMLError as exc:
+        raise ApplicationError("取值格式不正确：结构化取值请按 YAML 书写", field="value") from exc
+    if value is None:
+        raise ApplicationError("请填写新取值", field="value")
+    if isinstance(current, (int, float, Decimal)) and not isinstance(current, bool):
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation as exc:
+            raise ApplicationError("该参数的取值应为数字", field="value") from exc
+        if number < 0:
+            raise ApplicationError("取值不能为负数", field="value")
+        return str(number)
+    if isinstance(current, dict) and (not isinstance(value, dict) or set(value) != set(current)):
+        raise ApplicationError(f"该参数的取值应包含这些项：{'、'.join(map(str, current))}", field="value")
+    if isinstance(current, bool) and not isinstance(value, bool):
+        raise ApplicationError("该参数的取值应为 true 或 false", field="value")
+    return json.loads(json.dumps(to_jsonable(value), default=str))
+
+
+def parameter_value_add(*, user: User, parameter_id: str, start: dt.date, text: str, reference: str,
+                        note: str = "") -> ParameterValue:
+    """Give a parameter a new value from `start` on; earlier values stay in force before that date."""
+    access.require_edit_parameters(user)
+    params = parameter_set()
+    if parameter_id not in params:
+        raise ApplicationError(f"没有这个参数：{parameter_id}", field="parameter_id")
+    if not reference.strip():
+        raise ApplicationError("请填写依据文件（文号或名称）", field="reference")
+    parameter = params[parameter_id]
+    if start <= parameter.values[0].start:
+        raise ApplicationError(f"生效日期应晚于该参数最早取值的日期 {parameter.values[0].start}", field="start")
+    current = parameter.value_at(start) if parameter.entry_at(start) else parameter.values[-1].value
+    value = parse_value(text, current)
+    try:
+        with transaction.atomic():
+            row = ParameterValue.objects.create(parameter_id=parameter_id, start=start, value=value,
+                                                reference=reference.strip(), note=note.strip(), created_by=user)
+            audit_record(actor=user, action="parameter_value_add", target_type="parameter", target_id=parameter_id,
+                         summary=f"参数“{parameter.label}”自 {start} 起取值调整为 {value}（{reference.strip()}）",
+                         before={"value": to_jsonable(current)}, after={"value": value, "start": start})
+    except IntegrityError as exc:
+        raise ApplicationError(f"该参数在 {start} 已有页面录入的取值，请换一个生效日期", field="start") from exc
+    return row
+
+
+def run_create(*, user: User, kind: str, as_of: dt.date, name: str = "", reform: dict[str, Any] | None = None,
+               reform_start: dt.date | None = None) -> PolicyRun:
+    """Record a run and queue it; the page follows its progress."""
+    access.require_runs(user)
+    if kind == PolicyRun.Kind.WHATIF:
+        reform = _checked_reform(reform or {})
+    run = PolicyRun.objects.create(kind=kind, as_of=as_of, name=name[:100], reform=reform or {},
+                                   reform_start=reform_start, created_by=user)
+    audit_record(actor=user, action="policy_run", target_type="policy_run", target_id=str(run.pk),
+                 summary=f"发起{run.get_kind_display()}（测算日期 {as_of}）", after={"reform": reform or {}})
+    from zjtx.policy.tasks import policy_run_task
+
+    transaction.on_commit(lambda: policy_run_task.enqueue(run.pk))
+    return run
+
+
+def _checked_reform(reform: dict[str, Any]) -> dict[str, Any]:
+    if not reform:
+        raise ApplicationError("请至少调整一个参数", field="reform")
+    params = parameter_set()
+    checked = {}
+    for parameter_id, text in reform.items():
+        if parameter_id not in params:
+            raise ApplicationError(f"没有这个参数：{parameter_id}", field="reform")
+        current = params[parameter_id].values[-1].value
+        checked[parameter_id] = parse_value(str(text), current)
+    return checked
+
+
+def run_execute(run: PolicyRun) -> PolicyRun:
+    """Evaluate the whole registry (and, for a what-if, the reform beside it) and store the outcome."""
+    try:
+        _progress(run, 10, "读取企业库")
+        enterprises, indicators, events = frames.registry_frames()
+        run.enterprises = enterprises.height
+        _progress(run, 40, "规则计算")
+        params = parameter_set()
+        if run.kind == PolicyRun.Kind.WHATIF:
+            _execute_whatif(run, params, enterprises, indicators, events)
+        else:
+            _execute_evaluation(run, params, enterprises, indicators, events)
+        run.status = PolicyRun.Status.DONE
+        run.message = f"已完成：{run.enterprises:,} 家企业。"
+    except (InputError, ParameterError, ApplicationError) as exc:
+        run.status, run.message = PolicyRun.Status.FAILED, f"测算失败：{exc}"
+    run.progress, run.stage, run.finished_at = 100, run.get_status_display(), timezone.now()
+    run.save()
+    return run
+
+
+def _progress(run: PolicyRun, percent: int, stage: str) -> None:
+    run.status, run.progress, run.stage = PolicyRun.Status.RUNNING, percent, stage
+    run.save(update_fields=["status", "progress", "stage", "enterprises"])
+
+
+def _execute_evaluation(run: PolicyRun, params: ParameterSet, enterprises: pl.DataFrame,
+                        indicators: pl.DataFrame, events: pl.DataFrame) -> None:
+    from zjtx.policy.engine import write
+
+    result = evaluate(enterprises, indicators, events, run.as_of, params)
+    _progress(run, 80, "保存结果")
+    folder = _run_dir(run)
+    write(result, folder)
+    run.result_dir, run.fingerprint = str(folder), result.fingerprint
+    run.parameter_versions = to_jsonable(result.parameter_versions)
+    run.summary = to_jsonable({"tiers": _tier_totals(result.tier_counts()),
+                               "budget": result.budget().to_dicts(), "data_year": result.data_year})
+
+
+def _execute_whatif(run: PolicyRun, params: ParameterSet, enterprises: pl.DataFrame, indicators: pl.DataFrame,
+                    events: pl.DataFrame) -> None:
+    reform = {k: _engine_value(v) for k, v in run.reform.items()}
+    comparison = compare(params, reform, enterprises, indicators, events, run.as_of, start=run.reform_start,
+                         name=run.name or f"模拟#{run.pk}")
+    _progress(run, 80, "保存结果")
+    folder = _run_dir(run)
+    comparison.changes.write_parquet(folder / "changes.parquet")
+    run.result_dir, run.fingerprint = str(folder), comparison.baseline.fingerprint
+    run.parameter_versions = to_jsonable(comparison.reform.parameter_versions)
+    labels = pl.concat([comparison.baseline.awards_raw.select("award", "label"),
+                        comparison.reform.awards_raw.select("award", "label")]).unique("award")
+    budget = comparison.budget.join(labels, on="award", how="left")
+    run.summary = to_jsonable({"tiers": comparison.tiers.to_dicts(), "budget": budget.to_dicts(),
+                               "reform_fingerprint": comparison.reform.fingerprint,
+                               "changes": comparison.changes.height})
+
+
+def _tier_totals(counts: pl.DataFrame) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for row in counts.to_dicts():
+        city = row.pop("city_code")
+        rows.extend({"city_code": city, "tier": t, "tier_label": TIER_LABELS.get(t, t), "count": n}
+                    for t, n in row.items())
+    return rows
+
+
+def _run_dir(run: PolicyRun) -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "policy_runs" / str(run.pk)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

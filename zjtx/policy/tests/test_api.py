@@ -1,0 +1,200 @@
+"""The public API: evaluate, explain, serialisation, compare, input errors, reproducibility."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from zjtx.policy.engine import (
+    InputError,
+    ParameterError,
+    compare,
+    evaluate,
+    explain,
+    load_parameters,
+    synthetic,
+    to_dict,
+    to_json,
+    write,
+)
+
+AS_OF = dt.date(2024, 6, 1)
+
+
+def _one_enterprise() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    enterprises = pl.DataFrame(
+        {
+            "credit_code": ["91340100MA0000001X"],
+            "city_code": ["340100"],
+            "county_code": ["340102"],
+            "industry_code": ["39"],
+            "emerging_industry": ["新材料"],
+            "founded_on": [dt.date(2012, 5, 1)],
+            "current_tier": ["innovative"],
+            "niche_years": [4],
+        }
+    )
+    indicators = pl.DataFrame(
+        {
+            "credit_code": ["91340100MA0000001X"] * 2,
+            "year": [2022, 2023],
+            "revenue": [Decimal("1800"), Decimal("2000")],
+            "rd_expense": [Decimal("60"), Decimal("80")],
+        }
+    )
+    events = pl.DataFrame(
+        {
+            "credit_code": ["91340100MA0000001X"],
+            "kind": ["four_transformations_project"],
+            "date": [dt.date(2024, 3, 1)],
+            "amount": [Decimal("8000")],
+        }
+    )
+    return enterprises, indicators, events
+
+
+def test_explain_tells_the_set_the_conditions_and_the_awards() -> None:
+    result = evaluate(*_one_enterprise(), AS_OF, load_parameters())
+    text = explain(result, "91340100MA0000001X")
+    assert "合肥市" in text
+    assert "【专精特新中小企业】不符合（首次认定，采用 2022版梯度培育标准）" in text
+    assert "已是省专精特新中小企业：实际 创新型中小企业" in text
+    assert (
+        "上年度研发费用总额：实际 80万元，要求 ≥ 100万元（criteria.2022.srdi.min_rd_expense，标准3.2(2)）"
+        in text
+    )
+    assert "四化改造设备购置额 8,000万元 × 10% = 800万元，超过上限 500万元，按 500万元" in text
+    assert "缺少" in text
+    assert explain(result, "nobody").endswith("不在本次评价范围内。")
+
+
+def test_results_record_parameter_versions_for_reproduction() -> None:
+    result = evaluate(*_one_enterprise(), AS_OF, load_parameters())
+    used = {(v["id"], v["effective_from"]) for v in result.parameter_versions}
+    assert ("criteria.2022.srdi.min_rd_expense", "2022-06-01") in used
+    assert ("awards.four_transformations.cap", "2022-02-17") in used
+    assert re.fullmatch(r"[0-9a-f]{16}", result.fingerprint)
+    assert result.data_year == 2023
+
+
+def test_serialisation_to_json_csv_and_parquet(tmp_path: Path) -> None:
+    result = evaluate(*_one_enterprise(), AS_OF, load_parameters())
+    payload = to_dict(result, "91340100MA0000001X")
+    assert payload["entitlements"][0]["amount"] == "500"
+    assert payload["as_of"] == "2024-06-01"
+    json.loads(to_json(result))
+    for fmt in ("csv", "parquet"):
+        paths = write(result, tmp_path / fmt, fmt)
+        assert {p.name for p in paths} == {
+            f"recognition.{fmt}",
+            f"unmet.{fmt}",
+            f"entitlements.{fmt}",
+            "metadata.json",
+        }
+    assert pl.read_parquet(tmp_path / "parquet" / "entitlements.parquet")["amount"].to_list() == [
+        Decimal("500")
+    ]
+
+
+def test_compare_reports_tier_changes_by_city_and_budget_difference() -> None:
+    enterprises, indicators, events = _one_enterprise()
+    enterprises = enterprises.with_columns(
+        pl.lit(2).alias("st_award_provincial_rank"), pl.lit(0).alias("st_award_national_rank")
+    )
+    events = pl.concat(
+        [
+            events,
+            pl.DataFrame(
+                {
+                    "credit_code": ["91340100MA0000001X"],
+                    "kind": ["recognized_little_giant"],
+                    "date": [dt.date(2024, 3, 1)],
+                    "amount": [None],
+                },
+                schema=events.schema,
+            ),
+        ]
+    )
+    reform = {"criteria.2022.srdi.min_rd_expense": 80, "awards.little_giant.amount": 150}
+    comparison = compare(load_parameters(), reform, enterprises, indicators, events, AS_OF)
+    row = comparison.tiers.filter(pl.col("tier") == "srdi").row(0, named=True)
+    assert (
+        row["city_code"],
+        row["city_name"],
+        row["baseline"],
+        row["reform"],
+        row["gained"],
+        row["lost"],
+    ) == ("340100", "合肥市", 0, 1, 1, 0)
+    assert comparison.changes.select("tier", "change").rows() == [("srdi", "获得")]
+    budget = comparison.budget.filter(pl.col("award") == "little_giant").row(0, named=True)
+    assert (budget["baseline"], budget["reform"], budget["difference"]) == (
+        Decimal(100),
+        Decimal(150),
+        Decimal(50),
+    )
+
+
+def test_indicator_order_does_not_matter() -> None:
+    enterprises, indicators, events = synthetic.population(3000, 2023, seed=5)
+    params = load_parameters()
+    aligned = evaluate(enterprises, indicators, events, AS_OF, params)
+    shuffled = evaluate(
+        enterprises, indicators.sample(fraction=1.0, shuffle=True, seed=9), events, AS_OF, params
+    )
+    columns = [c for c in aligned.frame.columns if c.endswith((":qualifies", ":score"))]
+    assert aligned.frame.select(columns).equals(shuffled.frame.select(columns))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda e, i, v: (e.drop("city_code"), i, v), "企业表缺少必需列：city_code"),
+        (lambda e, i, v: (pl.concat([e, e]), i, v), "credit_code（统一社会信用代码）重复"),
+        (lambda e, i, v: (e, i, v.with_columns(pl.lit("lottery").alias("kind"))), "事件表第 1 行：kind"),
+        (lambda e, i, v: (e, i, v.with_columns(pl.lit(Decimal("-1")).alias("amount"))), "为负数"),
+        (lambda e, i, v: (e, pl.concat([i, i]), v), "同一企业同一年度有多行"),
+        (lambda e, i, v: (e.with_columns(pl.lit("gold").alias("current_tier")), i, v), "current_tier"),
+    ],
+)
+def test_bad_input_raises_a_clear_chinese_error(change, message) -> None:
+    enterprises, indicators, events = change(*_one_enterprise())
+    with pytest.raises(InputError) as error:
+        evaluate(enterprises, indicators, events, AS_OF, load_parameters())
+    assert message in str(error.value)
+
+
+def test_a_date_before_any_criteria_set_is_a_parameter_error() -> None:
+    with pytest.raises(ParameterError, match="criteria"):
+        evaluate(*_one_enterprise(), dt.date(2021, 1, 1), load_parameters())
+
+
+def test_no_events_and_no_indicators_still_evaluate() -> None:
+    enterprises, _, _ = _one_enterprise()
+    result = evaluate(
+        enterprises,
+        pl.DataFrame({"credit_code": [], "year": []}, schema={"credit_code": pl.String, "year": pl.Int64}),
+        None,
+        AS_OF,
+        load_parameters(),
+    )
+    assert result.entitlements.height == 0
+    assert set(result.recognition["status"]) <= {"数据不足", "不符合", "符合"}
+    assert result.budget().height == 0
+
+
+def test_engine_imports_no_django_and_no_other_app() -> None:
+    engine = Path(__file__).resolve().parent.parent / "engine"
+    for path in engine.glob("*.py"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            stripped = line.strip()
+            if stripped.startswith(("import ", "from ")):
+                assert "django" not in stripped, f"{path.name}: {stripped}"
+                if "zjtx" in stripped:
+                    assert stripped.startswith("from zjtx.policy.engine"), f"{path.name}: {stripped}"

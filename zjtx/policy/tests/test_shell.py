@@ -1,0 +1,127 @@
+"""The Django shell around the engine: commands, dated values added by policy staff, API, what-if runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from openpyxl import load_workbook
+
+from tests.factories import city_user, make_enterprise, make_indicator, province_user
+from zjtx.core.models import AuditEvent
+from zjtx.policy import services
+from zjtx.policy.engine import load_parameters
+from zjtx.policy.models import PolicyRun, ProgrammeEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_params_json_lists_every_parameter_with_its_source():
+    out = io.StringIO()
+    call_command("policy", "params", "--json", stdout=out)
+    rows = json.loads(out.getvalue())
+    assert len(rows) == len(load_parameters())
+    for row in rows:
+        assert row["id"] and row["clause"] and row["unit"] and row["dates"]
+        assert {"value", "history", "confirmed", "label"} <= set(row)
+    by_id = {r["id"]: r for r in rows}
+    assert by_id["awards.little_giant.amount"]["value"] in ("100", 100)
+
+
+def test_new_dated_value_applies_from_its_date_only_and_is_audited():
+    user = province_user()
+    before = services.parameter_set().value("awards.little_giant.amount", dt.date(2026, 1, 1))
+    services.parameter_value_add(user=user, parameter_id="awards.little_giant.amount", start=dt.date(2027, 1, 1),
+                                 text="120", reference="皖经信〔2026〕示例号")
+    params = services.parameter_set()
+    assert params.value("awards.little_giant.amount", dt.date(2026, 12, 31)) == before
+    assert params.value("awards.little_giant.amount", dt.date(2027, 1, 1)) == Decimal("120")
+    event = AuditEvent.objects.get(action="parameter_value_add")
+    assert event.after["value"] == "120" and event.target_id == "awards.little_giant.amount"
+
+
+@pytest.mark.parametrize(("text", "message"), [("abc", "应为数字"), ("-5", "不能为负数"), ("", "请填写新取值")])
+def test_bad_values_are_refused_with_a_message(text, message):
+    with pytest.raises(services.ApplicationError) as error:
+        services.parameter_value_add(user=province_user(), parameter_id="awards.little_giant.amount",
+                                     start=dt.date(2027, 1, 1), text=text, reference="某文件")
+    assert message in error.value.message
+
+
+def test_only_the_province_may_change_parameters():
+    client = Client()
+    client.force_login(city_user())
+    response = client.post("/policy/p/awards.little_giant.amount/", {"start": "2027-01-01", "value": "1",
+                                                                      "reference": "x"})
+    assert response.status_code == 403
+    assert client.get("/policy/").status_code == 200
+    assert client.get("/policy/whatif/").status_code == 403
+
+
+def test_api_evaluates_given_enterprises_and_events():
+    client = Client()
+    client.force_login(city_user())
+    payload = {
+        "as_of": "2025-06-30",
+        "enterprises": [{"credit_code": "A", "city_code": "340100", "county_code": "340104", "industry_code": "35",
+                         "emerging_industry": None, "founded_on": "2015-01-01", "current_tier": "srdi"}],
+        "events": [{"credit_code": "A", "kind": "four_transformations_project", "date": "2025-03-01",
+                    "amount": 8000}],
+    }
+    response = client.post("/api/v1/policy/evaluate", json.dumps(payload), content_type="application/json")
+    assert response.status_code == 200, response.content
+    entitlements = response.json()["entitlements"]
+    four = [e for e in entitlements if e["credit_code"] == "A" and e["award"].startswith("four_transformations")]
+    assert four and Decimal(four[0]["amount"]) == Decimal("500")  # 10% of 8000 is 800, capped at 500
+
+
+def test_api_names_the_problem_in_bad_input():
+    client = Client()
+    client.force_login(city_user())
+    payload = {"as_of": "2025-06-30", "enterprises": [{"credit_code": "A"}]}
+    response = client.post("/api/v1/policy/evaluate", json.dumps(payload), content_type="application/json")
+    assert response.status_code == 400
+    assert "city_code" in response.json()["message"]
+
+
+def _small_province() -> None:
+    for i in range(6):
+        e = make_enterprise(city_code="340100" if i % 2 else "340200", tier="little_giant" if i == 0 else "")
+        make_indicator(e, 2024, rd_expense=Decimal(200 + 40 * i), revenue=Decimal("5000"))
+        make_indicator(e, 2023, rd_expense=Decimal(180 + 40 * i), revenue=Decimal("4600"))
+    ProgrammeEvent.objects.create(enterprise=e, kind="digital_assessment", date=dt.date(2025, 3, 1), grade="4A")
+
+
+def test_whatif_page_runs_and_exports(django_capture_on_commit_callbacks):
+    _small_province()
+    client = Client()
+    client.force_login(province_user())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/policy/whatif/", {"name": "数字化奖补提高", "as_of": "2025-06-30",
+                                                   "param_0": "awards.digital_assessment.amount_4a",
+                                                   "value_0": "120"})
+    assert response.status_code == 302
+    run = PolicyRun.objects.get()
+    assert run.status == PolicyRun.Status.DONE, run.message
+    page = client.get(f"/policy/runs/{run.pk}/").content.decode()
+    assert "已完成" in page and "数字化奖补提高" in page
+    budget = {(r["award"], r["funding_level"]): r for r in run.summary["budget"]}
+    digital = next(v for k, v in budget.items() if k[0].startswith("digital"))
+    assert Decimal(digital["reform"]) - Decimal(digital["baseline"]) == Decimal("20")
+    sheet = load_workbook(io.BytesIO(client.get(f"/policy/runs/{run.pk}/export.xlsx").content)).active
+    assert sheet["A1"].value == "政策模拟对比表：数字化奖补提高"
+    assert run.parameter_versions and run.fingerprint
+
+
+def test_province_run_is_stored_with_parameter_versions():
+    _small_province()
+    call_command("policy", "evaluate", "--store", "--as-of", "2025-06-30", stdout=io.StringIO())
+    run = PolicyRun.objects.get(kind=PolicyRun.Kind.EVALUATE)
+    assert run.status == PolicyRun.Status.DONE and run.enterprises == 6
+    assert run.fingerprint == services.parameter_set().fingerprint()
+    assert any(v for v in run.parameter_versions)

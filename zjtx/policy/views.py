@@ -1,0 +1,140 @@
+"""Policy pages: parameters and their history, adding a dated value, what-if runs, explanations."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from zjtx.accounts.models import current_user
+from zjtx.core.errors import ApplicationError
+from zjtx.core.http import page_errors
+from zjtx.enterprises import access as enterprise_access
+from zjtx.policy import access, exports, frames, selectors, services
+from zjtx.policy.engine import evaluate, explain
+from zjtx.policy.forms import ParameterValueForm, WhatIfForm
+from zjtx.policy.models import PolicyRun
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+@page_errors
+@require_GET
+def parameters(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:60]
+    rows = selectors.parameter_rows(q=q)
+    return render(request, "policy/parameters.html", {"rows": rows, "q": q,
+                                                      "can_edit": access.can_edit_parameters(current_user(request))})
+
+
+@login_required
+@page_errors
+@require_http_methods(["GET", "POST"])
+def parameter_detail(request: HttpRequest, parameter_id: str) -> HttpResponse:
+    user = current_user(request)
+    row = selectors.parameter_detail(parameter_id)
+    if row is None:
+        raise Http404("没有这个参数")
+    form = ParameterValueForm(request.POST or None)
+    if request.method == "POST":
+        access.require_edit_parameters(user)
+        if form.is_valid():
+            try:
+                services.parameter_value_add(user=user, parameter_id=parameter_id, start=form.cleaned_data["start"],
+                                             text=form.cleaned_data["value"], reference=form.cleaned_data["reference"],
+                                             note=form.cleaned_data["note"])
+            except ApplicationError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, "新取值已保存，自生效日期起用于测算。")
+                return redirect("policy:parameter", parameter_id=parameter_id)
+    context = {"p": row, "form": form, "can_edit": access.can_edit_parameters(user),
+               "value_text": json.dumps(row["value"], ensure_ascii=False, default=str)}
+    return render(request, "policy/parameter_detail.html", context)
+
+
+@login_required
+@page_errors
+@require_http_methods(["GET", "POST"])
+def whatif(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    access.require_runs(user)
+    choices = [(r["id"], f"{r['label']}（{r['clause']}）") for r in selectors.parameter_rows()]
+    form = WhatIfForm(request.POST or None, parameter_choices=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.run_create(user=user, kind=PolicyRun.Kind.WHATIF, as_of=form.cleaned_data["as_of"],
+                                      name=form.cleaned_data["name"], reform=form.reform(),
+                                      reform_start=form.cleaned_data["reform_start"])
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("policy:run", pk=run.pk)
+    return render(request, "policy/whatif.html", {"form": form, "runs": selectors.runs_for(user, "whatif")})
+
+
+def _run_for(request: HttpRequest, pk: int) -> PolicyRun:
+    access.require_runs(current_user(request))
+    run = PolicyRun.objects.filter(pk=pk).first()
+    if run is None:
+        raise Http404("没有这条测算记录")
+    return run
+
+
+@login_required
+@page_errors
+@require_GET
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_for(request, pk)
+    tables = selectors.whatif_tables(run) if run.status == PolicyRun.Status.DONE else {}
+    context: dict[str, Any] = {"run": run, "tables": tables, "chart": _chart(tables)}
+    template = "policy/_run_status.html" if getattr(request, "htmx", False) else "policy/run.html"
+    return render(request, template, context)
+
+
+def _chart(tables: dict[str, Any]) -> dict[str, Any]:
+    province = tables.get("province") or []
+    budget = tables.get("budget") or []
+    return {"tiers": [r["tier_label"] for r in province], "baseline": [r["baseline"] for r in province],
+            "reform": [r["reform"] for r in province],
+            "awards": [f"{r.get('label') or r['award']}（{r['funding_level']}）" for r in budget],
+            "budget_baseline": [float(r["baseline"]) for r in budget],
+            "budget_reform": [float(r["reform"]) for r in budget]}
+
+
+@login_required
+@page_errors
+@require_GET
+def run_export(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_for(request, pk)
+    if run.status != PolicyRun.Status.DONE or run.kind != PolicyRun.Kind.WHATIF:
+        raise Http404("模拟尚未完成")
+    response = HttpResponse(exports.whatif_xlsx(run, selectors.whatif_tables(run)), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename=whatif-{run.pk}.xlsx"
+    return response
+
+
+@login_required
+@page_errors
+@require_GET
+def explain_enterprise(request: HttpRequest, code: str) -> HttpResponse:
+    enterprise = enterprise_access.access_enterprise_for_view(current_user(request), code)
+    enterprises, indicators, events = frames.registry_frames([enterprise.credit_code])
+    result = evaluate(enterprises, indicators, events, _as_of(request), services.parameter_set())
+    return render(request, "policy/explain.html", {"e": enterprise, "text": explain(result, enterprise.credit_code),
+                                                   "as_of": result.as_of})
+
+
+def _as_of(request: HttpRequest) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        return dt.date.today()

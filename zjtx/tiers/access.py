@@ -1,0 +1,118 @@
+"""Who may see which batches, applications and recognitions. One condition per line.
+
+An application outside the user's scope is "not found" (404), so its existence is not revealed; a role
+that may not use a function at all gets 403.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from zjtx.accounts.models import User
+from zjtx.accounts.roles import Role
+from zjtx.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from zjtx.enterprises import access as enterprise_access
+from zjtx.enterprises.models import Enterprise
+from zjtx.tiers.models import Application, Batch, ExpertConflict, Recognition
+
+APPLICATION_ROLES = {Role.PROVINCE, Role.CITY, Role.ENTERPRISE, Role.EXPERT}
+RECOGNITION_ROLES = {Role.PROVINCE, Role.CITY, Role.DEPARTMENT, Role.OFFICER, Role.ENTERPRISE}
+
+
+def require_login(user: User) -> None:
+    if not user.is_authenticated:
+        raise PermissionDeniedError("请先登录")
+
+
+def require_province(user: User, what: str) -> None:
+    if not user.is_authenticated or user.role != Role.PROVINCE:
+        raise PermissionDeniedError(f"只有省级管理员可以{what}")
+
+
+def visible_batches(user: User) -> QuerySet[Batch]:
+    require_login(user)
+    return Batch.objects.all()
+
+
+def access_batch(user: User, pk: int) -> Batch:
+    batch = visible_batches(user).filter(pk=pk).first()
+    if batch is None:
+        raise NotFoundError("申报批次不存在")
+    return batch
+
+
+def visible_applications(user: User) -> QuerySet[Application]:
+    if not user.is_authenticated or user.role not in APPLICATION_ROLES:
+        raise PermissionDeniedError("您的角色无权查看申报")
+    qs = Application.objects.select_related("batch", "enterprise")
+    if user.role == Role.PROVINCE:
+        return qs
+    if user.role == Role.CITY:
+        qs = qs.filter(enterprise__city_code=user.city_code)
+        return qs.filter(enterprise__county_code=user.county_code) if user.county_code else qs
+    if user.role == Role.EXPERT:
+        return qs.filter(assignments__expert=user).distinct()
+    return qs.filter(enterprise__credit_code=user.credit_code)
+
+
+def access_application(user: User, pk: int) -> Application:
+    application = visible_applications(user).filter(pk=pk).first()
+    if application is None:
+        raise NotFoundError("申报不存在或不在您的范围内")
+    return application
+
+
+def in_scope(user: User, enterprise: Enterprise) -> bool:
+    """Whether a city (or county) official covers this enterprise."""
+    if user.role != Role.CITY or enterprise.city_code != user.city_code:
+        return False
+    return not user.county_code or enterprise.county_code == user.county_code
+
+
+def require_city_scope(user: User, enterprise: Enterprise) -> None:
+    if user.role == Role.CITY and not in_scope(user, enterprise):
+        raise NotFoundError("申报不存在或不在您的范围内")
+
+
+def applicant_enterprise(user: User) -> Enterprise:
+    """The enterprise an enterprise user applies for."""
+    if not user.is_authenticated or user.role != Role.ENTERPRISE:
+        raise PermissionDeniedError("只有企业用户可以提交申报")
+    enterprise = Enterprise.objects.filter(credit_code=user.credit_code).first()
+    if enterprise is None:
+        raise NotFoundError("您的企业尚未入企业库，请联系所在市经信部门")
+    return enterprise
+
+
+def enterprise_for_ladder(user: User, credit_code: str) -> Enterprise:
+    """The ladder history page: same visibility as the registry (experts and banks have none)."""
+    return enterprise_access.access_enterprise_for_view(user, credit_code)
+
+
+def visible_recognitions(user: User) -> QuerySet[Recognition]:
+    if not user.is_authenticated or user.role not in RECOGNITION_ROLES:
+        raise PermissionDeniedError("您的角色无权查看认定名单")
+    codes = enterprise_access.visible_enterprises(user).values("pk")
+    qs = Recognition.objects.select_related("enterprise", "batch")
+    return qs if user.role in (Role.PROVINCE, Role.DEPARTMENT) else qs.filter(enterprise__in=codes)
+
+
+def expert_conflict_reason(expert: User, enterprise: Enterprise) -> str | None:
+    """Why `expert` may not review `enterprise`, or None. Same enterprise, or a declared link."""
+    if expert.credit_code and expert.credit_code == enterprise.credit_code:
+        return "专家所在单位即申报企业"
+    if expert.organisation and expert.organisation.strip() == enterprise.name.strip():
+        return "专家所在单位即申报企业"
+    declared = ExpertConflict.objects.filter(Q(expert=expert) & Q(enterprise=enterprise)).first()
+    if declared is not None:
+        return f"专家已申报与该企业存在关联：{declared.reason}"
+    return None
+
+
+def require_expert_independent(expert: User, enterprise: Enterprise) -> None:
+    if expert.role != Role.EXPERT:
+        raise ApplicationError(f"{expert.display_name} 不是评审专家", field="experts")
+    reason = expert_conflict_reason(expert, enterprise)
+    if reason:
+        raise ApplicationError(f"专家 {expert.display_name} 须回避（{reason}），不能评审{enterprise.name}",
+                               field="experts", code="conflict")

@@ -1,0 +1,146 @@
+"""Reads for the tiers pages and API: batch counts against the plan, application lists, ladder history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from zjtx.accounts.models import User
+from zjtx.accounts.roles import Role
+from zjtx.core import regions
+from zjtx.core.models import AuditEvent
+from zjtx.enterprises.models import Enterprise
+from zjtx.policy import frames
+from zjtx.tiers import access, clock, params
+from zjtx.tiers.models import LADDER, Application, Batch, Recognition
+
+
+@dataclass
+class CityCount:
+    city_code: str
+    city_name: str
+    in_batch: int = 0
+    this_year: int = 0
+    stock: int = 0
+
+
+@dataclass
+class BatchCounts:
+    rows: list[CityCount]
+    total: CityCount
+    quota: int | None
+    quota_parameter: str
+    stock_target: int | None
+    stock_label: str
+    stock_parameter: str
+    stock_deadline: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def quota_percent(self) -> int | None:
+        return min(100, round(self.total.this_year * 100 / self.quota)) if self.quota else None
+
+    @property
+    def stock_percent(self) -> int | None:
+        return min(100, round(self.total.stock * 100 / self.stock_target)) if self.stock_target else None
+
+
+def stock_target(tier: str, at: dt.date) -> tuple[int | None, str, str, str]:
+    """(target, label, parameter id, deadline) of the plan's 2025 stock target for the tier, if any."""
+    p = params.workflow_parameters()
+    engine_tier = frames.TIER_TO_ENGINE[tier]
+    for parameter in p.with_prefix("targets."):
+        if parameter.meta.get("tier") == engine_tier and parameter.meta.get("kind") == "stock":
+            found = p.value_or_none(parameter.id, at)
+            return (int(found) if found is not None else None, parameter.label, parameter.id,
+                    str(parameter.meta.get("deadline", "")))
+    return None, "", "", ""
+
+
+def _by_city(qs: QuerySet[Any], key: str) -> dict[str, int]:
+    return {row[key]: row["n"] for row in qs.values(key).annotate(n=Count("id"))}
+
+
+def batch_counts(batch: Batch, today: dt.date | None = None) -> BatchCounts:
+    """Recognized in this batch and in the batch's year, and the stock on the ladder, per city."""
+    today = today or clock.today()
+    live = Recognition.objects.exclude(status=Recognition.Status.REVOKED)
+    in_batch = _by_city(live.filter(batch=batch), "enterprise__city_code")
+    this_year = _by_city(live.filter(tier=batch.tier, start_date__year=batch.year), "enterprise__city_code")
+    # The stock counts an enterprise at this step or above (a 小巨人 is still a 专精特新 enterprise).
+    at_or_above = LADDER[LADDER.index(batch.tier):]
+    stock = _by_city(Enterprise.objects.filter(tier__in=at_or_above), "city_code")
+    rows = [CityCount(code, name, in_batch.get(code, 0), this_year.get(code, 0), stock.get(code, 0))
+            for code, name in regions.CITIES]
+    total = CityCount("", "全省", sum(r.in_batch for r in rows), sum(r.this_year for r in rows),
+                      sum(r.stock for r in rows))
+    target, label, parameter_id, deadline = stock_target(batch.tier, today)
+    return BatchCounts(rows=rows, total=total, quota=batch.quota, quota_parameter=batch.quota_parameter,
+                       stock_target=target, stock_label=label, stock_parameter=parameter_id, stock_deadline=deadline)
+
+
+def batch_applications(*, user: User, batch: Batch) -> list[Application]:
+    if user.role not in access.APPLICATION_ROLES:
+        return []
+    return list(access.visible_applications(user).filter(batch=batch).order_by("enterprise__city_code", "id"))
+
+
+def application_history(application: Application) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(target_type="application", target_id=str(application.pk))
+                .order_by("at", "id"))
+
+
+def eligible_experts(application: Application) -> list[tuple[User, str | None]]:
+    """Every expert with the reason they must stand aside (None when they may review)."""
+    experts = User.objects.filter(role=Role.EXPERT, is_active=True).order_by("full_name", "username")
+    return [(e, access.expert_conflict_reason(e, application.enterprise)) for e in experts]
+
+
+@dataclass
+class LadderItem:
+    at: dt.date
+    title: str
+    detail: str
+    kind: str
+
+
+def ladder_history(enterprise: Enterprise) -> list[LadderItem]:
+    """The enterprise's whole ladder: applications, decisions, recognitions, re-reviews, revocations."""
+    items: list[LadderItem] = []
+    for a in Application.objects.filter(enterprise=enterprise).select_related("batch"):
+        items.append(LadderItem(a.submitted_at.date(), f"申报《{a.batch.title}》",
+                                f"当前状态：{a.get_status_display()}" + ("（引擎自评明显不符合）" if a.flagged else ""),
+                                "application"))
+        if a.decided_at:
+            items.append(LadderItem(a.decided_at.date(), f"省级决定：{a.get_status_display()}",
+                                    f"专家汇总得分 {a.expert_score}" + (f"，公示 {a.notice_start} 至 {a.notice_end}"
+                                                                      if a.notice_end else ""), "decision"))
+    for r in Recognition.objects.filter(enterprise=enterprise).prefetch_related("re_reviews"):
+        items.append(LadderItem(r.start_date, f"认定为{r.get_tier_display()}",
+                                f"证书 {r.certificate_no}，有效期至 {r.expires_on}（{r.get_source_display()}）",
+                                "recognition"))
+        for review in r.re_reviews.all():
+            outcome = "通过" if review.passed else "未通过"
+            items.append(LadderItem(review.reviewed_on, f"{r.get_tier_display()}复核{outcome}",
+                                    review.reason or (f"有效期延至 {review.new_expires_on}" if review.passed else ""),
+                                    "re_review"))
+        if r.status == Recognition.Status.REVOKED and r.revoked_at:
+            items.append(LadderItem(r.revoked_at.date(), f"撤销{r.get_tier_display()}认定", r.revoked_reason, "revoke"))
+    return sorted(items, key=lambda i: i.at, reverse=True)
+
+
+def expert_assignments(user: User) -> QuerySet[Any]:
+    from zjtx.tiers.models import ExpertAssignment
+
+    return (ExpertAssignment.objects.filter(expert=user).select_related("application__batch",
+                                                                          "application__enterprise")
+            .order_by("score", "-assigned_at"))
+
+
+def expiring(*, user: User, within_days: int = 180, today: dt.date | None = None) -> QuerySet[Recognition]:
+    today = today or clock.today()
+    return access.visible_recognitions(user).filter(status=Recognition.Status.VALID, expires_on__gte=today,
+                                                    expires_on__lte=today + dt.timedelta(days=within_days))

@@ -1,0 +1,82 @@
+"""Pages and API of the tiers module render for the roles that use them and refuse the others."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import make_enterprise, make_user
+from zjtx.accounts.roles import Role
+from zjtx.tiers.models import Application
+from zjtx.tiers.tests.conftest import open_batch, through
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_pages_render_through_the_whole_flow(people, applicant, enterprise):
+    application = through("recognized", people, applicant)
+    batch = application.batch
+    urls = [reverse("tiers:batches"), reverse("tiers:batch", args=[batch.pk]),
+            reverse("tiers:application", args=[application.pk]), reverse("tiers:recognitions"),
+            reverse("tiers:enterprise", args=[enterprise.credit_code]), reverse("tiers:holidays")]
+    for user in (people["province"], people["city"], applicant):
+        client = client_for(user)
+        for url in urls:
+            assert client.get(url).status_code == 200, (user.role, url)
+    page = client_for(people["province"]).get(reverse("tiers:batch", args=[batch.pk])).content.decode()
+    assert "2026年已认定 1 家" in page
+    ladder = client_for(applicant).get(reverse("tiers:enterprise", args=[enterprise.credit_code])).content.decode()
+    assert "认定为省专精特新冠军企业" in ladder and "皖专精特新冠军〔2026〕00001号" in ladder
+    expert = client_for(people["experts"][0])
+    assert expert.get(reverse("tiers:reviews")).status_code == 200
+    assert expert.get(reverse("tiers:application", args=[application.pk])).status_code == 200
+
+
+def test_apply_page_shows_self_assessment_then_submits(people, applicant):
+    batch = open_batch(people["province"])
+    client = client_for(applicant)
+    page = client.get(reverse("tiers:apply", args=[batch.pk])).content.decode()
+    assert "政策引擎自评" in page and "符合" in page and "8000" in page
+    response = client.post(reverse("tiers:apply", args=[batch.pk]), {"contact_name": "", "contact_phone": "123"})
+    assert "联系人" in response.content.decode() and Application.objects.count() == 0
+    response = client.post(reverse("tiers:apply", args=[batch.pk]),
+                           {"contact_name": "张三", "contact_phone": "0551-1234", "statement": ""})
+    assert response.status_code == 302 and Application.objects.count() == 1
+
+
+def test_other_scopes_get_not_found_and_wrong_roles_forbidden(people, applicant):
+    application = through("submitted", people, applicant)
+    url = reverse("tiers:application", args=[application.pk])
+    assert client_for(people["other_city"]).get(url).status_code == 404
+    stranger = make_user(Role.ENTERPRISE, credit_code=make_enterprise().credit_code)
+    assert client_for(stranger).get(url).status_code == 404
+    assert client_for(make_user(Role.BANK)).get(url).status_code == 403
+    # A city official of another city posting an approval changes nothing.
+    client_for(people["other_city"]).post(reverse("tiers:application_act", args=[application.pk, "city_approve"]))
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+
+
+def test_illegal_action_on_the_page_shows_a_chinese_message(people, applicant):
+    application = through("submitted", people, applicant)
+    client = client_for(people["province"])
+    response = client.post(reverse("tiers:application_act", args=[application.pk, "recognize"]), follow=True)
+    assert "当前状态为“待市级审核”，不能公示期满后认定" in response.content.decode()
+
+
+def test_api_lists_batches_with_counts(people, applicant):
+    application = through("recognized", people, applicant)
+    client = client_for(people["province"])
+    data = client.get(f"/api/v1/tiers/batches/{application.batch_id}").json()
+    assert data["total"]["in_batch"] == 1 and data["stock_target"] is None
+    hefei = next(c for c in data["counts"] if c["city_code"] == "340100")
+    assert hefei["in_batch"] == 1
+    assert client.get("/api/v1/tiers/applications").json()[0]["status"] == "recognized"
+    assert client_for(make_user(Role.BANK)).get("/api/v1/tiers/applications").status_code == 403

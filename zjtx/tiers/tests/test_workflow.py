@@ -1,0 +1,298 @@
+"""The recognition workflow, step by step: who may act, in which state, and that a refusal changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.factories import make_enterprise, make_user
+from zjtx.accounts.roles import Role
+from zjtx.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from zjtx.core.models import AuditEvent
+from zjtx.enterprises.models import Enterprise
+from zjtx.policy.models import ProgrammeEvent
+from zjtx.tiers import services
+from zjtx.tiers.models import Application, ExpertAssignment, Objection, Recognition
+from zjtx.tiers.tests.conftest import TODAY, open_batch, qualifying_enterprise, submit, through
+from zjtx.tiers.workflow import IllegalTransitionError
+
+pytestmark = pytest.mark.django_db
+
+
+def test_batch_takes_quota_and_notice_period_from_parameters(people):
+    batch = open_batch(people["province"], tier="provincial", title="2026年省专精特新企业遴选")
+    assert batch.quota == 500 and batch.quota_parameter == "targets.provincial_srdi.yearly"
+    assert batch.notice_working_days == 5
+    assert batch.city_review_deadline == dt.date(2026, 7, 15)
+    innovative = open_batch(people["province"], tier="innovative", title="创新型")
+    assert innovative.quota == 2000
+    champion = open_batch(people["province"], title="冠军")
+    assert champion.quota is None  # the plan sets no yearly number for 省冠军
+
+
+def test_only_province_opens_batches_and_bad_dates_are_named(people):
+    with pytest.raises(PermissionDeniedError, match="只有省级管理员可以开设申报批次"):
+        open_batch(people["city"])
+    with pytest.raises(ApplicationError, match="申报截止日期不能早于申报开始日期") as exc:
+        open_batch(people["province"], closes_on=dt.date(2026, 4, 1))
+    assert exc.value.field == "closes_on"
+
+
+def test_submit_stores_self_assessment_declared_indicators_and_attachments(people, applicant, enterprise):
+    batch = open_batch(people["province"])
+    upload = SimpleUploadedFile("营业执照.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    application = submit(applicant, batch, attachments=[upload])
+    assert application.status == Application.Status.SUBMITTED
+    assert application.assessment["status"] == "符合" and application.assessment["data_year"] == 2025
+    assert not application.flagged
+    assert application.declared["year"] == 2025 and application.declared["revenue"] == "8000"
+    attachment = application.attachments.get()
+    assert attachment.name == "营业执照.pdf" and attachment.size == 13 and len(attachment.sha256) == 64
+    assert attachment.file.read() == b"%PDF-1.4 test"
+    assert AuditEvent.objects.filter(action="tiers.submit", enterprise_code=enterprise.credit_code).exists()
+
+
+def test_clearly_unqualified_application_is_allowed_but_flagged(people):
+    weak = make_enterprise(tier="innovative")
+    user = make_user(Role.ENTERPRISE, credit_code=weak.credit_code)
+    application = submit(user, open_batch(people["province"]))
+    assert application.flagged and application.flag_reason.startswith("政策引擎自评不符合")
+    assert application.assessment["unmet"]
+
+
+def test_bad_input_names_the_field_and_stores_nothing(people, applicant):
+    batch = open_batch(people["province"])
+    with pytest.raises(ApplicationError, match="请填写联系人") as exc:
+        submit(applicant, batch, contact_name=" ")
+    assert exc.value.field == "contact_name"
+    bad = SimpleUploadedFile("a.exe", b"MZ", content_type="application/octet-stream")
+    with pytest.raises(ApplicationError, match="格式不支持"):
+        submit(applicant, batch, attachments=[bad])
+    assert Application.objects.count() == 0
+
+
+def test_submit_outside_the_batch_period_is_refused(people, applicant):
+    batch = open_batch(people["province"], opens_on=dt.date(2026, 7, 1), closes_on=dt.date(2026, 7, 31))
+    with pytest.raises(ApplicationError, match="不在申报期内"):
+        submit(applicant, batch)
+
+
+def test_city_return_then_resubmit(people, applicant):
+    application = submit(applicant, open_batch(people["province"]))
+    with pytest.raises(ApplicationError, match="请填写退回原因"):
+        services.application_city_review(user=people["city"], application=application, approve=False)
+    application = services.application_city_review(user=people["city"], application=application, approve=False,
+                                                   reason="缺少审计报告")
+    assert application.status == Application.Status.RETURNED and application.return_reason == "缺少审计报告"
+    application = submit(applicant, application.batch)
+    assert application.status == Application.Status.SUBMITTED
+    assert Application.objects.count() == 1
+
+
+def test_other_city_cannot_review_and_nothing_changes(people, applicant):
+    application = submit(applicant, open_batch(people["province"]))
+    with pytest.raises(NotFoundError):
+        services.application_city_review(user=people["other_city"], application=application, approve=True)
+    with pytest.raises(PermissionDeniedError, match="只有市级管理员可以市级审核通过"):
+        services.application_city_review(user=people["province"], application=application, approve=True)
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+
+
+def test_city_review_after_the_deadline_is_refused(people, applicant):
+    application = submit(applicant, open_batch(people["province"]))
+    with pytest.raises(ApplicationError, match="已超过本批次市级审核截止日期"):
+        services.application_city_review(user=people["city"], application=application, approve=True,
+                                         today=dt.date(2026, 8, 1))
+
+
+def test_illegal_transition_is_refused_with_state_and_changes_nothing(people, applicant):
+    application = submit(applicant, open_batch(people["province"]))
+    before = AuditEvent.objects.count()
+    with pytest.raises(IllegalTransitionError, match="当前状态为“待市级审核”，不能作出认定（推荐）决定"):
+        services.application_decide(user=people["province"], application=application, approve=True)
+    with pytest.raises(IllegalTransitionError, match="不能公示期满后认定"):
+        services.application_recognize(user=people["province"], application=application)
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+    assert AuditEvent.objects.count() == before
+
+
+def test_experts_linked_to_the_enterprise_are_refused(people, applicant, enterprise):
+    application = through("city", people, applicant)
+    insider = make_user(Role.EXPERT, credit_code=enterprise.credit_code, full_name="内部专家")
+    with pytest.raises(ApplicationError, match="须回避（专家所在单位即申报企业）"):
+        services.experts_assign(user=people["province"], application=application, experts=[insider])
+    declared = people["experts"][0]
+    services.expert_conflict_declare(user=declared, enterprise=enterprise, reason="曾任该企业技术顾问")
+    with pytest.raises(ApplicationError, match="曾任该企业技术顾问"):
+        services.experts_assign(user=people["province"], application=application, experts=people["experts"])
+    assert ExpertAssignment.objects.count() == 0
+    not_expert = make_user(Role.CITY, city_code="340100")
+    with pytest.raises(ApplicationError, match="不是评审专家"):
+        services.experts_assign(user=people["province"], application=application, experts=[not_expert])
+
+
+def test_only_assigned_experts_score_and_scores_are_checked(people, applicant):
+    application = through("experts", people, applicant)
+    outsider = make_user(Role.EXPERT)
+    with pytest.raises(ApplicationError, match="未分配给您"):
+        services.expert_score(user=outsider, application=application, score=90)
+    with pytest.raises(ApplicationError, match="评分应为 0 到 100 之间的数字") as exc:
+        services.expert_score(user=people["experts"][0], application=application, score="120")
+    assert exc.value.field == "score"
+    with pytest.raises(ApplicationError, match="评分应为"):
+        services.expert_score(user=people["experts"][0], application=application, score="abc")
+
+
+def test_decision_needs_every_score_and_uses_the_aggregation_rule(people, applicant):
+    application = through("experts", people, applicant)
+    services.expert_score(user=people["experts"][0], application=application, score=90)
+    with pytest.raises(ApplicationError, match="还有 2 位专家未评分"):
+        services.application_decide(user=people["province"], application=application, approve=True)
+    services.expert_score(user=people["experts"][1], application=application, score=70)
+    services.expert_score(user=people["experts"][2], application=application, score="85.5")
+    application = services.application_decide(user=people["province"], application=application, approve=True)
+    assert application.expert_score == Decimal("81.83") and application.aggregation == "trimmed_mean"
+    assert application.status == Application.Status.IN_NOTICE
+    # Decided on Monday 2026-06-01: five working days from Tuesday.
+    assert (application.notice_start, application.notice_end) == (dt.date(2026, 6, 2), dt.date(2026, 6, 8))
+
+
+def test_aggregation_rules():
+    scores = [Decimal(x) for x in ("50", "70", "80", "90", "100")]
+    assert services.aggregate(scores, "mean") == Decimal("78.00")
+    assert services.aggregate(scores, "trimmed_mean") == Decimal("80.00")
+    assert services.aggregate(scores[:3], "trimmed_mean") == Decimal("66.67")
+    assert services.aggregate(scores[:4], "median") == Decimal("75.00")
+
+
+def test_low_score_cannot_be_approved(people, applicant):
+    application = through("experts", people, applicant)
+    for expert in people["experts"]:
+        services.expert_score(user=expert, application=application, score=40)
+    with pytest.raises(ApplicationError, match="低于通过分数线 60 分"):
+        services.application_decide(user=people["province"], application=application, approve=True)
+    application = services.application_decide(user=people["province"], application=application, approve=False,
+                                              reason="专家评审未达分数线")
+    assert application.status == Application.Status.REJECTED
+
+
+def test_objections_block_recognition_until_resolved(people, applicant):
+    application = through("decided", people, applicant)
+    competitor = make_user(Role.ENTERPRISE, credit_code=make_enterprise().credit_code)
+    with pytest.raises(ApplicationError, match="申报企业不能对自己的公示提出异议"):
+        services.objection_file(user=applicant, application=application, content="无")
+    objection = services.objection_file(user=competitor, application=application, content="市场占有率数据存疑")
+    after_notice = application.notice_end + dt.timedelta(days=1)
+    with pytest.raises(ApplicationError, match="还有 1 条公示异议未处理"):
+        services.application_recognize(user=people["province"], application=application, today=after_notice)
+    with pytest.raises(ApplicationError, match="公示期已于"):
+        services.objection_file(user=competitor, application=application, content="再提", today=after_notice)
+    services.objection_resolve(user=people["province"], objection=objection, upheld=False,
+                               resolution="经核实数据属实")
+    with pytest.raises(IllegalTransitionError, match="该异议已处理"):
+        services.objection_resolve(user=people["province"], objection=objection, upheld=True, resolution="x")
+    recognition = services.application_recognize(user=people["province"], application=application,
+                                                 today=after_notice)
+    assert recognition.status == Recognition.Status.VALID
+
+
+def test_upheld_objection_rejects_the_application(people, applicant):
+    application = through("decided", people, applicant)
+    objection = services.objection_file(user=people["city"], application=application, content="存在安全生产事故")
+    services.objection_resolve(user=people["province"], objection=objection, upheld=True, resolution="经查属实")
+    application.refresh_from_db()
+    assert application.status == Application.Status.REJECTED
+    assert Objection.objects.get().status == Objection.Status.UPHELD
+
+
+def test_recognition_only_after_the_notice_period(people, applicant, enterprise):
+    application = through("decided", people, applicant)
+    with pytest.raises(ApplicationError, match="公示期满后才能认定"):
+        services.application_recognize(user=people["province"], application=application,
+                                       today=application.notice_end)
+    recognition = services.application_recognize(user=people["province"], application=application,
+                                                 today=application.notice_end + dt.timedelta(days=1))
+    assert recognition.certificate_no == "皖专精特新冠军〔2026〕00001号"
+    assert recognition.start_date == dt.date(2026, 6, 9)
+    assert recognition.validity_years == 3 and recognition.expires_on == dt.date(2029, 6, 8)
+    assert recognition.batch == application.batch
+    enterprise.refresh_from_db()
+    assert enterprise.tier == "provincial_champion"
+    event = ProgrammeEvent.objects.get(enterprise=enterprise)
+    assert event.kind == "recognized_provincial_champion" and recognition.event == event
+    actions = set(AuditEvent.objects.filter(enterprise_code=enterprise.credit_code).values_list("action", flat=True))
+    assert {"tiers.submit", "tiers.city_approve", "tiers.assign_experts", "tiers.expert_score",
+            "tiers.decide_approve", "tiers.recognized", "tiers.recognize", "set_tier", "programme_event"} <= actions
+
+
+def test_validity_follows_the_criteria_set_of_the_start_date(people):
+    srdi = qualifying_enterprise()
+    recognition = services._create_recognition(
+        user=people["province"], enterprise=srdi, tier="provincial", start_date=dt.date(2026, 5, 1),
+        certificate_no="", source=Recognition.Source.PROVINCE, application=None, batch=None)
+    assert recognition.validity_parameter == "criteria.2026.srdi.validity_years"
+    assert recognition.expires_on == dt.date(2029, 4, 30)
+
+
+def test_an_enterprise_holding_the_tier_cannot_apply_again(people, applicant):
+    through("recognized", people, applicant)
+    batch = open_batch(people["province"], title="第二批")
+    with pytest.raises(ApplicationError, match="到期前请参加复核"):
+        submit(applicant, batch, )
+
+
+def test_national_result_recorded_by_the_province(people, enterprise):
+    with pytest.raises(ApplicationError, match="只能录入国家级"):
+        services.recognition_record_national(user=people["province"], enterprise=enterprise, tier="provincial",
+                                             certificate_no="X", start_date=TODAY)
+    with pytest.raises(PermissionDeniedError):
+        services.recognition_record_national(user=people["city"], enterprise=enterprise, tier="little_giant",
+                                             certificate_no="工信部企业函〔2026〕1号", start_date=TODAY)
+    recognition = services.recognition_record_national(user=people["province"], enterprise=enterprise,
+                                                       tier="little_giant", certificate_no="工信部企业函〔2026〕1号",
+                                                       start_date=TODAY)
+    assert recognition.source == Recognition.Source.NATIONAL and recognition.event.kind == "recognized_little_giant"
+    assert Enterprise.objects.get(pk=enterprise.pk).tier == "little_giant"
+    with pytest.raises(ApplicationError, match="已有有效期内"):
+        services.recognition_record_national(user=people["province"], enterprise=enterprise, tier="little_giant",
+                                             certificate_no="工信部企业函〔2026〕2号", start_date=TODAY)
+
+
+def test_re_review_window_pass_and_fail(people, applicant, enterprise):
+    through("recognized", people, applicant)
+    recognition = Recognition.objects.get()
+    with pytest.raises(ApplicationError, match="尚未到复核时间"):
+        services.recognition_re_review(user=people["province"], recognition=recognition, passed=True,
+                                       today=dt.date(2028, 6, 1))
+    with pytest.raises(PermissionDeniedError):
+        services.recognition_re_review(user=people["city"], recognition=recognition, passed=True,
+                                       today=dt.date(2029, 3, 1))
+    recognition = services.recognition_re_review(user=people["province"], recognition=recognition, passed=True,
+                                                 reason="复核通过", today=dt.date(2029, 3, 1))
+    assert recognition.expires_on == dt.date(2032, 6, 8) and recognition.re_reviews.get().passed
+    with pytest.raises(ApplicationError, match="不能复核"):
+        services.recognition_re_review(user=people["province"], recognition=recognition, passed=True,
+                                       today=dt.date(2032, 6, 9))
+    with pytest.raises(ApplicationError, match="请填写复核未通过的理由"):
+        services.recognition_re_review(user=people["province"], recognition=recognition, passed=False,
+                                       today=dt.date(2032, 3, 1))
+    recognition = services.recognition_re_review(user=people["province"], recognition=recognition, passed=False,
+                                                 reason="研发投入不达标", today=dt.date(2032, 3, 1))
+    assert recognition.status == Recognition.Status.REVOKED
+
+
+def test_revocation_needs_a_reason_and_lowers_the_registry_tier(people, applicant, enterprise):
+    through("recognized", people, applicant)
+    recognition = Recognition.objects.get()
+    with pytest.raises(ApplicationError, match="请填写撤销原因"):
+        services.recognition_revoke(user=people["province"], recognition=recognition, reason="")
+    services.recognition_revoke(user=people["province"], recognition=recognition, reason="发生重大安全事故")
+    enterprise.refresh_from_db()
+    assert enterprise.tier == ""
+    with pytest.raises(IllegalTransitionError, match="当前状态为“已撤销”"):
+        services.recognition_revoke(user=people["province"], recognition=recognition, reason="再次")

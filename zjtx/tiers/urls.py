@@ -1,0 +1,21 @@
+from django.urls import path
+
+from zjtx.tiers import views
+
+app_name = "tiers"
+
+urlpatterns = [
+    path("", views.batches, name="batches"),
+    path("batches/<int:pk>/", views.batch_detail, name="batch"),
+    path("batches/<int:pk>/close/", views.batch_close, name="batch_close"),
+    path("batches/<int:pk>/apply/", views.apply, name="apply"),
+    path("applications/<int:pk>/", views.application_detail, name="application"),
+    path("applications/<int:pk>/<str:action>/", views.application_act, name="application_act"),
+    path("objections/<int:pk>/resolve/", views.objection_resolve, name="objection_resolve"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("recognitions/", views.recognitions, name="recognitions"),
+    path("recognitions/<int:pk>/", views.recognition_detail, name="recognition"),
+    path("enterprise/<str:code>/", views.enterprise_ladder, name="enterprise"),
+    path("holidays/", views.holidays, name="holidays"),
+    path("reviews/", views.reviews, name="reviews"),
+]

@@ -1,0 +1,317 @@
+"""梯度培育 pages. Each view parses input, asks access/selectors/services, and renders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from zjtx.accounts.models import User, current_user
+from zjtx.accounts.roles import Role
+from zjtx.core.errors import ApplicationError
+from zjtx.core.http import page_errors
+from zjtx.enterprises.models import Enterprise
+from zjtx.tiers import access, assessment, clock, selectors, services, workflow
+from zjtx.tiers.forms import ApplyForm, BatchForm, ConflictForm, HolidayForm, NationalForm
+from zjtx.tiers.models import Application, Attachment, ExpertConflict, Holiday, Objection
+
+
+def _fail(request: HttpRequest, exc: ApplicationError) -> None:
+    messages.error(request, exc.message)
+
+
+@login_required
+@page_errors
+@require_http_methods(["GET", "POST"])
+def batches(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    form = BatchForm(request.POST or None, initial={"year": clock.today().year})
+    if request.method == "POST":
+        access.require_province(user, "开设申报批次")
+        if form.is_valid():
+            try:
+                batch = services.batch_open(user=user, **form.cleaned_data)
+            except ApplicationError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, f"已开设申报批次《{batch.title}》。")
+                return redirect("tiers:batch", pk=batch.pk)
+    today = clock.today()
+    rows = list(access.visible_batches(user))
+    context = {"batches": rows, "form": form, "today": today, "is_province": user.role == Role.PROVINCE,
+               "is_enterprise": user.role == Role.ENTERPRISE,
+               "open_ids": {b.pk for b in rows if b.accepting(today)}}
+    return render(request, "tiers/batches.html", context)
+
+
+@login_required
+@page_errors
+@require_GET
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    batch = access.access_batch(user, pk)
+    today = clock.today()
+    context = {"batch": batch, "counts": selectors.batch_counts(batch, today),
+               "applications": selectors.batch_applications(user=user, batch=batch), "today": today,
+               "can_close": "close" in workflow.available(workflow.BATCH, user=user, state=batch.status),
+               "can_apply": user.role == Role.ENTERPRISE and batch.accepting(today),
+               "is_province": user.role == Role.PROVINCE}
+    return render(request, "tiers/batch.html", context)
+
+
+@login_required
+@page_errors
+@require_POST
+def batch_close(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    batch = access.access_batch(user, pk)
+    try:
+        services.batch_close(user=user, batch=batch)
+    except ApplicationError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, "已截止申报。")
+    return redirect("tiers:batch", pk=pk)
+
+
+@login_required
+@page_errors
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    enterprise = access.applicant_enterprise(user)
+    batch = access.access_batch(user, pk)
+    today = clock.today()
+    existing = Application.objects.filter(batch=batch, enterprise=enterprise).first()
+    if existing is not None and existing.status != Application.Status.RETURNED:
+        messages.info(request, "贵企业已提交本批次申报。")
+        return redirect("tiers:application", pk=existing.pk)
+    initial = {"contact_name": enterprise.contact_name, "contact_phone": enterprise.contact_phone}
+    if existing is not None:
+        initial.update(contact_name=existing.contact_name, contact_phone=existing.contact_phone,
+                       statement=existing.statement)
+    form = ApplyForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_submit(user=user, batch=batch, **form.cleaned_data, today=today)
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            note = "（政策引擎自评为不符合，申报已标记，仍会进入审核。）" if application.flagged else ""
+            messages.success(request, "申报已提交，等待市级审核。" + note)
+            return redirect("tiers:application", pk=application.pk)
+    result = assessment.self_assessment(enterprise=enterprise, tier=batch.tier, as_of=today)
+    context = {"batch": batch, "e": enterprise, "form": form, "assessment": result, "existing": existing,
+               "declared": assessment.declared_snapshot(enterprise, result.get("data_year")),
+               "accepting": batch.accepting(today)}
+    return render(request, "tiers/apply.html", context)
+
+
+@login_required
+@page_errors
+@require_GET
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    application = access.access_application(user, pk)
+    actions = workflow.available(workflow.APPLICATION, user=user, state=application.status)
+    if user.role == Role.ENTERPRISE and user.credit_code == application.enterprise.credit_code:
+        actions.discard("file_objection")
+    assignments = list(application.assignments.select_related("expert"))
+    mine = next((a for a in assignments if a.expert_id == user.pk), None)
+    context = {
+        "a": application, "actions": actions, "assignments": assignments, "mine": mine,
+        "show_scores": user.role in (Role.PROVINCE, Role.EXPERT),
+        "experts": selectors.eligible_experts(application) if "assign_experts" in actions else [],
+        "objections": list(application.objections.select_related("filed_by")),
+        "history": selectors.application_history(application),
+        "recognition": getattr(application, "recognition", None) if application.status == "recognized" else None,
+        "today": clock.today(), "is_national": application.batch.is_national,
+    }
+    return render(request, "tiers/application.html", context)
+
+
+def _experts(request: HttpRequest) -> list[User]:
+    ids = [int(i) for i in request.POST.getlist("experts") if i.isdigit()]
+    return list(User.objects.filter(pk__in=ids))
+
+
+ACTIONS: dict[str, Callable[[HttpRequest, User, Application], str]] = {
+    "city_approve": lambda r, u, a: (services.application_city_review(user=u, application=a, approve=True),
+                                     "已审核通过，推荐至省级。")[1],
+    "city_return": lambda r, u, a: (services.application_city_review(
+        user=u, application=a, approve=False, reason=r.POST.get("reason", "")), "已退回企业修改。")[1],
+    "assign_experts": lambda r, u, a: (services.experts_assign(user=u, application=a, experts=_experts(r)),
+                                       "已分配评审专家。")[1],
+    "expert_score": lambda r, u, a: (services.expert_score(user=u, application=a, score=r.POST.get("score", ""),
+                                                           comment=r.POST.get("comment", "")), "评分已保存。")[1],
+    "decide_approve": lambda r, u, a: (services.application_decide(
+        user=u, application=a, approve=True, reason=r.POST.get("reason", "")), "已作出认定决定，进入公示。")[1],
+    "decide_reject": lambda r, u, a: (services.application_decide(
+        user=u, application=a, approve=False, reason=r.POST.get("reason", "")), "已作出不予认定决定。")[1],
+    "file_objection": lambda r, u, a: (services.objection_file(user=u, application=a,
+                                                               content=r.POST.get("content", "")), "异议已提交。")[1],
+    "recognize": lambda r, u, a: "已认定，证书编号 " + services.application_recognize(
+        user=u, application=a, certificate_no=r.POST.get("certificate_no", "")).certificate_no + "。",
+}
+
+
+@login_required
+@page_errors
+@require_POST
+def application_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user = current_user(request)
+    application = access.access_application(user, pk)
+    if action not in ACTIONS:
+        raise Http404("没有这个操作")
+    try:
+        messages.success(request, ACTIONS[action](request, user, application))
+    except ApplicationError as exc:
+        _fail(request, exc)
+    return redirect("tiers:application", pk=pk)
+
+
+@login_required
+@page_errors
+@require_POST
+def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    objection = Objection.objects.filter(pk=pk).select_related("application").first()
+    if objection is None:
+        raise Http404("没有这条异议")
+    access.access_application(user, objection.application_id)
+    try:
+        services.objection_resolve(user=user, objection=objection, upheld=request.POST.get("upheld") == "1",
+                                   resolution=request.POST.get("resolution", ""))
+    except ApplicationError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, "异议已处理。")
+    return redirect("tiers:application", pk=objection.application_id)
+
+
+@login_required
+@page_errors
+@require_GET
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = Attachment.objects.filter(pk=pk).first()
+    if attachment is None:
+        raise Http404("附件不存在")
+    access.access_application(current_user(request), attachment.application_id)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+
+
+@login_required
+@page_errors
+@require_http_methods(["GET", "POST"])
+def recognitions(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    form = NationalForm(request.POST or None)
+    if request.method == "POST":
+        access.require_province(user, "录入国家级认定结果")
+        if form.is_valid():
+            data = form.cleaned_data
+            enterprise = Enterprise.objects.filter(credit_code=data["credit_code"].strip().upper()).first()
+            if enterprise is None:
+                form.add_error("credit_code", "统一社会信用代码：企业库中没有这家企业")
+            else:
+                try:
+                    recognition = services.recognition_record_national(
+                        user=user, enterprise=enterprise, tier=data["tier"], certificate_no=data["certificate_no"],
+                        start_date=data["start_date"])
+                except ApplicationError as exc:
+                    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                else:
+                    messages.success(request, f"已录入{enterprise.name}的{recognition.get_tier_display()}称号。")
+                    return redirect("tiers:recognition", pk=recognition.pk)
+    rows = access.visible_recognitions(user).order_by("-start_date", "-id")[:500]
+    context = {"rows": rows, "form": form, "is_province": user.role == Role.PROVINCE, "today": clock.today(),
+               "expiring": selectors.expiring(user=user)[:50]}
+    return render(request, "tiers/recognitions.html", context)
+
+
+@login_required
+@page_errors
+@require_http_methods(["GET", "POST"])
+def recognition_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    recognition = access.visible_recognitions(user).filter(pk=pk).first()
+    if recognition is None:
+        raise Http404("认定记录不存在或不在您的范围内")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "re_review":
+                services.recognition_re_review(user=user, recognition=recognition,
+                                               passed=request.POST.get("passed") == "1",
+                                               reason=request.POST.get("reason", ""))
+                messages.success(request, "复核结果已保存。")
+            elif action == "revoke":
+                services.recognition_revoke(user=user, recognition=recognition, reason=request.POST.get("reason", ""))
+                messages.success(request, "已撤销认定。")
+        except ApplicationError as exc:
+            _fail(request, exc)
+        return redirect("tiers:recognition", pk=pk)
+    actions = workflow.available(workflow.RECOGNITION, user=user, state=recognition.status)
+    return render(request, "tiers/recognition.html", {"r": recognition, "actions": actions,
+                                                      "reviews": recognition.re_reviews.all()})
+
+
+@login_required
+@page_errors
+@require_GET
+def enterprise_ladder(request: HttpRequest, code: str) -> HttpResponse:
+    enterprise = access.enterprise_for_ladder(current_user(request), code)
+    return render(request, "tiers/enterprise.html", {"e": enterprise, "items": selectors.ladder_history(enterprise)})
+
+
+@login_required
+@page_errors
+@require_http_methods(["GET", "POST"])
+def holidays(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    access.require_login(user)
+    form = HolidayForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.holiday_set(user=user, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "节假日表已更新。")
+            return redirect("tiers:holidays")
+    from zjtx.tiers.workdays import knows_year
+
+    year = clock.today().year
+    context = {"rows": Holiday.objects.all(), "form": form, "is_province": user.role == Role.PROVINCE,
+               "known": {y: knows_year(y) for y in (year, year + 1)}}
+    return render(request, "tiers/holidays.html", context)
+
+
+@login_required
+@page_errors
+@require_http_methods(["GET", "POST"])
+def reviews(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    if user.role != Role.EXPERT:
+        raise Http404("只有评审专家有评审任务")
+    form = ConflictForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        enterprise = Enterprise.objects.filter(credit_code=form.cleaned_data["credit_code"].strip().upper()).first()
+        if enterprise is None:
+            form.add_error("credit_code", "统一社会信用代码：企业库中没有这家企业")
+        else:
+            try:
+                services.expert_conflict_declare(user=user, enterprise=enterprise, reason=form.cleaned_data["reason"])
+            except ApplicationError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, "回避关系已申报。")
+                return redirect("tiers:reviews")
+    context: dict[str, Any] = {"rows": selectors.expert_assignments(user), "form": form,
+                               "conflicts": ExpertConflict.objects.filter(expert=user).select_related("enterprise")}
+    return render(request, "tiers/reviews.html", context)
