@@ -111,7 +111,8 @@ def _json(fields: Sequence[str], alias: str) -> str:
 
 
 def _now() -> str:
-    return "now()" if connection.vendor == "postgresql" else "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+    # No '%' here: Django formats SQL that has parameters with the % operator.
+    return "now()" if connection.vendor == "postgresql" else "datetime('now')"
 
 
 def _enterprise_code(target: Target) -> str:
