@@ -40,7 +40,7 @@ def run_import(job: ImportJob, on_progress: Progress | None = None) -> ImportJob
     except IntegrityError:
         logger.exception("import job %s hit an integrity error", job.pk)
         _fail(job, "导入期间数据被其他操作同时修改，未写入任何数据，请重新导入")
-    except Exception:  # noqa: BLE001 - the job must end in a state the page can show, whatever happened
+    except Exception:  # the job must end in a state the page can show, whatever happened
         logger.exception("import job %s failed", job.pk)
         _fail(job, "导入时发生内部错误，未写入任何数据；错误已记入日志，请联系管理员")
     return job
