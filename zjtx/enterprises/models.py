@@ -67,6 +67,11 @@ class Enterprise(models.Model):
             models.Index(fields=["industry_division", "id"], name="ent_division_id"),
             models.Index(fields=["emerging_industry", "id"], name="ent_emerging_id"),
             models.Index(fields=["county_code", "id"], name="ent_county_id"),
+            # A city user's list always filters by city: each other filter gets a (city, filter, id) index.
+            models.Index(fields=["city_code", "tier", "id"], name="ent_city_tier_id"),
+            models.Index(fields=["city_code", "size_class", "id"], name="ent_city_size_id"),
+            models.Index(fields=["city_code", "industry_division", "id"], name="ent_city_division_id"),
+            models.Index(fields=["city_code", "emerging_industry", "id"], name="ent_city_emerging_id"),
         ]
 
     def __str__(self) -> str:

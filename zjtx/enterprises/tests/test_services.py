@@ -76,3 +76,23 @@ def test_indicator_rules_are_checked():
         services.indicator_save(user=city_user(), enterprise=enterprise, year=2024,
                                 data={"rd_staff": 500, "employees": 100})
     assert error.value.field == "rd_staff" and "研发人员不能多于员工人数" in error.value.message
+
+
+def test_name_search_finds_two_character_names_and_codes():
+    from zjtx.enterprises import selectors
+
+    user = city_user("340100")
+    wanted = make_enterprise(name="合肥汉绣精工科技有限公司")
+    make_enterprise(name="合肥汉服文化有限公司")
+    make_enterprise(name="合肥精工绣品有限公司")
+
+    def found(q: str) -> list[str]:
+        page = selectors.enterprise_page(user=user, filters=selectors.Filters(q=q))
+        return [e.name for e in page.rows]
+
+    assert found("汉绣") == ["合肥汉绣精工科技有限公司"]
+    assert found("汉绣精工") == ["合肥汉绣精工科技有限公司"]
+    assert sorted(found("精工")) == ["合肥汉绣精工科技有限公司", "合肥精工绣品有限公司"]
+    assert found(wanted.credit_code.lower()) == ["合肥汉绣精工科技有限公司"]
+    assert found("绣精工科") == ["合肥汉绣精工科技有限公司"]
+    assert found("工绣") == ["合肥精工绣品有限公司"]
