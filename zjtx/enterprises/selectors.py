@@ -73,7 +73,7 @@ def _search(qs: QuerySet[Enterprise], q: str) -> QuerySet[Enterprise]:
         return qs.filter(credit_code=code)
     if connection.vendor == "postgresql" and len(q) >= 2:
         grams = sorted({q[i:i + 2] for i in range(len(q) - 1)})
-        qs = qs.extra(where=["name_grams @> %s::text[]"], params=[grams])  # noqa: S610 - fixed SQL, bound params
+        qs = qs.extra(where=["name_grams @> %s::text[]"], params=[grams])  # fixed SQL text, bound parameters
     return qs.filter(name__contains=q)
 
 
