@@ -488,29 +488,35 @@ class Loaded:
 def populate(*, count: int, seed: int, years: int = 3, batch: int = 200_000, on_progress: Progress | None = None,
              on_stage: Stage | None = None) -> Loaded:
     """Generate `count` enterprises and write them after whatever the registry holds, in one transaction."""
-    loaded, postgres = Loaded(), connection.vendor == "postgresql"
+    postgres = connection.vendor == "postgresql"
     with transaction.atomic():
         start = _starting_points()
-        taken = _stored_codes() if start.existing else None
         dropped = drop_secondary(["enterprises_enterprise", "enterprises_indicator"]) if (
             postgres and count >= BULK_FROM) else []
-        stamp = _now_value()
-        for part in batches(seed, count, years=years, batch=batch, first_row=start.existing):
-            part = _with_ids(part, start, years)
-            if taken is not None:
-                part = _avoid(part, taken, reserve=start.existing + count + seed * SEED_SHIFT)
-            _write(Enterprise, part.enterprises.drop("row"), stamp)
-            _write(Indicator, part.indicators.drop("row"), stamp)
-            loaded.enterprises += part.enterprises.height
-            loaded.indicators += part.indicators.height
-            if on_progress:
-                on_progress(part.enterprises.height)
+        loaded = _load(batches(seed, count, years=years, batch=batch, first_row=start.existing), start, years,
+                       reserve=start.existing + count + seed * SEED_SHIFT, on_progress=on_progress)
         if dropped and on_stage:
             on_stage("重建索引与约束")
         recreate(dropped)
         _reset_sequences()
     if postgres:
         _analyze(on_stage)
+    return loaded
+
+
+def _load(parts: Iterator[Batch], start: Start, years: int, *, reserve: int, on_progress: Progress | None) -> Loaded:
+    loaded, stamp = Loaded(), _now_value()
+    taken = _stored_codes() if start.existing else None
+    for part in parts:
+        part = _with_ids(part, start, years)
+        if taken is not None:
+            part = _avoid(part, taken, reserve=reserve)
+        _write(Enterprise, part.enterprises.drop("row"), stamp)
+        _write(Indicator, part.indicators.drop("row"), stamp)
+        loaded.enterprises += part.enterprises.height
+        loaded.indicators += part.indicators.height
+        if on_progress:
+            on_progress(part.enterprises.height)
     return loaded
 
 

@@ -35,6 +35,7 @@ PROVINCE = "省级"
 CITY = "市级"
 
 GRADE_RANK = {grade: index + 1 for index, grade in enumerate(GRADES)}
+RUN_STEP = len(GRADES) + 1
 DIGITAL_PREFIX = "digital_assessment"
 
 
@@ -354,16 +355,22 @@ def _graded_amount(
         frame = frame.join(_prior_best_grade(prior), on="credit_code", how="left")
     else:
         frame = frame.with_columns(pl.lit(None, dtype=pl.Int64).alias("_prior_best"))
+    # The best eligible grade of the enterprise's earlier events: a running maximum within each run
+    # of equal credit codes (sorted), without a per-group window.  Grade ranks are below
+    # ``RUN_STEP``, so adding RUN_STEP × run number makes one running maximum over the whole column
+    # restart at every run.
+    run = pl.col("credit_code").ne_missing(pl.col("credit_code").shift(1)).cum_sum()
+    offset = pl.col("_run").cast(pl.Int64) * RUN_STEP
     frame = (
         frame.sort(["credit_code", "seq"])
+        .with_columns(run.alias("_run"))
         .with_columns(
-            pl.when(eligible)
-            .then(pl.col("_grade_rank"))
+            (pl.when(eligible).then(pl.col("_grade_rank")).otherwise(0) + offset).cum_max().alias("_running")
+        )
+        .with_columns(
+            pl.when(pl.col("_run") == pl.col("_run").shift(1))
+            .then(pl.col("_running").shift(1) - offset)
             .otherwise(0)
-            .cum_max()
-            .shift(1)
-            .over("credit_code")
-            .fill_null(0)
             .alias("_seen")
         )
         .with_columns(pl.max_horizontal(pl.col("_seen"), pl.col("_prior_best").fill_null(0)).alias("_best"))
@@ -426,10 +433,20 @@ def _prior_best_grade(prior: pl.DataFrame) -> pl.LazyFrame:
 
 def _once_only(frame: pl.LazyFrame, specs: list[AwardSpec], prior: pl.DataFrame) -> pl.LazyFrame:
     """The first granted event per (enterprise, once_key), in time, keeps it; later ones and prior
-    grants do not."""
+    grants do not.
+
+    Only the once-only granted rows are grouped (by the string keys); the repeats found there are
+    marked back on the whole frame through the integer row number."""
     once = (pl.col("method") != "graded") & pl.col("once_key").is_not_null() & (pl.col("status") == GRANTED)
-    first_seq = pl.when(once).then(pl.col("seq")).min().over(["credit_code", "once_key"])
-    frame = frame.with_columns(first_seq.alias("_first"), pl.lit(False).alias("_prior"))
+    frame = frame.with_row_index("_i")
+    candidates = frame.filter(once).select(
+        "_i",
+        "credit_code",
+        "once_key",
+        "seq",
+        pl.col("seq").min().over(["credit_code", "once_key"]).alias("_first"),
+        pl.lit(False).alias("_prior"),
+    )
     keys = {s.award: s.once_key for s in specs if s.once_key and s.method != "graded"}
     if prior.height:
         prior_keys = (
@@ -442,19 +459,17 @@ def _once_only(frame: pl.LazyFrame, specs: list[AwardSpec], prior: pl.DataFrame)
             .unique()
             .with_columns(pl.lit(True).alias("_prior"))
         )
-        frame = (
-            frame.drop("_prior")
+        candidates = (
+            candidates.drop("_prior")
             .join(prior_keys, on=["credit_code", "once_key"], how="left", maintain_order="left")
             .with_columns(pl.col("_prior").fill_null(False))
         )
-    repeated = once & (pl.col("_prior") | (pl.col("seq") != pl.col("_first")))
+    repeats = candidates.filter(pl.col("_prior") | (pl.col("seq") != pl.col("_first"))).select(
+        "_i", pl.when(pl.col("_prior")).then(pl.lit("prior")).otherwise(pl.lit("earlier")).alias("repeat_of")
+    )
+    frame = frame.join(repeats, on="_i", how="left", maintain_order="left")
+    repeated = pl.col("repeat_of").is_not_null()
     return frame.with_columns(
         pl.when(repeated).then(pl.lit(ALREADY)).otherwise(pl.col("status")).alias("status"),
         pl.when(repeated).then(None).otherwise(pl.col("amount")).alias("amount"),
-        pl.when(repeated & pl.col("_prior"))
-        .then(pl.lit("prior"))
-        .when(repeated)
-        .then(pl.lit("earlier"))
-        .otherwise(None)
-        .alias("repeat_of"),
-    ).drop("_prior", "_first")
+    ).drop("_i")

@@ -19,10 +19,11 @@ from typing import Any
 import polars as pl
 
 from zjtx.policy.engine.parameters import ParameterError
-from zjtx.policy.engine.schema import MONEY_SCALE
+from zjtx.policy.engine.schema import MONEY_LIMIT_WAN, MONEY_SCALE
 
 RATIO_SCALE = 10_000  # ratios are held in units of 0.01% (basis points of 1)
 PERCENT = RATIO_SCALE // 100  # units per percentage point
+MONEY_LIMIT = MONEY_LIMIT_WAN * MONEY_SCALE  # largest money input in 分 (larger is an input error)
 
 Number = Decimal | int | float
 
@@ -114,19 +115,38 @@ def average_growth(name: str, y0: str, y1: str, y2: str) -> Metric:
     """Mean of the last two yearly growth rates, in percent, exactly.
 
     ((c−p)/p + (p−q)/q)/2 = ((c−p)·q + (p−q)·p) / (2·p·q); the products exceed 64 bits for large
-    firms, so this one metric is computed in 128-bit integers.
+    firms, so the ceiling is computed in 128-bit integers; the floor avoids the 128-bit division
+    (``_average_growth_floor``).
     """
     c, p, q = (pl.col(n).cast(pl.Int128) for n in (y0, y1, y2))
     numerator = (c - p) * q + (p - q) * p
     denominator = 2 * p * q
     valid = (p > 0) & (q > 0)
     scaled = numerator * RATIO_SCALE
-    floor = pl.when(valid).then((scaled // denominator).cast(pl.Int64))
-    ceil = pl.when(valid).then((-((-scaled) // denominator)).cast(pl.Int64))
+    floor: pl.Expr = pl.when(valid).then((scaled // denominator).cast(pl.Int64))
+    ceil: pl.Expr = pl.when(valid).then((-((-scaled) // denominator)).cast(pl.Int64))
+    if MONEY_LIMIT * RATIO_SCALE * 2 < 2**63:  # the floor (all the rules read) without 128-bit division
+        floor = _average_growth_floor(pl.col(y0), pl.col(y1), pl.col(y2))
     display = pl.when(valid).then(
         ((pl.col(y0) - pl.col(y1)) / pl.col(y1) + (pl.col(y1) - pl.col(y2)) / pl.col(y2)) * 50
     )
     return Metric(name, floor, ceil, PERCENT, "%", display, (y0, y1, y2))
+
+
+def _average_growth_floor(c: pl.Expr, p: pl.Expr, q: pl.Expr) -> pl.Expr:
+    """floor(S·((c−p)/p + (p−q)/q)/2) with one 128-bit product pair instead of a 128-bit division.
+
+    With (c−p)·S = a₁·p + r₁ and (p−q)·S = a₂·q + r₂ (floor division, 0 ≤ r < divisor) the value
+    is (A + t)/2 with A = a₁ + a₂ and t = r₁/p + r₂/q in [0, 2), so its floor is A // 2, plus 1
+    when A is odd and t ≥ 1, i.e. r₁·q ≥ (q − r₂)·p.  Money inputs are checked to be at most
+    ``MONEY_LIMIT`` 分, so (c−p)·S and a₁ + a₂ stay well inside 64 bits (see the caller)."""
+    x1, x2 = (c - p) * RATIO_SCALE, (p - q) * RATIO_SCALE
+    a1, a2 = x1 // p, x2 // q
+    r1, r2 = x1 - a1 * p, x2 - a2 * q
+    total = a1 + a2
+    carry = (r1.cast(pl.Int128) * q.cast(pl.Int128)) >= ((q - r2).cast(pl.Int128) * p.cast(pl.Int128))
+    odd = (total % 2) == 1
+    return pl.when((p > 0) & (q > 0)).then(total // 2 + (odd & carry).cast(pl.Int64))
 
 
 def band_points(metric: Metric, table: dict[str, Any], upper_inclusive: bool) -> pl.Expr:

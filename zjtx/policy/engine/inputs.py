@@ -6,6 +6,8 @@ last three years, suffixed ``_y0`` (上年度), ``_y1`` and ``_y2``.  Money beco
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
 from zjtx.policy.engine.schema import (
@@ -153,9 +155,11 @@ def build_base(enterprises: pl.DataFrame, indicators: pl.DataFrame, data_year: i
     if aligned is None:
         aligned = _joined_columns(enterprises, wanted, years)
     base = enterprises.with_columns(aligned)
-    return base.with_columns(
-        pl.col("current_tier").replace_strict(TIER_RANK, default=0, return_dtype=pl.Int8).alias("tier_rank")
-    )
+    # Equality tests rather than replace_strict: a handful of comparisons beat hashing every string.
+    rank: Any = pl
+    for tier, value in TIER_RANK.items():
+        rank = rank.when(pl.col("current_tier") == tier).then(pl.lit(value, dtype=pl.Int8))
+    return base.with_columns(rank.otherwise(pl.lit(0, dtype=pl.Int8)).alias("tier_rank"))
 
 
 def _aligned_columns(

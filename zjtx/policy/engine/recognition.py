@@ -85,13 +85,22 @@ def tree_key(tier_plan: TierPlan, criteria_set: str) -> str:
 
 def evaluate_frame(base: pl.LazyFrame, plans: list[TierPlan], metrics: rules.Metrics) -> pl.LazyFrame:
     reviews = [(pl.col("tier_rank") >= TIER_RANK[p.tier]).alias(rules.review_column(p.tier)) for p in plans]
-    frame = base.with_columns([*metrics.exprs.values(), *reviews])
     trees = [tree for p in plans for tree in p.trees.values()]
+    used = _read_columns(trees) | {n for e in metrics.later.values() for n in e.meta.root_names()}
+    frame = base.with_columns([*metrics.columns(used), *reviews])
+    if metrics.later:
+        frame = frame.with_columns(list(metrics.later.values()))
     frame = frame.with_columns([e for t in trees for e in _atoms(t)])
     frame = frame.with_columns([e for t in trees for e in _fills(t)])
     frame = frame.with_columns([e for t in trees for e in _scores(t)])
     frame = frame.with_columns([e for t in trees for e in _groups(t)])
     return frame.with_columns([e for p in plans for e in _tier_result(p)])
+
+
+def _read_columns(trees: list[RuleTree]) -> set[str]:
+    """Every column some leaf or score item reads."""
+    exprs = [leaf.passed for t in trees for leaf, _ in t.leaves()] + [i.points for t in trees for i in t.items]
+    return {name for e in exprs for name in e.meta.root_names()}
 
 
 def leaf_column(tree: RuleTree, leaf_id: str) -> str:

@@ -28,11 +28,27 @@ class Metrics:
 
     def __init__(self) -> None:
         self.exprs: dict[str, pl.Expr] = {}
+        self.ceils: dict[str, pl.Expr] = {}
+        self.later: dict[str, pl.Expr] = {}
 
     def _keep(self, metric: Metric) -> Metric:
+        """Keep ``floor`` as a real column; ``ceil`` (needed only by ``>``/``≤`` thresholds) becomes
+        a real column the first time a rule reads it."""
         column = f"m.{metric.name}"
         self.exprs.setdefault(column, metric.floor.alias(column))
-        return replace(metric, floor=pl.col(column))
+        if metric.ceil is metric.floor:
+            return replace(metric, floor=pl.col(column), ceil=pl.col(column))
+        self.ceils.setdefault(column + ":ceil", metric.ceil.alias(column + ":ceil"))
+        return replace(metric, floor=pl.col(column), ceil=pl.col(column + ":ceil"))
+
+    def derived(self, column: str, expr: pl.Expr) -> pl.Expr:
+        """A quantity read several times by one rule, computed once as a column after the metrics."""
+        self.later.setdefault(column, expr.alias(column))
+        return pl.col(column)
+
+    def columns(self, used: set[str]) -> list[pl.Expr]:
+        """The metric columns to compute: every floor, and the ceilings some rule reads."""
+        return [*self.exprs.values(), *(e for name, e in self.ceils.items() if name in used)]
 
     def ratio(self, name: str, numerator: str, denominator: str) -> Metric:
         inputs = (numerator, denominator)
@@ -129,7 +145,7 @@ class Builder:
         return Leaf(
             id_,
             label,
-            column.is_in(levels),
+            one_of(column, levels),
             None,
             "级别",
             "、".join(levels),
@@ -171,7 +187,7 @@ class Builder:
 
     def mapping(self, id_: str, label: str, group: str, column: str, name: str) -> ScoreItem:
         table = {k: int(v) for k, v in self.p(name).items()}
-        points = pl.col(column).replace_strict(table, default=None, return_dtype=pl.Int64)
+        points = lookup(column, table)
         return ScoreItem(id_, label, group, points, max(table.values()), (self.pid(name),), (column,))
 
     def score_leaf(self, id_: str, label: str, items: tuple[ScoreItem, ...], name: str) -> Leaf:
@@ -199,6 +215,25 @@ class Builder:
 
 
 _OP_TEXT = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+
+
+def lookup(column: str, table: dict[str, int]) -> pl.Expr:
+    """``replace_strict(table, default=None)`` for a string column, as equality tests: far cheaper
+    than hashing every string for a table of a few keys.  Unknown or null values give null."""
+    chain: Any = pl
+    for key, value in table.items():
+        chain = chain.when(pl.col(column) == key).then(pl.lit(value, dtype=pl.Int64))
+    if chain is pl:
+        return NULL_INT
+    result: pl.Expr = chain.otherwise(NULL_INT)
+    return result
+
+
+def one_of(column: pl.Expr, values: list[str]) -> pl.Expr:
+    """``is_in(values)`` as an OR of equality tests (same nulls: a null value gives null)."""
+    if not values:
+        return column.is_in(values)
+    return ex.kleene_any([column == value for value in dict.fromkeys(values)])
 
 
 def _money(name: str) -> Metric:
@@ -416,14 +451,17 @@ def _rd_points(b: Builder) -> ScoreItem:
     by_amount = b.band("rd_amount", "", "", _money("rd_expense_y0"), "rd_amount_points")
     by_ratio = b.band("rd_ratio", "", "", b.metrics.rd_ratio(0), "rd_ratio_points")
     top = max(by_amount.max_points, by_ratio.max_points)
-    either_top = (by_amount.points == top).fill_null(False) | (by_ratio.points == top).fill_null(False)
-    unknown = by_amount.points.is_null() | by_ratio.points.is_null()
+    # Kleene max: either band at the top decides even if the other is unknown; else both must be
+    # known.  ``|`` is Kleene, and a plain ``max_horizontal`` would skip nulls, so the two cases
+    # are told apart by the "either at the top" flag (true only when a known band is at the top).
+    # Each band is a column of its own (computed in the stage before the items), read four times.
+    amount = b.metrics.derived(b.col("band:rd_amount"), by_amount.points)
+    ratio = b.metrics.derived(b.col("band:rd_ratio"), by_ratio.points)
+    either_top = (amount == top) | (ratio == top)
     points = (
-        pl.when(either_top)
+        pl.when(either_top.fill_null(False))
         .then(pl.lit(top, dtype=pl.Int64))
-        .when(unknown)
-        .then(NULL_INT)
-        .otherwise(pl.max_horizontal(by_amount.points, by_ratio.points))
+        .otherwise(pl.when(amount >= ratio).then(amount).when(amount < ratio).then(ratio))
     )
     return ScoreItem(
         "rd",
@@ -760,8 +798,10 @@ def _revenue_cagr(b: Builder) -> Leaf:
     """2-year compound revenue growth ≥ g  ⇔  revenue_y0 ≥ revenue_y2 · (1 + g)², in 128-bit integers."""
     growth = b.p("min_revenue_cagr_2y")
     factor = (1 + Fraction(Decimal(str(growth))) / 100) ** 2
-    current = pl.col("revenue_y0").cast(pl.Int128)
-    base = pl.col("revenue_y2").cast(pl.Int128)
+    # Revenues are checked to be at most MONEY_LIMIT 分, so 64 bits suffice for usual factors.
+    wide = ex.MONEY_LIMIT * max(factor.numerator, factor.denominator) >= 2**63
+    current = pl.col("revenue_y0").cast(pl.Int128) if wide else pl.col("revenue_y0")
+    base = pl.col("revenue_y2").cast(pl.Int128) if wide else pl.col("revenue_y2")
     meets = pl.when(base > 0).then(current * factor.denominator >= base * factor.numerator)
     passed = pl.col(review_column(b.tier)) | meets
     actual = pl.when(pl.col("revenue_y2") > 0).then(
