@@ -8,7 +8,6 @@ access, so a run over two million enterprises pays for text only when someone as
 from __future__ import annotations
 
 import datetime as dt
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -181,18 +180,9 @@ def evaluate(
     prior = inputs.prepare_prior(prior_entitlements)
     metrics = rules.Metrics()
     plans = recognition.plan(reader, metrics)
-    # The awards (events) and the rules (enterprises) are independent: run the awards in a second
-    # thread (Polars releases the GIL) so both cores stay busy through the rules' serial stretches.
-    # Errors surface in the same order as before: the rules' first, then the awards'.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pending = pool.submit(awards.entitlements, ev, ent.select("credit_code", "city_code"), prior, reader)
-        try:
-            base = inputs.build_base(ent, ind, data_year)
-            frame = recognition.evaluate_frame(base.lazy(), plans, metrics).collect()
-        except BaseException:
-            pending.cancel()
-            raise
-        raw_awards = pending.result()
+    base = inputs.build_base(ent, ind, data_year)
+    frame = recognition.evaluate_frame(base.lazy(), plans, metrics).collect()
+    raw_awards = awards.entitlements(ev, ent.select("credit_code", "city_code"), prior, reader)
     cities = {str(k): str(v) for k, v in (params.value_or_none("province.cities", as_of) or {}).items()}
     return Result(
         as_of=as_of,
