@@ -52,6 +52,8 @@ def stage(frame: pl.DataFrame) -> None:
         cur.execute(f"CREATE TEMPORARY TABLE {STAGE} ({columns}){suffix}")
         if connection.vendor == "postgresql":
             _copy(cur, frame)
+            # Without statistics the planner takes the temporary table for tiny and may pick nested loops.
+            cur.execute(f"ANALYZE {STAGE}")
         else:
             _insert_many(cur, frame)
 
@@ -141,12 +143,15 @@ def _update_sql(target: Target, fields: Sequence[str]) -> str:
 
 
 def _insert_sql(target: Target, fields: Sequence[str], extra: dict[str, str]) -> str:
+    """Insert the staged rows whose key is new. ON CONFLICT on the key's unique index, not an anti-join:
+    a NOT EXISTS planned as a nested loop over a freshly emptied table rescans it for every row."""
     columns = [*target.key, *fields]
     names = ", ".join([*columns, *extra])
     values = ", ".join([*(f"s.{c}" for c in columns), *extra.values()])
+    # SQLite needs a WHERE clause before ON CONFLICT in INSERT … SELECT.
     return (
-        f"INSERT INTO {target.table} ({names}) SELECT {values} FROM {STAGE} s "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {target.table} t WHERE {_join(target, 't')})"
+        f"INSERT INTO {target.table} ({names}) SELECT {values} FROM {STAGE} s WHERE true "
+        f"ON CONFLICT ({', '.join(target.key)}) DO NOTHING"
     )
 
 
