@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
 from zjtx.core.errors import NotFoundError, PermissionDeniedError
-from zjtx.enterprises.models import Enterprise
+from zjtx.enterprises.models import Enterprise, ImportJob
 
 LIST_ROLES = {Role.PROVINCE, Role.CITY, Role.DEPARTMENT, Role.OFFICER, Role.ENTERPRISE}
 IMPORT_ROLES = {Role.PROVINCE, Role.CITY}
@@ -68,6 +68,14 @@ def import_city_scope(user: User) -> str:
     """The only city whose rows this user may import ('' means any city)."""
     require_import(user)
     return user.city_code if user.role == Role.CITY else ""
+
+
+def visible_import_jobs(user: User) -> QuerySet[ImportJob]:
+    """Import jobs the user may follow: all for the province, its own city's for a city user."""
+    qs = ImportJob.objects.select_related("created_by").order_by("-created_at")
+    if user.role == Role.PROVINCE:
+        return qs
+    return qs.filter(city_scope=user.city_code) if user.role == Role.CITY else qs.none()
 
 
 def can_assign_officer(user: User) -> bool:

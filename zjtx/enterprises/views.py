@@ -162,21 +162,13 @@ def import_page(request: HttpRequest) -> HttpResponse:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             return redirect("enterprises:import_job", pk=job.pk)
-    jobs = _visible_jobs(request)[:20]
+    jobs = access.visible_import_jobs(current_user(request))[:20]
     return render(request, "enterprises/import.html", {"form": form, "jobs": jobs})
-
-
-def _visible_jobs(request: HttpRequest) -> Any:
-    user = current_user(request)
-    qs = ImportJob.objects.select_related("created_by").order_by("-created_at")
-    if user.role == Role.PROVINCE:
-        return qs
-    return qs.filter(city_scope=user.city_code) if user.role == Role.CITY else qs.none()
 
 
 def _job_for(request: HttpRequest, pk: int) -> ImportJob:
     access.require_import(current_user(request))
-    job = _visible_jobs(request).filter(pk=pk).first()
+    job = access.visible_import_jobs(current_user(request)).filter(pk=pk).first()
     if job is None:
         raise Http404("导入任务不存在或不在您的范围内")
     return job

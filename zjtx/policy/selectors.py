@@ -7,7 +7,6 @@ from typing import Any
 
 import polars as pl
 
-from zjtx.accounts.models import User
 from zjtx.core import regions
 from zjtx.policy.engine import list_parameters
 from zjtx.policy.models import ParameterValue, PolicyRun
@@ -40,7 +39,7 @@ def parameter_detail(parameter_id: str) -> dict[str, Any] | None:
     return row
 
 
-def runs_for(user: User, kind: str) -> list[PolicyRun]:
+def recent_runs(kind: str) -> list[PolicyRun]:
     return list(PolicyRun.objects.filter(kind=kind).select_related("created_by")[:20])
 
 

@@ -76,7 +76,7 @@ def whatif(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             return redirect("policy:run", pk=run.pk)
-    return render(request, "policy/whatif.html", {"form": form, "runs": selectors.runs_for(user, "whatif")})
+    return render(request, "policy/whatif.html", {"form": form, "runs": selectors.recent_runs(PolicyRun.Kind.WHATIF)})
 
 
 def _run_for(request: HttpRequest, pk: int) -> PolicyRun:
