@@ -32,10 +32,10 @@ from zjtx.policy.engine import reasons as engine_reasons
 from zjtx.policy.engine.schema import EVENT_COLUMNS, MONEY_SCALE, PRIOR_COLUMNS, empty_frame
 from zjtx.policy.io import records_frame
 from zjtx.policy.models import ProgrammeEvent
+from zjtx.policy.services import parameter_set
 from zjtx.tiers import clock
 from zjtx.tiers.models import Recognition
 from zjtx.tiers.params import value as parameter_value
-from zjtx.tiers.params import workflow_parameters
 
 S = Entitlement.Status
 SIX_PLACES = Decimal("0.000001")
@@ -43,9 +43,6 @@ ACCOUNT_NO = re.compile(r"^[0-9]{8,32}$")
 DEFAULT_LINES = {FundingLevel.PROVINCE: "省中小企业（民营经济）发展专项资金",
                  FundingLevel.CITY: "市级中小企业发展专项资金"}
 
-
-def awards_parameters() -> ParameterSet:
-    return workflow_parameters()
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -165,7 +162,7 @@ def entitlements_for_events(*, actor: Any, codes: Sequence[str] | None = None,
     if not events:
         return []
     enterprise_codes = sorted({e.enterprise.credit_code for e in events})
-    p = awards_parameters()
+    p = parameter_set()
     listed = [str(a) for a in parameter_value(p, "awards.no_application.awards", today)]
     with transaction.atomic():
         # Lock the enterprises concerned so two generations cannot both create the same entitlement.

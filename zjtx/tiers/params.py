@@ -8,13 +8,6 @@ from typing import Any
 
 from zjtx.core.errors import ApplicationError
 from zjtx.policy.engine import ParameterSet
-from zjtx.policy.services import parameter_set
-
-
-def workflow_parameters() -> ParameterSet:
-    """The workflow's numbers (notice days, review deadlines, scoring rule …) are policy parameters too:
-    they live in zjtx/policy/parameters/{tiers,awards}_workflow.yaml and can be changed on the policy pages."""
-    return parameter_set()
 
 
 def value(params: ParameterSet, parameter_id: str, at: dt.date) -> Any:

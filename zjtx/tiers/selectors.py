@@ -14,7 +14,8 @@ from zjtx.core import regions
 from zjtx.core.models import AuditEvent
 from zjtx.enterprises.models import Enterprise
 from zjtx.policy import frames
-from zjtx.tiers import access, clock, params
+from zjtx.policy.services import parameter_set
+from zjtx.tiers import access, clock
 from zjtx.tiers.models import LADDER, Application, Batch, Recognition
 
 
@@ -50,7 +51,7 @@ class BatchCounts:
 
 def stock_target(tier: str, at: dt.date) -> tuple[int | None, str, str, str]:
     """(target, label, parameter id, deadline) of the plan's 2025 stock target for the tier, if any."""
-    p = params.workflow_parameters()
+    p = parameter_set()
     engine_tier = frames.TIER_TO_ENGINE[tier]
     for parameter in p.with_prefix("targets."):
         if parameter.meta.get("tier") == engine_tier and parameter.meta.get("kind") == "stock":

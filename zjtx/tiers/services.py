@@ -28,6 +28,7 @@ from zjtx.enterprises.services import enterprise_set_tier
 from zjtx.policy import frames
 from zjtx.policy.engine import ParameterSet
 from zjtx.policy.events import programme_event_announce, programme_event_record
+from zjtx.policy.services import parameter_set
 from zjtx.tiers import access, assessment, clock, params, workdays, workflow
 from zjtx.tiers.models import (
     NATIONAL_TIERS,
@@ -135,7 +136,7 @@ def batch_open(*, user: User, tier: str, year: int, title: str, opens_on: dt.dat
         raise ApplicationError("年度应为四位年份", field="year")
     if closes_on < opens_on:
         raise ApplicationError("申报截止日期不能早于申报开始日期", field="closes_on")
-    p = params.workflow_parameters()
+    p = parameter_set()
     if city_review_deadline is None:
         days = int(params.number(p, "tiers.city_review.days", opens_on))
         city_review_deadline = closes_on + dt.timedelta(days=days)
@@ -314,7 +315,7 @@ def experts_assign(*, user: User, application: Application, experts: Sequence[Us
         new = [e for e in experts if e.pk not in already]
         if not new:
             raise ApplicationError("所选专家均已分配", field="experts")
-        p = params.workflow_parameters()
+        p = parameter_set()
         minimum = int(params.number(p, "tiers.expert_review.min_experts", application.batch.opens_on))
         before = {"status": application.status, "experts": sorted(already)}
         for expert in new:
@@ -380,7 +381,7 @@ def application_decide(*, user: User, application: Application, approve: bool, r
     with transaction.atomic():
         application = _locked(application)
         t = workflow.application_check(action, user=user, application=application)
-        p = params.workflow_parameters()
+        p = parameter_set()
         at = application.batch.opens_on
         minimum = int(params.number(p, "tiers.expert_review.min_experts", at))
         assignments = list(application.assignments.all())
@@ -503,7 +504,7 @@ def _certificate_no(tier: str, year: int, attempt: int) -> str:
 
 def _create_recognition(*, user: User, enterprise: Enterprise, tier: str, start_date: dt.date, certificate_no: str,
                         source: str, application: Application | None, batch: Batch | None) -> Recognition:
-    p = params.workflow_parameters()
+    p = parameter_set()
     years, parameter_id = validity(p, tier, start_date)
     recognitions_expire(today=start_date, enterprise=enterprise)
     if Recognition.objects.filter(enterprise=enterprise, tier=tier, status=Recognition.Status.VALID).exists():
@@ -596,7 +597,7 @@ def recognition_re_review(*, user: User, recognition: Recognition, passed: bool,
         if today > recognition.expires_on:
             raise ApplicationError(f"有效期已于 {recognition.expires_on} 届满，不能复核，请重新申报",
                                    field="reviewed_on")
-        p = params.workflow_parameters()
+        p = parameter_set()
         window = int(params.number(p, "tiers.re_review.window_days", today))
         opens = recognition.expires_on - dt.timedelta(days=window)
         if today < opens:
