@@ -1,6 +1,6 @@
 """Row validation on whole columns. Each column yields a parsed value and a reason (null when fine).
 
-Nothing here loops over rows in Python: 1,000,000 rows validate in a couple of seconds.
+Nothing here loops over rows in Python: 1,000,000 rows validate in about two seconds.
 """
 
 from __future__ import annotations
@@ -49,9 +49,11 @@ def validate(raw: pl.DataFrame, columns: tuple[Column, ...], ctx: Context) -> Va
         missing = pl.col(col.field).is_null()
         required_reason = pl.when(missing).then(pl.lit("必填项为空")) if col.required else None
         reason = required_reason.otherwise(reason) if required_reason is not None else reason
-        parsed.append(value.alias(col.field))
+        parsed.append(value.alias(f"__val_{col.field}"))
         reasons.append(reason.alias(f"__err_{col.field}"))
-    checked = raw.with_columns(reasons).with_columns(parsed)
+    # One lazy pass: a parsed value that several reasons test is computed once (common subexpressions).
+    checked = raw.lazy().with_columns(*reasons, *parsed).collect()
+    checked = checked.drop([c.field for c in present]).rename({f"__val_{c.field}": c.field for c in present})
     checked = _cross_field(checked, present, ctx)
     errors = _collect_errors(raw, checked, present)
     frame = checked.select([ROW_NO] + [c.field for c in present])
