@@ -7,12 +7,14 @@ that its existence is not revealed.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
 from zjtx.core.errors import NotFoundError, PermissionDeniedError
-from zjtx.enterprises.models import Enterprise, ImportJob
+from zjtx.enterprises.models import Enterprise, ImportJob, ListEntry
 
 LIST_ROLES = {Role.PROVINCE, Role.CITY, Role.DEPARTMENT, Role.OFFICER, Role.ENTERPRISE}
 IMPORT_ROLES = {Role.PROVINCE, Role.CITY}
@@ -33,6 +35,26 @@ def visible_enterprises(user: User) -> QuerySet[Enterprise]:
     if user.role == Role.OFFICER:
         return qs.filter(service_officer=user)
     return qs.filter(credit_code=user.credit_code)
+
+
+def visible_list_entries(user: User) -> QuerySet[ListEntry]:
+    """The same scope as visible_enterprises, on the list entries (which carry the list's indexes)."""
+    require_list(user)
+    qs = ListEntry.objects.all()
+    if user.role == Role.PROVINCE or user.role == Role.DEPARTMENT:
+        return qs
+    if user.role == Role.CITY:
+        qs = qs.filter(city_code=user.city_code)
+        return qs.filter(county_code=user.county_code) if user.county_code else qs
+    if user.role == Role.OFFICER:
+        return qs.filter(enterprise__service_officer=user)
+    # The registry's unique index finds the enterprise; the entries have no index on the code.
+    return qs.filter(pk__in=Enterprise.objects.filter(credit_code=user.credit_code).values("pk"))
+
+
+def visible_enterprise_ids(user: User) -> QuerySet[ListEntry, Any]:
+    """Primary keys of the enterprises `user` may see, as a subquery served by the list indexes."""
+    return visible_list_entries(user).values("pk")
 
 
 def require_list(user: User) -> None:

@@ -96,7 +96,7 @@ def list_enterprises(request: HttpRequest, params: Query[FilterIn]) -> dict[str,
     page = selectors.enterprise_page(user=current_user(request), filters=filters, before=params.before,
                                      after=params.after, size=max(1, min(params.limit, 500)))
     return {"count": page.count, "count_capped": page.capped, "next_cursor": page.next_cursor,
-            "prev_cursor": page.prev_cursor, "results": page.rows}
+            "prev_cursor": page.prev_cursor, "results": selectors.registry_rows(page.rows)}
 
 
 @router.get("/{code}", response=EnterpriseDetailOut, summary="企业详情与年度指标")

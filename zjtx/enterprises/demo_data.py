@@ -30,7 +30,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from zjtx.core import creditcode, reference, regions
-from zjtx.enterprises import sizing
+from zjtx.enterprises import listing, sizing
 from zjtx.enterprises.models import Enterprise, Indicator, Tier
 
 BLOCK = 10_000  # rows drawn from one seeded generator; batches are whole blocks
@@ -498,6 +498,7 @@ def populate(*, count: int, seed: int, years: int = 3, batch: int = 200_000, on_
         if dropped and on_stage:
             on_stage("重建索引与约束")
         recreate(dropped)
+        _fill_list_entries(bulk=bool(dropped), on_stage=on_stage)
         _reset_sequences()
     if postgres:
         _analyze(on_stage)
@@ -666,6 +667,15 @@ def recreate(dropped: list[Dropped]) -> None:
                 cur.execute(item.definition)
 
 
+def _fill_list_entries(*, bulk: bool, on_stage: Stage | None) -> None:
+    """The list entries of the new rows; in bulk their indexes are dropped first and rebuilt after."""
+    if on_stage:
+        on_stage("生成企业列表条目")
+    dropped = drop_secondary([listing.TABLE]) if bulk else []
+    listing.refresh_where("NOT EXISTS (SELECT 1 FROM enterprises_listentry l WHERE l.id = e.id)")
+    recreate(dropped)
+
+
 def _reset_sequences() -> None:
     with connection.cursor() as cur:
         for sql in connection.ops.sequence_reset_sql(no_style(), [Enterprise, Indicator]):
@@ -681,3 +691,4 @@ def _analyze(on_stage: Stage | None) -> None:
     with connection.cursor() as cur:
         cur.execute(f"{command} enterprises_enterprise")
         cur.execute(f"{command} enterprises_indicator")
+        cur.execute(f"{command} {listing.TABLE}")

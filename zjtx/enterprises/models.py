@@ -8,7 +8,7 @@ from django.db import models
 
 from zjtx.core import reference, regions
 from zjtx.core.creditcode import credit_code_error
-from zjtx.enterprises import industries
+from zjtx.enterprises import industries, listing
 
 
 class Tier(models.TextChoices):
@@ -32,7 +32,32 @@ class SizeClass(models.TextChoices):
     MICRO = "micro", "微型"
 
 
-class Enterprise(models.Model):
+class RegistryLabels:
+    """Display names of the coded fields, shared by the registry row and its list entry."""
+
+    city_code: str
+    county_code: str
+    industry_code: str
+    emerging_industry: str
+
+    @property
+    def city_name(self) -> str:
+        return regions.city_name(self.city_code) if regions.is_city(self.city_code) else self.city_code
+
+    @property
+    def county_name(self) -> str:
+        return regions.county_name(self.county_code) if self.county_code in regions.county_city_map() else ""
+
+    @property
+    def industry_label(self) -> str:
+        return industries.industry_label(self.industry_code)
+
+    @property
+    def emerging_label(self) -> str:
+        return dict(reference.EMERGING_INDUSTRIES).get(self.emerging_industry, "")
+
+
+class Enterprise(RegistryLabels, models.Model):
     credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True)
     name = models.CharField("企业名称", max_length=100)
     city_code = models.CharField("所在市", max_length=6)
@@ -50,28 +75,23 @@ class Enterprise(models.Model):
     size_class = models.CharField("企业规模", max_length=8, choices=SizeClass.choices, blank=True, default="")
     size_year = models.PositiveSmallIntegerField("划型所用年度", null=True, blank=True)
     service_officer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="服务专员", null=True,
-                                        blank=True, on_delete=models.SET_NULL, related_name="served_enterprises")
+                                        blank=True, on_delete=models.SET_NULL, related_name="served_enterprises",
+                                        db_index=False)  # partial index below: most rows have none
+    # Provenance only: no index and no database constraint, which would cost a check per imported row.
     created_job = models.ForeignKey("ImportJob", verbose_name="创建该企业的导入任务", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="created_enterprises")
+                                    on_delete=models.SET_NULL, related_name="created_enterprises",
+                                    db_index=False, db_constraint=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         verbose_name = "企业"
         verbose_name_plural = "企业"
-        # Each list filter walks its own (filter, id) index, so keyset pages stay fast at 2,000,000 rows.
+        # The system of record stays lean so that bulk imports run near COPY speed: the list's filter and
+        # name-search indexes live on ListEntry (docs/adr/0004-list-entries.md).
         indexes = [
-            models.Index(fields=["city_code", "id"], name="ent_city_id"),
-            models.Index(fields=["tier", "id"], name="ent_tier_id"),
-            models.Index(fields=["size_class", "id"], name="ent_size_id"),
-            models.Index(fields=["industry_division", "id"], name="ent_division_id"),
-            models.Index(fields=["emerging_industry", "id"], name="ent_emerging_id"),
-            models.Index(fields=["county_code", "id"], name="ent_county_id"),
-            # A city user's list always filters by city: each other filter gets a (city, filter, id) index.
-            models.Index(fields=["city_code", "tier", "id"], name="ent_city_tier_id"),
-            models.Index(fields=["city_code", "size_class", "id"], name="ent_city_size_id"),
-            models.Index(fields=["city_code", "industry_division", "id"], name="ent_city_division_id"),
-            models.Index(fields=["city_code", "emerging_industry", "id"], name="ent_city_emerging_id"),
+            models.Index(fields=["service_officer"], condition=models.Q(service_officer__isnull=False),
+                         name="ent_officer"),
         ]
 
     def __str__(self) -> str:
@@ -83,6 +103,7 @@ class Enterprise(models.Model):
         if update_fields is not None and "industry_code" in update_fields:  # type: ignore[operator]
             kwargs["update_fields"] = [*update_fields, "industry_division"]  # type: ignore[misc]
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+        listing.refresh_ids([self.pk])
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -104,22 +125,47 @@ class Enterprise(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    @property
-    def city_name(self) -> str:
-        return regions.city_name(self.city_code) if regions.is_city(self.city_code) else self.city_code
 
-    @property
-    def county_name(self) -> str:
-        return regions.county_name(self.county_code) if self.county_code in regions.county_city_map() else ""
+class ListEntry(RegistryLabels, models.Model):
+    """The registry list's copy of an enterprise's searchable fields, with every list index.
 
-    @property
-    def industry_label(self) -> str:
-        return industries.industry_label(self.industry_code)
+    Enterprise.save() and the bulk writers keep it current (zjtx.enterprises.listing); a large import
+    commits the registry first and refreshes these rows right after, in the background.
+    On PostgreSQL a generated column `name_grams` (two-character pieces of the name, GIN index) serves
+    the name search; see migration 0006."""
 
-    @property
-    def emerging_label(self) -> str:
-        return dict(reference.EMERGING_INDUSTRIES).get(self.emerging_industry, "")
+    enterprise = models.OneToOneField(Enterprise, verbose_name="企业", primary_key=True, db_column="id",
+                                      on_delete=models.CASCADE, related_name="list_entry")
+    credit_code = models.CharField("统一社会信用代码", max_length=18)
+    name = models.CharField("企业名称", max_length=100)
+    city_code = models.CharField("所在市", max_length=6)
+    county_code = models.CharField("所在县（区）", max_length=6, blank=True)
+    industry_code = models.CharField("国民经济行业代码", max_length=4)
+    industry_division = models.CharField("行业大类", max_length=2, default="")
+    emerging_industry = models.CharField("十大新兴产业", max_length=24, blank=True)
+    tier = models.CharField("梯度层级", max_length=24, choices=Tier.choices, blank=True, default="")
+    size_class = models.CharField("企业规模", max_length=8, choices=SizeClass.choices, blank=True, default="")
 
+    class Meta:
+        verbose_name = "企业列表条目"
+        verbose_name_plural = "企业列表条目"
+        # Each list filter walks its own (filter, id) index, so keyset pages stay fast at 2,000,000 rows;
+        # a city user's list always filters by city, so each other filter also gets (city, filter, id).
+        indexes = [
+            models.Index(fields=["city_code", "enterprise"], name="list_city_id"),
+            models.Index(fields=["tier", "enterprise"], name="list_tier_id"),
+            models.Index(fields=["size_class", "enterprise"], name="list_size_id"),
+            models.Index(fields=["industry_division", "enterprise"], name="list_division_id"),
+            models.Index(fields=["emerging_industry", "enterprise"], name="list_emerging_id"),
+            models.Index(fields=["county_code", "enterprise"], name="list_county_id"),
+            models.Index(fields=["city_code", "tier", "enterprise"], name="list_city_tier_id"),
+            models.Index(fields=["city_code", "size_class", "enterprise"], name="list_city_size_id"),
+            models.Index(fields=["city_code", "industry_division", "enterprise"], name="list_city_division_id"),
+            models.Index(fields=["city_code", "emerging_industry", "enterprise"], name="list_city_emerging_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.credit_code}）"
 
 
 class Indicator(models.Model):
@@ -225,6 +271,8 @@ class ImportJob(models.Model):
     unchanged_rows = models.PositiveIntegerField("未变化", default=0)
     message = models.TextField("说明", blank=True)
     errors = models.JSONField("错误明细（前1000条）", default=list, blank=True)
+    # A large import commits the registry, then refreshes the list entries of its rows in a follow-up task.
+    listing_pending = models.BooleanField("列表更新中", default=False)
 
     class Meta:
         verbose_name = "导入任务"

@@ -14,7 +14,7 @@ from zjtx.accounts.models import User
 from zjtx.core.audit import field_label
 from zjtx.core.models import AuditEvent
 from zjtx.enterprises import access
-from zjtx.enterprises.models import Enterprise, Indicator
+from zjtx.enterprises.models import Enterprise, ImportJob, Indicator, ListEntry
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000  # beyond this the list says "10,000+" instead of counting millions of rows
@@ -40,7 +40,7 @@ class Filters:
                    size=params.get("size") if "size" in params and params.get("size") != "all" else None,
                    emerging=get("emerging"))
 
-    def apply(self, qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+    def apply(self, qs: QuerySet[ListEntry]) -> QuerySet[ListEntry]:
         if self.q:
             qs = _search(qs, self.q)
         if self.city:
@@ -62,15 +62,16 @@ class Filters:
 CODE_SHAPE = re.compile(r"^[0-9A-Z]{18}$")
 
 
-def _search(qs: QuerySet[Enterprise], q: str) -> QuerySet[Enterprise]:
+def _search(qs: QuerySet[ListEntry], q: str) -> QuerySet[ListEntry]:
     """An 18-character code looks up the code; anything else searches names.
 
-    On PostgreSQL the name search first narrows by the GIN index of the name's two-character pieces
-    (migration 0003), which also serves the two-character 字号 that trigram indexes cannot.
+    The code is found through the registry's unique index. On PostgreSQL the name search first narrows
+    by the GIN index of the name's two-character pieces (migrations 0004 and 0006), which also serves
+    the two-character 字号 that trigram indexes cannot.
     """
     code = q.upper().replace(" ", "")
     if CODE_SHAPE.match(code):
-        return qs.filter(credit_code=code)
+        return qs.filter(pk__in=Enterprise.objects.filter(credit_code=code).values("pk"))
     if connection.vendor == "postgresql" and len(q) >= 2:
         grams = sorted({q[i:i + 2] for i in range(len(q) - 1)})
         qs = qs.extra(where=["name_grams @> %s::text[]"], params=[grams])  # fixed SQL text, bound parameters
@@ -79,34 +80,50 @@ def _search(qs: QuerySet[Enterprise], q: str) -> QuerySet[Enterprise]:
 
 @dataclass
 class Page:
-    rows: list[Enterprise]
+    rows: list[ListEntry]
     count: int
     capped: bool
     next_cursor: int | None
     prev_cursor: int | None
 
 
+def list_entries(*, user: User, filters: Filters) -> QuerySet[ListEntry]:
+    return filters.apply(access.visible_list_entries(user))
+
+
 def enterprise_list(*, user: User, filters: Filters) -> QuerySet[Enterprise]:
-    return filters.apply(access.visible_enterprises(user))
+    """The registry rows of a filtered list (for exports), selected through the list's indexes."""
+    return Enterprise.objects.filter(pk__in=list_entries(user=user, filters=filters).values("pk"))
 
 
 def enterprise_page(*, user: User, filters: Filters, before: int | None = None, after: int | None = None,
                     size: int = PAGE_SIZE) -> Page:
     """Newest first, `size` rows, keyed on id so that page 40,000 costs what page 1 costs."""
-    qs = enterprise_list(user=user, filters=filters)
+    qs = list_entries(user=user, filters=filters)
     if after is not None:
-        rows = list(qs.filter(id__gt=after).order_by("id")[: size + 1])[::-1]
+        rows = list(qs.filter(pk__gt=after).order_by("pk")[: size + 1])[::-1]
         has_newer, rows = len(rows) > size, rows[-size:]
-        has_older = qs.filter(id__lt=rows[-1].id).exists() if rows else False
+        has_older = qs.filter(pk__lt=rows[-1].pk).exists() if rows else False
     else:
-        window = qs.filter(id__lt=before) if before is not None else qs
-        rows = list(window.order_by("-id")[: size + 1])
+        window = qs.filter(pk__lt=before) if before is not None else qs
+        rows = list(window.order_by("-pk")[: size + 1])
         has_older, rows = len(rows) > size, rows[:size]
-        has_newer = before is not None and bool(rows) and qs.filter(id__gt=rows[0].id).exists()
+        has_newer = before is not None and bool(rows) and qs.filter(pk__gt=rows[0].pk).exists()
     count = qs[: COUNT_CAP + 1].count()
     return Page(rows=rows, count=min(count, COUNT_CAP), capped=count > COUNT_CAP,
-                next_cursor=rows[-1].id if has_older and rows else None,
-                prev_cursor=rows[0].id if has_newer and rows else None)
+                next_cursor=rows[-1].pk if has_older and rows else None,
+                prev_cursor=rows[0].pk if has_newer and rows else None)
+
+
+def registry_rows(entries: list[ListEntry]) -> list[Enterprise]:
+    """The registry rows of a page of list entries, in the page's order."""
+    found = Enterprise.objects.in_bulk([e.pk for e in entries])
+    return [found[e.pk] for e in entries if e.pk in found]
+
+
+def pending_list_refreshes() -> int:
+    """Large imports whose rows are committed but not yet in the list (any city's rows may be among them)."""
+    return ImportJob.objects.filter(listing_pending=True).count()
 
 
 def enterprise_indicators(*, enterprise: Enterprise) -> list[Indicator]:

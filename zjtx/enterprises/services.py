@@ -17,7 +17,7 @@ from django.forms.models import model_to_dict
 from zjtx.accounts.models import User
 from zjtx.core.audit import audit_record, changed_fields, field_label
 from zjtx.core.errors import ApplicationError
-from zjtx.enterprises import access, sizing
+from zjtx.enterprises import access, listing, sizing
 from zjtx.enterprises.importing import writer
 from zjtx.enterprises.models import Enterprise, ImportJob, Indicator, Tier
 
@@ -86,8 +86,11 @@ def _full_clean(obj: Enterprise | Indicator) -> None:
         raise ApplicationError(f"{label}：{messages[0]}" if label else messages[0], field=field) from exc
 
 
-def size_refresh(*, enterprise_ids: Sequence[int] | None = None, codes: Sequence[str] | None = None) -> int:
-    """Recompute the 划型 size class of indicators and enterprises (all when no ids or codes are given)."""
+def size_refresh(*, enterprise_ids: Sequence[int] | None = None, codes: Sequence[str] | None = None,
+                 refresh_list: bool = True) -> int:
+    """Recompute the 划型 size class of indicators and enterprises (all when no ids or codes are given).
+
+    `refresh_list=False` leaves the list entries to a large import's follow-up task."""
     rows = _size_inputs(enterprise_ids, codes)
     if rows.is_empty():
         return 0
@@ -105,6 +108,8 @@ def size_refresh(*, enterprise_ids: Sequence[int] | None = None, codes: Sequence
         cur.execute(f"UPDATE enterprises_enterprise SET size_class = s.size, size_year = s.year FROM {writer.STAGE} s "
                     "WHERE enterprises_enterprise.id = s.id AND (enterprises_enterprise.size_class IS DISTINCT FROM "
                     "s.size OR enterprises_enterprise.size_year IS DISTINCT FROM s.year)")
+        if refresh_list:
+            listing.refresh_staged(writer.STAGE, key="id")
     return changed.height
 
 

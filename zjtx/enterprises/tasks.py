@@ -12,3 +12,11 @@ def run_import_task(job_id: int) -> str:
 
     job = ImportJob.objects.get(pk=job_id)
     return run_import(job).status
+
+
+@task()
+def refresh_list_task(job_id: int) -> int:
+    from zjtx.enterprises.importing.run import refresh_list_entries
+    from zjtx.enterprises.models import ImportJob
+
+    return refresh_list_entries(ImportJob.objects.get(pk=job_id))

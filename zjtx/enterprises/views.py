@@ -42,6 +42,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": urlencode(kept),
         "can_import": user.role in access.IMPORT_ROLES,
+        "pending_refreshes": selectors.pending_list_refreshes(),
     }
     template = "enterprises/_results.html" if getattr(request, "htmx", False) else "enterprises/list.html"
     return render(request, template, context)

@@ -92,7 +92,7 @@ def enterprise_for_ladder(user: User, credit_code: str) -> Enterprise:
 def visible_recognitions(user: User) -> QuerySet[Recognition]:
     if not user.is_authenticated or user.role not in RECOGNITION_ROLES:
         raise PermissionDeniedError("您的角色无权查看认定名单")
-    codes = enterprise_access.visible_enterprises(user).values("pk")
+    codes = enterprise_access.visible_enterprise_ids(user)
     qs = Recognition.objects.select_related("enterprise", "batch")
     return qs if user.role in (Role.PROVINCE, Role.DEPARTMENT) else qs.filter(enterprise__in=codes)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from zjtx.core.audit import audit_record
 from zjtx.core.errors import ApplicationError
+from zjtx.enterprises import listing
 from zjtx.enterprises.importing import report, writer
 from zjtx.enterprises.importing.columns import COLUMNS
 from zjtx.enterprises.importing.readers import ROW_NO, read_table
@@ -35,6 +37,10 @@ def run_import(job: ImportJob, on_progress: Progress | None = None) -> ImportJob
         progress(50, "核对企业库")
         checked = _check_against_registry(job, checked)
         _finish(job, checked, progress)
+        if job.listing_pending:
+            from zjtx.enterprises.tasks import refresh_list_task
+
+            refresh_list_task.enqueue(job.pk)
     except ApplicationError as exc:
         _fail(job, exc.message)
     except IntegrityError:
@@ -145,25 +151,46 @@ def _write(job: ImportJob, frame: pl.DataFrame) -> writer.Counts:
     summary = f"导入任务#{job.pk}《{job.file_name}》"
     with transaction.atomic():
         if job.kind == ImportJob.Kind.ENTERPRISES:
-            if "industry_code" in frame.columns:
-                frame = frame.with_columns(pl.col("industry_code").str.slice(0, 2).alias("industry_division"))
-            fields = [c for c in frame.columns if c != ROW_NO]
-            staged, blanks = _blank_text(frame.select(fields), Enterprise)
-            writer.stage(staged)
-            counts = writer.upsert(writer.ENTERPRISE_TARGET, fields, actor_id=job.created_by_id,
-                                   actor_label=label, summary=summary,
-                                   insert_extra={**blanks, **_enterprise_defaults(job)})
-            if "industry_code" in fields and counts.updated:
-                from zjtx.enterprises.services import size_refresh
-
-                size_refresh(codes=frame["credit_code"].to_list())
-            return counts
+            return _write_enterprises(job, frame, label, summary)
         return _write_indicators(job, frame, label, summary)
 
 
-def _enterprise_defaults(job: ImportJob) -> dict[str, str]:
-    now = writer.now_sql()
-    return {"created_at": now, "updated_at": now, "created_job_id": str(int(job.pk))}
+def _write_enterprises(job: ImportJob, frame: pl.DataFrame, label: str, summary: str) -> writer.Counts:
+    if "industry_code" in frame.columns:
+        frame = frame.with_columns(pl.col("industry_code").str.slice(0, 2).alias("industry_division"))
+    fields = [c for c in frame.columns if c != ROW_NO]
+    rows, blanks = _blank_text(frame.select(fields), Enterprise)
+    known = rows["credit_code"].is_in(writer.existing_keys(rows["credit_code"]).implode())
+    counts = writer.Counts()
+    if known.any():
+        writer.stage(rows.filter(known))
+        counts = writer.upsert(writer.ENTERPRISE_TARGET, fields, actor_id=job.created_by_id, actor_label=label,
+                               summary=summary, insert_extra=None)
+    # In code order the unique index grows at its right edge instead of at a random page per row
+    # (1,000,000 rows: COPY 10 s instead of 14 s); ids then follow the code order within one import.
+    fresh = rows.filter(~known).sort("credit_code")
+    if fresh.height:
+        writer.write_rows(writer.ENTERPRISE_TARGET.table, fresh.with_columns(**_new_row_values(job, blanks)))
+        counts.created += fresh.height
+    # Few rows: their list entries change in this transaction. Many: the registry commits first and a
+    # follow-up task refreshes the entries (maintaining the list indexes row by row would cost several
+    # times the import itself).
+    job.listing_pending = counts.created + counts.updated > listing.INLINE_LIMIT
+    if not job.listing_pending and counts.created + counts.updated:
+        listing.refresh_staged(writer.KEYS_STAGE, since=_written_since(job))
+    if "industry_code" in fields and counts.updated:
+        from zjtx.enterprises.services import size_refresh
+
+        size_refresh(codes=frame["credit_code"].to_list(), refresh_list=not job.listing_pending)
+    return counts
+
+
+def _new_row_values(job: ImportJob, blanks: dict[str, str]) -> dict[str, pl.Expr]:
+    """Columns a new registry row needs beyond the file: empty text, timestamps, the creating job."""
+    now = str(connection.ops.adapt_datetimefield_value(timezone.now()))  # as the backend stores it
+    values = {name: pl.lit("") for name in blanks}
+    values.update(created_at=pl.lit(now), updated_at=pl.lit(now), created_job_id=pl.lit(int(job.pk)))
+    return values
 
 
 def _write_indicators(job: ImportJob, frame: pl.DataFrame, label: str, summary: str) -> writer.Counts:
@@ -176,3 +203,22 @@ def _write_indicators(job: ImportJob, frame: pl.DataFrame, label: str, summary: 
 
     size_refresh(enterprise_ids=staged["enterprise_id"].unique().to_list())
     return counts
+
+
+def refresh_list_entries(job: ImportJob) -> int:
+    """The follow-up of a large import: bring the list entries of its rows up to date."""
+    with transaction.atomic():
+        written = listing.refresh_changed_since(_written_since(job))
+        job.listing_pending = False
+        job.save(update_fields=["listing_pending"])
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cur:  # statistics and visibility map for the list's index-only counts
+            cur.execute(f"VACUUM (ANALYZE) {listing.TABLE}")
+    logger.info("import job %s: %s list entries refreshed", job.pk, written)
+    return written
+
+
+def _written_since(job: ImportJob) -> datetime:
+    """Rows this job wrote carry an updated_at after the job was created; a second of margin because
+    SQLite stores the writer's now() to the second."""
+    return job.created_at - timedelta(seconds=1)

@@ -1,8 +1,11 @@
-"""Write validated rows in one transaction: stage them in a temporary table, then upsert with SQL.
+"""Write validated rows in one transaction.
 
-PostgreSQL stages with COPY; SQLite (the embedded demo database) with executemany. Rows that equal
-what is stored are left alone, so importing the same file twice changes nothing the second time.
-Updated rows get one audit record each (before and after) written by the same SQL statement.
+Enterprises: the file's codes are staged and joined to the registry; new rows are written straight
+into the registry table (COPY, the fastest way in), rows whose code exists are staged in a temporary
+table and updated with SQL. Indicators are staged and upserted. PostgreSQL writes with COPY; SQLite
+(the embedded demo database) with executemany. Rows that equal what is stored are left alone, so
+importing the same file twice changes nothing the second time. Updated rows get one audit record each
+(before and after) written by the same SQL statement.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import polars as pl
 from django.db import connection
 
 STAGE = "zjtx_import_stage"
+KEYS_STAGE = "zjtx_import_keys"
 
 
 @dataclass
@@ -43,19 +47,36 @@ SQL_TYPES = {
 }
 
 
-def stage(frame: pl.DataFrame) -> None:
+def stage(frame: pl.DataFrame, table: str = STAGE) -> None:
     """Create the temporary stage table shaped like `frame` and fill it."""
     columns = ", ".join(f"{name} {_sql_type(dtype)}" for name, dtype in frame.schema.items())
     with connection.cursor() as cur:
-        cur.execute(f"DROP TABLE IF EXISTS {STAGE}")
+        cur.execute(f"DROP TABLE IF EXISTS {table}")
         suffix = " ON COMMIT DROP" if connection.vendor == "postgresql" else ""
-        cur.execute(f"CREATE TEMPORARY TABLE {STAGE} ({columns}){suffix}")
+        cur.execute(f"CREATE TEMPORARY TABLE {table} ({columns}){suffix}")
+        write_rows(table, frame)
         if connection.vendor == "postgresql":
-            _copy(cur, frame)
             # Without statistics the planner takes the temporary table for tiny and may pick nested loops.
-            cur.execute(f"ANALYZE {STAGE}")
+            cur.execute(f"ANALYZE {table}")
+
+
+def write_rows(table: str, frame: pl.DataFrame) -> None:
+    """Append `frame` to `table` as it is: COPY on PostgreSQL, executemany on SQLite."""
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            _copy(cur, table, frame)
         else:
-            _insert_many(cur, frame)
+            _insert_many(cur, table, frame)
+
+
+def existing_keys(codes: pl.Series) -> pl.Series:
+    """Which of `codes` the registry already holds. The codes go to their own temporary table
+    (KEYS_STAGE, kept until commit for the list refresh) and are joined on the unique index."""
+    stage(codes.to_frame("credit_code"), KEYS_STAGE)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT t.credit_code FROM {KEYS_STAGE} s JOIN enterprises_enterprise t "
+                    "ON t.credit_code = s.credit_code")
+        return pl.Series("credit_code", [code for (code,) in cur.fetchall()], dtype=pl.String)
 
 
 def _sql_type(dtype: Any) -> str:
@@ -64,23 +85,26 @@ def _sql_type(dtype: Any) -> str:
     return SQL_TYPES.get(dtype.base_type(), "varchar(200)")
 
 
-def _copy(cur: Any, frame: pl.DataFrame) -> None:
+def _copy(cur: Any, table: str, frame: pl.DataFrame) -> None:
+    # CSV: an unquoted empty field is NULL, a quoted "" the empty string, which is what Polars writes.
     buffer = io.BytesIO()
     frame.write_csv(buffer, include_header=False, null_value="")
     names = ", ".join(frame.columns)
-    with cur.cursor.copy(f"COPY {STAGE} ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
-        copy.write(buffer.getvalue())
+    with cur.cursor.copy(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
+        copy.write(buffer.getbuffer())
 
 
-def _insert_many(cur: Any, frame: pl.DataFrame) -> None:
+def _insert_many(cur: Any, table: str, frame: pl.DataFrame) -> None:
     as_text = frame.with_columns(pl.all().cast(pl.String))
+    names = ", ".join(frame.columns)
     marks = ", ".join(["%s"] * frame.width)
-    cur.executemany(f"INSERT INTO {STAGE} VALUES ({marks})", as_text.rows())
+    cur.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", as_text.rows())
 
 
 def upsert(target: Target, fields: Sequence[str], *, actor_id: int | None, actor_label: str, summary: str,
-           insert_extra: dict[str, str]) -> Counts:
-    """Apply the staged rows to `target`: audit and update changed rows, insert new ones."""
+           insert_extra: dict[str, str] | None) -> Counts:
+    """Apply the staged rows to `target`: audit and update changed rows, insert new ones (not when
+    `insert_extra` is None: the caller staged only rows known to exist)."""
     fields = [f for f in fields if f not in target.key]
     with connection.cursor() as cur:
         total = _scalar(cur, f"SELECT count(*) FROM {STAGE}")
@@ -89,8 +113,10 @@ def upsert(target: Target, fields: Sequence[str], *, actor_id: int | None, actor
             cur.execute(_audit_sql(target, fields), [actor_id, actor_label, summary])
             cur.execute(_update_sql(target, fields))
             updated = cur.rowcount
-        cur.execute(_insert_sql(target, fields, insert_extra))
-        created = cur.rowcount
+        created = 0
+        if insert_extra is not None:
+            cur.execute(_insert_sql(target, fields, insert_extra))
+            created = cur.rowcount
     return Counts(created=created, updated=updated, unchanged=total - created - updated)
 
 

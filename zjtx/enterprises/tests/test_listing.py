@@ -1,0 +1,121 @@
+"""The list entries follow the registry: single saves, small imports in the same transaction, large
+imports after their commit, size classes derived from indicators, tiers, deletions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.factories import city_user, make_enterprise, make_indicator, province_user
+from zjtx.enterprises import listing, selectors, services, tasks
+from zjtx.enterprises.importing.run import refresh_list_entries
+from zjtx.enterprises.models import Enterprise, ImportJob, ListEntry
+from zjtx.enterprises.tests.test_import import HEADER, good_rows, write_csv
+
+pytestmark = pytest.mark.django_db
+
+
+def entry_of(enterprise: Enterprise) -> dict[str, Any]:
+    return ListEntry.objects.filter(pk=enterprise.pk).values(*listing.COPIED).get()
+
+
+def registry_of(enterprise: Enterprise) -> dict[str, Any]:
+    return Enterprise.objects.filter(pk=enterprise.pk).values(*listing.COPIED).get()
+
+
+class FakeTask:
+    def __init__(self) -> None:
+        self.queued: list[int] = []
+
+    def enqueue(self, job_id: int) -> None:
+        self.queued.append(job_id)
+
+
+def test_save_update_tier_and_delete_keep_the_entry_equal_to_the_registry():
+    e = make_enterprise(name="合肥晶合测试科技有限公司")
+    assert entry_of(e) == registry_of(e)
+    services.enterprise_update(user=province_user(), enterprise=e, data={"name": "合肥晶合新名有限公司",
+                                                                           "industry_code": "3911"})
+    assert entry_of(e)["name"] == "合肥晶合新名有限公司" and entry_of(e)["industry_division"] == "39"
+    services.enterprise_set_tier(user=province_user(), enterprise=e, tier="provincial")
+    assert entry_of(e)["tier"] == "provincial"
+    assert listing.missing_or_stale() == 0
+    e.delete()
+    assert not ListEntry.objects.exists()
+
+
+def test_indicator_changes_the_size_class_in_the_list():
+    e = make_enterprise(industry_code="3562")
+    make_indicator(e, 2024, employees=20, revenue=500)
+    services.size_refresh(enterprise_ids=[e.pk])
+    e.refresh_from_db()
+    assert e.size_class and entry_of(e)["size_class"] == e.size_class
+    assert listing.missing_or_stale() == 0
+
+
+def test_small_import_is_listed_at_once_and_a_second_import_writes_no_entry(tmp_path: Path):
+    path = write_csv(tmp_path, [HEADER, *good_rows(4)])
+    job = services.import_from_path(user=province_user(), kind="enterprises", mode="all", path=path)
+    assert (job.status, job.created_rows, job.listing_pending) == (ImportJob.Status.DONE, 4, False)
+    page = selectors.enterprise_page(user=city_user(), filters=selectors.Filters(q="合肥测试"))
+    assert page.count == 4
+    assert listing.refresh_all() == 0  # nothing stale
+    services.import_from_path(user=province_user(), kind="enterprises", mode="all", path=path)
+    assert listing.missing_or_stale() == 0
+
+
+def test_large_import_commits_the_registry_then_lists_its_rows_in_a_follow_up(tmp_path, monkeypatch):
+    monkeypatch.setattr(listing, "INLINE_LIMIT", 2)
+    fake = FakeTask()
+    monkeypatch.setattr(tasks, "refresh_list_task", fake)
+    path = write_csv(tmp_path, [HEADER, *good_rows(5)])
+    job = services.import_from_path(user=province_user(), kind="enterprises", mode="all", path=path)
+    assert (job.status, job.created_rows, job.listing_pending) == (ImportJob.Status.DONE, 5, True)
+    assert fake.queued == [job.pk]
+    assert Enterprise.objects.count() == 5 and ListEntry.objects.count() == 0
+    assert listing.missing_or_stale() == 5
+
+    client = Client()
+    client.force_login(province_user())
+    listed = client.get("/enterprises/").content.decode()
+    assert 'data-testid="list-refresh-notice"' in listed and "有 1 个大批量导入" in listed
+    status = client.get(f"/enterprises/import/{job.pk}/").content.decode()
+    assert "正在更新企业列表（5 家企业）" in status
+
+    assert refresh_list_entries(job) == 5
+    job.refresh_from_db()
+    assert not job.listing_pending and listing.missing_or_stale() == 0
+    assert 'data-testid="list-refresh-notice"' not in client.get("/enterprises/").content.decode()
+    assert selectors.enterprise_page(user=province_user(), filters=selectors.Filters(q="合肥测试")).count == 5
+
+
+def test_large_update_with_new_industry_reaches_the_list_after_the_follow_up(tmp_path, monkeypatch):
+    rows = good_rows(4)
+    first = services.import_from_path(user=province_user(), kind="enterprises", mode="all",
+                                      path=write_csv(tmp_path, [HEADER, *rows], name="a.csv"))
+    assert first.listing_pending is False
+    monkeypatch.setattr(listing, "INLINE_LIMIT", 2)
+    monkeypatch.setattr(tasks, "refresh_list_task", FakeTask())
+    changed = [r.replace(",3562,", ",3911,") for r in rows]
+    job = services.import_from_path(user=province_user(), kind="enterprises", mode="all",
+                                    path=write_csv(tmp_path, [HEADER, *changed], name="b.csv"))
+    assert (job.updated_rows, job.listing_pending) == (4, True)
+    assert set(ListEntry.objects.values_list("industry_code", flat=True)) == {"3562"}
+    refresh_list_entries(job)
+    assert set(ListEntry.objects.values_list("industry_code", flat=True)) == {"3911"}
+    assert listing.missing_or_stale() == 0
+
+
+def test_code_search_and_enterprise_scope_use_the_registry_code():
+    mine = make_enterprise()
+    other = make_enterprise()
+    page = selectors.enterprise_page(user=province_user(), filters=selectors.Filters(q=mine.credit_code.lower()))
+    assert [row.pk for row in page.rows] == [mine.pk]
+    from tests.factories import make_user
+
+    owner = make_user("enterprise", credit_code=mine.credit_code)
+    page = selectors.enterprise_page(user=owner, filters=selectors.Filters())
+    assert [row.pk for row in page.rows] == [mine.pk] and other.pk not in [r.pk for r in page.rows]
