@@ -119,3 +119,15 @@ def test_code_search_and_enterprise_scope_use_the_registry_code():
     owner = make_user("enterprise", credit_code=mine.credit_code)
     page = selectors.enterprise_page(user=owner, filters=selectors.Filters())
     assert [row.pk for row in page.rows] == [mine.pk] and other.pk not in [r.pk for r in page.rows]
+
+
+def test_refresh_command_checks_and_repairs_stale_entries():
+    from django.core.management import call_command
+
+    e = make_enterprise()
+    Enterprise.objects.filter(pk=e.pk).update(name="绕过保存的改名有限公司")  # a raw write skips save()
+    with pytest.raises(SystemExit):
+        call_command("refresh_list_entries", "--check")
+    call_command("refresh_list_entries")
+    assert entry_of(e)["name"] == "绕过保存的改名有限公司" and listing.missing_or_stale() == 0
+    call_command("refresh_list_entries", "--check")  # consistent now: no exit
