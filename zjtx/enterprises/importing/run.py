@@ -37,10 +37,6 @@ def run_import(job: ImportJob, on_progress: Progress | None = None) -> ImportJob
         progress(50, "核对企业库")
         checked = _check_against_registry(job, checked)
         _finish(job, checked, progress)
-        if job.listing_pending:
-            from zjtx.enterprises.tasks import refresh_list_task
-
-            refresh_list_task.enqueue(job.pk)
     except ApplicationError as exc:
         _fail(job, exc.message)
     except IntegrityError:
@@ -49,7 +45,20 @@ def run_import(job: ImportJob, on_progress: Progress | None = None) -> ImportJob
     except Exception:  # the job must end in a state the page can show, whatever happened
         logger.exception("import job %s failed", job.pk)
         _fail(job, "导入时发生内部错误，未写入任何数据；错误已记入日志，请联系管理员")
+    if job.status == ImportJob.Status.DONE and job.listing_pending:
+        _queue_list_refresh(job)
     return job
+
+
+def _queue_list_refresh(job: ImportJob) -> None:
+    """The registry rows are committed whatever happens here; if the queue fails, the job page keeps
+    saying the list is being updated and `manage.py refresh_list_entries` repairs it."""
+    from zjtx.enterprises.tasks import refresh_list_task
+
+    try:
+        refresh_list_task.enqueue(job.pk)
+    except Exception:
+        logger.exception("import job %s: could not queue the list refresh", job.pk)
 
 
 def _finish(job: ImportJob, checked: Validated, progress: Progress) -> None:
@@ -75,7 +84,7 @@ def _finish(job: ImportJob, checked: Validated, progress: Progress) -> None:
 
 
 def _fail(job: ImportJob, message: str) -> None:
-    job.status, job.message = ImportJob.Status.FAILED, message
+    job.status, job.message, job.listing_pending = ImportJob.Status.FAILED, message, False
     job.progress, job.stage, job.finished_at = 100, "失败", timezone.now()
     job.save()
 

@@ -179,7 +179,3 @@ def _insert_sql(target: Target, fields: Sequence[str], extra: dict[str, str]) ->
         f"INSERT INTO {target.table} ({names}) SELECT {values} FROM {STAGE} s WHERE true "
         f"ON CONFLICT ({', '.join(target.key)}) DO NOTHING"
     )
-
-
-def now_sql() -> str:
-    return _now()

@@ -131,3 +131,24 @@ def test_refresh_command_checks_and_repairs_stale_entries():
     call_command("refresh_list_entries")
     assert entry_of(e)["name"] == "绕过保存的改名有限公司" and listing.missing_or_stale() == 0
     call_command("refresh_list_entries", "--check")  # consistent now: no exit
+
+
+def test_a_failed_large_import_leaves_nothing_pending_and_queues_nothing(tmp_path, monkeypatch):
+    rows = good_rows(4)
+    services.import_from_path(user=province_user(), kind="enterprises", mode="all",
+                              path=write_csv(tmp_path, [HEADER, *rows], name="a.csv"))
+    monkeypatch.setattr(listing, "INLINE_LIMIT", 2)
+    fake = FakeTask()
+    monkeypatch.setattr(tasks, "refresh_list_task", fake)
+
+    def broken(**kwargs: Any) -> int:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "size_refresh", broken)
+    changed = [r.replace(",3562,", ",3911,") for r in rows]
+    job = services.import_from_path(user=province_user(), kind="enterprises", mode="all",
+                                    path=write_csv(tmp_path, [HEADER, *changed], name="b.csv"))
+    job.refresh_from_db()
+    assert (job.status, job.listing_pending, fake.queued) == (ImportJob.Status.FAILED, False, [])
+    assert set(Enterprise.objects.values_list("industry_code", flat=True)) == {"3562"}  # rolled back
+    assert listing.missing_or_stale() == 0
