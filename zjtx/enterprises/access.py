@@ -7,9 +7,9 @@ that its existence is not revealed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
@@ -25,31 +25,30 @@ ENTERPRISE_LOCKED_FIELDS = {"credit_code", "city_code", "county_code"}
 
 def visible_enterprises(user: User) -> QuerySet[Enterprise]:
     """The enterprises `user` may see; raises for roles that have no registry view at all."""
-    require_list(user)
-    qs = Enterprise.objects.all()
-    if user.role == Role.PROVINCE or user.role == Role.DEPARTMENT:
-        return qs
-    if user.role == Role.CITY:
-        qs = qs.filter(city_code=user.city_code)
-        return qs.filter(county_code=user.county_code) if user.county_code else qs
-    if user.role == Role.OFFICER:
-        return qs.filter(service_officer=user)
-    return qs.filter(credit_code=user.credit_code)
+    return _in_scope(Enterprise.objects.all(), user, officer=Q(service_officer=user),
+                     own=Q(credit_code=user.credit_code))
 
 
 def visible_list_entries(user: User) -> QuerySet[ListEntry]:
-    """The same scope as visible_enterprises, on the list entries (which carry the list's indexes)."""
+    """The same scope as visible_enterprises, on the list entries (which carry the list's indexes).
+    The registry's unique index finds an enterprise user's own row: the entries have no code index."""
+    own = Enterprise.objects.filter(credit_code=user.credit_code).values("pk")
+    return _in_scope(ListEntry.objects.all(), user, officer=Q(enterprise__service_officer=user), own=Q(pk__in=own))
+
+
+M = TypeVar("M", Enterprise, ListEntry)
+
+
+def _in_scope(qs: QuerySet[M], user: User, *, officer: Q, own: Q) -> QuerySet[M]:
     require_list(user)
-    qs = ListEntry.objects.all()
     if user.role == Role.PROVINCE or user.role == Role.DEPARTMENT:
         return qs
     if user.role == Role.CITY:
         qs = qs.filter(city_code=user.city_code)
         return qs.filter(county_code=user.county_code) if user.county_code else qs
     if user.role == Role.OFFICER:
-        return qs.filter(enterprise__service_officer=user)
-    # The registry's unique index finds the enterprise; the entries have no index on the code.
-    return qs.filter(pk__in=Enterprise.objects.filter(credit_code=user.credit_code).values("pk"))
+        return qs.filter(officer)
+    return qs.filter(own)
 
 
 def visible_enterprise_ids(user: User) -> QuerySet[ListEntry, Any]:
