@@ -407,10 +407,7 @@ class OpenFiscaModel:
                 & (e("rd_ratio", t) >= 3)
                 & (e("rd_ratio_prev", t) >= 3)
                 & ((e("ip_i_count", t) >= 4) | ((e("st_national", t) >= 1) & (e("st_national", t) <= 3)))
-                & (
-                    (e("market_share", t) >= 10)
-                    | ((e("national_rank", t) >= 1) & (e("national_rank", t) <= 3))
-                )
+                & ((e("market_share", t) >= 10) | ((e("national_rank", t) >= 1) & (e("national_rank", t) <= 3)))
                 & ((e("dev_score", t) >= 60) | ((e("tier_rank", t) >= 4) & (e("dev_score_prev", t) >= 60)))
             ),
             "single_champion": lambda e, t, _: (
@@ -418,10 +415,7 @@ class OpenFiscaModel:
                 & ((e("niche_years", t) >= 10) | ((e("product_new", t) == 1) & (e("niche_years", t) >= 5)))
                 & (e("global_rank", t) >= 1)
                 & (e("global_rank", t) <= 3)
-                & (
-                    e("main_revenue", t) + e("main_revenue", last(t, 1)) + e("main_revenue", last(t, 2))
-                    >= 120000
-                )
+                & (e("main_revenue", t) + e("main_revenue", last(t, 1)) + e("main_revenue", last(t, 2)) >= 120000)
                 & (e("profit_above", t) == 1)
                 & (e("ip_i_own", t) >= 1)
                 & (e("standard_setting", t) == 1)
@@ -437,9 +431,7 @@ class OpenFiscaModel:
             ),
             # Which set applies: first recognition 2026, re-review 2022 (as the engine's overlay).
             "srdi": lambda e, t, _: np.where(e("tier_rank", t) >= 2, e("srdi_2022", t), e("srdi_2026", t)),
-            "little_giant": lambda e, t, _: np.where(
-                e("tier_rank", t) >= 4, e("lg_2022", t), e("lg_2026", t)
-            ),
+            "little_giant": lambda e, t, _: np.where(e("tier_rank", t) >= 4, e("lg_2022", t), e("lg_2026", t)),
         }
         return {name: _formula(fn) for name, fn in f.items()}
 
@@ -448,9 +440,7 @@ class OpenFiscaModel:
         fixed = np.zeros(len(EVENT_KIND_CODES) + 1)
         for kind, parameter in FIXED_AWARDS.items():
             fixed[EVENT_KIND_CODES[kind]] = float(p[parameter])
-        levels = np.array(
-            [0.0] + [float(p[f"awards.digital_assessment.amount_{g}"]) for g in ("3a", "4a", "5a")]
-        )
+        levels = np.array([0.0] + [float(p[f"awards.digital_assessment.amount_{g}"]) for g in ("3a", "4a", "5a")])
         schedule = p["awards.cloud_service_provider.amount_by_rank"]
         start = dt.date(2022, 2, 17).toordinal()
 
@@ -468,15 +458,11 @@ class OpenFiscaModel:
             cloud = np.select(
                 [rank <= float(s["max_rank"]) for s in schedule], [float(s["amount"]) for s in schedule], 0.0
             )
-            cloud = np.where(
-                rank >= 1, np.minimum(cloud, float(p["awards.cloud_service_provider.cap"])), np.nan
-            )
+            cloud = np.where(rank >= 1, np.minimum(cloud, float(p["awards.cloud_service_provider.cap"])), np.nan)
             value = np.where(kind == EVENT_KIND_CODES["four_transformations_project"], four, value)
             value = np.where(kind == EVENT_KIND_CODES["network_security_project"], security, value)
             value = np.where(kind == EVENT_KIND_CODES["cloud_service_provider"], cloud, value)
-            value = np.where(
-                kind == EVENT_KIND_CODES["digital_assessment"], levels[e("grade", t).astype(int)], value
-            )
+            value = np.where(kind == EVENT_KIND_CODES["digital_assessment"], levels[e("grade", t).astype(int)], value)
             publicity = kind == EVENT_KIND_CODES["publicity"]
             shares = float(p["awards.publicity.province_rate"]) + float(p["awards.publicity.city_rate"])
             value = np.where(publicity, np.round(base * shares / 100, 6), value)
@@ -506,9 +492,7 @@ class OpenFiscaModel:
             previous = np.concatenate(([0], running[:-1]))
             previous = np.where(first, group * 8, previous) - group * 8
             upgrade = grade[order] > previous
-            out = np.where(
-                digital, np.where(upgrade, levels[grade[order]] - levels[np.maximum(previous, 0)], 0.0), out
-            )
+            out = np.where(digital, np.where(upgrade, levels[grade[order]] - levels[np.maximum(previous, 0)], 0.0), out)
             result = np.empty_like(out)
             result[order] = out
             return result
@@ -517,9 +501,7 @@ class OpenFiscaModel:
 
     # ------------------------------------------------------------ running
 
-    def run(
-        self, enterprises: pl.DataFrame, indicators: pl.DataFrame, events: pl.DataFrame
-    ) -> dict[str, Any]:
+    def run(self, enterprises: pl.DataFrame, indicators: pl.DataFrame, events: pl.DataFrame) -> dict[str, Any]:
         from openfisca_core.simulations import SimulationBuilder
 
         start = time.perf_counter()
@@ -543,9 +525,7 @@ class OpenFiscaModel:
         self.last_calculate_s = time.perf_counter() - start
         return {"granted_wan": float(np.nansum(granted)), "events": len(event_inputs["kind"])}
 
-    def _event_simulation(
-        self, enterprises: pl.DataFrame, events: pl.DataFrame
-    ) -> tuple[Any, dict[str, Any]]:
+    def _event_simulation(self, enterprises: pl.DataFrame, events: pl.DataFrame) -> tuple[Any, dict[str, Any]]:
         from openfisca_core.simulations import SimulationBuilder
 
         frame = events.filter(pl.col("date") <= self.as_of).with_row_index("seq")
@@ -672,9 +652,7 @@ def _static_inputs(enterprises: pl.DataFrame) -> dict[str, np.ndarray]:
         "little_giant": 4,
         "single_champion": 5,
     }
-    data["tier_rank"] = _floats(
-        enterprises["current_tier"].replace_strict(ranks, default=0, return_dtype=pl.Int64)
-    )
+    data["tier_rank"] = _floats(enterprises["current_tier"].replace_strict(ranks, default=0, return_dtype=pl.Int64))
     data["division"] = _floats(enterprises["industry_code"].str.slice(0, 2).cast(pl.Int64, strict=False))
     return data
 
@@ -710,8 +688,9 @@ def _ms(seconds: float | None) -> str:
 def report(rows: list[dict[str, Any]]) -> str:
     lines = [
         "| enterprises | events | engine (evaluate) | materialise long frames | openfisca-core | "
-        "engine vs openfisca | reference (scaled) | memory-scan floor | engine / floor | peak RSS (engine) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "engine vs openfisca | reference (scaled) | memory-scan floor | engine / floor | peak RSS (engine) "
+        "| load avg (1 min) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
@@ -720,15 +699,13 @@ def report(rows: list[dict[str, Any]]) -> str:
             f" | {r['openfisca_s'] * 1000:,.0f} ms (calc {r['openfisca_calculate_s'] * 1000:,.0f} ms)"
             f" | {r['openfisca_s'] / r['engine_s']:.1f}× | {r['reference_scaled_s']:,.0f} s"
             f" | {r['floor_s'] * 1000:,.1f} ms | {r['engine_s'] / r['floor_s']:.0f}×"
-            f" | {r['peak_mb']:,.0f} MB |"
+            f" | {r['peak_mb']:,.0f} MB | {r['load_before']:.2f} → {r['load_after']:.2f} |"
         )
     return "\n".join(lines)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=[100_000, 500_000, 1_000_000, 2_000_000])
     parser.add_argument("--worker", choices=sorted(WORKERS))
     parser.add_argument("--size", type=int)
@@ -739,10 +716,11 @@ def main() -> None:
         return
     rows = []
     for n in args.sizes:
-        row: dict[str, Any] = {"size": n}
+        row: dict[str, Any] = {"size": n, "load_before": os.getloadavg()[0]}
         for kind in ("engine", "openfisca", "reference", "floor"):
             row.update(child(kind, n))
             print(f"{n:>9,} {kind:<10} done", file=sys.stderr, flush=True)
+        row["load_after"] = os.getloadavg()[0]
         print(json.dumps(row), file=sys.stderr, flush=True)
         rows.append(row)
     table = report(rows)

@@ -37,6 +37,7 @@ CITY = "市级"
 GRADE_RANK = {grade: index + 1 for index, grade in enumerate(GRADES)}
 RUN_STEP = len(GRADES) + 1
 DIGITAL_PREFIX = "digital_assessment"
+REPEAT_EARLIER, REPEAT_PRIOR = 1, 2  # marks of once-only repeats (of an earlier event, of a prior grant)
 
 
 @dataclass(frozen=True)
@@ -197,40 +198,35 @@ OUTPUT_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def entitlements(
-    events: pl.DataFrame, cities: pl.DataFrame, prior: pl.DataFrame, reader: ParamReader
-) -> pl.DataFrame:
+def entitlements(events: pl.DataFrame, cities: pl.DataFrame, prior: pl.DataFrame, reader: ParamReader) -> pl.DataFrame:
     """One row per (event, award) with the amount in 分 and a status; see module doc.
 
     ``event_no`` numbers the events (up to ``as_of``) in input order; ``seq`` orders them in time.
     Rows come out grouped by award; ``Result.entitlements`` sorts them for people.
     """
     specs = award_specs(reader)
-    frame = (
+    events_in_time = (
         events.lazy()
         .filter(pl.col("date") <= reader.as_of)
         .with_row_index("event_no")
         .sort("date", maintain_order=True)
         .with_row_index("seq")
+        .collect()
     )
     # Only city-paid shares and cities' own awards need the city here (a join costs more than the rules).
     city_kinds = {s.event for s in specs if s.funding_level == CITY or s.scope}
-    needy = frame.filter(pl.col("kind").is_in(list(city_kinds)))
+    needy = events_in_time.lazy().filter(pl.col("kind").is_in(list(city_kinds))).collect()
     # Look up only the enterprises that have such events (few) instead of hashing the whole registry.
-    wanted = cities.lazy().filter(
-        pl.col("credit_code").is_in(needy.select("credit_code").collect()["credit_code"].implode())
-    )
-    needs_city = needy.join(wanted, on="credit_code", how="left", maintain_order="left")
-    frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("city_code"))
-    # Materialise the two sources once; the award parts then read them in parallel.
-    frame, needs_city = (f.lazy() for f in pl.collect_all([frame, needs_city]))
+    wanted = cities.lazy().filter(pl.col("credit_code").is_in(needy["credit_code"].implode()))
+    needs_city = needy.lazy().join(wanted, on="credit_code", how="left", maintain_order="left").collect().lazy()
+    frame = events_in_time.lazy().with_columns(pl.lit(None, dtype=pl.String).alias("city_code"))
     parts = []
     for spec in specs:
         source = needs_city if spec.event in city_kinds else frame
         parts.append(_conform(_compute(source.filter(pl.col("kind") == spec.event), spec, reader, prior)))
     combined = pl.concat(parts) if parts else pl.LazyFrame(schema=OUTPUT_SCHEMA)
     # One query for every award: Polars runs the parts in parallel.
-    return _once_only(combined, specs, prior).collect()
+    return _once_only(combined.collect(), specs, prior)
 
 
 def _conform(part: pl.LazyFrame) -> pl.LazyFrame:
@@ -322,9 +318,7 @@ def _rank_amount(frame: pl.LazyFrame, spec: AwardSpec, reader: ParamReader) -> p
             schedule = schedule.when(pl.col("rank") <= int(step["max_rank"])).then(
                 pl.lit(to_units(step["amount"]), dtype=pl.Int64)
             )
-        by_rank = (
-            pl.lit(0, dtype=pl.Int64) if schedule is pl else schedule.otherwise(pl.lit(0, dtype=pl.Int64))
-        )
+        by_rank = pl.lit(0, dtype=pl.Int64) if schedule is pl else schedule.otherwise(pl.lit(0, dtype=pl.Int64))
         chain = chain.when(pl.col("date") >= entry.start).then(by_rank)
     raw = chain.otherwise(pl.lit(None, dtype=pl.Int64)) if chain is not pl else pl.lit(None, pl.Int64)
     cap = dated(reader, spec.cap_param or "", to_units, pl.Int64())
@@ -338,9 +332,7 @@ def _rank_amount(frame: pl.LazyFrame, spec: AwardSpec, reader: ParamReader) -> p
     )
 
 
-def _graded_amount(
-    frame: pl.LazyFrame, spec: AwardSpec, reader: ParamReader, prior: pl.DataFrame
-) -> pl.LazyFrame:
+def _graded_amount(frame: pl.LazyFrame, spec: AwardSpec, reader: ParamReader, prior: pl.DataFrame) -> pl.LazyFrame:
     """3A/4A/5A ladder: pay only an upgrade over the best grade already paid (or seen earlier)."""
     grade_rank = pl.col("grade").replace_strict(GRADE_RANK, default=None, return_dtype=pl.Int64)
     levels = {g: dated(reader, p, to_units, pl.Int64()) for g, p in spec.grade_params}
@@ -348,9 +340,7 @@ def _graded_amount(
     policy = dated(reader, spec.main_param, str, pl.String())
     frame = frame.with_columns(grade_rank.alias("_grade_rank"), policy.alias("policy"))
     frame = frame.with_columns(level_of(pl.col("_grade_rank")).alias("level"))
-    eligible = (
-        pl.col("_grade_rank").is_not_null() & pl.col("level").is_not_null() & pl.col("policy").is_not_null()
-    )
+    eligible = pl.col("_grade_rank").is_not_null() & pl.col("level").is_not_null() & pl.col("policy").is_not_null()
     if prior.height:
         frame = frame.join(_prior_best_grade(prior), on="credit_code", how="left")
     else:
@@ -364,9 +354,7 @@ def _graded_amount(
     frame = (
         frame.sort(["credit_code", "seq"])
         .with_columns(run.alias("_run"))
-        .with_columns(
-            (pl.when(eligible).then(pl.col("_grade_rank")).otherwise(0) + offset).cum_max().alias("_running")
-        )
+        .with_columns((pl.when(eligible).then(pl.col("_grade_rank")).otherwise(0) + offset).cum_max().alias("_running"))
         .with_columns(
             pl.when(pl.col("_run") == pl.col("_run").shift(1))
             .then(pl.col("_running").shift(1) - offset)
@@ -385,9 +373,7 @@ def _graded_amount(
     upgrade = pl.col("_grade_rank") > pl.col("_best")
     difference = pl.col("level") - pl.col("previous_level")
     amount = pl.when(pl.col("policy") == "difference").then(difference).otherwise(pl.col("level"))
-    in_force = (pl.col("level").is_not_null() & pl.col("policy").is_not_null()) | pl.col(
-        "_grade_rank"
-    ).is_null()
+    in_force = (pl.col("level").is_not_null() & pl.col("policy").is_not_null()) | pl.col("_grade_rank").is_null()
     status = (
         pl.when(~in_force)
         .then(pl.lit(NOT_IN_FORCE))
@@ -431,21 +417,25 @@ def _prior_best_grade(prior: pl.DataFrame) -> pl.LazyFrame:
     )
 
 
-def _once_only(frame: pl.LazyFrame, specs: list[AwardSpec], prior: pl.DataFrame) -> pl.LazyFrame:
+def _once_only(frame: pl.DataFrame, specs: list[AwardSpec], prior: pl.DataFrame) -> pl.DataFrame:
     """The first granted event per (enterprise, once_key), in time, keeps it; later ones and prior
     grants do not.
 
     Only the once-only granted rows are grouped (by the string keys); the repeats found there are
-    marked back on the whole frame through the integer row number."""
+    marked back on the whole frame by scattering their row numbers (no join of the whole frame)."""
     once = (pl.col("method") != "graded") & pl.col("once_key").is_not_null() & (pl.col("status") == GRANTED)
-    frame = frame.with_row_index("_i")
-    candidates = frame.filter(once).select(
-        "_i",
-        "credit_code",
-        "once_key",
-        "seq",
-        pl.col("seq").min().over(["credit_code", "once_key"]).alias("_first"),
-        pl.lit(False).alias("_prior"),
+    candidates = (
+        frame.lazy()
+        .with_row_index("_i")
+        .filter(once)
+        .select(
+            "_i",
+            "credit_code",
+            "once_key",
+            "seq",
+            pl.col("seq").min().over(["credit_code", "once_key"]).alias("_first"),
+            pl.lit(False).alias("_prior"),
+        )
     )
     keys = {s.award: s.once_key for s in specs if s.once_key and s.method != "graded"}
     if prior.height:
@@ -464,12 +454,25 @@ def _once_only(frame: pl.LazyFrame, specs: list[AwardSpec], prior: pl.DataFrame)
             .join(prior_keys, on=["credit_code", "once_key"], how="left", maintain_order="left")
             .with_columns(pl.col("_prior").fill_null(False))
         )
-    repeats = candidates.filter(pl.col("_prior") | (pl.col("seq") != pl.col("_first"))).select(
-        "_i", pl.when(pl.col("_prior")).then(pl.lit("prior")).otherwise(pl.lit("earlier")).alias("repeat_of")
+    repeats = (
+        candidates.filter(pl.col("_prior") | (pl.col("seq") != pl.col("_first")))
+        .select(
+            "_i", pl.when(pl.col("_prior")).then(REPEAT_PRIOR).otherwise(REPEAT_EARLIER).cast(pl.Int8).alias("_mark")
+        )
+        .collect()
     )
-    frame = frame.join(repeats, on="_i", how="left", maintain_order="left")
+    marks = pl.zeros(frame.height, dtype=pl.Int8, eager=True).scatter(repeats["_i"], repeats["_mark"])
+    mark = pl.lit(marks)
+    repeat_of = (
+        pl.when(mark == REPEAT_PRIOR)
+        .then(pl.lit("prior"))
+        .when(mark == REPEAT_EARLIER)
+        .then(pl.lit("earlier"))
+        .otherwise(pl.lit(None, dtype=pl.String))
+    )
+    frame = frame.with_columns(repeat_of.alias("repeat_of"))
     repeated = pl.col("repeat_of").is_not_null()
     return frame.with_columns(
         pl.when(repeated).then(pl.lit(ALREADY)).otherwise(pl.col("status")).alias("status"),
         pl.when(repeated).then(None).otherwise(pl.col("amount")).alias("amount"),
-    ).drop("_i")
+    )

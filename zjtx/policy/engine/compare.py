@@ -46,7 +46,7 @@ def compare(
 
 
 def _qualifying(result: Result) -> pl.DataFrame:
-    return result.frame.select(
+    return result.summary.select(
         "credit_code", "city_code", *[pl.col(f"{t}:qualifies").fill_null(False).alias(t) for t in TIERS]
     )
 
@@ -80,9 +80,7 @@ def _tier_table(base: Result, reform: Result) -> pl.DataFrame:
             .agg(pl.col("q").sum().cast(pl.Int64).alias(label))
         )
 
-    both = counts(base, "baseline").join(
-        counts(reform, "reform"), on=["city_code", "tier"], how="full", coalesce=True
-    )
+    both = counts(base, "baseline").join(counts(reform, "reform"), on=["city_code", "tier"], how="full", coalesce=True)
     moves = (
         _changes(base, reform)
         .group_by("city_code", "tier")

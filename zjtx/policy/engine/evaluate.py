@@ -1,8 +1,10 @@
 """The single entry point: evaluate every recognition rule and every award for a population.
 
-``evaluate`` does the work on whole columns and keeps the per-enterprise frame; the long frames
-people read (``recognition``, ``unmet``, ``entitlements`` with reasons) are built from it on first
-access, so a run over two million enterprises pays for text only when someone asks for it.
+``evaluate`` does the work on whole columns and keeps the per-enterprise ``summary`` (inputs, review
+mode and each tier's result).  Everything else is built on first access: the explanation columns
+of ``frame`` (every leaf, group and score item), and the long frames people read (``recognition``,
+``unmet``, ``entitlements`` with reasons), so a run over two million enterprises pays for them only
+when someone asks.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 
@@ -33,10 +35,40 @@ class Result:
     fingerprint: str
     overlays: list[dict[str, Any]]
     parameter_versions: list[dict[str, Any]]
-    frame: pl.DataFrame
+    # One row per enterprise: the inputs, then per tier ``{tier}:re_review``, ``:set``, ``:qualifies``,
+    # ``:score``, ``:score_min``, ``:score_max``.
+    summary: pl.DataFrame
     plans: list[TierPlan]
     awards_raw: pl.DataFrame
     city_names: dict[str, str] = field(default_factory=dict)
+    metrics: rules.Metrics = field(default_factory=rules.Metrics, repr=False)
+    base_columns: list[str] = field(default_factory=list, repr=False)  # the inputs of the rules, in order
+    yearly: inputs.Yearly | None = field(default=None, repr=False)  # for year columns no rule reads
+
+    @cached_property
+    def frame(self) -> pl.DataFrame:
+        """The summary with every explanation column (leaves, groups, score items, metrics), in the
+        order the rules compute them; evaluated again, in full, on first access."""
+        return self._evaluate_rows(None)
+
+    def frame_rows(self, predicate: pl.Expr) -> pl.DataFrame:
+        """The rows of ``frame`` matching ``predicate``, evaluating only those rows unless ``frame``
+        is already built (the rules are row by row, so the values are the same)."""
+        if "frame" in self.__dict__:
+            return self.frame.filter(predicate)
+        return self._evaluate_rows(predicate)
+
+    def _evaluate_rows(self, predicate: pl.Expr | None) -> pl.DataFrame:
+        kept = [c for c in self.base_columns if c in self.summary.columns]
+        base = self.summary.select(kept)
+        rows = None
+        if predicate is not None:
+            rows = base.with_row_index("_row").filter(predicate)["_row"]
+            base = base[rows]
+        missing = [c for c in self.base_columns if c not in self.summary.columns]
+        if missing and self.yearly is not None:
+            base = base.with_columns(self.yearly.columns(missing, rows)).select(self.base_columns)
+        return recognition.evaluate_frame(base.lazy(), self.plans, self.metrics).collect()
 
     @cached_property
     def recognition(self) -> pl.DataFrame:
@@ -47,9 +79,7 @@ class Result:
             .group_by("_row", "_tier")
             .agg(pl.col("missing").drop_nulls().unique(maintain_order=True))
         )
-        rows = rows.join(missing, on=["_row", "_tier"], how="left", maintain_order="left").drop(
-            "_row", "_tier"
-        )
+        rows = rows.join(missing, on=["_row", "_tier"], how="left", maintain_order="left").drop("_row", "_tier")
         # Only a rule that is 数据不足 lists missing inputs; a decided rule may still have unknown leaves.
         return rows.with_columns(
             pl.when(pl.col("status") == recognition.STATUS_UNKNOWN)
@@ -83,8 +113,7 @@ class Result:
                 & pl.col(recognition.leaf_column(tree, leaf.id)).is_null()
             )
             labels = [
-                pl.when(pl.col(name).is_null()).then(pl.lit(input_label(name, self.data_year)))
-                for name in leaf.inputs
+                pl.when(pl.col(name).is_null()).then(pl.lit(input_label(name, self.data_year))) for name in leaf.inputs
             ]
             parts.append(
                 frame.filter(unknown).select(
@@ -112,7 +141,7 @@ class Result:
     @cached_property
     def entitlements(self) -> pl.DataFrame:
         """Every (event, award) with amount (Decimal 万元), status and a Chinese reason."""
-        cities = self.frame.select("credit_code", pl.col("city_code").alias("_city"))
+        cities = self.summary.select("credit_code", pl.col("city_code").alias("_city"))
         raw = self.awards_raw.join(cities, on="credit_code", how="left", maintain_order="left")
         raw = raw.sort(["credit_code", "date", "event_no", "award"])
         return raw.select(
@@ -152,7 +181,7 @@ class Result:
     def tier_counts(self) -> pl.DataFrame:
         """Enterprises qualifying for each tier, by city."""
         columns = [pl.col(f"{p.tier}:qualifies").fill_null(False).sum().alias(p.tier) for p in self.plans]
-        return self.frame.group_by("city_code").agg(columns).sort("city_code")
+        return self.summary.group_by("city_code").agg(columns).sort("city_code")
 
 
 def units_to_decimal(units: pl.Expr) -> pl.Expr:
@@ -175,27 +204,42 @@ def evaluate(
     reader = ParamReader(params, as_of)
     data_year = as_of.year - int(reader.value("criteria.data_year_lag"))
     ent = inputs.prepare_enterprises(enterprises)
-    ind = inputs.prepare_indicators(indicators)
+    # Indicators in export order are checked as they are (extremes per column) and split into years
+    # below; any other frame, or a bad value (so that the messages stay the same), takes the general
+    # path: convert and check every row, then split.
+    yearly = inputs.aligned_indicators(ent, indicators, data_year)
+    ind = inputs.prepare_indicators(indicators) if yearly is None else None
     ev = inputs.prepare_events(events)
     prior = inputs.prepare_prior(prior_entitlements)
     metrics = rules.Metrics()
     plans = recognition.plan(reader, metrics)
-    base = inputs.build_base(ent, ind, data_year)
-    frame = recognition.evaluate_frame(base.lazy(), plans, metrics).collect()
+    if yearly is None:
+        base = inputs.build_base(ent, cast(pl.DataFrame, ind), data_year)
+        base_columns = base.columns
+    else:
+        # Only the year columns some rule reads; ``Result.frame`` takes the others when read.
+        read = recognition.input_columns(plans, metrics)
+        base = inputs.with_tier_rank(ent.with_columns(yearly.columns([n for n in yearly.names if n in read])))
+        base_columns = [*ent.columns, *yearly.names, "tier_rank"]
+    # Only the per-tier results are kept: the leaf, group and item columns are computed on the way
+    # (each tier's root needs them) but not materialised in the result; ``Result.frame`` has them.
+    kept = [*base.columns, *recognition.result_columns(plans)]
+    summary = recognition.evaluate_frame(base.lazy(), plans, metrics).select(kept).collect()
     raw_awards = awards.entitlements(ev, ent.select("credit_code", "city_code"), prior, reader)
     cities = {str(k): str(v) for k, v in (params.value_or_none("province.cities", as_of) or {}).items()}
     return Result(
         as_of=as_of,
         data_year=data_year,
         fingerprint=params.fingerprint(),
-        overlays=[
-            {"name": o.name, "start": o.start.isoformat(), "values": dict(o.values)} for o in params.overlays
-        ],
+        overlays=[{"name": o.name, "start": o.start.isoformat(), "values": dict(o.values)} for o in params.overlays],
         parameter_versions=reader.versions(),
-        frame=frame,
+        summary=summary,
         plans=plans,
         awards_raw=raw_awards,
         city_names=cities,
+        metrics=metrics,
+        base_columns=base_columns,
+        yearly=yearly,
     )
 
 
@@ -229,7 +273,7 @@ def reportable(tree: RuleTree, leaf: Leaf, ancestors: tuple[Group, ...]) -> pl.E
 
 def _tier_rows(result: Result, p: TierPlan) -> pl.DataFrame:
     qualifies = pl.col(f"{p.tier}:qualifies")
-    return result.frame.with_row_index("_row").select(
+    return result.summary.with_row_index("_row").select(
         "_row",
         pl.lit(TIERS.index(p.tier), dtype=pl.UInt8).alias("_tier"),
         "credit_code",
@@ -237,10 +281,7 @@ def _tier_rows(result: Result, p: TierPlan) -> pl.DataFrame:
         pl.lit(p.tier).alias("tier"),
         pl.lit(TIER_LABELS[p.tier]).alias("tier_label"),
         pl.col(f"{p.tier}:set").alias("criteria_set"),
-        pl.when(pl.col(rules.review_column(p.tier)))
-        .then(pl.lit("复核"))
-        .otherwise(pl.lit("首次认定"))
-        .alias("review"),
+        pl.when(pl.col(rules.review_column(p.tier))).then(pl.lit("复核")).otherwise(pl.lit("首次认定")).alias("review"),
         qualifies.alias("qualifies"),
         recognition.status_expr(qualifies).alias("status"),
         pl.col(f"{p.tier}:score").alias("score"),
@@ -299,9 +340,7 @@ def _unmet_rows(result: Result) -> pl.DataFrame:
     )
 
 
-def _leaf_meta(
-    key: str, p: TierPlan, tree: RuleTree, leaf: Leaf, ancestors: tuple[Group, ...]
-) -> dict[str, Any]:
+def _leaf_meta(key: str, p: TierPlan, tree: RuleTree, leaf: Leaf, ancestors: tuple[Group, ...]) -> dict[str, Any]:
     shared = tree.criteria_set not in p.trees or p.tier == "innovative"
     return {
         "_leaf": int(key),

@@ -20,7 +20,7 @@ MARKS = {True: "✓", False: "✗", None: "？"}
 
 
 def explain(result: Result, credit_code: str) -> str:
-    row = result.frame.filter(pl.col("credit_code") == credit_code)
+    row = result.frame_rows(pl.col("credit_code") == credit_code)
     if row.height == 0:
         return f"企业 {credit_code} 不在本次评价范围内。"
     city = row.item(0, "city_code")
@@ -40,9 +40,7 @@ def explain(result: Result, credit_code: str) -> str:
 def _tier_section(result: Result, row: pl.DataFrame, p: TierPlan) -> list[str]:
     tree = next(t for t in p.trees.values() if row.select(uses_tree(p, t)).item())
     qualifies = row.item(0, f"{p.tier}:qualifies")
-    status = {True: recognition.STATUS_PASS, False: recognition.STATUS_FAIL}.get(
-        qualifies, recognition.STATUS_UNKNOWN
-    )
+    status = {True: recognition.STATUS_PASS, False: recognition.STATUS_FAIL}.get(qualifies, recognition.STATUS_UNKNOWN)
     review = "复核" if row.item(0, f"{p.tier}:re_review") else "首次认定"
     criteria_set = row.item(0, f"{p.tier}:set")
     lines = ["", f"【{TIER_LABELS[p.tier]}】{status}（{review}，采用 {_set_text(criteria_set)}）"]
@@ -65,9 +63,7 @@ def _score_lines(result: Result, row: pl.DataFrame, p: TierPlan, tree: RuleTree)
     if tree.items:
         low, high = row.item(0, f"{p.tier}:score_min"), row.item(0, f"{p.tier}:score_max")
         head = (
-            f"  得分 {fmt_number(score)}"
-            if score is not None
-            else f"  得分未定（已知部分 {low:g}，最高可能 {high:g}）"
+            f"  得分 {fmt_number(score)}" if score is not None else f"  得分未定（已知部分 {low:g}，最高可能 {high:g}）"
         )
         lines = [head + "：" if tree.items else head]
         for group in dict.fromkeys(item.group for item in tree.items):
@@ -88,11 +84,7 @@ def _node_lines(result: Result, row: pl.DataFrame, tree: RuleTree, node: Node, d
     if isinstance(node, Leaf):
         return [indent + _leaf_text(result, row, tree, node)]
     value = row.item(0, recognition.group_column(tree, node))
-    mode = (
-        ""
-        if ("任一" in node.label or "全部" in node.label)
-        else ("（全部）" if node.mode == "all" else "（任一）")
-    )
+    mode = "" if ("任一" in node.label or "全部" in node.label) else ("（全部）" if node.mode == "all" else "（任一）")
     lines = [f"{indent}{MARKS[value]} {node.label}{mode}"]
     for child in node.children:
         lines += _node_lines(result, row, tree, child, depth + 1)

@@ -26,6 +26,7 @@ PERCENT = RATIO_SCALE // 100  # units per percentage point
 MONEY_LIMIT = MONEY_LIMIT_WAN * MONEY_SCALE  # largest money input in 分 (larger is an input error)
 
 Number = Decimal | int | float
+INT64 = pl.Int64()
 
 
 @dataclass(frozen=True)
@@ -149,21 +150,29 @@ def _average_growth_floor(c: pl.Expr, p: pl.Expr, q: pl.Expr) -> pl.Expr:
     return pl.when((p > 0) & (q > 0)).then(total // 2 + (odd & carry).cast(pl.Int64))
 
 
-def band_points(metric: Metric, table: dict[str, Any], upper_inclusive: bool) -> pl.Expr:
+def band_points(
+    metric: Metric,
+    table: dict[str, Any],
+    upper_inclusive: bool,
+    points: list[pl.Expr] | None = None,
+    dtype: pl.DataType = INT64,
+) -> pl.Expr:
     """Points from a band table ``{cuts: [...], points: [...]}`` (cuts ascending).
 
     The lowest and highest cuts follow the text ("< lowest", "≥ highest"); the interior cuts
-    follow the band-edge parameter (lower- or upper-inclusive).
+    follow the band-edge parameter (lower- or upper-inclusive).  ``points`` are the table's points
+    as literals of the wanted dtype (default Int64).
     """
     cuts = list(table["cuts"])
-    points = [int(p) for p in table["points"]]
-    expr: Any = pl.when(metric.floor.is_null()).then(pl.lit(None, dtype=pl.Int64))
+    if points is None:
+        points = [pl.lit(int(p), dtype=pl.Int64) for p in table["points"]]
+    expr: Any = pl.when(metric.floor.is_null()).then(pl.lit(None, dtype=dtype))
     last = len(cuts) - 1
     for index in range(last, -1, -1):
         interior = 0 < index < last
         passed = metric.gt(cuts[index]) if interior and upper_inclusive else metric.ge(cuts[index])
-        expr = expr.when(passed).then(pl.lit(points[index + 1], dtype=pl.Int64))
-    result: pl.Expr = expr.otherwise(pl.lit(points[0], dtype=pl.Int64))
+        expr = expr.when(passed).then(points[index + 1])
+    result: pl.Expr = expr.otherwise(points[0])
     return result
 
 

@@ -6,6 +6,7 @@ last three years, suffixed ``_y0`` (上年度), ``_y1`` and ``_y2``.  Money beco
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -77,35 +78,45 @@ def _to_units(expr: pl.Expr, source: pl.DataType) -> pl.Expr:
 
 
 def _check_values(frame: pl.DataFrame, columns: tuple[Column, ...], label: str) -> None:
-    checks: list[tuple[str, pl.Expr]] = []
+    # (message, the rows at fault, whether any row is at fault); the last is an aggregate — a
+    # minimum or maximum where the check is a bound — cheaper than testing every row.
+    checks: list[tuple[str, pl.Expr, pl.Expr]] = []
     for column in columns:
         col = pl.col(column.name)
         if column.required and column.name in ("credit_code", "kind", "date", "award", "year"):
-            checks.append((f"{column.name}（{column.label}）为空", col.is_null()))
+            checks.append((f"{column.name}（{column.label}）为空", col.is_null(), col.is_null().any()))
         if column.allowed:
-            checks.append(
-                (
-                    f"{column.name}（{column.label}）取值不在 {list(column.allowed)} 中",
-                    col.is_not_null() & ~col.is_in(list(column.allowed)),
-                )
-            )
+            bad = col.is_not_null() & ~_is_one_of(col, column.allowed)
+            checks.append((f"{column.name}（{column.label}）取值不在 {list(column.allowed)} 中", bad, bad.any()))
         if column.kind == "money":
             limit = MONEY_LIMIT_WAN * MONEY_SCALE
-            negative_ok = column.name == "net_profit"
-            bad = (col.abs() > limit) if negative_ok else ((col < 0) | (col > limit))
-            checks.append((f"{column.name}（{column.label}）为负数或超过1万亿元", bad))
+            message = f"{column.name}（{column.label}）为负数或超过1万亿元"
+            if column.name == "net_profit":
+                bad = col.abs() > limit
+                checks.append((message, bad, bad.fill_null(False).any()))
+            else:
+                checks.append((message, (col < 0) | (col > limit), (col.min() < 0) | (col.max() > limit)))
         elif column.kind == "int" and column.name != "year":
-            checks.append((f"{column.name}（{column.label}）为负数", col < 0))
+            checks.append((f"{column.name}（{column.label}）为负数", col < 0, col.min() < 0))
     if not checks or frame.height == 0:
         return
-    flags = frame.select([expr.fill_null(False).any().alias(str(i)) for i, (_, expr) in enumerate(checks)])
+    flags = frame.select([flag.fill_null(False).alias(str(i)) for i, (_, _, flag) in enumerate(checks)])
     problems: list[str] = []
-    for index, (message, expr) in enumerate(checks):
+    for index, (message, expr, _) in enumerate(checks):
         if flags.item(0, str(index)):
             rows = frame.with_row_index("row").filter(expr.fill_null(False))["row"].head(MAX_EXAMPLES)
             problems.append(f"{label}第 {', '.join(str(r + 1) for r in rows)} 行：{message}")
     if problems:
         raise InputError(problems)
+
+
+def _is_one_of(col: pl.Expr, values: tuple[str, ...]) -> pl.Expr:
+    """``is_in(values)`` for the non-null values, as an OR of equality tests: for the few allowed
+    values of a column far cheaper than hashing every string."""
+    found = col == values[0]
+    for value in values[1:]:
+        found = found | (col == value)
+    return found
 
 
 def prepare_enterprises(frame: pl.DataFrame) -> pl.DataFrame:
@@ -133,7 +144,10 @@ def prepare_prior(frame: pl.DataFrame | None) -> pl.DataFrame:
 
 
 def _check_unique(codes: pl.Series, message: str) -> None:
-    # A sorted column (the usual export order) is checked in one pass; otherwise hash.
+    # A strictly increasing column (the usual export order) has no duplicates: one comparison pass.
+    if codes.len() < 2 or (codes.slice(1) > codes.slice(0, codes.len() - 1)).all():
+        return
+    # A sorted column is checked in one more pass; otherwise hash.
     duplicated = (codes == codes.shift(1)).fill_null(False) if codes.is_sorted() else codes.is_duplicated()
     if duplicated.any():
         examples = codes.filter(duplicated).unique().head(MAX_EXAMPLES).to_list()
@@ -154,7 +168,10 @@ def build_base(enterprises: pl.DataFrame, indicators: pl.DataFrame, data_year: i
     aligned = _aligned_columns(enterprises, wanted, years)
     if aligned is None:
         aligned = _joined_columns(enterprises, wanted, years)
-    base = enterprises.with_columns(aligned)
+    return with_tier_rank(enterprises.with_columns(aligned))
+
+
+def with_tier_rank(base: pl.DataFrame) -> pl.DataFrame:
     # Equality tests rather than replace_strict: a handful of comparisons beat hashing every string.
     rank: Any = pl
     for tier, value in TIER_RANK.items():
@@ -162,9 +179,114 @@ def build_base(enterprises: pl.DataFrame, indicators: pl.DataFrame, data_year: i
     return base.with_columns(rank.otherwise(pl.lit(0, dtype=pl.Int8)).alias("tier_rank"))
 
 
-def _aligned_columns(
-    enterprises: pl.DataFrame, indicators: pl.DataFrame, years: list[int]
-) -> list[pl.Series] | None:
+@dataclass(frozen=True)
+class Yearly:
+    """Raw indicators in export order (each enterprise's 3 years together, enterprises in registry
+    order), checked: any per-year column can be taken from them, converted, for all rows or some.
+
+    Only the year columns some rule reads are taken during ``evaluate``; the others (e.g. the
+    assets of two years back) are taken when someone reads ``Result.frame``."""
+
+    indicators: pl.DataFrame
+    data_year: int
+    names: tuple[str, ...]  # every per-year column, in the order of the per-enterprise frame
+
+    def columns(self, names: list[str], rows: pl.Series | None = None) -> list[pl.Series]:
+        """The named per-year columns for every enterprise, or for the given row numbers."""
+        height = self.indicators.height // YEARS_BACK if rows is None else rows.len()
+        exprs = {name: self._expr(name, rows) for name in names}
+        present = [e.alias(n) for n, e in exprs.items() if e is not None]
+        found = self.indicators.lazy().select(present).collect() if present else pl.DataFrame()
+        return [found[name] if exprs[name] is not None else _nulls(name, height) for name in names]
+
+    def _expr(self, name: str, rows: pl.Series | None) -> pl.Expr | None:
+        column, back = _YEARLY_NAMES[name]
+        if column.name not in self.indicators.columns:
+            return None
+        offset = YEARS_BACK - 1 - back
+        source = pl.col(column.name)
+        values = source.gather_every(YEARS_BACK, offset) if rows is None else source.gather(rows * YEARS_BACK + offset)
+        if column.kind == "money":
+            # Checked: no NaN, every value within the money limit, so the wrapping cast (twice as
+            # fast as the checked one) gives what the checked cast of ``_to_units`` gives.
+            return (values * MONEY_SCALE).round(0).cast(pl.Int64, wrap_numerical=True)
+        return values
+
+
+_YEARLY_NAMES = {yearly_name(c.name, back): (c, back) for c in YEARLY for back in range(YEARS_BACK)}
+
+
+def _nulls(name: str, height: int) -> pl.Series:
+    column, _ = _YEARLY_NAMES[name]
+    return pl.repeat(None, height, dtype=DTYPES[column.kind], eager=True).alias(name)
+
+
+def aligned_indicators(enterprises: pl.DataFrame, indicators: pl.DataFrame, data_year: int) -> Yearly | None:
+    """Fast path for raw indicators already in export order (enterprise order, 3 years ascending),
+    with money as Float64: check them without splitting or converting anything.
+
+    The per-year columns it gives (``Yearly.columns``) are exactly those that
+    ``build_base(enterprises, prepare_indicators(indicators), …)`` adds.  Returns None — and the
+    caller takes the general path, with its error messages — whenever the frame is not in that
+    order, holds a value the checks reject, or has a type this path does not handle.  The checks
+    compare each value with a limit after a non-decreasing conversion (万元 → 分), so checking a
+    column's smallest and largest value, converted the same way, gives the same verdict."""
+    years = list(range(data_year - YEARS_BACK + 1, data_year + 1))
+    n, k = enterprises.height, len(years)
+    schema = indicators.schema
+    if n == 0 or indicators.height != n * k or schema.get("credit_code") != pl.String:
+        return None
+    year = schema.get("year")
+    if year is None or not year.is_integer() or indicators["year"].null_count():
+        return None
+    present = [c for c in YEARLY if c.name in schema]
+    for column in present:
+        wanted = pl.Float64 if column.kind == "money" else DTYPES[column.kind]
+        if schema[column.name] != wanted:
+            return None
+    codes = pl.lit(enterprises["credit_code"])
+    checks = [
+        check.alias(f"{offset}:{name}")
+        for offset, value in enumerate(years)
+        for name, check in (
+            ("year", (pl.col("year").gather_every(k, offset) == value).all()),
+            ("code", (pl.col("credit_code").gather_every(k, offset) == codes).all()),
+        )
+    ]
+    checks += [pl.col(c.name).is_nan().any().alias(f"nan:{c.name}") for c in present if c.kind == "money"]
+    checks += [pl.col(c.name).min().alias(f"min:{c.name}") for c in present if c.kind in ("money", "int")]
+    checks += [pl.col(c.name).max().alias(f"max:{c.name}") for c in present if c.kind == "money"]
+    found = indicators.lazy().select(checks).collect().row(0, named=True)
+    in_order = all(found[f"{offset}:{name}"] for offset in range(k) for name in ("year", "code"))
+    if not in_order or not _within_limits(found, present):
+        return None
+    names = tuple(yearly_name(c.name, years[-1] - value) for value in years for c in YEARLY)
+    return Yearly(indicators.select([c.name for c in present]), data_year, names)
+
+
+def _within_limits(found: dict[str, Any], columns: list[Column]) -> bool:
+    """The checks ``_check_values`` makes on the yearly columns, from each column's extremes (and
+    no NaN in money, which the checked cast of the general path rejects)."""
+    assert not any(column.allowed or column.required for column in columns), "no such yearly checks"
+    limit = MONEY_LIMIT_WAN * MONEY_SCALE
+    for column in columns:
+        low = found.get(f"min:{column.name}")
+        if column.kind == "int" and low is not None and low < 0:
+            return False
+        if column.kind != "money" or found[f"nan:{column.name}"]:
+            if column.kind == "money":
+                return False
+            continue
+        extremes = pl.Series([low, found[f"max:{column.name}"]], dtype=pl.Float64)
+        units = (extremes * MONEY_SCALE).round(0)  # the same operations as ``_to_units``
+        least, most = units[0], units[1]
+        floor = -limit if column.name == "net_profit" else 0
+        if least is not None and (least < floor or most > limit):
+            return False
+    return True
+
+
+def _aligned_columns(enterprises: pl.DataFrame, indicators: pl.DataFrame, years: list[int]) -> list[pl.Series] | None:
     """Fast path: indicators sorted as (enterprise order, year ascending), exactly 3 rows each.
 
     This is how the database export delivers them; the check costs a few comparisons per row,

@@ -48,7 +48,10 @@ def plan(reader: ParamReader, metrics: rules.Metrics) -> list[TierPlan]:
             if tree_set in trees:
                 continue
             builder = rules.Builder(reader, metrics, tier, tree_set, prefix)
-            trees[tree_set] = builder_fn(builder)
+            tree = builder_fn(builder)
+            if not builder.fits:  # points too large for Int16: the same tree in Int64
+                tree = builder_fn(rules.Builder(reader, metrics, tier, tree_set, prefix, pl.Int64()))
+            trees[tree_set] = tree
         plans.append(TierPlan(tier, first, again, trees))
     return plans
 
@@ -97,6 +100,13 @@ def evaluate_frame(base: pl.LazyFrame, plans: list[TierPlan], metrics: rules.Met
     return frame.with_columns([e for p in plans for e in _tier_result(p)])
 
 
+def input_columns(plans: list[TierPlan], metrics: rules.Metrics) -> set[str]:
+    """Every column ``evaluate_frame`` reads from its input frame (a superset: with derived names)."""
+    trees = [tree for p in plans for tree in p.trees.values()]
+    exprs = [*metrics.exprs.values(), *metrics.ceils.values(), *metrics.later.values()]
+    return _read_columns(trees) | {name for e in exprs for name in e.meta.root_names()} | {"tier_rank"}
+
+
 def _read_columns(trees: list[RuleTree]) -> set[str]:
     """Every column some leaf or score item reads."""
     exprs = [leaf.passed for t in trees for leaf, _ in t.leaves()] + [i.points for t in trees for i in t.items]
@@ -108,12 +118,8 @@ def leaf_column(tree: RuleTree, leaf_id: str) -> str:
 
 
 def _atoms(tree: RuleTree) -> list[pl.Expr]:
-    exprs = [
-        leaf.passed.alias(leaf_column(tree, leaf.id)) for leaf, _ in tree.leaves() if not leaf.after_scores
-    ]
-    exprs += [
-        item.points.alias(colname(tree.tier, tree.criteria_set, f"item:{item.id}")) for item in tree.items
-    ]
+    exprs = [leaf.passed.alias(leaf_column(tree, leaf.id)) for leaf, _ in tree.leaves() if not leaf.after_scores]
+    exprs += [item.points.alias(colname(tree.tier, tree.criteria_set, f"item:{item.id}")) for item in tree.items]
     return exprs
 
 
@@ -124,9 +130,7 @@ def _fills(tree: RuleTree) -> list[pl.Expr]:
         points = pl.col(colname(tree.tier, tree.criteria_set, f"item:{item.id}"))
         exprs.append(points.fill_null(0).alias(colname(tree.tier, tree.criteria_set, f"item_lo:{item.id}")))
         exprs.append(
-            points.fill_null(item.max_points).alias(
-                colname(tree.tier, tree.criteria_set, f"item_hi:{item.id}")
-            )
+            points.fill_null(item.max_points).alias(colname(tree.tier, tree.criteria_set, f"item_hi:{item.id}"))
         )
     return exprs
 
@@ -183,7 +187,8 @@ def _tier_result(p: TierPlan) -> list[pl.Expr]:
     if p.first_set == p.re_review_set:
         criteria_set = pl.lit(p.first_set)
     else:
-        criteria_set = pl.when(review).then(pl.lit(p.re_review_set)).otherwise(pl.lit(p.first_set))
+        # A gather from the two names: half the cost of a when/then building strings (review is never null).
+        criteria_set = pl.lit(pl.Series([p.first_set, p.re_review_set])).gather(review.cast(pl.UInt32))
     return [
         criteria_set.alias(f"{p.tier}:set"),
         pick("group:root", first, again).alias(f"{p.tier}:qualifies"),
@@ -191,6 +196,12 @@ def _tier_result(p: TierPlan) -> list[pl.Expr]:
         pick("score_min", first, again).alias(f"{p.tier}:score_min"),
         pick("score_max", first, again).alias(f"{p.tier}:score_max"),
     ]
+
+
+def result_columns(plans: list[TierPlan]) -> list[str]:
+    """The per-enterprise result columns of each tier (what ``Result.summary`` keeps)."""
+    names = ("set", "qualifies", "score", "score_min", "score_max")
+    return [rules.review_column(p.tier) for p in plans] + [f"{p.tier}:{n}" for p in plans for n in names]
 
 
 def status_expr(qualifies: pl.Expr) -> pl.Expr:

@@ -21,6 +21,10 @@ from zjtx.policy.engine.schema import TIER_LABELS, TIER_RANK
 from zjtx.policy.engine.tree import Group, Leaf, Node, ParamReader, RuleTree, ScoreItem, colname, fmt_number
 
 NULL_INT = pl.lit(None, dtype=pl.Int64)
+# Score points are held as Int16 when every item's points lie within ±POINTS_BOUND (the sum of a
+# dozen items then fits easily); a tree whose parameters allow more is built again in Int64.
+POINTS_BOUND = 1_000
+NARROW_POINTS = pl.Int16()
 
 
 class Metrics:
@@ -43,7 +47,7 @@ class Metrics:
 
     def derived(self, column: str, expr: pl.Expr) -> pl.Expr:
         """A quantity read several times by one rule, computed once as a column after the metrics."""
-        self.later.setdefault(column, expr.alias(column))
+        self.later[column] = expr.alias(column)  # a rebuilt tree (wider points) replaces its own
         return pl.col(column)
 
     def columns(self, used: set[str]) -> list[pl.Expr]:
@@ -73,17 +77,23 @@ class Metrics:
         return self._keep(ex.growth("main_growth_y0", "main_revenue_y0", "main_revenue_y1"))
 
     def main_growth_avg(self) -> Metric:
-        return self._keep(
-            ex.average_growth("main_growth_avg", "main_revenue_y0", "main_revenue_y1", "main_revenue_y2")
-        )
+        return self._keep(ex.average_growth("main_growth_avg", "main_revenue_y0", "main_revenue_y1", "main_revenue_y2"))
 
 
 class Builder:
     """Makes leaves and score items for one tier and criteria set, reading parameters by name."""
 
     def __init__(
-        self, reader: ParamReader, metrics: Metrics, tier: str, criteria_set: str, prefix: str
+        self,
+        reader: ParamReader,
+        metrics: Metrics,
+        tier: str,
+        criteria_set: str,
+        prefix: str,
+        points: pl.DataType = NARROW_POINTS,
     ) -> None:
+        self.points = points  # dtype of score points
+        self.fits = True  # every point value seen so far fits ``points`` (see POINTS_BOUND)
         self.reader = reader
         self.metrics = metrics
         self.tier = tier
@@ -103,6 +113,30 @@ class Builder:
     def col(self, name: str) -> str:
         return colname(self.tier, self.criteria_set, name)
 
+    def point(self, value: Any) -> pl.Expr:
+        """A literal number of points in the points dtype (noting values too large for it)."""
+        number = int(value)
+        if abs(number) > POINTS_BOUND:
+            self.fits = False
+        return pl.lit(number, dtype=self.points if self.fits else pl.Int64)
+
+    def null_points(self) -> pl.Expr:
+        return pl.lit(None, dtype=self.points)
+
+    def clipped(self, raw: pl.Expr, lower: int | None, upper: int, least: int | None) -> pl.Expr:
+        """``raw.clip(lower, upper)`` in the points dtype; ``least`` is the smallest value the clipped
+        points can take (None if unbounded).  In Int16 the clip is a when/then chain and the cast a
+        wrapping one: exact for values clipped into ±POINTS_BOUND, and about 4× cheaper."""
+        if least is None or not (-POINTS_BOUND <= least <= upper <= POINTS_BOUND):
+            self.fits = False
+        if not self.fits:
+            return raw.clip(lower, upper).cast(pl.Int64)
+        chain: Any = pl.when(raw > upper).then(pl.lit(upper, dtype=pl.Int64))
+        if lower is not None:
+            chain = chain.when(raw < lower).then(pl.lit(lower, dtype=pl.Int64))
+        points: pl.Expr = chain.otherwise(raw).cast(self.points, wrap_numerical=True)
+        return points
+
     def compare(self, id_: str, label: str, metric: Metric, op: str, name: str) -> Leaf:
         value = self.p(name)
         return Leaf(
@@ -118,9 +152,7 @@ class Builder:
         )
 
     def flag(self, id_: str, label: str, column: str, clause: str) -> Leaf:
-        return Leaf(
-            id_, label, pl.col(column), pl.col(column).cast(pl.Float64), "是/否", "是", (), clause, (column,)
-        )
+        return Leaf(id_, label, pl.col(column), pl.col(column).cast(pl.Float64), "是/否", "是", (), clause, (column,))
 
     def rank(self, id_: str, label: str, columns: tuple[str, ...], name: str) -> Leaf:
         """Any of the rank columns (0 = none) within the top N given by parameter ``name``."""
@@ -156,7 +188,9 @@ class Builder:
 
     def band(self, id_: str, label: str, group: str, metric: Metric, name: str) -> ScoreItem:
         table = self.p(name)
-        points = ex.band_points(metric, table, self.upper_inclusive)
+        literals = [self.point(v) for v in table["points"]]
+        dtype = self.points if self.fits else pl.Int64()
+        points = ex.band_points(metric, table, self.upper_inclusive, literals, dtype)
         return ScoreItem(
             id_, label, group, points, max(int(p) for p in table["points"]), (self.pid(name),), metric.inputs
         )
@@ -172,9 +206,9 @@ class Builder:
         # Walk from the best class down; an unknown count above a known one leaves the points unknown.
         chain: Any = pl
         for column, key in steps:
-            chain = chain.when(pl.col(column).is_null()).then(NULL_INT)
-            chain = chain.when(pl.col(column) >= 1).then(pl.lit(table[key], dtype=pl.Int64))
-        points = chain.otherwise(pl.lit(table["none"], dtype=pl.Int64))
+            chain = chain.when(pl.col(column).is_null()).then(self.null_points())
+            chain = chain.when(pl.col(column) >= 1).then(self.point(table[key]))
+        points = chain.otherwise(self.point(table["none"]))
         return ScoreItem(
             id_,
             "与主导产品相关的有效知识产权",
@@ -187,7 +221,7 @@ class Builder:
 
     def mapping(self, id_: str, label: str, group: str, column: str, name: str) -> ScoreItem:
         table = {k: int(v) for k, v in self.p(name).items()}
-        points = lookup(column, table)
+        points = lookup(column, {k: self.point(v) for k, v in table.items()}, self.null_points())
         return ScoreItem(id_, label, group, points, max(table.values()), (self.pid(name),), (column,))
 
     def score_leaf(self, id_: str, label: str, items: tuple[ScoreItem, ...], name: str) -> Leaf:
@@ -217,15 +251,15 @@ class Builder:
 _OP_TEXT = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 
 
-def lookup(column: str, table: dict[str, int]) -> pl.Expr:
+def lookup(column: str, table: dict[str, pl.Expr], null: pl.Expr) -> pl.Expr:
     """``replace_strict(table, default=None)`` for a string column, as equality tests: far cheaper
     than hashing every string for a table of a few keys.  Unknown or null values give null."""
     chain: Any = pl
     for key, value in table.items():
-        chain = chain.when(pl.col(column) == key).then(pl.lit(value, dtype=pl.Int64))
+        chain = chain.when(pl.col(column) == key).then(value)
     if chain is pl:
-        return NULL_INT
-    result: pl.Expr = chain.otherwise(NULL_INT)
+        return null
+    result: pl.Expr = chain.otherwise(null)
     return result
 
 
@@ -297,10 +331,10 @@ def _field_points(b: Builder) -> ScoreItem:
     column = pl.col("strategic_emerging_field")
     points: pl.Expr = (
         pl.when(column)
-        .then(pl.lit(int(table["strategic_emerging"]), dtype=pl.Int64))
+        .then(b.point(table["strategic_emerging"]))
         .when(~column)
-        .then(pl.lit(int(table["other"]), dtype=pl.Int64))
-        .otherwise(NULL_INT)
+        .then(b.point(table["other"]))
+        .otherwise(b.null_points())
     )
     return ScoreItem(
         "field",
@@ -324,9 +358,7 @@ def srdi_2022(b: Builder) -> RuleTree:
     root = _all(
         "root",
         "四项条件同时满足",
-        b.compare(
-            "niche_years", "从事特定细分市场年限", ex.integer("niche_years", "年"), ">=", "min_niche_years"
-        ),
+        b.compare("niche_years", "从事特定细分市场年限", ex.integer("niche_years", "年"), ">=", "min_niche_years"),
         b.compare("rd_expense", "上年度研发费用总额", _money("rd_expense_y0"), ">=", "min_rd_expense"),
         b.compare("rd_ratio", "上年度研发费用占营业收入比重", m.rd_ratio(0), ">=", "min_rd_ratio"),
         _any(
@@ -384,19 +416,19 @@ def _srdi_items(b: Builder) -> tuple[ScoreItem, ...]:
     m = b.metrics
     niche = b.p("niche_years_points")
     # clip keeps nulls null (min_horizontal would skip them and invent points).
-    niche_points = (
-        (pl.col("niche_years") // int(niche["per_years"]) * int(niche["points"]))
-        .clip(upper_bound=int(niche["max"]))
-        .cast(pl.Int64)
+    # Inputs are checked non-negative, so with non-negative factors the points lie in [0, max].
+    per_years, per_niche, niche_max = int(niche["per_years"]), int(niche["points"]), int(niche["max"])
+    niche_points = b.clipped(
+        pl.col("niche_years") // per_years * per_niche,
+        None,
+        niche_max,
+        0 if per_years > 0 and per_niche >= 0 else None,
     )
     quality = b.p("quality_points")
-    quality_points = (
-        (pl.col("quality_items") * int(quality["per_item"]))
-        .clip(upper_bound=int(quality["max"]))
-        .cast(pl.Int64)
-    )
+    per_item, quality_max = int(quality["per_item"]), int(quality["max"])
+    quality_points = b.clipped(pl.col("quality_items") * per_item, None, quality_max, 0 if per_item >= 0 else None)
     local_max = int(b.p("local_max"))
-    local_points = pl.col("local_feature_score").clip(0, local_max).cast(pl.Int64)
+    local_points = b.clipped(pl.col("local_feature_score"), 0, local_max, 0 if local_max >= 0 else None)
     return (
         b.band("main_share", "主营业务收入占营业收入比重", "专业化", m.main_share(), "main_share_points"),
         b.band(
@@ -440,9 +472,7 @@ def _srdi_items(b: Builder) -> tuple[ScoreItem, ...]:
         b.ip_points("ip", "创新能力", "ip_points"),
         _rd_points(b),
         b.band("rd_staff", "研发人员占职工总数比重", "创新能力", m.rd_staff_share(), "rd_staff_points"),
-        b.mapping(
-            "institution", "自建研发机构级别", "创新能力", "rd_institution_level", "institution_points"
-        ),
+        b.mapping("institution", "自建研发机构级别", "创新能力", "rd_institution_level", "institution_points"),
     )
 
 
@@ -460,7 +490,7 @@ def _rd_points(b: Builder) -> ScoreItem:
     either_top = (amount == top) | (ratio == top)
     points = (
         pl.when(either_top.fill_null(False))
-        .then(pl.lit(top, dtype=pl.Int64))
+        .then(b.point(top))
         .otherwise(pl.when(amount >= ratio).then(amount).when(amount < ratio).then(ratio))
     )
     return ScoreItem(
@@ -483,9 +513,7 @@ def srdi_2026(b: Builder) -> RuleTree:
         "root",
         "全部条件同时满足",
         _holds_tier(b, "prerequisite", "prerequisite_tier", tech_sme_counts=True),
-        b.compare(
-            "niche_years", "从事特定细分市场年限", ex.integer("niche_years", "年"), ">=", "min_niche_years"
-        ),
+        b.compare("niche_years", "从事特定细分市场年限", ex.integer("niche_years", "年"), ">=", "min_niche_years"),
         _any(
             "scale",
             "营业收入达标，或近2年股权融资达标",
@@ -501,9 +529,7 @@ def srdi_2026(b: Builder) -> RuleTree:
         _any(
             "ip",
             "I类知识产权达标，或获科技奖励、有研发机构",
-            b.compare(
-                "ip_i", "与主导产品相关的I类知识产权", ex.integer("ip_i_count_y0", "项"), ">=", "min_ip_i"
-            ),
+            b.compare("ip_i", "与主导产品相关的I类知识产权", ex.integer("ip_i_count_y0", "项"), ">=", "min_ip_i"),
             Leaf(
                 "st_award",
                 "近3年获国家级或省级科技奖励",
@@ -580,9 +606,7 @@ def little_giant_2022(b: Builder) -> RuleTree:
             "min_niche_years",
         ),
         b.compare("main_share", "主营业务收入占营业收入比重", m.main_share(), ">=", "min_main_share"),
-        b.compare(
-            "main_growth_avg", "近2年主营业务收入平均增长率", m.main_growth_avg(), ">=", "min_main_growth_avg"
-        ),
+        b.compare("main_growth_avg", "近2年主营业务收入平均增长率", m.main_growth_avg(), ">=", "min_main_growth_avg"),
     )
     jing = _all(
         "jing",
@@ -752,9 +776,7 @@ def little_giant_2026(b: Builder) -> RuleTree:
         "root",
         "全部条件同时满足",
         _holds_tier(b, "prerequisite", "prerequisite_tier"),
-        b.compare(
-            "niche_years", "从事特定细分市场年限", ex.integer("niche_years", "年"), ">=", "min_niche_years"
-        ),
+        b.compare("niche_years", "从事特定细分市场年限", ex.integer("niche_years", "年"), ">=", "min_niche_years"),
         b.compare("revenue", "上年度营业收入", _money("revenue_y0"), ">=", "min_revenue"),
         b.compare("main_share", "主营业务收入占营业收入比重", m.main_share(), ">=", "min_main_share"),
         _revenue_cagr(b),
@@ -765,9 +787,7 @@ def little_giant_2026(b: Builder) -> RuleTree:
         _any(
             "ip",
             "I类知识产权达标，或国家科技奖励排名前列",
-            b.compare(
-                "ip_i", "与主导产品相关的I类知识产权", ex.integer("ip_i_count_y0", "项"), ">=", "min_ip_i"
-            ),
+            b.compare("ip_i", "与主导产品相关的I类知识产权", ex.integer("ip_i_count_y0", "项"), ">=", "min_ip_i"),
             b.rank(
                 "national_award",
                 "近3年国家科技奖励排名",
@@ -785,9 +805,7 @@ def little_giant_2026(b: Builder) -> RuleTree:
                 ">=",
                 "min_market_share",
             ),
-            b.rank(
-                "national_rank", "主导产品全国细分市场排名", ("national_market_rank",), "alt_national_rank"
-            ),
+            b.rank("national_rank", "主导产品全国细分市场排名", ("national_market_rank",), "alt_national_rank"),
         ),
         _dev_score(b),
     )
@@ -804,9 +822,7 @@ def _revenue_cagr(b: Builder) -> Leaf:
     base = pl.col("revenue_y2").cast(pl.Int128) if wide else pl.col("revenue_y2")
     meets = pl.when(base > 0).then(current * factor.denominator >= base * factor.numerator)
     passed = pl.col(review_column(b.tier)) | meets
-    actual = pl.when(pl.col("revenue_y2") > 0).then(
-        ((pl.col("revenue_y0") / pl.col("revenue_y2")).sqrt() - 1) * 100
-    )
+    actual = pl.when(pl.col("revenue_y2") > 0).then(((pl.col("revenue_y0") / pl.col("revenue_y2")).sqrt() - 1) * 100)
     return Leaf(
         "revenue_cagr",
         "近2年营业收入复合增长率（复核时不看）",
