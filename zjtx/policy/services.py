@@ -165,7 +165,8 @@ def _execute_evaluation(run: PolicyRun, params: ParameterSet, enterprises: pl.Da
                         indicators: pl.DataFrame, events: pl.DataFrame) -> None:
     from zjtx.policy.engine import write
 
-    result = evaluate(enterprises, indicators, events, run.as_of, params)
+    # The frames come from the registry database (frames.registry_frames): skip the checks it guarantees.
+    result = evaluate(enterprises, indicators, events, run.as_of, params, checked_inputs=True)
     _progress(run, 80, "保存结果")
     folder = _run_dir(run)
     write(result, folder)
@@ -179,7 +180,7 @@ def _execute_whatif(run: PolicyRun, params: ParameterSet, enterprises: pl.DataFr
                     events: pl.DataFrame) -> None:
     reform = {k: _engine_value(v) for k, v in run.reform.items()}
     comparison = compare(params, reform, enterprises, indicators, events, run.as_of, start=run.reform_start,
-                         name=run.name or f"模拟#{run.pk}")
+                         name=run.name or f"模拟#{run.pk}", checked_inputs=True)
     _progress(run, 80, "保存结果")
     folder = _run_dir(run)
     comparison.changes.write_parquet(folder / "changes.parquet")

@@ -224,9 +224,10 @@ def entitlements(events: pl.DataFrame, cities: pl.DataFrame, prior: pl.DataFrame
     for spec in specs:
         source = needs_city if spec.event in city_kinds else frame
         parts.append(_conform(_compute(source.filter(pl.col("kind") == spec.event), spec, reader, prior)))
-    combined = pl.concat(parts) if parts else pl.LazyFrame(schema=OUTPUT_SCHEMA)
-    # One query for every award: Polars runs the parts in parallel.
-    return _once_only(combined.collect(), specs, prior)
+    # Collected together (Polars runs the parts in parallel), stacked without copying them again.
+    collected = pl.collect_all(parts)
+    combined = pl.concat(collected, rechunk=False) if collected else pl.DataFrame(schema=OUTPUT_SCHEMA)
+    return _once_only(combined, specs, prior)
 
 
 def _conform(part: pl.LazyFrame) -> pl.LazyFrame:
@@ -424,19 +425,10 @@ def _once_only(frame: pl.DataFrame, specs: list[AwardSpec], prior: pl.DataFrame)
     Only the once-only granted rows are grouped (by the string keys); the repeats found there are
     marked back on the whole frame by scattering their row numbers (no join of the whole frame)."""
     once = (pl.col("method") != "graded") & pl.col("once_key").is_not_null() & (pl.col("status") == GRANTED)
-    candidates = (
-        frame.lazy()
-        .with_row_index("_i")
-        .filter(once)
-        .select(
-            "_i",
-            "credit_code",
-            "once_key",
-            "seq",
-            pl.col("seq").min().over(["credit_code", "once_key"]).alias("_first"),
-            pl.lit(False).alias("_prior"),
-        )
-    )
+    candidates = frame.lazy().with_row_index("_i").filter(once).select("_i", "credit_code", "once_key", "seq").collect()
+    first = pl.col("seq").min().over(["credit_code", "once_key"])
+    earlier = candidates.lazy().filter(pl.col("seq") != first).select("_i").collect()["_i"]
+    marks = pl.zeros(frame.height, dtype=pl.Int8, eager=True).scatter(earlier, REPEAT_EARLIER)
     keys = {s.award: s.once_key for s in specs if s.once_key and s.method != "graded"}
     if prior.height:
         prior_keys = (
@@ -447,32 +439,19 @@ def _once_only(frame: pl.DataFrame, specs: list[AwardSpec], prior: pl.DataFrame)
             )
             .drop_nulls()
             .unique()
-            .with_columns(pl.lit(True).alias("_prior"))
         )
-        candidates = (
-            candidates.drop("_prior")
-            .join(prior_keys, on=["credit_code", "once_key"], how="left", maintain_order="left")
-            .with_columns(pl.col("_prior").fill_null(False))
-        )
-    repeats = (
-        candidates.filter(pl.col("_prior") | (pl.col("seq") != pl.col("_first")))
-        .select(
-            "_i", pl.when(pl.col("_prior")).then(REPEAT_PRIOR).otherwise(REPEAT_EARLIER).cast(pl.Int8).alias("_mark")
-        )
-        .collect()
-    )
-    marks = pl.zeros(frame.height, dtype=pl.Int8, eager=True).scatter(repeats["_i"], repeats["_mark"])
+        # A prior grant outranks an earlier event as the reason.
+        granted_before = candidates.lazy().join(prior_keys, on=["credit_code", "once_key"], how="semi")
+        marks = marks.scatter(granted_before.select("_i").collect()["_i"], REPEAT_PRIOR)
     mark = pl.lit(marks)
-    repeat_of = (
-        pl.when(mark == REPEAT_PRIOR)
-        .then(pl.lit("prior"))
-        .when(mark == REPEAT_EARLIER)
-        .then(pl.lit("earlier"))
-        .otherwise(pl.lit(None, dtype=pl.String))
-    )
-    frame = frame.with_columns(repeat_of.alias("repeat_of"))
-    repeated = pl.col("repeat_of").is_not_null()
+    repeated = mark > 0
+    reasons = pl.Series([None, "earlier", "prior"], dtype=pl.String)  # indexed by the marks
+    assert (REPEAT_EARLIER, REPEAT_PRIOR) == (1, 2)
     return frame.with_columns(
         pl.when(repeated).then(pl.lit(ALREADY)).otherwise(pl.col("status")).alias("status"),
         pl.when(repeated).then(None).otherwise(pl.col("amount")).alias("amount"),
+        pl.when(repeated)
+        .then(pl.lit(reasons).gather(mark))
+        .otherwise(pl.lit(None, dtype=pl.String))
+        .alias("repeat_of"),
     )

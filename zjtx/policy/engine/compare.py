@@ -34,13 +34,19 @@ def compare(
     start: dt.date | None = None,
     prior_entitlements: pl.DataFrame | None = None,
     name: str = "reform",
+    checked_inputs: bool = False,
 ) -> Comparison:
     """Apply ``reform_overlay`` (parameter id → value, in force from ``start``, default the
     earliest date so it governs every event) and report who gains or loses each tier by city,
-    and the award budget by award and funding level, with the difference."""
+    and the award budget by award and funding level, with the difference.  ``checked_inputs``: as
+    for ``evaluate`` (frames read from the registry database)."""
     reform_params = baseline_params.with_overlay(reform_overlay, start or dt.date(1900, 1, 1), name)
-    base = evaluate(enterprises, indicators, events, as_of, baseline_params, prior_entitlements)
-    reform = evaluate(enterprises, indicators, events, as_of, reform_params, prior_entitlements)
+    base = evaluate(
+        enterprises, indicators, events, as_of, baseline_params, prior_entitlements, checked_inputs=checked_inputs
+    )
+    reform = evaluate(
+        enterprises, indicators, events, as_of, reform_params, prior_entitlements, checked_inputs=checked_inputs
+    )
     changes = _changes(base, reform)
     return Comparison(base, reform, _tier_table(base, reform), changes, _budget(base, reform))
 

@@ -195,21 +195,28 @@ def evaluate(
     as_of: dt.date,
     params: ParameterSet,
     prior_entitlements: pl.DataFrame | None = None,
+    *,
+    checked_inputs: bool = False,
 ) -> Result:
     """Evaluate all recognition rules and award entitlements as of ``as_of``.
 
     Raises ``InputError`` when a frame breaks the contract, ``ParameterError`` when a parameter
     needed on ``as_of`` has no value.  Missing optional inputs never raise: they give 数据不足.
+
+    ``checked_inputs=True`` is for frames read from the registry database (``zjtx.policy.frames``):
+    it skips the checks the database already guarantees — credit codes unique, the current tier,
+    event kinds and grades among the allowed values (``inputs.TRUSTED_ALLOWED``).  Every range and
+    sign check, every conversion and the results stay the same.  Files and API input keep the default.
     """
     reader = ParamReader(params, as_of)
     data_year = as_of.year - int(reader.value("criteria.data_year_lag"))
-    ent = inputs.prepare_enterprises(enterprises)
+    ent, tier_rank = inputs.prepare_enterprises_ranked(enterprises, checked_inputs)
     # Indicators in export order are checked as they are (extremes per column) and split into years
     # below; any other frame, or a bad value (so that the messages stay the same), takes the general
     # path: convert and check every row, then split.
     yearly = inputs.aligned_indicators(ent, indicators, data_year)
     ind = inputs.prepare_indicators(indicators) if yearly is None else None
-    ev = inputs.prepare_events(events)
+    ev = inputs.prepare_events(events, checked_inputs)
     prior = inputs.prepare_prior(prior_entitlements)
     metrics = rules.Metrics()
     plans = recognition.plan(reader, metrics)
@@ -219,7 +226,7 @@ def evaluate(
     else:
         # Only the year columns some rule reads; ``Result.frame`` takes the others when read.
         read = recognition.input_columns(plans, metrics)
-        base = inputs.with_tier_rank(ent.with_columns(yearly.columns([n for n in yearly.names if n in read])))
+        base = ent.with_columns(yearly.columns([n for n in yearly.names if n in read])).with_columns(tier_rank)
         base_columns = [*ent.columns, *yearly.names, "tier_rank"]
     # Only the per-tier results are kept: the leaf, group and item columns are computed on the way
     # (each tier's root needs them) but not materialised in the result; ``Result.frame`` has them.

@@ -34,17 +34,39 @@ FRAME_NAMES = {
     "prior": "已享受奖补表",
 }
 MAX_EXAMPLES = 5
+RANK = "tier_rank"
+
+# Checks a caller may vouch for with ``evaluate(..., checked_inputs=True)``: only those the registry
+# database guarantees (NOT NULL UNIQUE credit codes; the tier mapped by ``zjtx.policy.frames`` onto
+# the allowed values; event kinds and grades validated when recorded).  A value breaking one of them
+# cannot change any amount or verdict silently: an unknown kind matches no award, an unknown grade or
+# tier counts as unknown / none.  Range and sign checks are never skipped: the exact integer
+# arithmetic of the rules relies on them, and the database does not bound money to 1万亿元.
+TRUSTED_UNIQUE = "credit_code"
+TRUSTED_ALLOWED = frozenset({"current_tier", "kind", "grade"})
+assert set(TIER_RANK) == set(next(c for c in ENTERPRISE_COLUMNS if c.name == "current_tier").allowed)
 
 
-def prepare(frame: pl.DataFrame, columns: tuple[Column, ...], frame_name: str) -> pl.DataFrame:
-    """Select the contract columns in canonical types; absent optional columns become nulls."""
+def prepare(
+    frame: pl.DataFrame,
+    columns: tuple[Column, ...],
+    frame_name: str,
+    trusted: frozenset[str] = frozenset(),
+    ranked: bool = False,
+) -> pl.DataFrame:
+    """Select the contract columns in canonical types; absent optional columns become nulls.
+
+    ``trusted``: columns whose allowed-value check the caller vouches for (see ``TRUSTED_ALLOWED``).
+    ``ranked``: also add ``tier_rank`` (last), computed once for the rules and the tier check."""
     label = FRAME_NAMES[frame_name]
     missing = [c.name for c in columns if c.required and c.name not in frame.columns]
     if missing:
         raise InputError([f"{label}缺少必需列：{', '.join(missing)}"])
     exprs = [_canonical(frame, column, label) for column in columns]
     prepared = frame.select(exprs)
-    _check_values(prepared, columns, label)
+    if ranked:
+        prepared = prepared.with_columns(tier_rank_expr())
+    _check_values(prepared, columns, label, trusted)
     return prepared
 
 
@@ -77,7 +99,9 @@ def _to_units(expr: pl.Expr, source: pl.DataType) -> pl.Expr:
     raise InputError([f"金额列类型 {source} 不受支持（应为 Decimal 或数值，单位万元）"])
 
 
-def _check_values(frame: pl.DataFrame, columns: tuple[Column, ...], label: str) -> None:
+def _check_values(
+    frame: pl.DataFrame, columns: tuple[Column, ...], label: str, trusted: frozenset[str] = frozenset()
+) -> None:
     # (message, the rows at fault, whether any row is at fault); the last is an aggregate — a
     # minimum or maximum where the check is a bound — cheaper than testing every row.
     checks: list[tuple[str, pl.Expr, pl.Expr]] = []
@@ -85,9 +109,13 @@ def _check_values(frame: pl.DataFrame, columns: tuple[Column, ...], label: str) 
         col = pl.col(column.name)
         if column.required and column.name in ("credit_code", "kind", "date", "award", "year"):
             checks.append((f"{column.name}（{column.label}）为空", col.is_null(), col.is_null().any()))
-        if column.allowed:
+        if column.allowed and column.name not in trusted:
             bad = col.is_not_null() & ~_is_one_of(col, column.allowed)
-            checks.append((f"{column.name}（{column.label}）取值不在 {list(column.allowed)} 中", bad, bad.any()))
+            flag = bad.any()
+            if column.name == "current_tier" and RANK in frame.columns:
+                # The rank is 0 exactly for "none", null and any value not allowed: one more test.
+                flag = (col.is_not_null() & (pl.col(RANK) == 0) & (col != "none")).any()
+            checks.append((f"{column.name}（{column.label}）取值不在 {list(column.allowed)} 中", bad, flag))
         if column.kind == "money":
             limit = MONEY_LIMIT_WAN * MONEY_SCALE
             message = f"{column.name}（{column.label}）为负数或超过1万亿元"
@@ -120,10 +148,20 @@ def _is_one_of(col: pl.Expr, values: tuple[str, ...]) -> pl.Expr:
 
 
 def prepare_enterprises(frame: pl.DataFrame) -> pl.DataFrame:
-    prepared = prepare(frame, ENTERPRISE_COLUMNS, "enterprises")
-    prepared = prepared.with_columns(pl.col("current_tier").fill_null("none"))
-    _check_unique(prepared["credit_code"], "企业表 credit_code（统一社会信用代码）重复")
-    return prepared
+    return prepare_enterprises_ranked(frame)[0]
+
+
+def prepare_enterprises_ranked(frame: pl.DataFrame, checked: bool = False) -> tuple[pl.DataFrame, pl.Series]:
+    """The enterprises as ``prepare_enterprises`` gives them, and their ``tier_rank`` column (the
+    tier strings are compared once, for the check and the rank together).  ``checked``: the caller
+    vouches for the checks listed at ``TRUSTED_ALLOWED`` / ``TRUSTED_UNIQUE``."""
+    trusted = TRUSTED_ALLOWED if checked else frozenset()
+    prepared = prepare(frame, ENTERPRISE_COLUMNS, "enterprises", trusted, ranked=True)
+    rank = prepared[RANK]
+    prepared = prepared.drop(RANK).with_columns(pl.col("current_tier").fill_null("none"))
+    if not checked:
+        _check_unique(prepared[TRUSTED_UNIQUE], "企业表 credit_code（统一社会信用代码）重复")
+    return prepared, rank
 
 
 def prepare_indicators(frame: pl.DataFrame) -> pl.DataFrame:
@@ -131,10 +169,10 @@ def prepare_indicators(frame: pl.DataFrame) -> pl.DataFrame:
     return prepare(frame, used, "indicators")
 
 
-def prepare_events(frame: pl.DataFrame | None) -> pl.DataFrame:
+def prepare_events(frame: pl.DataFrame | None, checked: bool = False) -> pl.DataFrame:
     if frame is None:
         return pl.DataFrame(schema={c.name: DTYPES[c.kind] for c in EVENT_COLUMNS})
-    return prepare(frame, EVENT_COLUMNS, "events")
+    return prepare(frame, EVENT_COLUMNS, "events", TRUSTED_ALLOWED if checked else frozenset())
 
 
 def prepare_prior(frame: pl.DataFrame | None) -> pl.DataFrame:
@@ -172,11 +210,17 @@ def build_base(enterprises: pl.DataFrame, indicators: pl.DataFrame, data_year: i
 
 
 def with_tier_rank(base: pl.DataFrame) -> pl.DataFrame:
+    return base.with_columns(tier_rank_expr())
+
+
+def tier_rank_expr() -> pl.Expr:
     # Equality tests rather than replace_strict: a handful of comparisons beat hashing every string.
+    # "none", null and any other value rank 0.
     rank: Any = pl
     for tier, value in TIER_RANK.items():
-        rank = rank.when(pl.col("current_tier") == tier).then(pl.lit(value, dtype=pl.Int8))
-    return base.with_columns(rank.otherwise(pl.lit(0, dtype=pl.Int8)).alias("tier_rank"))
+        if value:
+            rank = rank.when(pl.col("current_tier") == tier).then(pl.lit(value, dtype=pl.Int8))
+    return rank.otherwise(pl.lit(0, dtype=pl.Int8)).alias(RANK)
 
 
 @dataclass(frozen=True)
