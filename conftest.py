@@ -26,3 +26,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
 def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     """PBKDF2 costs ~0.5 s per password by design; tests create dozens of users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):  # type: ignore[no-untyped-def]
+    """Background tasks run when enqueued, as in `make test`, whichever backend the environment names."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, ProgrammingError, transaction
+from django.db import IntegrityError, ProgrammingError, connection, transaction
 
 from tests.factories import make_user
 from zjtx.accounts.roles import Role
@@ -169,6 +169,8 @@ def test_database_refuses_a_second_payment_of_a_once_only_award(people, ready, e
 
 
 def test_ledger_rows_cannot_be_updated_or_deleted(people, ready):
+    if connection.vendor != "postgresql":
+        pytest.fail("the append-only ledger is a PostgreSQL trigger: run this test on PostgreSQL (DATABASE_URL)")
     services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="1000")
     entry = services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
     with pytest.raises(ProgrammingError, match="Cannot update or delete"), transaction.atomic():
