@@ -44,7 +44,6 @@ DEFAULT_LINES = {FundingLevel.PROVINCE: "省中小企业（民营经济）发展
                  FundingLevel.CITY: "市级中小企业发展专项资金"}
 
 
-
 def _today(today: dt.date | None) -> dt.date:
     return today or clock.today()
 

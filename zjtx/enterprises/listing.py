@@ -42,13 +42,8 @@ def refresh_where(condition: str, params: Sequence[Any] = ()) -> int:
         return max(cur.rowcount, 0)
 
 
-def refresh_ids(ids: Sequence[int]) -> int:
-    written = 0
-    for start in range(0, len(ids), 10_000):
-        chunk = [int(i) for i in ids[start:start + 10_000]]
-        marks = ", ".join(["%s"] * len(chunk))
-        written += refresh_where(f"e.id IN ({marks})", chunk)
-    return written
+def refresh_one(enterprise_id: int) -> int:
+    return refresh_where("e.id = %s", [enterprise_id])
 
 
 def refresh_staged(stage: str, key: str = "credit_code", since: datetime | None = None) -> int:

@@ -103,7 +103,7 @@ class Enterprise(RegistryLabels, models.Model):
         if update_fields is not None and "industry_code" in update_fields:  # type: ignore[operator]
             kwargs["update_fields"] = [*update_fields, "industry_division"]  # type: ignore[misc]
         super().save(*args, **kwargs)  # type: ignore[arg-type]
-        listing.refresh_ids([self.pk])
+        listing.refresh_one(self.pk)
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

@@ -37,7 +37,9 @@ CITY = "市级"
 GRADE_RANK = {grade: index + 1 for index, grade in enumerate(GRADES)}
 RUN_STEP = len(GRADES) + 1
 DIGITAL_PREFIX = "digital_assessment"
-REPEAT_EARLIER, REPEAT_PRIOR = 1, 2  # marks of once-only repeats (of an earlier event, of a prior grant)
+# The mark of a once-only row indexes its reason: 0 not a repeat, 1 of an earlier event, 2 of a prior grant.
+REPEAT_REASONS = (None, "earlier", "prior")
+REPEAT_EARLIER, REPEAT_PRIOR = 1, 2
 
 
 @dataclass(frozen=True)
@@ -445,8 +447,7 @@ def _once_only(frame: pl.DataFrame, specs: list[AwardSpec], prior: pl.DataFrame)
         marks = marks.scatter(granted_before.select("_i").collect()["_i"], REPEAT_PRIOR)
     mark = pl.lit(marks)
     repeated = mark > 0
-    reasons = pl.Series([None, "earlier", "prior"], dtype=pl.String)  # indexed by the marks
-    assert (REPEAT_EARLIER, REPEAT_PRIOR) == (1, 2)
+    reasons = pl.Series(REPEAT_REASONS, dtype=pl.String)
     return frame.with_columns(
         pl.when(repeated).then(pl.lit(ALREADY)).otherwise(pl.col("status")).alias("status"),
         pl.when(repeated).then(None).otherwise(pl.col("amount")).alias("amount"),

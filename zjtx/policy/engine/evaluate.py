@@ -210,7 +210,7 @@ def evaluate(
     """
     reader = ParamReader(params, as_of)
     data_year = as_of.year - int(reader.value("criteria.data_year_lag"))
-    ent, tier_rank = inputs.prepare_enterprises_ranked(enterprises, checked_inputs)
+    ent, tier_rank = inputs.prepare_enterprises(enterprises, checked_inputs)
     # Indicators in export order are checked as they are (extremes per column) and split into years
     # below; any other frame, or a bad value (so that the messages stay the same), takes the general
     # path: convert and check every row, then split.

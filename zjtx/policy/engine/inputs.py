@@ -147,12 +147,8 @@ def _is_one_of(col: pl.Expr, values: tuple[str, ...]) -> pl.Expr:
     return found
 
 
-def prepare_enterprises(frame: pl.DataFrame) -> pl.DataFrame:
-    return prepare_enterprises_ranked(frame)[0]
-
-
-def prepare_enterprises_ranked(frame: pl.DataFrame, checked: bool = False) -> tuple[pl.DataFrame, pl.Series]:
-    """The enterprises as ``prepare_enterprises`` gives them, and their ``tier_rank`` column (the
+def prepare_enterprises(frame: pl.DataFrame, checked: bool = False) -> tuple[pl.DataFrame, pl.Series]:
+    """The enterprises in contract types (no tier means "none"), and their ``tier_rank`` column (the
     tier strings are compared once, for the check and the rank together).  ``checked``: the caller
     vouches for the checks listed at ``TRUSTED_ALLOWED`` / ``TRUSTED_UNIQUE``."""
     trusted = TRUSTED_ALLOWED if checked else frozenset()
@@ -317,10 +313,10 @@ def _within_limits(found: dict[str, Any], columns: list[Column]) -> bool:
         low = found.get(f"min:{column.name}")
         if column.kind == "int" and low is not None and low < 0:
             return False
-        if column.kind != "money" or found[f"nan:{column.name}"]:
-            if column.kind == "money":
-                return False
+        if column.kind != "money":
             continue
+        if found[f"nan:{column.name}"]:
+            return False
         extremes = pl.Series([low, found[f"max:{column.name}"]], dtype=pl.Float64)
         units = (extremes * MONEY_SCALE).round(0)  # the same operations as ``_to_units``
         least, most = units[0], units[1]

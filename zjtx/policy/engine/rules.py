@@ -20,7 +20,6 @@ from zjtx.policy.engine.parameters import ParameterError
 from zjtx.policy.engine.schema import TIER_LABELS, TIER_RANK
 from zjtx.policy.engine.tree import Group, Leaf, Node, ParamReader, RuleTree, ScoreItem, colname, fmt_number
 
-NULL_INT = pl.lit(None, dtype=pl.Int64)
 # Score points are held as Int16 when every item's points lie within ±POINTS_BOUND (the sum of a
 # dozen items then fits easily); a tree whose parameters allow more is built again in Int64.
 POINTS_BOUND = 1_000
