@@ -171,7 +171,7 @@ def half_up_share(base: pl.Expr, numerator: pl.Expr, denominator: pl.Expr) -> pl
 
 OUTPUT_SCHEMA: dict[str, pl.DataType] = {
     "event_no": pl.UInt32(),
-    "seq": pl.UInt32(),
+    "seq": pl.Int64(),
     "credit_code": pl.String(),
     "city_code": pl.String(),
     "kind": pl.String(),
@@ -200,36 +200,71 @@ OUTPUT_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def entitlements(events: pl.DataFrame, cities: pl.DataFrame, prior: pl.DataFrame, reader: ParamReader) -> pl.DataFrame:
+# What the award pass keeps in ``evaluate()``: enough for the once-only marking and the amounts.
+# The descriptive columns (labels, clauses, parameters …) are computed again, by the same parts,
+# only when someone reads ``Result.awards_raw``.
+LEAN_COLUMNS = ("seq", "credit_code", "once", "status", "amount")
+
+
+@dataclass
+class Awards:
+    """The award pass of one evaluation: amounts and statuses now, the full frame on demand."""
+
+    parts: list[pl.LazyFrame]  # one per award, every column of ``OUTPUT_SCHEMA`` plus ``once``
+    lean: pl.DataFrame  # ``LEAN_COLUMNS`` of the stacked parts, once-only repeats marked
+
+    def frame(self) -> pl.DataFrame:
+        """Every column of ``OUTPUT_SCHEMA`` plus ``repeat_of``, rows in the order of ``lean``."""
+        if not self.parts:
+            return pl.DataFrame(schema=OUTPUT_SCHEMA).with_columns(pl.lit(None, pl.String).alias("repeat_of"))
+        full = pl.concat(pl.collect_all([p.drop("once") for p in self.parts]), rechunk=False)
+        final = self.lean.select("status", "amount", "repeat_of")
+        return full.with_columns(final.get_columns())
+
+
+def entitlements(events: pl.DataFrame, cities: pl.DataFrame, prior: pl.DataFrame, reader: ParamReader) -> Awards:
     """One row per (event, award) with the amount in 分 and a status; see module doc.
 
-    ``event_no`` numbers the events (up to ``as_of``) in input order; ``seq`` orders them in time.
-    Rows come out grouped by award; ``Result.entitlements`` sorts them for people.
+    ``event_no`` numbers the events (up to ``as_of``) in input order; ``seq`` orders them in time
+    (date, then input order) without moving them.  Rows come out grouped by award, each award's in
+    input order; ``Result.entitlements`` sorts them for people.
     """
     specs = award_specs(reader)
-    events_in_time = (
+    # seq = days since 1970 · 2³² + event_no: the time order of a sort, at the cost of one addition.
+    numbered = (
         events.lazy()
         .filter(pl.col("date") <= reader.as_of)
         .with_row_index("event_no")
-        .sort("date", maintain_order=True)
-        .with_row_index("seq")
+        .with_columns((pl.col("date").cast(pl.Int64) * 2**32 + pl.col("event_no")).alias("seq"))
         .collect()
     )
     # Only city-paid shares and cities' own awards need the city here (a join costs more than the rules).
     city_kinds = {s.event for s in specs if s.funding_level == CITY or s.scope}
-    needy = events_in_time.lazy().filter(pl.col("kind").is_in(list(city_kinds))).collect()
+    needy = numbered.lazy().filter(pl.col("kind").is_in(list(city_kinds))).collect()
     # Look up only the enterprises that have such events (few) instead of hashing the whole registry.
     wanted = cities.lazy().filter(pl.col("credit_code").is_in(needy["credit_code"].implode()))
     needs_city = needy.lazy().join(wanted, on="credit_code", how="left", maintain_order="left").collect().lazy()
-    frame = events_in_time.lazy().with_columns(pl.lit(None, dtype=pl.String).alias("city_code"))
+    frame = numbered.lazy().with_columns(pl.lit(None, dtype=pl.String).alias("city_code"))
+    once_codes = _once_codes(specs)
     parts = []
     for spec in specs:
         source = needs_city if spec.event in city_kinds else frame
-        parts.append(_conform(_compute(source.filter(pl.col("kind") == spec.event), spec, reader, prior)))
+        part = _compute(source.filter(pl.col("kind") == spec.event), spec, reader, prior)
+        parts.append(_conform(part).with_columns(pl.lit(once_codes.get(spec.award, 0), pl.UInt8).alias("once")))
     # Collected together (Polars runs the parts in parallel), stacked without copying them again.
-    collected = pl.collect_all(parts)
-    combined = pl.concat(collected, rechunk=False) if collected else pl.DataFrame(schema=OUTPUT_SCHEMA)
-    return _once_only(combined, specs, prior)
+    collected = pl.collect_all([p.select(LEAN_COLUMNS) for p in parts])
+    lean_schema = {name: OUTPUT_SCHEMA.get(name, pl.UInt8()) for name in LEAN_COLUMNS}
+    combined = pl.concat(collected, rechunk=False) if collected else pl.DataFrame(schema=lean_schema)
+    return Awards(parts, _once_only(combined, specs, prior, once_codes))
+
+
+def _once_codes(specs: list[AwardSpec]) -> dict[str, int]:
+    """award → a small number for its once-only key (shared keys share the number); 0: not once-only.
+
+    The 3A/4A/5A ladder has its own upgrade rule and is not once-only here."""
+    keys = sorted({s.once_key for s in specs if s.once_key and s.method != "graded"})
+    number = {key: index + 1 for index, key in enumerate(keys)}
+    return {s.award: number[s.once_key] for s in specs if s.once_key and s.method != "graded"}
 
 
 def _conform(part: pl.LazyFrame) -> pl.LazyFrame:
@@ -420,30 +455,29 @@ def _prior_best_grade(prior: pl.DataFrame) -> pl.LazyFrame:
     )
 
 
-def _once_only(frame: pl.DataFrame, specs: list[AwardSpec], prior: pl.DataFrame) -> pl.DataFrame:
-    """The first granted event per (enterprise, once_key), in time, keeps it; later ones and prior
+def _once_only(frame: pl.DataFrame, specs: list[AwardSpec], prior: pl.DataFrame, codes: dict[str, int]) -> pl.DataFrame:
+    """The first granted event per (enterprise, once key), in time, keeps it; later ones and prior
     grants do not.
 
-    Only the once-only granted rows are grouped (by the string keys); the repeats found there are
-    marked back on the whole frame by scattering their row numbers (no join of the whole frame)."""
-    once = (pl.col("method") != "graded") & pl.col("once_key").is_not_null() & (pl.col("status") == GRANTED)
-    candidates = frame.lazy().with_row_index("_i").filter(once).select("_i", "credit_code", "once_key", "seq").collect()
-    first = pl.col("seq").min().over(["credit_code", "once_key"])
+    Only the once-only granted rows are grouped (by credit code and the once key's number); the
+    repeats found there are marked back on the whole frame by scattering their row numbers."""
+    once = (pl.col("once") > 0) & (pl.col("status") == GRANTED)
+    candidates = frame.lazy().with_row_index("_i").filter(once).select("_i", "credit_code", "once", "seq").collect()
+    first = pl.col("seq").min().over(["credit_code", "once"])
     earlier = candidates.lazy().filter(pl.col("seq") != first).select("_i").collect()["_i"]
     marks = pl.zeros(frame.height, dtype=pl.Int8, eager=True).scatter(earlier, REPEAT_EARLIER)
-    keys = {s.award: s.once_key for s in specs if s.once_key and s.method != "graded"}
     if prior.height:
         prior_keys = (
             prior.lazy()
             .select(
                 "credit_code",
-                pl.col("award").replace_strict(keys, default=None, return_dtype=pl.String).alias("once_key"),
+                pl.col("award").replace_strict(codes, default=None, return_dtype=pl.UInt8).alias("once"),
             )
             .drop_nulls()
             .unique()
         )
         # A prior grant outranks an earlier event as the reason.
-        granted_before = candidates.lazy().join(prior_keys, on=["credit_code", "once_key"], how="semi")
+        granted_before = candidates.lazy().join(prior_keys, on=["credit_code", "once"], how="semi")
         marks = marks.scatter(granted_before.select("_i").collect()["_i"], REPEAT_PRIOR)
     mark = pl.lit(marks)
     repeated = mark > 0

@@ -39,11 +39,16 @@ class Result:
     # ``:score``, ``:score_min``, ``:score_max``.
     summary: pl.DataFrame
     plans: list[TierPlan]
-    awards_raw: pl.DataFrame
+    award_pass: awards.Awards = field(repr=False)
     city_names: dict[str, str] = field(default_factory=dict)
     metrics: rules.Metrics = field(default_factory=rules.Metrics, repr=False)
     base_columns: list[str] = field(default_factory=list, repr=False)  # the inputs of the rules, in order
     yearly: inputs.Yearly | None = field(default=None, repr=False)  # for year columns no rule reads
+
+    @cached_property
+    def awards_raw(self) -> pl.DataFrame:
+        """One row per (event, award): amounts in 分, statuses and every descriptive column."""
+        return self.award_pass.frame()
 
     @cached_property
     def frame(self) -> pl.DataFrame:
@@ -232,7 +237,7 @@ def evaluate(
     # (each tier's root needs them) but not materialised in the result; ``Result.frame`` has them.
     kept = [*base.columns, *recognition.result_columns(plans)]
     summary = recognition.evaluate_frame(base.lazy(), plans, metrics).select(kept).collect()
-    raw_awards = awards.entitlements(ev, ent.select("credit_code", "city_code"), prior, reader)
+    award_pass = awards.entitlements(ev, ent.select("credit_code", "city_code"), prior, reader)
     cities = {str(k): str(v) for k, v in (params.value_or_none("province.cities", as_of) or {}).items()}
     return Result(
         as_of=as_of,
@@ -242,7 +247,7 @@ def evaluate(
         parameter_versions=reader.versions(),
         summary=summary,
         plans=plans,
-        awards_raw=raw_awards,
+        award_pass=award_pass,
         city_names=cities,
         metrics=metrics,
         base_columns=base_columns,
