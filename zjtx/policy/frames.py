@@ -37,16 +37,37 @@ EVENT_SQL = (
 )
 
 
-def registry_frames(codes: Sequence[str] | None = None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """(enterprises, indicators, events) of the whole registry, or of the given credit codes."""
+def registry_frames(
+    codes: Sequence[str] | None = None, years: Sequence[int] | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(enterprises, indicators, events) of the whole registry, or of the given credit codes.
+
+    With ``years`` (the years the rules read), the indicators are exactly one row per enterprise and
+    year, missing ones as empty rows, ordered by year and then as the enterprises: the export
+    order the engine takes without a join (``inputs.aligned_indicators``).  Without, every
+    indicator row, in no particular order."""
     where, params = _where(codes)
     schema = {**_schema(REGISTRY_COLUMNS), "facts": pl.String()}
     enterprises = _query(f"{ENTERPRISE_SQL}{where} ORDER BY e.credit_code", params, schema)
     enterprises = _with_facts(enterprises).with_columns(
         pl.col("current_tier").replace_strict(TIER_TO_ENGINE, default="none"))
-    indicators = _query(INDICATOR_SQL + where, params, _schema(INDICATOR_COLUMNS, money=pl.Float64()))
+    indicator_schema = _schema(INDICATOR_COLUMNS, money=pl.Float64())
+    if years:
+        indicators = _query(_yearly_sql(years, where), params, indicator_schema)
+    else:
+        indicators = _query(INDICATOR_SQL + where, params, indicator_schema)
     events = _query(EVENT_SQL + where, params, _schema(EVENT_COLUMNS, money=pl.Float64()))
     return enterprises, indicators, events
+
+
+def _yearly_sql(years: Sequence[int], where: str) -> str:
+    wanted = " UNION ALL ".join(f"SELECT {int(year)} AS year" for year in years)
+    values = INDICATOR_SQL.split(" FROM ")[0].replace("i.year", "y.year")
+    return (
+        f"{values} FROM enterprises_enterprise e CROSS JOIN ({wanted}) y "
+        f"LEFT JOIN enterprises_indicator i ON i.enterprise_id = e.id AND i.year = y.year"
+        f"{where} ORDER BY y.year, e.credit_code"
+    )
 
 
 def _with_facts(frame: pl.DataFrame) -> pl.DataFrame:

@@ -21,7 +21,7 @@ from zjtx.core.errors import ApplicationError
 from zjtx.policy import access, frames
 from zjtx.policy.engine import ParameterError, ParameterSet, compare, evaluate, load_parameters
 from zjtx.policy.engine.parameters import DatedValue, to_jsonable
-from zjtx.policy.engine.schema import TIER_LABELS, InputError
+from zjtx.policy.engine.schema import TIER_LABELS, YEARS_BACK, InputError
 from zjtx.policy.models import ParameterValue, PolicyRun
 
 
@@ -139,10 +139,10 @@ def run_execute(run: PolicyRun) -> PolicyRun:
     """Evaluate the whole registry (and, for a what-if, the reform beside it) and store the outcome."""
     try:
         _progress(run, 10, "读取企业库")
-        enterprises, indicators, events = frames.registry_frames()
+        params = parameter_set()
+        enterprises, indicators, events = frames.registry_frames(years=_indicator_years(run, params))
         run.enterprises = enterprises.height
         _progress(run, 40, "规则计算")
-        params = parameter_set()
         if run.kind == PolicyRun.Kind.WHATIF:
             _execute_whatif(run, params, enterprises, indicators, events)
         else:
@@ -154,6 +154,15 @@ def run_execute(run: PolicyRun) -> PolicyRun:
     run.progress, run.stage, run.finished_at = 100, run.get_status_display(), timezone.now()
     run.save()
     return run
+
+
+def _indicator_years(run: PolicyRun, params: ParameterSet) -> list[int] | None:
+    """The years the rules read, so the registry exports them in the engine's fast order; None
+    (every year) when a what-if changes the lag and the reform reads other years."""
+    if run.kind == PolicyRun.Kind.WHATIF and "criteria.data_year_lag" in run.reform:
+        return None
+    data_year = run.as_of.year - int(params.value("criteria.data_year_lag", run.as_of))
+    return list(range(data_year - YEARS_BACK + 1, data_year + 1))
 
 
 def _progress(run: PolicyRun, percent: int, stage: str) -> None:

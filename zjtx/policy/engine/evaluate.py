@@ -10,6 +10,7 @@ when someone asks.
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, cast
@@ -216,28 +217,14 @@ def evaluate(
     reader = ParamReader(params, as_of)
     data_year = as_of.year - int(reader.value("criteria.data_year_lag"))
     ent, tier_rank = inputs.prepare_enterprises(enterprises, checked_inputs)
-    # Indicators in export order are checked as they are (extremes per column) and split into years
-    # below; any other frame, or a bad value (so that the messages stay the same), takes the general
-    # path: convert and check every row, then split.
-    yearly = inputs.aligned_indicators(ent, indicators, data_year)
-    ind = inputs.prepare_indicators(indicators) if yearly is None else None
-    ev = inputs.prepare_events(events, checked_inputs)
-    prior = inputs.prepare_prior(prior_entitlements)
-    metrics = rules.Metrics()
-    plans = recognition.plan(reader, metrics)
-    if yearly is None:
-        base = inputs.build_base(ent, cast(pl.DataFrame, ind), data_year)
-        base_columns = base.columns
-    else:
-        # Only the year columns some rule reads; ``Result.frame`` takes the others when read.
-        read = recognition.input_columns(plans, metrics)
-        base = ent.with_columns(yearly.columns([n for n in yearly.names if n in read])).with_columns(tier_rank)
-        base_columns = [*ent.columns, *yearly.names, "tier_rank"]
-    # Only the per-tier results are kept: the leaf, group and item columns are computed on the way
-    # (each tier's root needs them) but not materialised in the result; ``Result.frame`` has them.
-    kept = [*base.columns, *recognition.result_columns(plans)]
-    summary = recognition.evaluate_frame(base.lazy(), plans, metrics).select(kept).collect()
-    award_pass = awards.entitlements(ev, ent.select("credit_code", "city_code"), prior, reader)
+    # The award pass needs only the events and the enterprises' cities: it runs beside the rules, in
+    # a second thread (Polars releases the GIL), filling the moments the rules leave a core idle.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        award_future = pool.submit(
+            _award_pass, events, prior_entitlements, ent.select("credit_code", "city_code"), reader, checked_inputs
+        )
+        summary, plans, metrics, base_columns, yearly = _rule_pass(ent, tier_rank, indicators, reader, data_year)
+        award_pass = award_future.result()
     cities = {str(k): str(v) for k, v in (params.value_or_none("province.cities", as_of) or {}).items()}
     return Result(
         as_of=as_of,
@@ -253,6 +240,48 @@ def evaluate(
         base_columns=base_columns,
         yearly=yearly,
     )
+
+
+def _award_pass(
+    events: pl.DataFrame | None,
+    prior_entitlements: pl.DataFrame | None,
+    cities: pl.DataFrame,
+    reader: ParamReader,
+    checked_inputs: bool,
+) -> awards.Awards:
+    ev = inputs.prepare_events(events, checked_inputs)
+    prior = inputs.prepare_prior(prior_entitlements)
+    return awards.entitlements(ev, cities, prior, reader)
+
+
+def _rule_pass(
+    ent: pl.DataFrame, tier_rank: pl.Series, indicators: pl.DataFrame, reader: ParamReader, data_year: int
+) -> tuple[pl.DataFrame, list[TierPlan], rules.Metrics, list[str], inputs.Yearly | None]:
+    """(summary, plans, metrics, the rules' input columns, the checked yearly indicators)."""
+    # Indicators in export order are checked as they are (extremes per column) and split into years
+    # below; any other frame, or a bad value (so that the messages stay the same), takes the general
+    # path: convert and check every row, then split.
+    yearly = inputs.aligned_indicators(ent, indicators, data_year)
+    ind = inputs.prepare_indicators(indicators) if yearly is None else None
+    metrics = rules.Metrics()
+    plans = recognition.plan(reader, metrics)
+    if yearly is None:
+        base = inputs.build_base(ent, cast(pl.DataFrame, ind), data_year)
+        base_columns = base.columns
+    else:
+        # Only the year columns some rule reads; ``Result.frame`` takes the others when read.
+        read = recognition.input_columns(plans, metrics)
+        # Taken as they are (a slice each, when the export is by year) and converted to 分 inside
+        # the rules' query, which streams them in cache-sized pieces.
+        raw, conversions = yearly.raw([n for n in yearly.names if n in read])
+        base = ent.with_columns(raw).with_columns(tier_rank)
+        base_columns = [*ent.columns, *yearly.names, "tier_rank"]
+    # Only the per-tier results are kept: the leaf, group and item columns are computed on the way
+    # (each tier's root needs them) but not materialised in the result; ``Result.frame`` has them.
+    kept = [*base.columns, *recognition.result_columns(plans)]
+    query = base.lazy() if yearly is None else base.lazy().with_columns(conversions)
+    summary = recognition.evaluate_frame(query, plans, metrics).select(kept).collect()
+    return summary, plans, metrics, base_columns, yearly
 
 
 # ---------------------------------------------------------------- long frames

@@ -221,23 +221,51 @@ def tier_rank_expr() -> pl.Expr:
 
 @dataclass(frozen=True)
 class Yearly:
-    """Raw indicators in export order (each enterprise's 3 years together, enterprises in registry
-    order), checked: any per-year column can be taken from them, converted, for all rows or some.
+    """Raw indicators in export order, checked: any per-year column can be taken from them,
+    converted, for all rows or some.
 
-    Only the year columns some rule reads are taken during ``evaluate``; the others (e.g. the
-    assets of two years back) are taken when someone reads ``Result.frame``."""
+    Two export orders are accepted: by year (each year's rows together, enterprises in registry
+    order within it: a year's column is a slice, no copy) or by enterprise (each enterprise's 3
+    years together: a year's column is every third value).  Only the year columns some rule reads
+    are taken during ``evaluate``; the others (e.g. the assets of two years back) are taken when
+    someone reads ``Result.frame``."""
 
     indicators: pl.DataFrame
     data_year: int
     names: tuple[str, ...]  # every per-year column, in the order of the per-enterprise frame
+    by_year: bool = False
 
     def columns(self, names: list[str], rows: pl.Series | None = None) -> list[pl.Series]:
         """The named per-year columns for every enterprise, or for the given row numbers."""
-        height = self.indicators.height // YEARS_BACK if rows is None else rows.len()
+        height = self.height if rows is None else rows.len()
         exprs = {name: self._expr(name, rows) for name in names}
         present = [e.alias(n) for n, e in exprs.items() if e is not None]
         found = self.indicators.lazy().select(present).collect() if present else pl.DataFrame()
         return [found[name] if exprs[name] is not None else _nulls(name, height) for name in names]
+
+    def raw(self, names: list[str]) -> tuple[list[pl.Series], list[pl.Expr]]:
+        """The named per-year columns as they are (money still in 万元, a slice when the export is
+        by year), and the expressions that convert them in place: for a query that reads them."""
+        series: list[pl.Series] = []
+        conversions: list[pl.Expr] = []
+        for name in names:
+            column, back = _YEARLY_NAMES[name]
+            if column.name not in self.indicators.columns:
+                series.append(_nulls(name, self.height))
+                continue
+            offset = YEARS_BACK - 1 - back
+            source = self.indicators[column.name]
+            if self.by_year:
+                series.append(source.slice(offset * self.height, self.height).alias(name))
+            else:
+                series.append(source.gather_every(YEARS_BACK, offset).alias(name))
+            if column.kind == "money":
+                conversions.append(_checked_units(pl.col(name)).alias(name))
+        return series, conversions
+
+    @property
+    def height(self) -> int:
+        return self.indicators.height // YEARS_BACK
 
     def _expr(self, name: str, rows: pl.Series | None) -> pl.Expr | None:
         column, back = _YEARLY_NAMES[name]
@@ -245,12 +273,19 @@ class Yearly:
             return None
         offset = YEARS_BACK - 1 - back
         source = pl.col(column.name)
-        values = source.gather_every(YEARS_BACK, offset) if rows is None else source.gather(rows * YEARS_BACK + offset)
-        if column.kind == "money":
-            # Checked: no NaN, every value within the money limit, so the wrapping cast (twice as
-            # fast as the checked one) gives what the checked cast of ``_to_units`` gives.
-            return (values * MONEY_SCALE).round(0).cast(pl.Int64, wrap_numerical=True)
-        return values
+        if rows is not None:
+            values = source.gather(rows + offset * self.height if self.by_year else rows * YEARS_BACK + offset)
+        elif self.by_year:
+            values = source.slice(offset * self.height, self.height)
+        else:
+            values = source.gather_every(YEARS_BACK, offset)
+        return _checked_units(values) if column.kind == "money" else values
+
+
+def _checked_units(values: pl.Expr) -> pl.Expr:
+    """万元 → 分 for checked money: no NaN and every value within the money limit, so the wrapping
+    cast (twice as fast as the checked one) gives what the checked cast of ``_to_units`` gives."""
+    return (values * MONEY_SCALE).round(0).cast(pl.Int64, wrap_numerical=True)
 
 
 _YEARLY_NAMES = {yearly_name(c.name, back): (c, back) for c in YEARLY for back in range(YEARS_BACK)}
@@ -262,8 +297,9 @@ def _nulls(name: str, height: int) -> pl.Series:
 
 
 def aligned_indicators(enterprises: pl.DataFrame, indicators: pl.DataFrame, data_year: int) -> Yearly | None:
-    """Fast path for raw indicators already in export order (enterprise order, 3 years ascending),
-    with money as Float64: check them without splitting or converting anything.
+    """Fast path for raw indicators already in an export order (see ``Yearly``: by year, or by
+    enterprise with 3 years ascending), with money as Float64: check them without splitting or
+    converting anything.
 
     The per-year columns it gives (``Yearly.columns``) are exactly those that
     ``build_base(enterprises, prepare_indicators(indicators), …)`` adds.  Returns None — and the
@@ -285,12 +321,18 @@ def aligned_indicators(enterprises: pl.DataFrame, indicators: pl.DataFrame, data
         if schema[column.name] != wanted:
             return None
     codes = pl.lit(enterprises["credit_code"])
+    # By year when the second row is of the first year too (with one enterprise both orders agree).
+    by_year = n > 1 and indicators["year"][1] == years[0]
+
+    def part(name: str, offset: int) -> pl.Expr:
+        return pl.col(name).slice(offset * n, n) if by_year else pl.col(name).gather_every(k, offset)
+
     checks = [
         check.alias(f"{offset}:{name}")
         for offset, value in enumerate(years)
         for name, check in (
-            ("year", (pl.col("year").gather_every(k, offset) == value).all()),
-            ("code", (pl.col("credit_code").gather_every(k, offset) == codes).all()),
+            ("year", (part("year", offset) == value).all()),
+            ("code", (part("credit_code", offset) == codes).all()),
         )
     ]
     checks += [pl.col(c.name).is_nan().any().alias(f"nan:{c.name}") for c in present if c.kind == "money"]
@@ -301,7 +343,7 @@ def aligned_indicators(enterprises: pl.DataFrame, indicators: pl.DataFrame, data
     if not in_order or not _within_limits(found, present):
         return None
     names = tuple(yearly_name(c.name, years[-1] - value) for value in years for c in YEARLY)
-    return Yearly(indicators.select([c.name for c in present]), data_year, names)
+    return Yearly(indicators.select([c.name for c in present]), data_year, names, by_year)
 
 
 def _within_limits(found: dict[str, Any], columns: list[Column]) -> bool:

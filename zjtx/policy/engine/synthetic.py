@@ -149,12 +149,13 @@ def enterprises(n: int, seed: int = 1, null_pct: int = 8) -> pl.DataFrame:
 
 
 def indicators(codes: pl.Series, data_year: int, seed: int = 2, null_pct: int = 5) -> pl.DataFrame:
-    """Three years per enterprise, sorted by (enterprise order, year) — the export order."""
+    """Three years per enterprise, sorted by (year, enterprise order) — the registry's export order."""
     n = codes.len() * 3
     d = _Draw(n, seed)
+    row = pl.int_range(0, n, eager=True)
     columns: dict[str, pl.Series] = {
-        "credit_code": codes.gather(pl.int_range(0, n, eager=True) // 3),
-        "year": (pl.int_range(0, n, eager=True) % 3 + data_year - 2).cast(pl.Int64),
+        "credit_code": codes.gather(row % max(codes.len(), 1)),
+        "year": (row // max(codes.len(), 1) + data_year - 2).cast(pl.Int64),
     }
     for name, values in MONEY.items():
         columns[name] = d.choice(values, pl.Float64(), null_pct)

@@ -142,14 +142,26 @@ def test_compare_reports_tier_changes_by_city_and_budget_difference() -> None:
 
 
 def test_indicator_order_does_not_matter() -> None:
-    enterprises, indicators, events = synthetic.population(3000, 2023, seed=5)
+    # synthetic gives the registry's export order by year; by enterprise is the other fast path;
+    # shuffled rows take the general path (a join per year).
+    enterprises, by_year, events = synthetic.population(3000, 2023, seed=5)
     params = load_parameters()
-    aligned = evaluate(enterprises, indicators, events, AS_OF, params)
-    shuffled = evaluate(
-        enterprises, indicators.sample(fraction=1.0, shuffle=True, seed=9), events, AS_OF, params
-    )
-    columns = [c for c in aligned.frame.columns if c.endswith((":qualifies", ":score"))]
-    assert aligned.frame.select(columns).equals(shuffled.frame.select(columns))
+    orders = {
+        "by_year": by_year,
+        "by_enterprise": by_year.sort("credit_code", "year"),
+        "shuffled": by_year.sample(fraction=1.0, shuffle=True, seed=9),
+    }
+    results = {name: evaluate(enterprises, frame, events, AS_OF, params) for name, frame in orders.items()}
+    assert [r.yearly is not None for r in results.values()] == [True, True, False]
+    # Explaining one enterprise evaluates only its rows (``frame`` not built yet), taking its years
+    # from either layout.
+    one = pl.col("credit_code").is_in(enterprises["credit_code"].gather([0, 1234, 2999]).implode())
+    rows = {name: result.frame_rows(one) for name, result in results.items()}
+    expected = results["shuffled"].frame
+    assert results["by_year"].frame.equals(expected)
+    assert results["by_enterprise"].frame.equals(expected)
+    assert all(frame.equals(expected.filter(one)) for frame in rows.values())
+    assert rows["by_year"].height == 3
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,8 @@ def _population() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFram
     pick = (pl.int_range(0, N, eager=True, dtype=pl.UInt64).hash(13) % PROFILES).cast(pl.Int64)
     codes = pl.select(pl.format("9234{}", pl.int_range(0, N).cast(pl.String).str.zfill(14))).to_series()
     enterprises = profiles[pick].with_columns(codes.alias("credit_code"))
-    rows = pl.select((pick.repeat_by(3).explode() * 3 + pl.int_range(0, 3 * N) % 3).alias("r")).to_series()
+    # The profiles' years come by year; the copies take them by enterprise (the other export order).
+    rows = pl.select((pick.repeat_by(3).explode() + pl.int_range(0, 3 * N) % 3 * PROFILES).alias("r")).to_series()
     indicators = profile_years[rows].with_columns(
         codes.gather(pl.int_range(0, 3 * N, eager=True) // 3).alias("credit_code")
     )

@@ -7,6 +7,7 @@ import io
 import json
 from decimal import Decimal
 
+import polars as pl
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -14,8 +15,8 @@ from openpyxl import load_workbook
 
 from tests.factories import city_user, make_enterprise, make_indicator, province_user
 from zjtx.core.models import AuditEvent
-from zjtx.policy import services
-from zjtx.policy.engine import load_parameters
+from zjtx.policy import frames, services
+from zjtx.policy.engine import evaluate, load_parameters
 from zjtx.policy.models import PolicyRun, ProgrammeEvent
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +126,22 @@ def test_province_run_is_stored_with_parameter_versions():
     assert run.status == PolicyRun.Status.DONE and run.enterprises == 6
     assert run.fingerprint == services.parameter_set().fingerprint()
     assert any(v for v in run.parameter_versions)
+
+
+def test_registry_export_by_year_takes_the_fast_path_with_the_same_results():
+    _small_province()
+    as_of = dt.date(2025, 6, 30)
+    params = load_parameters()
+    enterprises, by_year, events = frames.registry_frames(years=[2022, 2023, 2024])
+    # One row per enterprise and year, by year then as the enterprises; the missing 2022 rows empty.
+    assert by_year.height == 3 * enterprises.height
+    assert by_year["year"].to_list() == [2022] * 6 + [2023] * 6 + [2024] * 6
+    assert by_year["credit_code"].to_list() == enterprises["credit_code"].to_list() * 3
+    assert by_year.filter(pl.col("year") == 2022)["revenue"].null_count() == 6
+    _, every_row, _ = frames.registry_frames()
+    assert every_row.height == 12
+    fast = evaluate(enterprises, by_year, events, as_of, params, checked_inputs=True)
+    general = evaluate(enterprises, every_row, events, as_of, params, checked_inputs=True)
+    assert fast.yearly is not None and general.yearly is None
+    assert fast.frame.equals(general.frame)
+    assert fast.awards_raw.equals(general.awards_raw)
