@@ -518,13 +518,17 @@ class OpenFiscaModel:
     def run(self, enterprises: pl.DataFrame, indicators: pl.DataFrame, events: pl.DataFrame) -> dict[str, Any]:
         from openfisca_core.simulations import SimulationBuilder
 
-        start = time.perf_counter()
         n = enterprises.height
-        simulation = SimulationBuilder().build_default_simulation(self.system, n)
         year = DATA_YEAR
-        ind = indicators.sort("credit_code", "year")  # aligned like the export, as for the engine
+        # The registry's export order, by year and then as the enterprises (synthetic.indicators), as
+        # the engine gets it: each year's rows are a slice, taken without copying (checked untimed).
         for offset, period in enumerate((year - 2, year - 1, year)):
-            rows = ind.gather_every(3, offset)
+            part = indicators.slice(offset * n, n)
+            assert (part["year"] == period).all() and part["credit_code"].equals(enterprises["credit_code"])
+        start = time.perf_counter()
+        simulation = SimulationBuilder().build_default_simulation(self.system, n)
+        for offset, period in enumerate((year - 2, year - 1, year)):
+            rows = indicators.slice(offset * n, n)
             for name in YEARLY_INPUTS:
                 simulation.set_input(name, str(period), _floats(rows[name]))
         static = _static_inputs(enterprises)
