@@ -216,13 +216,13 @@ def evaluate(
     """
     reader = ParamReader(params, as_of)
     data_year = as_of.year - int(reader.value("criteria.data_year_lag"))
-    ent, tier_rank = inputs.prepare_enterprises(enterprises, checked_inputs)
-    # The award pass needs only the events and the enterprises' cities: it runs beside the rules, in
-    # a second thread (Polars releases the GIL), filling the moments the rules leave a core idle.
+    # The award pass needs only the events and the enterprises' cities: it runs beside the input
+    # checks and the rules, in a second thread (Polars releases the GIL), filling the moments they
+    # leave a core idle.  Errors of the enterprises and indicators come first, as before: the
+    # award thread's result (or error) is only asked for once they have passed.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        award_future = pool.submit(
-            _award_pass, events, prior_entitlements, ent.select("credit_code", "city_code"), reader, checked_inputs
-        )
+        award_future = pool.submit(_award_pass, events, prior_entitlements, enterprises, reader, checked_inputs)
+        ent, tier_rank = inputs.prepare_enterprises(enterprises, checked_inputs)
         summary, plans, metrics, base_columns, yearly = _rule_pass(ent, tier_rank, indicators, reader, data_year)
         award_pass = award_future.result()
     cities = {str(k): str(v) for k, v in (params.value_or_none("province.cities", as_of) or {}).items()}
@@ -245,13 +245,13 @@ def evaluate(
 def _award_pass(
     events: pl.DataFrame | None,
     prior_entitlements: pl.DataFrame | None,
-    cities: pl.DataFrame,
+    enterprises: pl.DataFrame,
     reader: ParamReader,
     checked_inputs: bool,
 ) -> awards.Awards:
     ev = inputs.prepare_events(events, checked_inputs)
     prior = inputs.prepare_prior(prior_entitlements)
-    return awards.entitlements(ev, cities, prior, reader)
+    return awards.entitlements(ev, inputs.cities(enterprises), prior, reader)
 
 
 def _rule_pass(

@@ -160,6 +160,13 @@ def prepare_enterprises(frame: pl.DataFrame, checked: bool = False) -> tuple[pl.
     return prepared, rank
 
 
+def cities(frame: pl.DataFrame) -> pl.DataFrame:
+    """(credit_code, city_code) of the enterprises in contract types, as ``prepare_enterprises``
+    gives them; unchecked (the award pass runs before that check has passed, see ``evaluate``)."""
+    wanted = [c for c in ENTERPRISE_COLUMNS if c.name in ("credit_code", "city_code")]
+    return frame.select([_canonical(frame, column, FRAME_NAMES["enterprises"]) for column in wanted])
+
+
 def prepare_indicators(frame: pl.DataFrame) -> pl.DataFrame:
     used = tuple(c for c in INDICATOR_COLUMNS if c.name not in UNUSED_INDICATORS)
     return prepare(frame, used, "indicators")

@@ -838,10 +838,21 @@ def _revenue_cagr(b: Builder) -> Leaf:
 # ---------------------------------------------------------------- 单项冠军 (3.4)
 
 
+def _division_between(code: pl.Expr, low: str, high: str) -> pl.Expr:
+    """The 2-digit division (the code's first two characters) within [low, high].
+
+    For two-character bounds this is ``low ≤ code < high⁺`` on the whole code (high⁺: the last
+    character of ``high`` plus one): a string and its first two characters compare alike with any
+    two-character string, so no 2-character copy of a million codes is made."""
+    if len(low) != 2 or len(high) != 2:
+        return code.str.slice(0, 2).is_between(pl.lit(low), pl.lit(high))
+    after = high[0] + chr(ord(high[1]) + 1)
+    return (code >= low) & (code < after)
+
+
 def single_champion(b: Builder) -> RuleTree:
     low, high = (str(v) for v in b.p("manufacturing_divisions"))
-    division = pl.col("industry_code").str.slice(0, 2)
-    manufacturing = division.is_between(pl.lit(low), pl.lit(high)) | pl.col("is_production_service")
+    manufacturing = _division_between(pl.col("industry_code"), low, high) | pl.col("is_production_service")
     niche = ex.integer("niche_years", "年")
     field_years = b.p("min_field_years")
     new_years = b.p("new_product_min_years")

@@ -210,3 +210,18 @@ def test_engine_imports_no_django_and_no_other_app() -> None:
                 assert "django" not in stripped, f"{path.name}: {stripped}"
                 if "zjtx" in stripped:
                     assert stripped.startswith("from zjtx.policy.engine"), f"{path.name}: {stripped}"
+
+
+@pytest.mark.parametrize(("low", "high"), [("13", "43"), ("00", "99"), ("13", "13"), ("4", "43")])
+def test_division_range_on_whole_codes_is_the_two_digit_prefix_range(low, high) -> None:
+    from itertools import product
+
+    from zjtx.policy.engine.rules import _division_between
+
+    pieces = ["0", "1", "3", "4", "9", "A"]
+    codes = ["".join(t) for k in range(4) for t in product(pieces, repeat=k)] + [None]
+    frame = pl.DataFrame({"code": codes})
+    fast = frame.select(_division_between(pl.col("code"), low, high)).to_series()
+    prefix = frame.select(pl.col("code").str.slice(0, 2).is_between(pl.lit(low), pl.lit(high))).to_series()
+    assert fast.equals(prefix)
+    assert fast.sum() > 0 and fast.null_count() == 1
