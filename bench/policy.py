@@ -17,7 +17,8 @@ c. the plain reference implementation (zjtx.policy.engine.reference) on a 5,000-
 d. the memory-scan floor: NumPy summing every input column once (values already in memory);
 and the peak resident memory of the process that generated the data and ran the engine.
 
-Each measurement runs in its own child process so peak memory belongs to one method only.
+Each measurement runs in its own child process so peak memory belongs to one method only; the
+children get Polars' allocator setting of the application (config/allocator.py).
 Requirements: bench/requirements-bench.txt (openfisca-core, numpy, pyarrow, psutil).
 """
 
@@ -38,6 +39,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from config import allocator
 from zjtx.policy.engine import evaluate, load_parameters, reference, synthetic
 from zjtx.policy.engine.schema import MONEY_SCALE
 
@@ -681,6 +683,9 @@ WORKERS = {"engine": run_engine, "floor": run_floor, "reference": run_reference,
 def child(kind: str, n: int) -> dict[str, Any]:
     command = [sys.executable, __file__, "--worker", kind, "--size", str(n)]
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    # Polars' allocator as the application's entry points set it (config/allocator.py); NumPy and
+    # OpenFisca do not use it.
+    env.setdefault(allocator.VARIABLE, allocator.SETTING)
     output = subprocess.run(command, check=True, capture_output=True, text=True, env=env).stdout
     result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
     return result
