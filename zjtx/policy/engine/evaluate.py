@@ -222,8 +222,8 @@ def evaluate(
     # award thread's result (or error) is only asked for once they have passed.
     with ThreadPoolExecutor(max_workers=1) as pool:
         award_future = pool.submit(_award_pass, events, prior_entitlements, enterprises, reader, checked_inputs)
-        ent, tier_rank = inputs.prepare_enterprises(enterprises, checked_inputs)
-        summary, plans, metrics, base_columns, yearly = _rule_pass(ent, tier_rank, indicators, reader, data_year)
+        ent, derived = inputs.prepare_enterprises(enterprises, checked_inputs)
+        summary, plans, metrics, base_columns, yearly = _rule_pass(ent, derived, indicators, reader, data_year)
         award_pass = award_future.result()
     cities = {str(k): str(v) for k, v in (params.value_or_none("province.cities", as_of) or {}).items()}
     return Result(
@@ -255,7 +255,7 @@ def _award_pass(
 
 
 def _rule_pass(
-    ent: pl.DataFrame, tier_rank: pl.Series, indicators: pl.DataFrame, reader: ParamReader, data_year: int
+    ent: pl.DataFrame, derived: pl.DataFrame, indicators: pl.DataFrame, reader: ParamReader, data_year: int
 ) -> tuple[pl.DataFrame, list[TierPlan], rules.Metrics, list[str], inputs.Yearly | None]:
     """(summary, plans, metrics, the rules' input columns, the checked yearly indicators)."""
     # Indicators in export order are checked as they are (extremes per column) and split into years
@@ -274,8 +274,8 @@ def _rule_pass(
         # Taken as they are (a slice each, when the export is by year) and converted to 分 inside
         # the rules' query, which streams them in cache-sized pieces.
         raw, conversions = yearly.raw([n for n in yearly.names if n in read])
-        base = ent.with_columns(raw).with_columns(tier_rank)
-        base_columns = [*ent.columns, *yearly.names, "tier_rank"]
+        base = ent.with_columns(raw).with_columns(derived.get_columns())
+        base_columns = [*ent.columns, *yearly.names, *derived.columns]
     # Only the per-tier results are kept: the leaf, group and item columns are computed on the way
     # (each tier's root needs them) but not materialised in the result; ``Result.frame`` has them.
     kept = [*base.columns, *recognition.result_columns(plans)]

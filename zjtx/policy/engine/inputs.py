@@ -12,6 +12,7 @@ from typing import Any
 import polars as pl
 
 from zjtx.policy.engine.schema import (
+    CODED,
     DTYPES,
     ENTERPRISE_COLUMNS,
     EVENT_COLUMNS,
@@ -25,6 +26,7 @@ from zjtx.policy.engine.schema import (
     YEARS_BACK,
     Column,
     InputError,
+    coded,
 )
 
 FRAME_NAMES = {
@@ -35,6 +37,7 @@ FRAME_NAMES = {
 }
 MAX_EXAMPLES = 5
 RANK = "tier_rank"
+DERIVED = [RANK, *[coded(name) for name in CODED]]
 
 # Checks a caller may vouch for with ``evaluate(..., checked_inputs=True)``: only those the registry
 # database guarantees (NOT NULL UNIQUE credit codes; the tier mapped by ``zjtx.policy.frames`` onto
@@ -57,7 +60,8 @@ def prepare(
     """Select the contract columns in canonical types; absent optional columns become nulls.
 
     ``trusted``: columns whose allowed-value check the caller vouches for (see ``TRUSTED_ALLOWED``).
-    ``ranked``: also add ``tier_rank`` (last), computed once for the rules and the tier check."""
+    ``ranked``: also add ``tier_rank`` and the codes of the ``CODED`` inputs (last, ``DERIVED``),
+    computed once for the rules and the allowed-value checks."""
     label = FRAME_NAMES[frame_name]
     missing = [c.name for c in columns if c.required and c.name not in frame.columns]
     if missing:
@@ -65,7 +69,7 @@ def prepare(
     exprs = [_canonical(frame, column, label) for column in columns]
     prepared = frame.select(exprs)
     if ranked:
-        prepared = prepared.with_columns(tier_rank_expr())
+        prepared = prepared.with_columns(derived_exprs())
     _check_values(prepared, columns, label, trusted)
     return prepared
 
@@ -115,6 +119,9 @@ def _check_values(
             if column.name == "current_tier" and RANK in frame.columns:
                 # The rank is 0 exactly for "none", null and any value not allowed: one more test.
                 flag = (col.is_not_null() & (pl.col(RANK) == 0) & (col != "none")).any()
+            elif column.name in CODED and coded(column.name) in frame.columns:
+                # The code is null exactly for null and any value not allowed.
+                flag = (col.is_not_null() & pl.col(coded(column.name)).is_null()).any()
             checks.append((f"{column.name}（{column.label}）取值不在 {list(column.allowed)} 中", bad, flag))
         if column.kind == "money":
             limit = MONEY_LIMIT_WAN * MONEY_SCALE
@@ -147,17 +154,17 @@ def _is_one_of(col: pl.Expr, values: tuple[str, ...]) -> pl.Expr:
     return found
 
 
-def prepare_enterprises(frame: pl.DataFrame, checked: bool = False) -> tuple[pl.DataFrame, pl.Series]:
-    """The enterprises in contract types (no tier means "none"), and their ``tier_rank`` column (the
-    tier strings are compared once, for the check and the rank together).  ``checked``: the caller
+def prepare_enterprises(frame: pl.DataFrame, checked: bool = False) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The enterprises in contract types (no tier means "none"), and their ``DERIVED`` columns (the
+    tier rank and the input codes: the strings are compared once, for the check and the rules).  ``checked``: the caller
     vouches for the checks listed at ``TRUSTED_ALLOWED`` / ``TRUSTED_UNIQUE``."""
     trusted = TRUSTED_ALLOWED if checked else frozenset()
     prepared = prepare(frame, ENTERPRISE_COLUMNS, "enterprises", trusted, ranked=True)
-    rank = prepared[RANK]
-    prepared = prepared.drop(RANK).with_columns(pl.col("current_tier").fill_null("none"))
+    derived = prepared.select(DERIVED)
+    prepared = prepared.drop(DERIVED).with_columns(pl.col("current_tier").fill_null("none"))
     if not checked:
         _check_unique(prepared[TRUSTED_UNIQUE], "企业表 credit_code（统一社会信用代码）重复")
-    return prepared, rank
+    return prepared, derived
 
 
 def cities(frame: pl.DataFrame) -> pl.DataFrame:
@@ -209,11 +216,19 @@ def build_base(enterprises: pl.DataFrame, indicators: pl.DataFrame, data_year: i
     aligned = _aligned_columns(enterprises, wanted, years)
     if aligned is None:
         aligned = _joined_columns(enterprises, wanted, years)
-    return with_tier_rank(enterprises.with_columns(aligned))
+    return enterprises.with_columns(aligned).with_columns(derived_exprs())
 
 
-def with_tier_rank(base: pl.DataFrame) -> pl.DataFrame:
-    return base.with_columns(tier_rank_expr())
+def derived_exprs() -> list[pl.Expr]:
+    """The ``DERIVED`` columns: the tier rank and the integer code of each ``CODED`` input."""
+    return [tier_rank_expr(), *[_code_expr(name, values) for name, values in CODED.items()]]
+
+
+def _code_expr(name: str, values: tuple[str, ...]) -> pl.Expr:
+    code: Any = pl
+    for index, value in enumerate(values):
+        code = code.when(pl.col(name) == value).then(pl.lit(index, dtype=pl.Int8))
+    return code.otherwise(pl.lit(None, dtype=pl.Int8)).alias(coded(name))
 
 
 def tier_rank_expr() -> pl.Expr:

@@ -17,7 +17,7 @@ import polars as pl
 from zjtx.policy.engine import expr as ex
 from zjtx.policy.engine.expr import Metric
 from zjtx.policy.engine.parameters import ParameterError
-from zjtx.policy.engine.schema import TIER_LABELS, TIER_RANK
+from zjtx.policy.engine.schema import CODED, TIER_LABELS, TIER_RANK, coded
 from zjtx.policy.engine.tree import Group, Leaf, Node, ParamReader, RuleTree, ScoreItem, colname, fmt_number
 
 # Score points are held as Int16 when every item's points lie within ±POINTS_BOUND (the sum of a
@@ -172,11 +172,10 @@ class Builder:
 
     def institution(self, id_: str, label: str, name: str) -> Leaf:
         levels = [str(v) for v in self.p(name)]
-        column = pl.col("rd_institution_level")
         return Leaf(
             id_,
             label,
-            one_of(column, levels),
+            one_of("rd_institution_level", levels),
             None,
             "级别",
             "、".join(levels),
@@ -255,18 +254,29 @@ def lookup(column: str, table: dict[str, pl.Expr], null: pl.Expr) -> pl.Expr:
     than hashing every string for a table of a few keys.  Unknown or null values give null."""
     chain: Any = pl
     for key, value in table.items():
-        chain = chain.when(pl.col(column) == key).then(value)
+        chain = chain.when(equals(column, key)).then(value)
     if chain is pl:
         return null
     result: pl.Expr = chain.otherwise(null)
     return result
 
 
-def one_of(column: pl.Expr, values: list[str]) -> pl.Expr:
+def one_of(column: str, values: list[str]) -> pl.Expr:
     """``is_in(values)`` as an OR of equality tests (same nulls: a null value gives null)."""
     if not values:
-        return column.is_in(values)
-    return ex.kleene_any([column == value for value in dict.fromkeys(values)])
+        return pl.col(column).is_in(values)
+    return ex.kleene_any([equals(column, value) for value in dict.fromkeys(values)])
+
+
+def equals(column: str, value: str) -> pl.Expr:
+    """``pl.col(column) == value``; for a ``CODED`` input, on its integer code (same result and nulls:
+    the input check lets only allowed values through, so a value not allowed never matches)."""
+    if column not in CODED:
+        return pl.col(column) == value
+    code = pl.col(coded(column))
+    if value not in CODED[column]:
+        return pl.when(code.is_not_null()).then(False)
+    return code == CODED[column].index(value)
 
 
 def _money(name: str) -> Metric:
@@ -753,7 +763,7 @@ def _xin_general(b: Builder) -> Group:
         Leaf(
             "rd_institution",
             "自建或共建研发机构",
-            pl.col("rd_institution_level") != "none",
+            ~equals("rd_institution_level", "none"),
             None,
             "",
             "有",

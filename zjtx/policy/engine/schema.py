@@ -64,6 +64,15 @@ TIER_RANK: dict[str, int] = {"none": 0, **{tier: i + 1 for i, tier in enumerate(
 
 INSTITUTION_LEVELS = ("national", "provincial", "city", "county", "none")
 KEY_CHAIN_CLASSES = ("key_chain", "supporting", "none")
+# Text inputs of a few allowed values that the rules compare: each also gets an integer code (its
+# position among the allowed values, null when null), computed once with the allowed-value check,
+# so that the rules compare small integers instead of strings.
+CODED: dict[str, tuple[str, ...]] = {"rd_institution_level": INSTITUTION_LEVELS, "key_chain_field": KEY_CHAIN_CLASSES}
+
+
+def coded(name: str) -> str:
+    """The name of the integer code column of a ``CODED`` input."""
+    return f"{name}#"
 
 ENTERPRISE_COLUMNS: tuple[Column, ...] = (
     Column("credit_code", "str", "统一社会信用代码", required=True),

@@ -173,6 +173,11 @@ def test_indicator_order_does_not_matter() -> None:
         (lambda e, i, v: (e, i, v.with_columns(pl.lit(Decimal("-1")).alias("amount"))), "为负数"),
         (lambda e, i, v: (e, pl.concat([i, i]), v), "同一企业同一年度有多行"),
         (lambda e, i, v: (e.with_columns(pl.lit("gold").alias("current_tier")), i, v), "current_tier"),
+        (
+            lambda e, i, v: (e.with_columns(pl.lit("planet").alias("rd_institution_level")), i, v),
+            "企业表第 1 行：rd_institution_level（自建研发机构级别）取值不在",
+        ),
+        (lambda e, i, v: (e.with_columns(pl.lit("chain").alias("key_chain_field")), i, v), "key_chain_field"),
     ],
 )
 def test_bad_input_raises_a_clear_chinese_error(change, message) -> None:
