@@ -40,6 +40,7 @@ DIGITAL_PREFIX = "digital_assessment"
 # The mark of a once-only row indexes its reason: 0 not a repeat, 1 of an earlier event, 2 of a prior grant.
 REPEAT_REASONS = (None, "earlier", "prior")
 REPEAT_EARLIER, REPEAT_PRIOR = 1, 2
+ONCE_HASH_SEED = 7
 
 
 @dataclass(frozen=True)
@@ -455,16 +456,24 @@ def _prior_best_grade(prior: pl.DataFrame) -> pl.LazyFrame:
     )
 
 
+def once_hash() -> pl.Expr:
+    """A 64-bit hash of (credit code, once key): equal for equal keys, rarely for others."""
+    return pl.col("credit_code").hash(ONCE_HASH_SEED) ^ pl.col("once").cast(pl.UInt64)
+
+
 def _once_only(frame: pl.DataFrame, specs: list[AwardSpec], prior: pl.DataFrame, codes: dict[str, int]) -> pl.DataFrame:
     """The first granted event per (enterprise, once key), in time, keeps it; later ones and prior
     grants do not.
 
-    Only the once-only granted rows are grouped (by credit code and the once key's number); the
-    repeats found there are marked back on the whole frame by scattering their row numbers."""
+    Only the once-only granted rows are looked at, and of those only the rows whose (credit code,
+    once key) hash repeats are grouped by the exact keys (a row whose hash is unique has a unique
+    key: it is the first), so hash collisions cannot merge two enterprises.  The repeats found are
+    marked back on the whole frame by scattering their row numbers."""
     once = (pl.col("once") > 0) & (pl.col("status") == GRANTED)
     candidates = frame.lazy().with_row_index("_i").filter(once).select("_i", "credit_code", "once", "seq").collect()
+    shared = candidates.lazy().filter(once_hash().is_duplicated())
     first = pl.col("seq").min().over(["credit_code", "once"])
-    earlier = candidates.lazy().filter(pl.col("seq") != first).select("_i").collect()["_i"]
+    earlier = shared.filter(pl.col("seq") != first).select("_i").collect()["_i"]
     marks = pl.zeros(frame.height, dtype=pl.Int8, eager=True).scatter(earlier, REPEAT_EARLIER)
     if prior.height:
         prior_keys = (

@@ -230,3 +230,22 @@ def test_division_range_on_whole_codes_is_the_two_digit_prefix_range(low, high) 
     prefix = frame.select(pl.col("code").str.slice(0, 2).is_between(pl.lit(low), pl.lit(high))).to_series()
     assert fast.equals(prefix)
     assert fast.sum() > 0 and fast.null_count() == 1
+
+
+def test_once_only_awards_hold_when_every_hash_collides(monkeypatch) -> None:
+    # Repeats are first looked for among rows whose hash repeats, then grouped by the exact keys: with
+    # every hash equal, every row goes to the exact grouping and the outcome must not change.
+    from zjtx.policy.engine import awards
+
+    as_of = dt.date(2026, 6, 1)
+    enterprises, indicators, events = synthetic.population(20_000, 2025, seed=3)
+    prior = pl.DataFrame(
+        {"credit_code": events["credit_code"].head(50), "award": ["little_giant"] * 50, "date": [as_of] * 50}
+    )
+    params = load_parameters()
+    expected = evaluate(enterprises, indicators, events, as_of, params, prior).awards_raw
+    monkeypatch.setattr(awards, "once_hash", lambda: pl.col("seq") * 0)
+    collided = evaluate(enterprises, indicators, events, as_of, params, prior).awards_raw
+    assert collided.equals(expected)
+    assert expected.filter(pl.col("repeat_of") == "earlier").height > 100
+    assert expected.filter(pl.col("repeat_of") == "prior").height > 0
