@@ -12,6 +12,7 @@ it was already granted.  The 3A/4A/5A ladder pays an upgrade per ``awards.upgrad
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -211,14 +212,15 @@ LEAN_COLUMNS = ("seq", "credit_code", "once", "status", "amount")
 class Awards:
     """The award pass of one evaluation: amounts and statuses now, the full frame on demand."""
 
-    parts: list[pl.LazyFrame]  # one per award, every column of ``OUTPUT_SCHEMA`` plus ``once``
     lean: pl.DataFrame  # ``LEAN_COLUMNS`` of the stacked parts, once-only repeats marked
+    full_parts: Callable[[], list[pl.LazyFrame]]  # the same parts, every column of ``OUTPUT_SCHEMA``
 
     def frame(self) -> pl.DataFrame:
         """Every column of ``OUTPUT_SCHEMA`` plus ``repeat_of``, rows in the order of ``lean``."""
-        if not self.parts:
+        parts = self.full_parts()
+        if not parts:
             return pl.DataFrame(schema=OUTPUT_SCHEMA).with_columns(pl.lit(None, pl.String).alias("repeat_of"))
-        full = pl.concat(pl.collect_all([p.drop("once") for p in self.parts]), rechunk=False)
+        full = pl.concat(pl.collect_all(parts), rechunk=False)
         final = self.lean.select("status", "amount", "repeat_of")
         return full.with_columns(final.get_columns())
 
@@ -239,24 +241,40 @@ def entitlements(events: pl.DataFrame, cities: pl.DataFrame, prior: pl.DataFrame
         .with_columns((pl.col("date").cast(pl.Int64) * 2**32 + pl.col("event_no")).alias("seq"))
         .collect()
     )
-    # Only city-paid shares and cities' own awards need the city here (a join costs more than the rules).
-    city_kinds = {s.event for s in specs if s.funding_level == CITY or s.scope}
-    needy = numbered.lazy().filter(pl.col("kind").is_in(list(city_kinds))).collect()
-    # Look up only the enterprises that have such events (few) instead of hashing the whole registry.
-    wanted = cities.lazy().filter(pl.col("credit_code").is_in(needy["credit_code"].implode()))
-    needs_city = needy.lazy().join(wanted, on="credit_code", how="left", maintain_order="left").collect().lazy()
-    frame = numbered.lazy().with_columns(pl.lit(None, dtype=pl.String).alias("city_code"))
     once_codes = _once_codes(specs)
-    parts = []
-    for spec in specs:
-        source = needs_city if spec.event in city_kinds else frame
-        part = _compute(source.filter(pl.col("kind") == spec.event), spec, reader, prior)
-        parts.append(_conform(part).with_columns(pl.lit(once_codes.get(spec.award, 0), pl.UInt8).alias("once")))
-    # Collected together (Polars runs the parts in parallel), stacked without copying them again.
-    collected = pl.collect_all([p.select(LEAN_COLUMNS) for p in parts])
+
+    def parts(city_kinds: set[str]) -> list[pl.LazyFrame]:
+        """One part per award; the events of ``city_kinds`` carry their enterprise's city."""
+        with_city = _with_city(numbered, city_kinds, cities)
+        without = numbered.lazy().with_columns(pl.lit(None, dtype=pl.String).alias("city_code"))
+        found = []
+        for spec in specs:
+            source = with_city if spec.event in city_kinds else without
+            part = _conform(_compute(source.filter(pl.col("kind") == spec.event), spec, reader, prior))
+            found.append(part.with_columns(pl.lit(once_codes.get(spec.award, 0), pl.UInt8).alias("once")))
+        return found
+
+    # Amounts and statuses need the city only where a city's own award (scoped to it) may pay; the
+    # payer of the city shares is a city too, but only descriptive: looked up when the frame is read.
+    scoped = {s.event for s in specs if s.scope}
+    collected = pl.collect_all([p.select(LEAN_COLUMNS) for p in parts(scoped)])
     lean_schema = {name: OUTPUT_SCHEMA.get(name, pl.UInt8()) for name in LEAN_COLUMNS}
     combined = pl.concat(collected, rechunk=False) if collected else pl.DataFrame(schema=lean_schema)
-    return Awards(parts, _once_only(combined, specs, prior, once_codes))
+    city_kinds = {s.event for s in specs if s.funding_level == CITY or s.scope}
+    return Awards(
+        _once_only(combined, specs, prior, once_codes),
+        lambda: [p.drop("once") for p in parts(city_kinds)],
+    )
+
+
+def _with_city(numbered: pl.DataFrame, kinds: set[str], cities: pl.DataFrame) -> pl.LazyFrame:
+    """The events of ``kinds`` with their enterprise's city, looking up only the enterprises that
+    have such events (few) instead of hashing the whole registry."""
+    if not kinds:
+        return numbered.lazy().with_columns(pl.lit(None, dtype=pl.String).alias("city_code"))
+    needy = numbered.lazy().filter(pl.col("kind").is_in(sorted(kinds))).collect()
+    wanted = cities.lazy().filter(pl.col("credit_code").is_in(needy["credit_code"].implode()))
+    return needy.lazy().join(wanted, on="credit_code", how="left", maintain_order="left").collect().lazy()
 
 
 def _once_codes(specs: list[AwardSpec]) -> dict[str, int]:
