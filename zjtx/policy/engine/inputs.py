@@ -6,6 +6,7 @@ last three years, suffixed ``_y0`` (上年度), ``_y1`` and ``_y2``.  Money beco
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,12 +67,29 @@ def prepare(
     missing = [c.name for c in columns if c.required and c.name not in frame.columns]
     if missing:
         raise InputError([f"{label}缺少必需列：{', '.join(missing)}"])
+    _check_finite(frame, columns, label)
     exprs = [_canonical(frame, column, label) for column in columns]
     prepared = frame.select(exprs)
     if ranked:
         prepared = prepared.with_columns(derived_exprs())
     _check_values(prepared, columns, label, trusted)
     return prepared
+
+
+def _check_finite(frame: pl.DataFrame, columns: tuple[Column, ...], label: str) -> None:
+    """Money given as floats must be numbers: NaN or ±∞ is an input error naming the rows."""
+    floats = [c for c in columns if c.kind == "money" and c.name in frame.columns and frame.schema[c.name].is_float()]
+    if not floats or frame.height == 0:
+        return
+    flags = frame.select([(~pl.col(c.name).is_finite()).any().alias(c.name) for c in floats]).row(0, named=True)
+    problems = []
+    for column in floats:
+        if flags[column.name]:
+            bad = frame.with_row_index("row").filter(~pl.col(column.name).is_finite())["row"].head(MAX_EXAMPLES)
+            rows = ", ".join(str(r + 1) for r in bad)
+            problems.append(f"{label}第 {rows} 行：{column.name}（{column.label}）不是有效数值（NaN 或无穷大）")
+    if problems:
+        raise InputError(problems)
 
 
 def _canonical(frame: pl.DataFrame, column: Column, label: str) -> pl.Expr:
@@ -306,8 +324,17 @@ class Yearly:
 
 def _checked_units(values: pl.Expr) -> pl.Expr:
     """万元 → 分 for checked money: no NaN and every value within the money limit, so the wrapping
-    cast (twice as fast as the checked one) gives what the checked cast of ``_to_units`` gives."""
-    return (values * MONEY_SCALE).round(0).cast(pl.Int64, wrap_numerical=True)
+    cast (twice as fast as the checked one) gives what the checked cast of ``_to_units`` gives.
+
+    The rounding is ``round(0)``'s (half to even) done by two additions: for |v| < 2⁵¹, v + 1.5·2⁵²
+    lies where doubles are whole numbers, so the addition itself rounds v to the nearest whole number,
+    ties to even (1.5·2⁵² is even), and subtracting the constant again is exact.  The money limit,
+    10¹⁴ 分, is far below 2⁵¹."""
+    return ((values * MONEY_SCALE + ROUNDING) - ROUNDING).cast(pl.Int64, wrap_numerical=True)
+
+
+ROUNDING = 1.5 * 2.0**52
+assert MONEY_LIMIT_WAN * MONEY_SCALE < 2**51, "the rounding by addition needs |分| < 2⁵¹"
 
 
 _YEARLY_NAMES = {yearly_name(c.name, back): (c, back) for c in YEARLY for back in range(YEARS_BACK)}
@@ -357,9 +384,9 @@ def aligned_indicators(enterprises: pl.DataFrame, indicators: pl.DataFrame, data
             ("code", (part("credit_code", offset) == codes).all()),
         )
     ]
-    checks += [pl.col(c.name).is_nan().any().alias(f"nan:{c.name}") for c in present if c.kind == "money"]
     checks += [pl.col(c.name).min().alias(f"min:{c.name}") for c in present if c.kind in ("money", "int")]
-    checks += [pl.col(c.name).max().alias(f"max:{c.name}") for c in present if c.kind == "money"]
+    # ``nan_max`` is NaN when any value is: the NaN check and the maximum in one pass.
+    checks += [pl.col(c.name).nan_max().alias(f"max:{c.name}") for c in present if c.kind == "money"]
     found = indicators.lazy().select(checks).collect().row(0, named=True)
     in_order = all(found[f"{offset}:{name}"] for offset in range(k) for name in ("year", "code"))
     if not in_order or not _within_limits(found, present):
@@ -379,9 +406,10 @@ def _within_limits(found: dict[str, Any], columns: list[Column]) -> bool:
             return False
         if column.kind != "money":
             continue
-        if found[f"nan:{column.name}"]:
+        high = found[f"max:{column.name}"]
+        if high is not None and math.isnan(high):
             return False
-        extremes = pl.Series([low, found[f"max:{column.name}"]], dtype=pl.Float64)
+        extremes = pl.Series([low, high], dtype=pl.Float64)
         units = (extremes * MONEY_SCALE).round(0)  # the same operations as ``_to_units``
         least, most = units[0], units[1]
         floor = -limit if column.name == "net_profit" else 0

@@ -178,6 +178,18 @@ def test_indicator_order_does_not_matter() -> None:
             "企业表第 1 行：rd_institution_level（自建研发机构级别）取值不在",
         ),
         (lambda e, i, v: (e.with_columns(pl.lit("chain").alias("key_chain_field")), i, v), "key_chain_field"),
+        (
+            lambda e, i, v: (e, i.with_columns(pl.lit(float("nan")).alias("revenue")), v),
+            "年度指标表第 1, 2 行：revenue（营业收入（万元））不是有效数值（NaN 或无穷大）",
+        ),
+        (
+            lambda e, i, v: (e.with_columns(pl.lit(float("inf")).alias("equity_financing_2y")), i, v),
+            "企业表第 1 行：equity_financing_2y",
+        ),
+        (
+            lambda e, i, v: (e, i, v.with_columns(pl.lit(float("-inf")).alias("amount"))),
+            "事件表第 1 行：amount",
+        ),
     ],
 )
 def test_bad_input_raises_a_clear_chinese_error(change, message) -> None:
@@ -249,3 +261,18 @@ def test_once_only_awards_hold_when_every_hash_collides(monkeypatch) -> None:
     assert collided.equals(expected)
     assert expected.filter(pl.col("repeat_of") == "earlier").height > 100
     assert expected.filter(pl.col("repeat_of") == "prior").height > 0
+
+
+def test_money_rounds_to_the_fen_alike_on_the_fast_and_the_general_path() -> None:
+    # Half a 分 rounds to even, on the checked fast path (by addition) as on the general path
+    # (round): 0.5 → 0, 1.5 → 2, −0.5 → 0, −1.5 → −2, 2.5 → 2 分; and the largest allowed values.
+    tricky = [0.0000005, 0.0000015, -0.0000005, -0.0000015, 0.0000025, 199.999999, 8000.123456, 1e8, -1e8]
+    enterprises, by_year, events = synthetic.population(len(tricky), 2023, seed=5)
+    values = pl.Series(tricky * 3, dtype=pl.Float64)
+    by_year = by_year.with_columns(values.alias("net_profit"), values.abs().alias("revenue"))
+    params = load_parameters()
+    fast = evaluate(enterprises, by_year, events, AS_OF, params)
+    general = evaluate(enterprises, by_year.reverse(), events, AS_OF, params)
+    assert fast.yearly is not None and general.yearly is None
+    assert fast.frame.equals(general.frame)
+    assert fast.frame["net_profit_y0"].to_list() == [0, 2, 0, -2, 2, 199999999, 8000123456, 10**14, -(10**14)]
