@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import polars as pl
 
@@ -41,6 +41,9 @@ DIGITAL_PREFIX = "digital_assessment"
 # The mark of a once-only row indexes its reason: 0 not a repeat, 1 of an earlier event, 2 of a prior grant.
 REPEAT_REASONS = (None, "earlier", "prior")
 REPEAT_EARLIER, REPEAT_PRIOR = 1, 2
+# The award queries are many and small (a few hundred thousand rows at most): Polars' in-memory
+# engine starts them faster than the streaming one, which the rules' large query keeps.
+SMALL: Final = "in-memory"
 ONCE_HASH_SEED = 7
 
 
@@ -220,7 +223,7 @@ class Awards:
         parts = self.full_parts()
         if not parts:
             return pl.DataFrame(schema=OUTPUT_SCHEMA).with_columns(pl.lit(None, pl.String).alias("repeat_of"))
-        full = pl.concat(pl.collect_all(parts), rechunk=False)
+        full = pl.concat(pl.collect_all(parts, engine=SMALL), rechunk=False)
         final = self.lean.select("status", "amount", "repeat_of")
         return full.with_columns(final.get_columns())
 
@@ -239,7 +242,7 @@ def entitlements(events: pl.DataFrame, cities: pl.DataFrame, prior: pl.DataFrame
         .filter(pl.col("date") <= reader.as_of)
         .with_row_index("event_no")
         .with_columns((pl.col("date").cast(pl.Int64) * 2**32 + pl.col("event_no")).alias("seq"))
-        .collect()
+        .collect(engine=SMALL)
     )
     once_codes = _once_codes(specs)
 
@@ -257,7 +260,7 @@ def entitlements(events: pl.DataFrame, cities: pl.DataFrame, prior: pl.DataFrame
     # Amounts and statuses need the city only where a city's own award (scoped to it) may pay; the
     # payer of the city shares is a city too, but only descriptive: looked up when the frame is read.
     scoped = {s.event for s in specs if s.scope}
-    collected = pl.collect_all([p.select(LEAN_COLUMNS) for p in parts(scoped)])
+    collected = pl.collect_all([p.select(LEAN_COLUMNS) for p in parts(scoped)], engine=SMALL)
     lean_schema = {name: OUTPUT_SCHEMA.get(name, pl.UInt8()) for name in LEAN_COLUMNS}
     combined = pl.concat(collected, rechunk=False) if collected else pl.DataFrame(schema=lean_schema)
     city_kinds = {s.event for s in specs if s.funding_level == CITY or s.scope}
@@ -488,10 +491,12 @@ def _once_only(frame: pl.DataFrame, specs: list[AwardSpec], prior: pl.DataFrame,
     key: it is the first), so hash collisions cannot merge two enterprises.  The repeats found are
     marked back on the whole frame by scattering their row numbers."""
     once = (pl.col("once") > 0) & (pl.col("status") == GRANTED)
-    candidates = frame.lazy().with_row_index("_i").filter(once).select("_i", "credit_code", "once", "seq").collect()
+    candidates = (
+        frame.lazy().with_row_index("_i").filter(once).select("_i", "credit_code", "once", "seq").collect(engine=SMALL)
+    )
     shared = candidates.lazy().filter(once_hash().is_duplicated())
     first = pl.col("seq").min().over(["credit_code", "once"])
-    earlier = shared.filter(pl.col("seq") != first).select("_i").collect()["_i"]
+    earlier = shared.filter(pl.col("seq") != first).select("_i").collect(engine=SMALL)["_i"]
     marks = pl.zeros(frame.height, dtype=pl.Int8, eager=True).scatter(earlier, REPEAT_EARLIER)
     if prior.height:
         prior_keys = (
