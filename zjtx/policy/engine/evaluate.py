@@ -10,7 +10,7 @@ when someone asks.
 from __future__ import annotations
 
 import datetime as dt
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, cast
@@ -220,10 +220,12 @@ def evaluate(
     # checks and the rules, in a second thread (Polars releases the GIL), filling the moments they
     # leave a core idle.  Errors of the enterprises and indicators come first, as before: the
     # award thread's result (or error) is only asked for once they have passed.
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    # Building the rule trees is plain Python: a third thread, beside the first checks.
+    with ThreadPoolExecutor(max_workers=2) as pool:
         award_future = pool.submit(_award_pass, events, prior_entitlements, enterprises, reader, checked_inputs)
+        planned = pool.submit(_plan, reader)
         ent, derived = inputs.prepare_enterprises(enterprises, checked_inputs)
-        summary, plans, metrics, base_columns, yearly = _rule_pass(ent, derived, indicators, reader, data_year)
+        summary, plans, metrics, base_columns, yearly = _rule_pass(ent, derived, indicators, planned, data_year)
         award_pass = award_future.result()
     cities = {str(k): str(v) for k, v in (params.value_or_none("province.cities", as_of) or {}).items()}
     return Result(
@@ -254,8 +256,17 @@ def _award_pass(
     return awards.entitlements(ev, inputs.cities(enterprises), prior, reader)
 
 
+def _plan(reader: ParamReader) -> tuple[list[TierPlan], rules.Metrics]:
+    metrics = rules.Metrics()
+    return recognition.plan(reader, metrics), metrics
+
+
 def _rule_pass(
-    ent: pl.DataFrame, derived: pl.DataFrame, indicators: pl.DataFrame, reader: ParamReader, data_year: int
+    ent: pl.DataFrame,
+    derived: pl.DataFrame,
+    indicators: pl.DataFrame,
+    planned: Future[tuple[list[TierPlan], rules.Metrics]],
+    data_year: int,
 ) -> tuple[pl.DataFrame, list[TierPlan], rules.Metrics, list[str], inputs.Yearly | None]:
     """(summary, plans, metrics, the rules' input columns, the checked yearly indicators)."""
     # Indicators in export order are checked as they are (extremes per column) and split into years
@@ -263,8 +274,7 @@ def _rule_pass(
     # path: convert and check every row, then split.
     yearly = inputs.aligned_indicators(ent, indicators, data_year)
     ind = inputs.prepare_indicators(indicators) if yearly is None else None
-    metrics = rules.Metrics()
-    plans = recognition.plan(reader, metrics)
+    plans, metrics = planned.result()
     if yearly is None:
         base = inputs.build_base(ent, cast(pl.DataFrame, ind), data_year)
         base_columns = base.columns
