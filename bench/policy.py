@@ -79,7 +79,7 @@ def run_engine(n: int) -> dict[str, Any]:
     ent, ind, ev = population(n)
     after_generation = peak_mb()
     p = params()
-    runs = 5 if n <= 500_000 else 3
+    runs = 5 if n <= 1_000_000 else 3
     best = float("inf")
     best_checked = float("inf")
     result: Any = None
@@ -168,7 +168,7 @@ def run_reference(n: int) -> dict[str, Any]:
 def run_openfisca(n: int) -> dict[str, Any]:
     ent, ind, ev = population(n)
     model = OpenFiscaModel(params(), AS_OF)
-    runs = 3 if n <= 500_000 else 2
+    runs = 3 if n <= 1_000_000 else 2
     seconds, outputs = best_of(runs, lambda: model.run(ent, ind, ev))
     return {
         "openfisca_s": seconds,
