@@ -224,6 +224,9 @@ class Awards:
         if not parts:
             return pl.DataFrame(schema=OUTPUT_SCHEMA).with_columns(pl.lit(None, pl.String).alias("repeat_of"))
         full = pl.concat(pl.collect_all(parts, engine=SMALL), rechunk=False)
+        # The same parts in the same order; only the cities' join could add rows, had a credit code
+        # two enterprises (which the input check, or the registry's unique column, rules out).
+        assert full.height == self.lean.height, "award parts differ from the amounts computed"
         final = self.lean.select("status", "amount", "repeat_of")
         return full.with_columns(final.get_columns())
 

@@ -67,7 +67,7 @@ def prepare(
     missing = [c.name for c in columns if c.required and c.name not in frame.columns]
     if missing:
         raise InputError([f"{label}缺少必需列：{', '.join(missing)}"])
-    _check_finite(frame, columns, label)
+    _check_money(frame, columns, label)
     exprs = [_canonical(frame, column, label) for column in columns]
     prepared = frame.select(exprs)
     if ranked:
@@ -76,18 +76,35 @@ def prepare(
     return prepared
 
 
-def _check_finite(frame: pl.DataFrame, columns: tuple[Column, ...], label: str) -> None:
-    """Money given as floats must be numbers: NaN or ±∞ is an input error naming the rows."""
-    floats = [c for c in columns if c.kind == "money" and c.name in frame.columns and frame.schema[c.name].is_float()]
-    if not floats or frame.height == 0:
+def _check_money(frame: pl.DataFrame, columns: tuple[Column, ...], label: str) -> None:
+    """Money is checked before it is converted to 分, where NaN, ±∞ or a value beyond 64 bits would
+    fail or wrap: NaN or ±∞, and a value that rounds to below 0 (net profit: below −1万亿元) or above
+    1万亿元, are input errors naming the rows.  Decided from each column's extremes (the conversion
+    does not decrease); the rows are looked for only when a column fails."""
+    money = [c for c in columns if c.kind == "money" and c.name in frame.columns]
+    money = [c for c in money if frame.schema[c.name].is_numeric()]
+    if not money or frame.height == 0:
         return
-    flags = frame.select([(~pl.col(c.name).is_finite()).any().alias(c.name) for c in floats]).row(0, named=True)
+    extremes = frame.select(
+        [pl.col(c.name).cast(pl.Float64).nan_max().alias(f"nan:{c.name}") for c in money]
+        + [pl.col(c.name).cast(pl.Float64).min().alias(f"min:{c.name}") for c in money]
+        + [pl.col(c.name).cast(pl.Float64).max().alias(f"max:{c.name}") for c in money]
+    ).row(0, named=True)
+    limit = MONEY_LIMIT_WAN * MONEY_SCALE
     problems = []
-    for column in floats:
-        if flags[column.name]:
-            bad = frame.with_row_index("row").filter(~pl.col(column.name).is_finite())["row"].head(MAX_EXAMPLES)
-            rows = ", ".join(str(r + 1) for r in bad)
-            problems.append(f"{label}第 {rows} 行：{column.name}（{column.label}）不是有效数值（NaN 或无穷大）")
+    for column in money:
+        units = pl.col(column.name).cast(pl.Float64) * MONEY_SCALE
+        low, high = extremes[f"min:{column.name}"], extremes[f"max:{column.name}"]
+        floor = -limit if column.name == "net_profit" else 0
+        if extremes[f"nan:{column.name}"] is not None and not math.isfinite(extremes[f"nan:{column.name}"]):
+            bad, message = ~units.is_finite(), "不是有效数值（NaN 或无穷大）"
+        elif low is not None and (round(low * MONEY_SCALE) < floor or round(high * MONEY_SCALE) > limit):
+            bad, message = (units.round(0) < floor) | (units.round(0) > limit), "为负数或超过1万亿元"
+        else:
+            continue
+        rows = frame.with_row_index("row").filter(bad.fill_null(False))["row"].head(MAX_EXAMPLES)
+        where = ", ".join(str(r + 1) for r in rows)
+        problems.append(f"{label}第 {where} 行：{column.name}（{column.label}）{message}")
     if problems:
         raise InputError(problems)
 
@@ -116,8 +133,10 @@ def _to_units(expr: pl.Expr, source: pl.DataType) -> pl.Expr:
         return (expr.cast(pl.Decimal(38, 6)) * MONEY_SCALE).cast(pl.Int64)
     if source.is_integer():
         return expr.cast(pl.Int64) * MONEY_SCALE
-    if source.is_float() or source == pl.Null:
-        return (expr.cast(pl.Float64) * MONEY_SCALE).round(0).cast(pl.Int64)
+    if source.is_float():
+        return _checked_units(expr.cast(pl.Float64))  # ``_check_money`` has bounded the values
+    if source == pl.Null:
+        return expr.cast(pl.Int64)
     raise InputError([f"金额列类型 {source} 不受支持（应为 Decimal 或数值，单位万元）"])
 
 

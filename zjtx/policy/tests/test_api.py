@@ -190,6 +190,19 @@ def test_indicator_order_does_not_matter() -> None:
             lambda e, i, v: (e, i, v.with_columns(pl.lit(float("-inf")).alias("amount"))),
             "事件表第 1 行：amount",
         ),
+        # Beyond 64 bits once in 分 (float, and an integer that would wrap to a small number).
+        (
+            lambda e, i, v: (e, i.with_columns(pl.Series("revenue", [1e20, 2000.0])), v),
+            "年度指标表第 1 行：revenue（营业收入（万元））为负数或超过1万亿元",
+        ),
+        (
+            lambda e, i, v: (e, i.with_columns(pl.Series("rd_expense", [18446744073710, 80])), v),
+            "年度指标表第 1 行：rd_expense",
+        ),
+        (
+            lambda e, i, v: (e, i.with_columns(pl.Series("net_profit", [Decimal("-1E+20"), Decimal("5")])), v),
+            "年度指标表第 1 行：net_profit",
+        ),
     ],
 )
 def test_bad_input_raises_a_clear_chinese_error(change, message) -> None:
