@@ -17,6 +17,7 @@ from zjtx.policy.engine.schema import (
     DTYPES,
     ENTERPRISE_COLUMNS,
     EVENT_COLUMNS,
+    EVENT_KINDS,
     INDICATOR_COLUMNS,
     MONEY_LIMIT_WAN,
     MONEY_SCALE,
@@ -56,13 +57,13 @@ def prepare(
     columns: tuple[Column, ...],
     frame_name: str,
     trusted: frozenset[str] = frozenset(),
-    ranked: bool = False,
+    derived: list[pl.Expr] | None = None,
 ) -> pl.DataFrame:
     """Select the contract columns in canonical types; absent optional columns become nulls.
 
     ``trusted``: columns whose allowed-value check the caller vouches for (see ``TRUSTED_ALLOWED``).
-    ``ranked``: also add ``tier_rank`` and the codes of the ``CODED`` inputs (last, ``DERIVED``),
-    computed once for the rules and the allowed-value checks."""
+    ``derived``: columns to add (last): the tier rank and integer codes (``_code_expr``), computed
+    once for the rules and the allowed-value checks."""
     label = FRAME_NAMES[frame_name]
     missing = [c.name for c in columns if c.required and c.name not in frame.columns]
     if missing:
@@ -70,8 +71,8 @@ def prepare(
     _check_money(frame, columns, label)
     exprs = [_canonical(frame, column, label) for column in columns]
     prepared = frame.select(exprs)
-    if ranked:
-        prepared = prepared.with_columns(derived_exprs())
+    if derived:
+        prepared = prepared.with_columns(derived)
     _check_values(prepared, columns, label, trusted)
     return prepared
 
@@ -156,7 +157,7 @@ def _check_values(
             if column.name == "current_tier" and RANK in frame.columns:
                 # The rank is 0 exactly for "none", null and any value not allowed: one more test.
                 flag = (col.is_not_null() & (pl.col(RANK) == 0) & (col != "none")).any()
-            elif column.name in CODED and coded(column.name) in frame.columns:
+            elif coded(column.name) in frame.columns:
                 # The code is null exactly for null and any value not allowed.
                 flag = (col.is_not_null() & pl.col(coded(column.name)).is_null()).any()
             checks.append((f"{column.name}（{column.label}）取值不在 {list(column.allowed)} 中", bad, flag))
@@ -196,7 +197,7 @@ def prepare_enterprises(frame: pl.DataFrame, checked: bool = False) -> tuple[pl.
     tier rank and the input codes: the strings are compared once, for the check and the rules).  ``checked``: the caller
     vouches for the checks listed at ``TRUSTED_ALLOWED`` / ``TRUSTED_UNIQUE``."""
     trusted = TRUSTED_ALLOWED if checked else frozenset()
-    prepared = prepare(frame, ENTERPRISE_COLUMNS, "enterprises", trusted, ranked=True)
+    prepared = prepare(frame, ENTERPRISE_COLUMNS, "enterprises", trusted, derived_exprs())
     derived = prepared.select(DERIVED)
     prepared = prepared.drop(DERIVED).with_columns(pl.col("current_tier").fill_null("none"))
     if not checked:
@@ -217,9 +218,12 @@ def prepare_indicators(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def prepare_events(frame: pl.DataFrame | None, checked: bool = False) -> pl.DataFrame:
+    """The events in contract types, plus ``kind#``: the kind's position in ``EVENT_KINDS``, which
+    the award pass selects by (integers, not strings) and the allowed-value check reads."""
     if frame is None:
-        return pl.DataFrame(schema={c.name: DTYPES[c.kind] for c in EVENT_COLUMNS})
-    return prepare(frame, EVENT_COLUMNS, "events", TRUSTED_ALLOWED if checked else frozenset())
+        frame = pl.DataFrame(schema={c.name: DTYPES[c.kind] for c in EVENT_COLUMNS})
+    trusted = TRUSTED_ALLOWED if checked else frozenset()
+    return prepare(frame, EVENT_COLUMNS, "events", trusted, [_code_expr("kind", EVENT_KINDS)])
 
 
 def prepare_prior(frame: pl.DataFrame | None) -> pl.DataFrame:
