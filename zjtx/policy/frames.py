@@ -7,10 +7,11 @@ SQLite (the demo database) goes through the cursor.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import polars as pl
-from django.db import connection
+from django.db import connection, transaction
 
 from zjtx.policy.engine.schema import DTYPES, ENTERPRISE_COLUMNS, EVENT_COLUMNS, INDICATOR_COLUMNS, Column
 
@@ -48,16 +49,32 @@ def registry_frames(
     indicator row, in no particular order."""
     where, params = _where(codes)
     schema = {**_schema(REGISTRY_COLUMNS), "facts": pl.String()}
-    enterprises = _query(f"{ENTERPRISE_SQL}{where} ORDER BY e.credit_code", params, schema)
-    enterprises = _with_facts(enterprises).with_columns(
-        pl.col("current_tier").replace_strict(TIER_TO_ENGINE, default="none"))
     indicator_schema = _schema(INDICATOR_COLUMNS, money=pl.Float64())
-    if years:
-        indicators = _query(_yearly_sql(years, where), params, indicator_schema)
-    else:
-        indicators = _query(INDICATOR_SQL + where, params, indicator_schema)
-    events = _query(EVENT_SQL + where, params, _schema(EVENT_COLUMNS, money=pl.Float64()))
+    with _snapshot():
+        enterprises = _query(f"{ENTERPRISE_SQL}{where} ORDER BY e.credit_code", params, schema)
+        enterprises = _with_facts(enterprises).with_columns(
+            pl.col("current_tier").replace_strict(TIER_TO_ENGINE, default="none"))
+        if years:
+            indicators = _query(_yearly_sql(years, where), params, indicator_schema)
+        else:
+            indicators = _query(INDICATOR_SQL + where, params, indicator_schema)
+        events = _query(EVENT_SQL + where, params, _schema(EVENT_COLUMNS, money=pl.Float64()))
     return enterprises, indicators, events
+
+
+@contextmanager
+def _snapshot() -> Iterator[None]:
+    """The three queries read one snapshot of the registry, so an import committing between them
+    cannot give indicators or events of enterprises the first query did not see.  PostgreSQL needs
+    REPEATABLE READ for that, set as the transaction's first statement (so only when no transaction
+    is open yet: inside one, e.g. a test, the caller's isolation stands); SQLite's read transaction
+    is one snapshot already."""
+    outer = connection.in_atomic_block
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and not outer:
+            with connection.cursor() as cur:
+                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
 
 
 def _yearly_sql(years: Sequence[int], where: str) -> str:

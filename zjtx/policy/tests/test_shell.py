@@ -5,16 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import threading
 from decimal import Decimal
 
 import polars as pl
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from openpyxl import load_workbook
 
 from tests.factories import city_user, make_enterprise, make_indicator, province_user
 from zjtx.core.models import AuditEvent
+from zjtx.enterprises.models import Enterprise
 from zjtx.policy import frames, services
 from zjtx.policy.engine import evaluate, load_parameters
 from zjtx.policy.models import PolicyRun, ProgrammeEvent
@@ -145,3 +148,32 @@ def test_registry_export_by_year_takes_the_fast_path_with_the_same_results():
     assert fast.yearly is not None and general.yearly is None
     assert fast.frame.equals(general.frame)
     assert fast.awards_raw.equals(general.awards_raw)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_registry_frames_read_one_snapshot(monkeypatch):
+    # An import committing between the enterprise query and the indicator query (here: another
+    # connection, in a thread) must not add indicators of an enterprise the first query did not see.
+    if connection.vendor != "postgresql":
+        pytest.fail("the snapshot test needs PostgreSQL (DATABASE_URL)")
+    _small_province()
+    original = frames._with_facts
+
+    def commit_meanwhile(frame):
+        def insert():
+            try:
+                make_indicator(make_enterprise(city_code="340100"), 2024)
+            finally:
+                connection.close()  # this thread's own connection
+
+        worker = threading.Thread(target=insert)
+        worker.start()
+        worker.join()
+        return original(frame)
+
+    monkeypatch.setattr(frames, "_with_facts", commit_meanwhile)
+    enterprises, by_year, _ = frames.registry_frames(years=[2022, 2023, 2024])
+    assert enterprises.height == 6 and by_year.height == 18
+    assert set(by_year["credit_code"]) == set(enterprises["credit_code"])
+    assert Enterprise.objects.count() == 7  # committed, and seen by the next export
+    assert frames.registry_frames(years=[2024])[1].height == 7
