@@ -289,3 +289,21 @@ def test_money_rounds_to_the_fen_alike_on_the_fast_and_the_general_path() -> Non
     assert fast.yearly is not None and general.yearly is None
     assert fast.frame.equals(general.frame)
     assert fast.frame["net_profit_y0"].to_list() == [0, 2, 0, -2, 2, 199999999, 8000123456, 10**14, -(10**14)]
+
+
+def test_average_growth_floor_is_exact_up_to_the_money_limit() -> None:
+    import random
+    from fractions import Fraction
+
+    from zjtx.policy.engine.expr import MONEY_LIMIT, RATIO_SCALE, _average_growth_floor
+
+    rng = random.Random(5)
+    picks = [1, 2, 3, 300, 999_999, 10**12, MONEY_LIMIT - 1, MONEY_LIMIT]
+    rows = [
+        tuple(rng.choice([rng.choice(picks), rng.randint(1, MONEY_LIMIT), rng.randint(1, 10**6)]) for _ in "cpq")
+        for _ in range(20_000)
+    ]
+    frame = pl.DataFrame(rows, schema=["c", "p", "q"], orient="row")
+    got = frame.select(_average_growth_floor(pl.col("c"), pl.col("p"), pl.col("q"))).to_series().to_list()
+    exact = [((Fraction(c - p, p) + Fraction(p - q, q)) * RATIO_SCALE / 2).__floor__() for c, p, q in rows]
+    assert got == exact
