@@ -97,19 +97,26 @@ def money_sum(name: str, parts: tuple[str, ...]) -> Metric:
     return Metric(name, total, total, MONEY_SCALE, "万元", total / MONEY_SCALE, parts)
 
 
-def ratio(name: str, numerator: pl.Expr, denominator: pl.Expr, inputs: tuple[str, ...]) -> Metric:
-    """numerator / denominator in percent; null when the denominator is not positive."""
+def ratio(
+    name: str, numerator: pl.Expr, denominator: pl.Expr, inputs: tuple[str, ...], checked_nonnegative: bool = False
+) -> Metric:
+    """numerator / denominator in percent; null when the denominator is not positive.
+
+    ``checked_nonnegative``: the denominator is an input the checks keep ≥ 0 (money other than net
+    profit, counts), so "not positive" is "zero", where Polars' integer division already gives null:
+    the guard, two operations per row, is left out."""
     valid = denominator > 0
     scaled = numerator * RATIO_SCALE
-    floor = pl.when(valid).then(scaled // denominator)
-    ceil = pl.when(valid).then(-((-scaled) // denominator))
+    floor, ceil = scaled // denominator, -((-scaled) // denominator)
+    if not checked_nonnegative:
+        floor, ceil = pl.when(valid).then(floor), pl.when(valid).then(ceil)
     display = pl.when(valid).then(numerator.cast(pl.Float64) * 100 / denominator)
     return Metric(name, floor, ceil, PERCENT, "%", display, inputs)
 
 
 def growth(name: str, current: str, previous: str) -> Metric:
-    """(current − previous) / previous in percent."""
-    return ratio(name, pl.col(current) - pl.col(previous), pl.col(previous), (current, previous))
+    """(current − previous) / previous in percent (both checked inputs ≥ 0)."""
+    return ratio(name, pl.col(current) - pl.col(previous), pl.col(previous), (current, previous), True)
 
 
 def average_growth(name: str, y0: str, y1: str, y2: str) -> Metric:

@@ -26,6 +26,11 @@ POINTS_BOUND = 1_000
 NARROW_POINTS = pl.Int16()
 
 
+# Yearly inputs the input checks keep ≥ 0 (``inputs._check_values``): every money column but net profit,
+# and counts.
+NONNEGATIVE_INPUTS = frozenset({"revenue", "main_revenue", "total_assets", "employees"})
+
+
 class Metrics:
     """Derived quantities shared by many rules; each is computed once as a real column."""
 
@@ -55,7 +60,9 @@ class Metrics:
 
     def ratio(self, name: str, numerator: str, denominator: str) -> Metric:
         inputs = (numerator, denominator)
-        return self._keep(ex.ratio(name, pl.col(numerator), pl.col(denominator), inputs))
+        # Every denominator here is an input checked to be ≥ 0 (revenue, assets, employees).
+        assert denominator.rsplit("_y", 1)[0] in NONNEGATIVE_INPUTS, denominator
+        return self._keep(ex.ratio(name, pl.col(numerator), pl.col(denominator), inputs, True))
 
     def rd_ratio(self, back: int) -> Metric:
         return self.ratio(f"rd_ratio_y{back}", f"rd_expense_y{back}", f"revenue_y{back}")
