@@ -205,8 +205,8 @@ def _is_one_of(col: pl.Expr, values: tuple[str, ...]) -> pl.Expr:
 
 def prepare_enterprises(frame: pl.DataFrame, checked: bool = False) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The enterprises in contract types (no tier means "none"), and their ``DERIVED`` columns (the
-    tier rank and the input codes: the strings are compared once, for the check and the rules).  ``checked``: the caller
-    vouches for the checks listed at ``TRUSTED_ALLOWED`` / ``TRUSTED_UNIQUE``."""
+    tier rank and the input codes: the strings are compared once, for the check and the rules).
+    ``checked``: the caller vouches for the checks listed at ``TRUSTED_ALLOWED`` / ``TRUSTED_UNIQUE``."""
     trusted = TRUSTED_ALLOWED if checked else frozenset()
     prepared = prepare(frame, ENTERPRISE_COLUMNS, "enterprises", trusted, derived_exprs())
     derived = prepared.select(DERIVED)
