@@ -27,9 +27,12 @@ ENTERPRISE_SQL = (
 )
 REGISTRY_COLUMNS = ENTERPRISE_COLUMNS[:7]
 FACT_COLUMNS = ENTERPRISE_COLUMNS[7:]
+INDICATOR_VALUES = (
+    "i.revenue, i.main_revenue, i.rd_expense, i.employees, i.rd_staff, i.net_profit, "
+    "i.total_assets, i.total_liabilities, i.ip_i_count, i.market_share, i.financing, i.export"
+)
 INDICATOR_SQL = (
-    "SELECT e.credit_code, i.year, i.revenue, i.main_revenue, i.rd_expense, i.employees, i.rd_staff, i.net_profit, "
-    "i.total_assets, i.total_liabilities, i.ip_i_count, i.market_share, i.financing, i.export "
+    f"SELECT e.credit_code, i.year, {INDICATOR_VALUES} "
     "FROM enterprises_indicator i JOIN enterprises_enterprise e ON e.id = i.enterprise_id"
 )
 EVENT_SQL = (
@@ -79,9 +82,8 @@ def _snapshot() -> Iterator[None]:
 
 def _yearly_sql(years: Sequence[int], where: str) -> str:
     wanted = " UNION ALL ".join(f"SELECT {int(year)} AS year" for year in years)
-    values = INDICATOR_SQL.split(" FROM ")[0].replace("i.year", "y.year")
     return (
-        f"{values} FROM enterprises_enterprise e CROSS JOIN ({wanted}) y "
+        f"SELECT e.credit_code, y.year, {INDICATOR_VALUES} FROM enterprises_enterprise e CROSS JOIN ({wanted}) y "
         f"LEFT JOIN enterprises_indicator i ON i.enterprise_id = e.id AND i.year = y.year"
         f"{where} ORDER BY y.year, e.credit_code"
     )

@@ -20,9 +20,9 @@ from typing import Any, Final, Literal
 
 import polars as pl
 
-from zjtx.policy.engine.expr import kleene_any
+from zjtx.policy.engine.expr import equals, kleene_any
 from zjtx.policy.engine.parameters import ParameterError
-from zjtx.policy.engine.schema import EVENT_KINDS, GRADES, MONEY_SCALE, coded
+from zjtx.policy.engine.schema import GRADES, MONEY_SCALE
 from zjtx.policy.engine.tree import ParamReader
 
 Method = Literal["fixed", "rate", "rank", "graded"]
@@ -253,11 +253,11 @@ def entitlements(events: pl.DataFrame, cities: pl.DataFrame, prior: pl.DataFrame
     def parts(city_kinds: set[str]) -> list[pl.LazyFrame]:
         """One part per award; the events of ``city_kinds`` carry their enterprise's city."""
         with_city = _with_city(numbered, city_kinds, cities)
-        without = numbered.lazy().with_columns(pl.lit(None, dtype=pl.String).alias("city_code"))
+        without = _no_city(numbered)
         found = []
         for spec in specs:
             source = with_city if spec.event in city_kinds else without
-            part = _conform(_compute(source.filter(_of_kind(spec.event)), spec, reader, prior))
+            part = _conform(_compute(source.filter(equals("kind", spec.event)), spec, reader, prior))
             found.append(part.with_columns(pl.lit(once_codes.get(spec.award, 0), pl.UInt8).alias("once")))
         return found
 
@@ -278,18 +278,14 @@ def _with_city(numbered: pl.DataFrame, kinds: set[str], cities: pl.DataFrame) ->
     """The events of ``kinds`` with their enterprise's city, looking up only the enterprises that
     have such events (few) instead of hashing the whole registry."""
     if not kinds:
-        return numbered.lazy().with_columns(pl.lit(None, dtype=pl.String).alias("city_code"))
-    needy = numbered.lazy().filter(kleene_any([_of_kind(kind) for kind in sorted(kinds)])).collect()
+        return _no_city(numbered)
+    needy = numbered.lazy().filter(kleene_any([equals("kind", kind) for kind in sorted(kinds)])).collect()
     wanted = cities.lazy().filter(pl.col("credit_code").is_in(needy["credit_code"].implode()))
     return needy.lazy().join(wanted, on="credit_code", how="left", maintain_order="left").collect().lazy()
 
 
-def _of_kind(kind: str) -> pl.Expr:
-    """Events of ``kind``, by the integer code ``inputs.prepare_events`` adds (a kind not in
-    ``EVENT_KINDS``, e.g. of a misconfigured city award, matches no event)."""
-    if kind not in EVENT_KINDS:
-        return pl.lit(False)
-    return pl.col(coded("kind")) == EVENT_KINDS.index(kind)
+def _no_city(numbered: pl.DataFrame) -> pl.LazyFrame:
+    return numbered.lazy().with_columns(pl.lit(None, dtype=pl.String).alias("city_code"))
 
 
 def _once_codes(specs: list[AwardSpec]) -> dict[str, int]:

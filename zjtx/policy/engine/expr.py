@@ -19,11 +19,10 @@ from typing import Any
 import polars as pl
 
 from zjtx.policy.engine.parameters import ParameterError
-from zjtx.policy.engine.schema import MONEY_LIMIT_WAN, MONEY_SCALE
+from zjtx.policy.engine.schema import CODED, MONEY_LIMIT, MONEY_SCALE, coded
 
 RATIO_SCALE = 10_000  # ratios are held in units of 0.01% (basis points of 1)
 PERCENT = RATIO_SCALE // 100  # units per percentage point
-MONEY_LIMIT = MONEY_LIMIT_WAN * MONEY_SCALE  # largest money input in 分 (larger is an input error)
 
 Number = Decimal | int | float
 INT64 = pl.Int64()
@@ -203,6 +202,18 @@ def score_bounds(lows: list[pl.Expr], highs: list[pl.Expr]) -> tuple[pl.Expr, pl
     two sums are equal exactly when every item is known."""
     low, high = add_all(lows), add_all(highs)
     return low, high, low == high
+
+
+def equals(column: str, value: str) -> pl.Expr:
+    """``pl.col(column) == value``; for a coded input (``schema.CODED``), on its integer code: the
+    same result and nulls, since the input check lets only allowed values through, so a value not
+    allowed never matches."""
+    if column not in CODED:
+        return pl.col(column) == value
+    code = pl.col(coded(column))
+    if value not in CODED[column]:
+        return pl.when(code.is_not_null()).then(False)
+    return code == CODED[column].index(value)
 
 
 def kleene_all(exprs: list[pl.Expr]) -> pl.Expr:

@@ -13,15 +13,14 @@ from typing import Any
 import polars as pl
 
 from zjtx.policy.engine.schema import (
-    CODED,
     DTYPES,
     ENTERPRISE_COLUMNS,
     EVENT_COLUMNS,
-    EVENT_KINDS,
     INDICATOR_COLUMNS,
-    MONEY_LIMIT_WAN,
+    MONEY_LIMIT,
     MONEY_SCALE,
     PRIOR_COLUMNS,
+    SIGNED_MONEY,
     TIER_RANK,
     UNUSED_INDICATORS,
     YEARLY,
@@ -39,7 +38,7 @@ FRAME_NAMES = {
 }
 MAX_EXAMPLES = 5
 RANK = "tier_rank"
-DERIVED = [RANK, *[coded(name) for name in CODED]]
+DERIVED = [RANK, *[coded(c.name) for c in ENTERPRISE_COLUMNS if c.coded]]  # what enterprises get besides
 
 # Checks a caller may vouch for with ``evaluate(..., checked_inputs=True)``: only those the registry
 # database guarantees (NOT NULL UNIQUE credit codes; the tier mapped by ``zjtx.policy.frames`` onto
@@ -57,13 +56,13 @@ def prepare(
     columns: tuple[Column, ...],
     frame_name: str,
     trusted: frozenset[str] = frozenset(),
-    derived: list[pl.Expr] | None = None,
+    ranked: bool = False,
 ) -> pl.DataFrame:
     """Select the contract columns in canonical types; absent optional columns become nulls.
 
     ``trusted``: columns whose allowed-value check the caller vouches for (see ``TRUSTED_ALLOWED``).
-    ``derived``: columns to add (last): the tier rank and integer codes (``_code_expr``), computed
-    once for the rules and the allowed-value checks."""
+    Added last, computed once for the rules and the allowed-value checks: the integer code of each
+    coded column, and with ``ranked`` the tier rank before them."""
     label = FRAME_NAMES[frame_name]
     missing = [c.name for c in columns if c.required and c.name not in frame.columns]
     if missing:
@@ -71,6 +70,7 @@ def prepare(
     _check_money(frame, columns, label)
     exprs = [_canonical(frame, column, label) for column in columns]
     prepared = frame.select(exprs)
+    derived = _derived_exprs(columns, ranked)
     if derived:
         prepared = prepared.with_columns(derived)
     _check_values(prepared, columns, label, trusted)
@@ -93,17 +93,16 @@ def _check_money(frame: pl.DataFrame, columns: tuple[Column, ...], label: str) -
         + [pl.col(c.name).cast(pl.Float64).min().alias(f"min:{c.name}") for c in money]
         + [pl.col(c.name).cast(pl.Float64).max().alias(f"max:{c.name}") for c in money]
     ).row(0, named=True)
-    limit = MONEY_LIMIT_WAN * MONEY_SCALE
     problems = []
     for column in money:
         units = pl.col(column.name).cast(pl.Float64) * MONEY_SCALE
         low, high = extremes[f"min:{column.name}"], extremes[f"max:{column.name}"]
-        floor = -limit if column.name == "net_profit" else 0
+        floor = _money_floor(column)
         checks = []
         if not math.isfinite(extremes[f"sum:{column.name}"]):
             checks.append((~units.is_finite(), "不是有效数值（NaN 或无穷大）"))
-        if low is not None and _outside(low, high, floor, limit):
-            checks.append(((units.round(0) < floor) | (units.round(0) > limit), "为负数或超过1万亿元"))
+        if low is not None and _outside(low, high, column):
+            checks.append(((units.round(0) < floor) | (units.round(0) > MONEY_LIMIT), "为负数或超过1万亿元"))
         for bad, message in checks:
             rows = frame.with_row_index("row").filter(bad.fill_null(False))["row"].head(MAX_EXAMPLES)
             if rows.len():
@@ -114,11 +113,17 @@ def _check_money(frame: pl.DataFrame, columns: tuple[Column, ...], label: str) -
         raise InputError(problems)
 
 
-def _outside(low: float, high: float, floor: int, limit: int) -> bool:
-    """Whether a column's extremes (万元), in 分 as the conversion rounds them, leave [floor, limit]."""
+def _outside(low: float, high: float, column: Column) -> bool:
+    """Whether a money column's extremes (万元), in 分 rounded as the conversion rounds them (half to
+    even, on the same products), leave the allowed range."""
     if not (math.isfinite(low) and math.isfinite(high)):
         return True
-    return round(low * MONEY_SCALE) < floor or round(high * MONEY_SCALE) > limit
+    return round(low * MONEY_SCALE) < _money_floor(column) or round(high * MONEY_SCALE) > MONEY_LIMIT
+
+
+def _money_floor(column: Column) -> int:
+    """The smallest amount allowed, in 分: −1万亿元 for signed money (net profit), else 0."""
+    return -MONEY_LIMIT if column.name in SIGNED_MONEY else 0
 
 
 def _canonical(frame: pl.DataFrame, column: Column, label: str) -> pl.Expr:
@@ -173,13 +178,9 @@ def _check_values(
                 flag = (col.is_not_null() & pl.col(coded(column.name)).is_null()).any()
             checks.append((f"{column.name}（{column.label}）取值不在 {list(column.allowed)} 中", bad, flag))
         if column.kind == "money":
-            limit = MONEY_LIMIT_WAN * MONEY_SCALE
-            message = f"{column.name}（{column.label}）为负数或超过1万亿元"
-            if column.name == "net_profit":
-                bad = col.abs() > limit
-                checks.append((message, bad, bad.fill_null(False).any()))
-            else:
-                checks.append((message, (col < 0) | (col > limit), (col.min() < 0) | (col.max() > limit)))
+            floor, message = _money_floor(column), f"{column.name}（{column.label}）为负数或超过1万亿元"
+            bad, flag = (col < floor) | (col > MONEY_LIMIT), (col.min() < floor) | (col.max() > MONEY_LIMIT)
+            checks.append((message, bad, flag))
         elif column.kind == "int" and column.name != "year":
             checks.append((f"{column.name}（{column.label}）为负数", col < 0, col.min() < 0))
     if not checks or frame.height == 0:
@@ -208,7 +209,7 @@ def prepare_enterprises(frame: pl.DataFrame, checked: bool = False) -> tuple[pl.
     tier rank and the input codes: the strings are compared once, for the check and the rules).
     ``checked``: the caller vouches for the checks listed at ``TRUSTED_ALLOWED`` / ``TRUSTED_UNIQUE``."""
     trusted = TRUSTED_ALLOWED if checked else frozenset()
-    prepared = prepare(frame, ENTERPRISE_COLUMNS, "enterprises", trusted, derived_exprs())
+    prepared = prepare(frame, ENTERPRISE_COLUMNS, "enterprises", trusted, ranked=True)
     derived = prepared.select(DERIVED)
     prepared = prepared.drop(DERIVED).with_columns(pl.col("current_tier").fill_null("none"))
     if not checked:
@@ -229,12 +230,10 @@ def prepare_indicators(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def prepare_events(frame: pl.DataFrame | None, checked: bool = False) -> pl.DataFrame:
-    """The events in contract types, plus ``kind#``: the kind's position in ``EVENT_KINDS``, which
-    the award pass selects by (integers, not strings) and the allowed-value check reads."""
+    """The events in contract types, plus ``kind#``, the code of the kind the award pass selects by."""
     if frame is None:
         frame = pl.DataFrame(schema={c.name: DTYPES[c.kind] for c in EVENT_COLUMNS})
-    trusted = TRUSTED_ALLOWED if checked else frozenset()
-    return prepare(frame, EVENT_COLUMNS, "events", trusted, [_code_expr("kind", EVENT_KINDS)])
+    return prepare(frame, EVENT_COLUMNS, "events", TRUSTED_ALLOWED if checked else frozenset())
 
 
 def prepare_prior(frame: pl.DataFrame | None) -> pl.DataFrame:
@@ -272,15 +271,19 @@ def build_base(enterprises: pl.DataFrame, indicators: pl.DataFrame, data_year: i
 
 
 def derived_exprs() -> list[pl.Expr]:
-    """The ``DERIVED`` columns: the tier rank and the integer code of each ``CODED`` input."""
-    return [tier_rank_expr(), *[_code_expr(name, values) for name, values in CODED.items()]]
+    """The ``DERIVED`` columns of the enterprises: the tier rank and the code of each coded column."""
+    return _derived_exprs(ENTERPRISE_COLUMNS, ranked=True)
 
 
-def _code_expr(name: str, values: tuple[str, ...]) -> pl.Expr:
+def _derived_exprs(columns: tuple[Column, ...], ranked: bool) -> list[pl.Expr]:
+    return [*([tier_rank_expr()] if ranked else []), *[_code_expr(c) for c in columns if c.coded]]
+
+
+def _code_expr(column: Column) -> pl.Expr:
     code: Any = pl
-    for index, value in enumerate(values):
-        code = code.when(pl.col(name) == value).then(pl.lit(index, dtype=pl.Int8))
-    return code.otherwise(pl.lit(None, dtype=pl.Int8)).alias(coded(name))
+    for index, value in enumerate(column.allowed):
+        code = code.when(pl.col(column.name) == value).then(pl.lit(index, dtype=pl.Int8))
+    return code.otherwise(pl.lit(None, dtype=pl.Int8)).alias(coded(column.name))
 
 
 def tier_rank_expr() -> pl.Expr:
@@ -320,28 +323,18 @@ class Yearly:
     def raw(self, names: list[str]) -> tuple[list[pl.Series], list[pl.Expr]]:
         """The named per-year columns as they are (money still in 万元, a slice when the export is
         by year), and the expressions that convert them in place: for a query that reads them."""
-        series: list[pl.Series] = []
-        conversions: list[pl.Expr] = []
-        for name in names:
-            column, back = _YEARLY_NAMES[name]
-            if column.name not in self.indicators.columns:
-                series.append(_nulls(name, self.height))
-                continue
-            offset = YEARS_BACK - 1 - back
-            source = self.indicators[column.name]
-            if self.by_year:
-                series.append(source.slice(offset * self.height, self.height).alias(name))
-            else:
-                series.append(source.gather_every(YEARS_BACK, offset).alias(name))
-            if column.kind == "money":
-                conversions.append(_checked_units(pl.col(name)).alias(name))
-        return series, conversions
+        exprs = {name: self._expr(name, None, convert=False) for name in names}
+        present = [e.alias(n) for n, e in exprs.items() if e is not None]
+        found = self.indicators.select(present)  # eager: slices stay views of the indicators
+        series = [found[name] if exprs[name] is not None else _nulls(name, self.height) for name in names]
+        money = [name for name in names if exprs[name] is not None and _YEARLY_NAMES[name][0].kind == "money"]
+        return series, [_checked_units(pl.col(name)).alias(name) for name in money]
 
     @property
     def height(self) -> int:
         return self.indicators.height // YEARS_BACK
 
-    def _expr(self, name: str, rows: pl.Series | None) -> pl.Expr | None:
+    def _expr(self, name: str, rows: pl.Series | None, convert: bool = True) -> pl.Expr | None:
         column, back = _YEARLY_NAMES[name]
         if column.name not in self.indicators.columns:
             return None
@@ -353,7 +346,7 @@ class Yearly:
             values = source.slice(offset * self.height, self.height)
         else:
             values = source.gather_every(YEARS_BACK, offset)
-        return _checked_units(values) if column.kind == "money" else values
+        return _checked_units(values) if convert and column.kind == "money" else values
 
 
 def _checked_units(values: pl.Expr) -> pl.Expr:
@@ -368,7 +361,7 @@ def _checked_units(values: pl.Expr) -> pl.Expr:
 
 
 ROUNDING = 1.5 * 2.0**52
-assert MONEY_LIMIT_WAN * MONEY_SCALE < 2**51, "the rounding by addition needs |分| < 2⁵¹"
+assert MONEY_LIMIT < 2**51, "the rounding by addition needs |分| < 2⁵¹"
 
 
 _YEARLY_NAMES = {yearly_name(c.name, back): (c, back) for c in YEARLY for back in range(YEARS_BACK)}
@@ -434,21 +427,15 @@ def _within_limits(found: dict[str, Any], columns: list[Column]) -> bool:
     """The checks ``_check_values`` makes on the yearly columns, from each column's extremes (and
     no NaN in money, which the checked cast of the general path rejects)."""
     assert not any(column.allowed or column.required for column in columns), "no such yearly checks"
-    limit = MONEY_LIMIT_WAN * MONEY_SCALE
     for column in columns:
         low = found.get(f"min:{column.name}")
         if column.kind == "int" and low is not None and low < 0:
             return False
         if column.kind != "money":
             continue
-        high = found[f"max:{column.name}"]
         if not math.isfinite(found[f"sum:{column.name}"]):
             return False  # a NaN or ±∞ (or values so large that they fail anyway)
-        extremes = pl.Series([low, high], dtype=pl.Float64)
-        units = (extremes * MONEY_SCALE).round(0)  # the same operations as ``_to_units``
-        least, most = units[0], units[1]
-        floor = -limit if column.name == "net_profit" else 0
-        if least is not None and (least < floor or most > limit):
+        if low is not None and _outside(low, found[f"max:{column.name}"], column):
             return False
     return True
 

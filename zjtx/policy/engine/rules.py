@@ -17,18 +17,13 @@ import polars as pl
 from zjtx.policy.engine import expr as ex
 from zjtx.policy.engine.expr import Metric
 from zjtx.policy.engine.parameters import ParameterError
-from zjtx.policy.engine.schema import CODED, TIER_LABELS, TIER_RANK, coded
+from zjtx.policy.engine.schema import NONNEGATIVE, TIER_LABELS, TIER_RANK
 from zjtx.policy.engine.tree import Group, Leaf, Node, ParamReader, RuleTree, ScoreItem, colname, fmt_number
 
 # Score points are held as Int16 when every item's points lie within ±POINTS_BOUND (the sum of a
 # dozen items then fits easily); a tree whose parameters allow more is built again in Int64.
 POINTS_BOUND = 1_000
 NARROW_POINTS = pl.Int16()
-
-
-# Yearly inputs the input checks keep ≥ 0 (``inputs._check_values``): every money column but net profit,
-# and counts.
-NONNEGATIVE_INPUTS = frozenset({"revenue", "main_revenue", "total_assets", "employees"})
 
 
 class Metrics:
@@ -60,8 +55,8 @@ class Metrics:
 
     def ratio(self, name: str, numerator: str, denominator: str) -> Metric:
         inputs = (numerator, denominator)
-        # Every denominator here is an input checked to be ≥ 0 (revenue, assets, employees).
-        assert denominator.rsplit("_y", 1)[0] in NONNEGATIVE_INPUTS, denominator
+        # Every denominator here is a yearly input checked to be ≥ 0 (revenue, assets, employees).
+        assert denominator.rsplit("_y", 1)[0] in NONNEGATIVE, denominator
         return self._keep(ex.ratio(name, pl.col(numerator), pl.col(denominator), inputs, True))
 
     def rd_ratio(self, back: int) -> Metric:
@@ -261,7 +256,7 @@ def lookup(column: str, table: dict[str, pl.Expr], null: pl.Expr) -> pl.Expr:
     than hashing every string for a table of a few keys.  Unknown or null values give null."""
     chain: Any = pl
     for key, value in table.items():
-        chain = chain.when(equals(column, key)).then(value)
+        chain = chain.when(ex.equals(column, key)).then(value)
     if chain is pl:
         return null
     result: pl.Expr = chain.otherwise(null)
@@ -272,18 +267,7 @@ def one_of(column: str, values: list[str]) -> pl.Expr:
     """``is_in(values)`` as an OR of equality tests (same nulls: a null value gives null)."""
     if not values:
         return pl.col(column).is_in(values)
-    return ex.kleene_any([equals(column, value) for value in dict.fromkeys(values)])
-
-
-def equals(column: str, value: str) -> pl.Expr:
-    """``pl.col(column) == value``; for a ``CODED`` input, on its integer code (same result and nulls:
-    the input check lets only allowed values through, so a value not allowed never matches)."""
-    if column not in CODED:
-        return pl.col(column) == value
-    code = pl.col(coded(column))
-    if value not in CODED[column]:
-        return pl.when(code.is_not_null()).then(False)
-    return code == CODED[column].index(value)
+    return ex.kleene_any([ex.equals(column, value) for value in dict.fromkeys(values)])
 
 
 def _money(name: str) -> Metric:
@@ -770,7 +754,7 @@ def _xin_general(b: Builder) -> Group:
         Leaf(
             "rd_institution",
             "自建或共建研发机构",
-            ~equals("rd_institution_level", "none"),
+            ~ex.equals("rd_institution_level", "none"),
             None,
             "",
             "有",

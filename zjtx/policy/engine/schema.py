@@ -33,6 +33,7 @@ DTYPES: dict[str, pl.DataType] = {
 
 MONEY_SCALE = 1_000_000  # units per 万元: one unit is one 分
 MONEY_LIMIT_WAN = 100_000_000  # 1万亿元: larger amounts are input errors (and would overflow)
+MONEY_LIMIT = MONEY_LIMIT_WAN * MONEY_SCALE  # the same in 分
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,10 @@ class Column:
     label: str
     required: bool = False
     allowed: tuple[str, ...] = ()
+    # Text of a few allowed values that the rules compare: it also gets an integer code (its position
+    # in ``allowed``, null when null or not allowed), computed once with the allowed-value check, so
+    # that the rules compare small integers instead of strings (``expr.equals``).
+    coded: bool = False
 
 
 TIERS: tuple[str, ...] = (
@@ -64,14 +69,10 @@ TIER_RANK: dict[str, int] = {"none": 0, **{tier: i + 1 for i, tier in enumerate(
 
 INSTITUTION_LEVELS = ("national", "provincial", "city", "county", "none")
 KEY_CHAIN_CLASSES = ("key_chain", "supporting", "none")
-# Text inputs of a few allowed values that the rules compare: each also gets an integer code (its
-# position among the allowed values, null when null), computed once with the allowed-value check,
-# so that the rules compare small integers instead of strings.
-CODED: dict[str, tuple[str, ...]] = {"rd_institution_level": INSTITUTION_LEVELS, "key_chain_field": KEY_CHAIN_CLASSES}
 
 
 def coded(name: str) -> str:
-    """The name of the integer code column of a ``CODED`` input."""
+    """The name of the integer code column of a ``coded`` input."""
     return f"{name}#"
 
 ENTERPRISE_COLUMNS: tuple[Column, ...] = (
@@ -87,11 +88,11 @@ ENTERPRISE_COLUMNS: tuple[Column, ...] = (
     Column("ip_i_high_value", "int", "与主导产品相关的高价值I类知识产权数"),
     Column("ip_i_own", "int", "自主研发的I类知识产权数"),
     Column("ip_ii_count", "int", "II类知识产权数"),
-    Column("rd_institution_level", "str", "自建研发机构级别", allowed=INSTITUTION_LEVELS),
+    Column("rd_institution_level", "str", "自建研发机构级别", allowed=INSTITUTION_LEVELS, coded=True),
     Column("digital_level", "int", "数字化水平等级"),
     Column("quality_items", "int", "满足的质量管理条目数"),
     Column("strategic_emerging_field", "bool", "主导产品属于战略性新兴产业"),
-    Column("key_chain_field", "str", "主导产品所属领域类别", allowed=KEY_CHAIN_CLASSES),
+    Column("key_chain_field", "str", "主导产品所属领域类别", allowed=KEY_CHAIN_CLASSES, coded=True),
     Column("local_feature_score", "int", "特色化指标得分（省定）"),
     Column("equity_financing_2y", "money", "近2年新增股权融资（合格机构投资者实缴，万元）"),
     Column("equity_financing_3y", "money", "近3年新增股权融资（合格机构投资者实缴，万元）"),
@@ -152,11 +153,22 @@ GRADES: tuple[str, ...] = ("3A", "4A", "5A")
 
 EVENT_COLUMNS: tuple[Column, ...] = (
     Column("credit_code", "str", "统一社会信用代码", required=True),
-    Column("kind", "str", "事件类型", required=True, allowed=EVENT_KINDS),
+    Column("kind", "str", "事件类型", required=True, allowed=EVENT_KINDS, coded=True),
     Column("date", "date", "事件日期", required=True),
     Column("grade", "str", "评估等级", allowed=GRADES),
     Column("amount", "money", "金额（投资额、设备购置额或费用，万元）"),
     Column("rank", "int", "择优名次"),
+)
+
+# The coded inputs and their allowed values (names are distinct across the two frames).
+CODED: dict[str, tuple[str, ...]] = {c.name: c.allowed for c in (*ENTERPRISE_COLUMNS, *EVENT_COLUMNS) if c.coded}
+# Money that may be negative (down to −1万亿元); every other money column and every count (but the year)
+# is checked to be ≥ 0.
+SIGNED_MONEY = frozenset({"net_profit"})
+NONNEGATIVE = frozenset(
+    c.name
+    for c in (*ENTERPRISE_COLUMNS, *INDICATOR_COLUMNS, *EVENT_COLUMNS)
+    if (c.kind == "money" and c.name not in SIGNED_MONEY) or (c.kind == "int" and c.name != "year")
 )
 
 PRIOR_COLUMNS: tuple[Column, ...] = (
