@@ -32,6 +32,10 @@ ALREADY = "已享受"
 MISSING = "数据不足"
 NOT_IN_FORCE = "不在政策期内"
 ZERO = "无奖补金额"
+# The award pass works with each status's position here (UInt8): cheaper to build and compare than
+# the Chinese text, which ``Awards.frame`` puts in.
+STATUSES = (GRANTED, ALREADY, MISSING, NOT_IN_FORCE, ZERO)
+STATUS_CODE = {status: index for index, status in enumerate(STATUSES)}
 
 PROVINCE = "省级"
 CITY = "市级"
@@ -204,6 +208,8 @@ OUTPUT_SCHEMA: dict[str, pl.DataType] = {
     "amount": pl.Int64(),
     "status": pl.String(),
 }
+# The parts hold the status as its code (``STATUS_CODE``).
+PART_SCHEMA = {**OUTPUT_SCHEMA, "status": pl.UInt8()}
 
 
 # What the award pass keeps in ``evaluate()``: enough for the once-only marking and the amounts.
@@ -228,7 +234,7 @@ class Awards:
         # The same parts in the same order; only the cities' join could add rows, had a credit code
         # two enterprises (which the input check, or the registry's unique column, rules out).
         assert full.height == self.lean.height, "award parts differ from the amounts computed"
-        final = self.lean.select("status", "amount", "repeat_of")
+        final = self.lean.select(status_text(pl.col("status")), "amount", "repeat_of")
         return full.with_columns(final.get_columns())
 
 
@@ -265,7 +271,7 @@ def entitlements(events: pl.DataFrame, cities: pl.DataFrame, prior: pl.DataFrame
     # payer of the city shares is a city too, but only descriptive: looked up when the frame is read.
     scoped = {s.event for s in specs if s.scope}
     collected = pl.collect_all([p.select(LEAN_COLUMNS) for p in parts(scoped)], engine=SMALL)
-    lean_schema = {name: OUTPUT_SCHEMA.get(name, pl.UInt8()) for name in LEAN_COLUMNS}
+    lean_schema = {name: PART_SCHEMA.get(name, pl.UInt8()) for name in LEAN_COLUMNS}
     combined = pl.concat(collected, rechunk=False) if collected else pl.DataFrame(schema=lean_schema)
     city_kinds = {s.event for s in specs if s.funding_level == CITY or s.scope}
     return Awards(
@@ -303,7 +309,7 @@ def _conform(part: pl.LazyFrame) -> pl.LazyFrame:
     return part.select(
         [
             pl.col(name).cast(dtype) if name in present else pl.lit(None, dtype=dtype).alias(name)
-            for name, dtype in OUTPUT_SCHEMA.items()
+            for name, dtype in PART_SCHEMA.items()
         ]
     )
 
@@ -338,15 +344,23 @@ def _compute(frame: pl.LazyFrame, spec: AwardSpec, reader: ParamReader, prior: p
     return _graded_amount(frame, spec, reader, prior)
 
 
+def status_code(status: str) -> pl.Expr:
+    return pl.lit(STATUS_CODE[status], dtype=pl.UInt8)
+
+
+def status_text(code: pl.Expr) -> pl.Expr:
+    return pl.lit(pl.Series(STATUSES, dtype=pl.String)).gather(code).alias("status")
+
+
 def _status(amount: pl.Expr, in_force: pl.Expr, known: pl.Expr) -> pl.Expr:
     return (
         pl.when(~in_force)
-        .then(pl.lit(NOT_IN_FORCE))
+        .then(status_code(NOT_IN_FORCE))
         .when(~known)
-        .then(pl.lit(MISSING))
+        .then(status_code(MISSING))
         .when(amount <= 0)
-        .then(pl.lit(ZERO))
-        .otherwise(pl.lit(GRANTED))
+        .then(status_code(ZERO))
+        .otherwise(status_code(GRANTED))
     )
 
 
@@ -444,12 +458,12 @@ def _graded_amount(frame: pl.LazyFrame, spec: AwardSpec, reader: ParamReader, pr
     in_force = (pl.col("level").is_not_null() & pl.col("policy").is_not_null()) | pl.col("_grade_rank").is_null()
     status = (
         pl.when(~in_force)
-        .then(pl.lit(NOT_IN_FORCE))
+        .then(status_code(NOT_IN_FORCE))
         .when(~eligible)
-        .then(pl.lit(MISSING))
+        .then(status_code(MISSING))
         .when(~upgrade)
-        .then(pl.lit(ALREADY))
-        .otherwise(pl.lit(GRANTED))
+        .then(status_code(ALREADY))
+        .otherwise(status_code(GRANTED))
     )
     return frame.with_columns(
         pl.format("{}.{}", pl.lit(DIGITAL_PREFIX), pl.col("grade")).fill_null(DIGITAL_PREFIX).alias("award"),
@@ -498,7 +512,7 @@ def _once_only(frame: pl.DataFrame, specs: list[AwardSpec], prior: pl.DataFrame,
     once key) hash repeats are grouped by the exact keys (a row whose hash is unique has a unique
     key: it is the first), so hash collisions cannot merge two enterprises.  The repeats found are
     marked back on the whole frame by scattering their row numbers."""
-    once = (pl.col("once") > 0) & (pl.col("status") == GRANTED)
+    once = (pl.col("once") > 0) & (pl.col("status") == STATUS_CODE[GRANTED])
     candidates = (
         frame.lazy().with_row_index("_i").filter(once).select("_i", "credit_code", "once", "seq").collect(engine=SMALL)
     )
@@ -523,7 +537,7 @@ def _once_only(frame: pl.DataFrame, specs: list[AwardSpec], prior: pl.DataFrame,
     repeated = mark > 0
     reasons = pl.Series(REPEAT_REASONS, dtype=pl.String)
     return frame.with_columns(
-        pl.when(repeated).then(pl.lit(ALREADY)).otherwise(pl.col("status")).alias("status"),
+        pl.when(repeated).then(status_code(ALREADY)).otherwise(pl.col("status")).alias("status"),
         pl.when(repeated).then(None).otherwise(pl.col("amount")).alias("amount"),
         pl.when(repeated)
         .then(pl.lit(reasons).gather(mark))

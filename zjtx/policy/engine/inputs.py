@@ -279,7 +279,17 @@ def _derived_exprs(columns: tuple[Column, ...], ranked: bool) -> list[pl.Expr]:
     return [*([tier_rank_expr()] if ranked else []), *[_code_expr(c) for c in columns if c.coded]]
 
 
+# Polars keeps strings of up to 12 bytes inside the column's 16-byte views: equality tests on them
+# are cheap and beat a cast.  Longer values (the event kinds) are compared byte by byte, once per
+# allowed value; a cast to an Enum of the allowed values hashes each string once instead (unknown
+# values become null, as with the equality tests).
+INLINE_BYTES = 12
+
+
 def _code_expr(column: Column) -> pl.Expr:
+    if max(len(v.encode()) for v in column.allowed) > INLINE_BYTES:
+        as_enum = pl.col(column.name).cast(pl.Enum(list(column.allowed)), strict=False)
+        return as_enum.to_physical().cast(pl.Int8).alias(coded(column.name))
     code: Any = pl
     for index, value in enumerate(column.allowed):
         code = code.when(pl.col(column.name) == value).then(pl.lit(index, dtype=pl.Int8))
