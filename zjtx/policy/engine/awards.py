@@ -36,6 +36,7 @@ ZERO = "无奖补金额"
 # the Chinese text, which ``Awards.frame`` puts in.
 STATUSES = (GRANTED, ALREADY, MISSING, NOT_IN_FORCE, ZERO)
 STATUS_CODE = {status: index for index, status in enumerate(STATUSES)}
+_STATUS_LITERALS = {status: pl.lit(code, dtype=pl.UInt8) for status, code in STATUS_CODE.items()}
 
 PROVINCE = "省级"
 CITY = "市级"
@@ -216,6 +217,7 @@ PART_SCHEMA = {**OUTPUT_SCHEMA, "status": pl.UInt8()}
 # The descriptive columns (labels, clauses, parameters …) are computed again, by the same parts,
 # only when someone reads ``Result.awards_raw``.
 LEAN_COLUMNS = ("seq", "credit_code", "once", "status", "amount")
+LEAN_SCHEMA = {name: PART_SCHEMA.get(name, pl.UInt8()) for name in LEAN_COLUMNS}
 
 
 @dataclass
@@ -256,27 +258,28 @@ def entitlements(events: pl.DataFrame, cities: pl.DataFrame, prior: pl.DataFrame
     )
     once_codes = _once_codes(specs)
 
-    def parts(city_kinds: set[str]) -> list[pl.LazyFrame]:
-        """One part per award; the events of ``city_kinds`` carry their enterprise's city."""
+    def parts(city_kinds: set[str], lean: bool) -> list[pl.LazyFrame]:
+        """One part per award; the events of ``city_kinds`` carry their enterprise's city.  ``lean``:
+        only the columns of ``LEAN_COLUMNS`` (the same rows, fewer expressions to build)."""
         with_city = _with_city(numbered, city_kinds, cities)
         without = _no_city(numbered)
         found = []
         for spec in specs:
             source = with_city if spec.event in city_kinds else without
-            part = _conform(_compute(source.filter(equals("kind", spec.event)), spec, reader, prior))
+            part = _compute(source.filter(equals("kind", spec.event)), spec, reader, prior, lean)
+            part = _conform(part, LEAN_SCHEMA if lean else PART_SCHEMA)
             found.append(part.with_columns(pl.lit(once_codes.get(spec.award, 0), pl.UInt8).alias("once")))
         return found
 
     # Amounts and statuses need the city only where a city's own award (scoped to it) may pay; the
     # payer of the city shares is a city too, but only descriptive: looked up when the frame is read.
     scoped = {s.event for s in specs if s.scope}
-    collected = pl.collect_all([p.select(LEAN_COLUMNS) for p in parts(scoped)], engine=SMALL)
-    lean_schema = {name: PART_SCHEMA.get(name, pl.UInt8()) for name in LEAN_COLUMNS}
-    combined = pl.concat(collected, rechunk=False) if collected else pl.DataFrame(schema=lean_schema)
+    collected = pl.collect_all([p.select(LEAN_COLUMNS) for p in parts(scoped, lean=True)], engine=SMALL)
+    combined = pl.concat(collected, rechunk=False) if collected else pl.DataFrame(schema=LEAN_SCHEMA)
     city_kinds = {s.event for s in specs if s.funding_level == CITY or s.scope}
     return Awards(
         _once_only(combined, specs, prior, once_codes),
-        lambda: [p.drop("once") for p in parts(city_kinds)],
+        lambda: [p.drop("once") for p in parts(city_kinds, lean=False)],
     )
 
 
@@ -303,13 +306,14 @@ def _once_codes(specs: list[AwardSpec]) -> dict[str, int]:
     return {s.award: number[s.once_key] for s in specs if s.once_key and s.method != "graded"}
 
 
-def _conform(part: pl.LazyFrame) -> pl.LazyFrame:
+def _conform(part: pl.LazyFrame, schema: dict[str, pl.DataType]) -> pl.LazyFrame:
     """Same columns in the same types for every award, so the parts can be stacked."""
     present = set(part.collect_schema().names())
     return part.select(
         [
             pl.col(name).cast(dtype) if name in present else pl.lit(None, dtype=dtype).alias(name)
-            for name, dtype in PART_SCHEMA.items()
+            for name, dtype in schema.items()
+            if name != "once"
         ]
     )
 
@@ -331,10 +335,14 @@ def _common(spec: AwardSpec) -> list[pl.Expr]:
     ]
 
 
-def _compute(frame: pl.LazyFrame, spec: AwardSpec, reader: ParamReader, prior: pl.DataFrame) -> pl.LazyFrame:
+def _compute(
+    frame: pl.LazyFrame, spec: AwardSpec, reader: ParamReader, prior: pl.DataFrame, lean: bool = False
+) -> pl.LazyFrame:
+    """The award's rows of ``frame`` with amount and status; ``lean``: without the descriptive
+    columns (labels, clause, payer …), which do not enter the amount."""
     if spec.scope is not None:
         frame = frame.filter(pl.col("city_code") == spec.scope)
-    frame = frame.with_columns(_common(spec))
+    frame = frame.with_columns(pl.col("amount").alias("base") if lean else _common(spec))
     if spec.method == "fixed":
         return _fixed_amount(frame, spec, reader)
     if spec.method == "rate":
@@ -345,7 +353,7 @@ def _compute(frame: pl.LazyFrame, spec: AwardSpec, reader: ParamReader, prior: p
 
 
 def status_code(status: str) -> pl.Expr:
-    return pl.lit(STATUS_CODE[status], dtype=pl.UInt8)
+    return _STATUS_LITERALS[status]
 
 
 def status_text(code: pl.Expr) -> pl.Expr:
