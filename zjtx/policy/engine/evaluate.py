@@ -257,8 +257,18 @@ def _award_pass(
 
 
 def _plan(reader: ParamReader) -> tuple[list[TierPlan], rules.Metrics]:
-    metrics = rules.Metrics()
-    return recognition.plan(reader, metrics), metrics
+    """The rule trees in force on ``as_of``: plain Python (a few ms), so built once per parameter set
+    and date and reused (trees and metrics are only read); the dated values they read are noted on
+    ``reader`` each time, for the run's parameter versions."""
+
+    def build() -> tuple[list[TierPlan], rules.Metrics, dict[Any, Any]]:
+        own = ParamReader(reader.params, reader.as_of)
+        metrics = rules.Metrics()
+        return recognition.plan(own, metrics), metrics, dict(own.used)
+
+    plans, metrics, used = reader.params.memo(("rule trees", reader.as_of), build)
+    reader.used.update(used)
+    return plans, metrics
 
 
 def _rule_pass(

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -123,6 +123,14 @@ class ParameterSet(Mapping[str, Parameter]):
             by_id[parameter.id] = parameter
         self._by_id = dict(sorted(by_id.items()))
         self.overlays = overlays
+        self._memo: dict[Hashable, Any] = {}
+
+    def memo(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        """``build()``, computed once per key for this set (which never changes): for what is derived
+        from the parameters alone, such as the rule trees in force on a date."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
 
     def __getitem__(self, key: str) -> Parameter:
         try:

@@ -83,6 +83,18 @@ def test_results_record_parameter_versions_for_reproduction() -> None:
     assert result.data_year == 2023
 
 
+def test_rule_trees_built_once_per_parameter_set_and_date_still_record_versions() -> None:
+    params = load_parameters().with_overlay({"criteria.selection.first": "2022"}, dt.date(2020, 1, 1), "缓存")
+    first = evaluate(*_one_enterprise(), AS_OF, params)
+    again = evaluate(*_one_enterprise(), AS_OF, params)  # the trees of ``first``, reused
+    assert again.plans is first.plans
+    assert again.parameter_versions == first.parameter_versions
+    assert again.summary.equals(first.summary)
+    later = evaluate(*_one_enterprise(), dt.date(2026, 6, 1), params)  # another date: built again
+    assert later.plans is not first.plans
+    assert later.parameter_versions != first.parameter_versions
+
+
 def test_serialisation_to_json_csv_and_parquet(tmp_path: Path) -> None:
     result = evaluate(*_one_enterprise(), AS_OF, load_parameters())
     payload = to_dict(result, "91340100MA0000001X")
