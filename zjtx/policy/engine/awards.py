@@ -274,8 +274,8 @@ def entitlements(events: pl.DataFrame, cities: pl.DataFrame, prior: pl.DataFrame
     # Amounts and statuses need the city only where a city's own award (scoped to it) may pay; the
     # payer of the city shares is a city too, but only descriptive: looked up when the frame is read.
     scoped = {s.event for s in specs if s.scope}
-    collected = pl.collect_all([p.select(LEAN_COLUMNS) for p in parts(scoped, lean=True)], engine=SMALL)
-    combined = pl.concat(collected, rechunk=False) if collected else pl.DataFrame(schema=LEAN_SCHEMA)
+    lean_parts = [p.select(LEAN_COLUMNS) for p in parts(scoped, lean=True)]
+    combined = pl.concat(lean_parts).collect(engine=SMALL) if lean_parts else pl.DataFrame(schema=LEAN_SCHEMA)
     city_kinds = {s.event for s in specs if s.funding_level == CITY or s.scope}
     return Awards(
         _once_only(combined, specs, prior, once_codes),
