@@ -145,15 +145,14 @@ def _average_growth_floor(c: pl.Expr, p: pl.Expr, q: pl.Expr) -> pl.Expr:
 
     With (c−p)·S = a₁·p + r₁ and (p−q)·S = a₂·q + r₂ (floor division, 0 ≤ r < divisor) the value
     is (A + t)/2 with A = a₁ + a₂ and t = r₁/p + r₂/q in [0, 2), so its floor is A // 2, plus 1
-    when A is odd and t ≥ 1, i.e. r₁·q ≥ (q − r₂)·p.  Money inputs are checked to be at most
-    ``MONEY_LIMIT`` 分, so (c−p)·S and a₁ + a₂ stay well inside 64 bits (see the caller)."""
+    when A is odd and t ≥ 1, i.e. r₁·q ≥ (q − r₂)·p: that is (A + [t ≥ 1]) // 2, since adding 1 to
+    an even A does not change A // 2.  Money inputs are checked to be at most ``MONEY_LIMIT`` 分,
+    so (c−p)·S and a₁ + a₂ stay well inside 64 bits (see the caller)."""
     x1, x2 = (c - p) * RATIO_SCALE, (p - q) * RATIO_SCALE
     a1, a2 = x1 // p, x2 // q
     r1, r2 = x1 - a1 * p, x2 - a2 * q
-    total = a1 + a2
     carry = (r1.cast(pl.Int128) * q.cast(pl.Int128)) >= ((q - r2).cast(pl.Int128) * p.cast(pl.Int128))
-    odd = (total % 2) == 1
-    return pl.when((p > 0) & (q > 0)).then(total // 2 + (odd & carry).cast(pl.Int64))
+    return pl.when((p > 0) & (q > 0)).then((a1 + a2 + carry.cast(pl.Int64)) // 2)
 
 
 def band_points(
