@@ -106,7 +106,10 @@ def ratio(
     the guard, two operations per row, is left out."""
     valid = denominator > 0
     scaled = numerator * RATIO_SCALE
-    floor, ceil = scaled // denominator, -((-scaled) // denominator)
+    floor = scaled // denominator
+    # The ceiling from the floor (shared with the floor's column): one more when the division has a
+    # remainder — cheaper than a second integer division.
+    ceil = floor + (scaled != floor * denominator).cast(pl.Int64)
     if not checked_nonnegative:
         floor, ceil = pl.when(valid).then(floor), pl.when(valid).then(ceil)
     display = pl.when(valid).then(numerator.cast(pl.Float64) * 100 / denominator)

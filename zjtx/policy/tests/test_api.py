@@ -7,6 +7,7 @@ import json
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -65,10 +66,7 @@ def test_explain_tells_the_set_the_conditions_and_the_awards() -> None:
     assert "合肥市" in text
     assert "【专精特新中小企业】不符合（首次认定，采用 2022版梯度培育标准）" in text
     assert "已是省专精特新中小企业：实际 创新型中小企业" in text
-    assert (
-        "上年度研发费用总额：实际 80万元，要求 ≥ 100万元（criteria.2022.srdi.min_rd_expense，标准3.2(2)）"
-        in text
-    )
+    assert "上年度研发费用总额：实际 80万元，要求 ≥ 100万元（criteria.2022.srdi.min_rd_expense，标准3.2(2)）" in text
     assert "四化改造设备购置额 8,000万元 × 10% = 800万元，超过上限 500万元，按 500万元" in text
     assert "缺少" in text
     assert explain(result, "nobody").endswith("不在本次评价范围内。")
@@ -109,9 +107,7 @@ def test_serialisation_to_json_csv_and_parquet(tmp_path: Path) -> None:
             f"entitlements.{fmt}",
             "metadata.json",
         }
-    assert pl.read_parquet(tmp_path / "parquet" / "entitlements.parquet")["amount"].to_list() == [
-        Decimal("500")
-    ]
+    assert pl.read_parquet(tmp_path / "parquet" / "entitlements.parquet")["amount"].to_list() == [Decimal("500")]
 
 
 def test_compare_reports_tier_changes_by_city_and_budget_difference() -> None:
@@ -319,3 +315,28 @@ def test_average_growth_floor_is_exact_up_to_the_money_limit() -> None:
     got = frame.select(_average_growth_floor(pl.col("c"), pl.col("p"), pl.col("q"))).to_series().to_list()
     exact = [((Fraction(c - p, p) + Fraction(p - q, q)) * RATIO_SCALE / 2).__floor__() for c, p, q in rows]
     assert got == exact
+
+
+def test_ratio_floor_and_ceiling_are_exact() -> None:
+    import random
+    from fractions import Fraction
+
+    from zjtx.policy.engine.expr import MONEY_LIMIT, RATIO_SCALE, ratio
+
+    rng = random.Random(11)
+    picks = [0, 1, 3, 7, 10_000, 10**12, MONEY_LIMIT]
+    numerators = [*picks, -1, -7, -MONEY_LIMIT]  # net profit may be negative
+    rows = [
+        (rng.choice([rng.choice(numerators), rng.randint(-MONEY_LIMIT, MONEY_LIMIT)]), rng.choice(picks))
+        for _ in range(20_000)
+    ]
+    frame = pl.DataFrame(rows, schema=["n", "d"], orient="row")
+    for checked in (True, False):
+        metric = ratio("r", pl.col("n"), pl.col("d"), ("n", "d"), checked)
+        got = frame.select(metric.floor.alias("floor"), metric.ceil.alias("ceil")).rows()
+        exact = [(None, None) if d == 0 else _floor_ceil(Fraction(n * RATIO_SCALE, d)) for n, d in rows]
+        assert got == exact
+
+
+def _floor_ceil(value: Any) -> tuple[int, int]:
+    return value.__floor__(), value.__ceil__()
