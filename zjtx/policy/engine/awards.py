@@ -216,7 +216,8 @@ PART_SCHEMA = {**OUTPUT_SCHEMA, "status": pl.UInt8()}
 # What the award pass keeps in ``evaluate()``: enough for the once-only marking and the amounts.
 # The descriptive columns (labels, clauses, parameters …) are computed again, by the same parts,
 # only when someone reads ``Result.awards_raw``.
-LEAN_COLUMNS = ("seq", "credit_code", "once", "status", "amount")
+# No credit code: the once-only check takes it for the rows it looks at, by event number (``seq``).
+LEAN_COLUMNS = ("seq", "once", "status", "amount")
 LEAN_SCHEMA = {name: PART_SCHEMA.get(name, pl.UInt8()) for name in LEAN_COLUMNS}
 
 
@@ -278,7 +279,7 @@ def entitlements(events: pl.DataFrame, cities: pl.DataFrame, prior: pl.DataFrame
     combined = pl.concat(lean_parts).collect(engine=SMALL) if lean_parts else pl.DataFrame(schema=LEAN_SCHEMA)
     city_kinds = {s.event for s in specs if s.funding_level == CITY or s.scope}
     return Awards(
-        _once_only(combined, specs, prior, once_codes),
+        _once_only(combined, numbered["credit_code"], prior, once_codes),
         lambda: [p.drop("once") for p in parts(city_kinds, lean=False)],
     )
 
@@ -512,18 +513,19 @@ def once_hash() -> pl.Expr:
     return pl.col("credit_code").hash(ONCE_HASH_SEED) ^ pl.col("once").cast(pl.UInt64)
 
 
-def _once_only(frame: pl.DataFrame, specs: list[AwardSpec], prior: pl.DataFrame, codes: dict[str, int]) -> pl.DataFrame:
+def _once_only(frame: pl.DataFrame, event_codes: pl.Series, prior: pl.DataFrame, codes: dict[str, int]) -> pl.DataFrame:
     """The first granted event per (enterprise, once key), in time, keeps it; later ones and prior
     grants do not.
 
     Only the once-only granted rows are looked at, and of those only the rows whose (credit code,
     once key) hash repeats are grouped by the exact keys (a row whose hash is unique has a unique
     key: it is the first), so hash collisions cannot merge two enterprises.  The repeats found are
-    marked back on the whole frame by scattering their row numbers."""
+    marked back on the whole frame by scattering their row numbers.  ``event_codes``: the credit
+    code of each event, by event number (the low 32 bits of ``seq``)."""
     once = (pl.col("once") > 0) & (pl.col("status") == STATUS_CODE[GRANTED])
-    candidates = (
-        frame.lazy().with_row_index("_i").filter(once).select("_i", "credit_code", "once", "seq").collect(engine=SMALL)
-    )
+    candidates = frame.lazy().with_row_index("_i").filter(once).select("_i", "once", "seq").collect(engine=SMALL)
+    event_no = candidates["seq"] & (2**32 - 1)
+    candidates = candidates.with_columns(event_codes.gather(event_no).alias("credit_code"))
     shared = candidates.lazy().filter(once_hash().is_duplicated())
     first = pl.col("seq").min().over(["credit_code", "once"])
     earlier = shared.filter(pl.col("seq") != first).select("_i").collect(engine=SMALL)["_i"]
