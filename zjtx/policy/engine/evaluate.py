@@ -220,12 +220,16 @@ def evaluate(
     # checks and the rules, in a second thread (Polars releases the GIL), filling the moments they
     # leave a core idle.  Errors of the enterprises and indicators come first, as before: the
     # award thread's result (or error) is only asked for once they have passed.
-    # Building the rule trees is plain Python: a third thread, beside the first checks.
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    # Building the rule trees (plain Python, once per parameter set and date) and the check of the
+    # indicators' export order run in threads of their own beside the checks of the enterprises.
+    with ThreadPoolExecutor(max_workers=3) as pool:
         award_future = pool.submit(_award_pass, events, prior_entitlements, enterprises, reader, checked_inputs)
         planned = pool.submit(_plan, reader)
+        aligned = pool.submit(_aligned, enterprises, indicators, data_year)
         ent, derived = inputs.prepare_enterprises(enterprises, checked_inputs)
-        summary, plans, metrics, base_columns, yearly = _rule_pass(ent, derived, indicators, planned, data_year)
+        summary, plans, metrics, base_columns, yearly = _rule_pass(
+            ent, derived, indicators, planned, aligned, data_year
+        )
         award_pass = award_future.result()
     cities = {str(k): str(v) for k, v in (params.value_or_none("province.cities", as_of) or {}).items()}
     return Result(
@@ -256,6 +260,15 @@ def _award_pass(
     return awards.entitlements(ev, inputs.cities(enterprises), prior, reader)
 
 
+def _aligned(enterprises: pl.DataFrame, indicators: pl.DataFrame, data_year: int) -> tuple[bool, inputs.Yearly | None]:
+    """(tried, result) of the fast path's check of the indicators (``inputs.aligned_indicators``),
+    run beside the checks of the enterprises: it reads only their number and credit codes, which
+    ``prepare`` leaves as they are when they are text already (otherwise: not tried, done after)."""
+    if enterprises.schema.get("credit_code") != pl.String:
+        return False, None
+    return True, inputs.aligned_indicators(enterprises, indicators, data_year)
+
+
 def _plan(reader: ParamReader) -> tuple[list[TierPlan], rules.Metrics]:
     """The rule trees in force on ``as_of``: plain Python (a few ms), so built once per parameter set
     and date and reused (trees and metrics are only read); the dated values they read are noted on
@@ -276,13 +289,16 @@ def _rule_pass(
     derived: pl.DataFrame,
     indicators: pl.DataFrame,
     planned: Future[tuple[list[TierPlan], rules.Metrics]],
+    aligned: Future[tuple[bool, inputs.Yearly | None]],
     data_year: int,
 ) -> tuple[pl.DataFrame, list[TierPlan], rules.Metrics, list[str], inputs.Yearly | None]:
     """(summary, plans, metrics, the rules' input columns, the checked yearly indicators)."""
     # Indicators in export order are checked as they are (extremes per column) and split into years
     # below; any other frame, or a bad value (so that the messages stay the same), takes the general
     # path: convert and check every row, then split.
-    yearly = inputs.aligned_indicators(ent, indicators, data_year)
+    tried, yearly = aligned.result()
+    if not tried:
+        yearly = inputs.aligned_indicators(ent, indicators, data_year)
     ind = inputs.prepare_indicators(indicators) if yearly is None else None
     plans, metrics = planned.result()
     if yearly is None:

@@ -172,6 +172,18 @@ def test_indicator_order_does_not_matter() -> None:
     assert rows["by_year"].height == 3
 
 
+def test_credit_codes_not_given_as_text_still_take_the_fast_path() -> None:
+    # The indicators' order is checked beside the enterprises' checks when the codes are text; other
+    # code types are checked after ``prepare`` has made them text.
+    enterprises, indicators, events = synthetic.population(500, 2023, seed=3)
+    params = load_parameters()
+    as_text = evaluate(enterprises, indicators, events, AS_OF, params)
+    categorical = enterprises.with_columns(pl.col("credit_code").cast(pl.Categorical))
+    other = evaluate(categorical, indicators, events, AS_OF, params)
+    assert as_text.yearly is not None and other.yearly is not None
+    assert other.summary.equals(as_text.summary)
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
