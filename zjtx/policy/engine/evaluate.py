@@ -357,7 +357,7 @@ def _tier_rows(result: Result, p: TierPlan) -> pl.DataFrame:
         "city_code",
         pl.lit(p.tier).alias("tier"),
         pl.lit(TIER_LABELS[p.tier]).alias("tier_label"),
-        pl.col(f"{p.tier}:set").alias("criteria_set"),
+        pl.col(f"{p.tier}:set").cast(pl.String).alias("criteria_set"),
         pl.when(pl.col(rules.review_column(p.tier))).then(pl.lit("复核")).otherwise(pl.lit("首次认定")).alias("review"),
         qualifies.alias("qualifies"),
         recognition.status_expr(qualifies).alias("status"),

@@ -93,6 +93,16 @@ def test_rule_trees_built_once_per_parameter_set_and_date_still_record_versions(
     assert later.parameter_versions != first.parameter_versions
 
 
+def test_criteria_set_is_named_per_review_mode() -> None:
+    params = load_parameters().with_overlay({"criteria.selection.re_review.srdi": "2022"}, dt.date(2022, 6, 1), "两版")
+    enterprises, indicators, events = synthetic.population(200, 2025, seed=2)
+    result = evaluate(enterprises, indicators, events, dt.date(2026, 6, 1), params)
+    srdi = result.recognition.filter(pl.col("tier") == "srdi")
+    assert srdi["criteria_set"].dtype == pl.String
+    by_review = dict(srdi.group_by("review").agg(pl.col("criteria_set").unique()).iter_rows())
+    assert {k: sorted(v) for k, v in by_review.items()} == {"首次认定": ["2026"], "复核": ["2022"]}
+
+
 def test_serialisation_to_json_csv_and_parquet(tmp_path: Path) -> None:
     result = evaluate(*_one_enterprise(), AS_OF, load_parameters())
     payload = to_dict(result, "91340100MA0000001X")
