@@ -9,11 +9,12 @@ when someone asks.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, cast
+from typing import Any
 
 import polars as pl
 
@@ -296,28 +297,49 @@ def _rule_pass(
     # Indicators in export order are checked as they are (extremes per column) and split into years
     # below; any other frame, or a bad value (so that the messages stay the same), takes the general
     # path: convert and check every row, then split.
+    plans, metrics = planned.result()
+    if not aligned.done():
+        # The rules need not wait for the check of the indicators: when the frame is laid out as an
+        # export, they run on it at once, and their result is kept only if the check then passes
+        # (a value the check rejects only gives numbers that are thrown away: the rules' integer
+        # arithmetic wraps, it does not raise).
+        layout = inputs.export_layout(ent.height, indicators, data_year)
+        if layout is not None:
+            with contextlib.suppress(pl.exceptions.PolarsError):
+                summary, base_columns = _fast_rules(ent, derived, layout, plans, metrics)
+                tried, yearly = aligned.result()
+                if tried and yearly is not None:
+                    return summary, plans, metrics, base_columns, yearly
     tried, yearly = aligned.result()
     if not tried:
         yearly = inputs.aligned_indicators(ent, indicators, data_year)
-    ind = inputs.prepare_indicators(indicators) if yearly is None else None
-    plans, metrics = planned.result()
-    if yearly is None:
-        base = inputs.build_base(ent, cast(pl.DataFrame, ind), data_year)
-        base_columns = base.columns
-    else:
-        # Only the year columns some rule reads; ``Result.frame`` takes the others when read.
-        read = recognition.input_columns(plans, metrics)
-        # Taken as they are (a slice each, when the export is by year) and converted to 分 inside
-        # the rules' query, which streams them in cache-sized pieces.
-        raw, conversions = yearly.raw([n for n in yearly.names if n in read])
-        base = ent.with_columns(raw).with_columns(derived.get_columns())
-        base_columns = [*ent.columns, *yearly.names, *derived.columns]
+    if yearly is not None:
+        summary, base_columns = _fast_rules(ent, derived, yearly, plans, metrics)
+        return summary, plans, metrics, base_columns, yearly
+    base = inputs.build_base(ent, inputs.prepare_indicators(indicators), data_year)
+    summary = recognition.evaluate_frame(base.lazy(), plans, metrics).select(_kept(base.columns, plans)).collect()
+    return summary, plans, metrics, base.columns, None
+
+
+def _fast_rules(
+    ent: pl.DataFrame, derived: pl.DataFrame, yearly: inputs.Yearly, plans: list[TierPlan], metrics: rules.Metrics
+) -> tuple[pl.DataFrame, list[str]]:
+    """(summary, the rules' input columns) from indicators in export order."""
+    # Only the year columns some rule reads; ``Result.frame`` takes the others when read.
+    read = recognition.input_columns(plans, metrics)
+    # Taken as they are (a slice each, when the export is by year) and converted to 分 inside
+    # the rules' query, which streams them in cache-sized pieces.
+    raw, conversions = yearly.raw([n for n in yearly.names if n in read])
+    base = ent.with_columns(raw).with_columns(derived.get_columns())
+    query = recognition.evaluate_frame(base.lazy().with_columns(conversions), plans, metrics)
+    summary = query.select(_kept(base.columns, plans)).collect()
+    return summary, [*ent.columns, *yearly.names, *derived.columns]
+
+
+def _kept(base: list[str], plans: list[TierPlan]) -> list[str]:
     # Only the per-tier results are kept: the leaf, group and item columns are computed on the way
     # (each tier's root needs them) but not materialised in the result; ``Result.frame`` has them.
-    kept = [*base.columns, *recognition.result_columns(plans)]
-    query = base.lazy() if yearly is None else base.lazy().with_columns(conversions)
-    summary = recognition.evaluate_frame(query, plans, metrics).select(kept).collect()
-    return summary, plans, metrics, base_columns, yearly
+    return [*base, *recognition.result_columns(plans)]
 
 
 # ---------------------------------------------------------------- long frames

@@ -382,6 +382,28 @@ def _nulls(name: str, height: int) -> pl.Series:
     return pl.repeat(None, height, dtype=DTYPES[column.kind], eager=True).alias(name)
 
 
+def export_layout(height: int, indicators: pl.DataFrame, data_year: int) -> Yearly | None:
+    """The ``Yearly`` view of indicators laid out as an export for ``height`` enterprises (by year,
+    or by enterprise with 3 years ascending: the right number of rows, types, and the order of the
+    first rows' years), or None; their values are not looked at (``aligned_indicators`` does)."""
+    years = list(range(data_year - YEARS_BACK + 1, data_year + 1))
+    schema = indicators.schema
+    if height == 0 or indicators.height != height * len(years) or schema.get("credit_code") != pl.String:
+        return None
+    year = schema.get("year")
+    if year is None or not year.is_integer() or indicators["year"].null_count():
+        return None
+    present = [c for c in YEARLY if c.name in schema]
+    for column in present:
+        wanted = pl.Float64 if column.kind == "money" else DTYPES[column.kind]
+        if schema[column.name] != wanted:
+            return None
+    # By year when the second row is of the first year too (with one enterprise both orders agree).
+    by_year = height > 1 and indicators["year"][1] == years[0]
+    names = tuple(yearly_name(c.name, years[-1] - value) for value in years for c in YEARLY)
+    return Yearly(indicators.select([c.name for c in present]), data_year, names, by_year)
+
+
 def aligned_indicators(enterprises: pl.DataFrame, indicators: pl.DataFrame, data_year: int) -> Yearly | None:
     """Fast path for raw indicators already in an export order (see ``Yearly``: by year, or by
     enterprise with 3 years ascending), with money as Float64: check them without splitting or
@@ -393,25 +415,16 @@ def aligned_indicators(enterprises: pl.DataFrame, indicators: pl.DataFrame, data
     order, holds a value the checks reject, or has a type this path does not handle.  The checks
     compare each value with a limit after a non-decreasing conversion (万元 → 分), so checking a
     column's smallest and largest value, converted the same way, gives the same verdict."""
+    n = enterprises.height
+    layout = export_layout(n, indicators, data_year)
+    if layout is None:
+        return None
     years = list(range(data_year - YEARS_BACK + 1, data_year + 1))
-    n, k = enterprises.height, len(years)
-    schema = indicators.schema
-    if n == 0 or indicators.height != n * k or schema.get("credit_code") != pl.String:
-        return None
-    year = schema.get("year")
-    if year is None or not year.is_integer() or indicators["year"].null_count():
-        return None
-    present = [c for c in YEARLY if c.name in schema]
-    for column in present:
-        wanted = pl.Float64 if column.kind == "money" else DTYPES[column.kind]
-        if schema[column.name] != wanted:
-            return None
+    present = [c for c in YEARLY if c.name in indicators.schema]
     codes = pl.lit(enterprises["credit_code"])
-    # By year when the second row is of the first year too (with one enterprise both orders agree).
-    by_year = n > 1 and indicators["year"][1] == years[0]
 
     def part(name: str, offset: int) -> pl.Expr:
-        return pl.col(name).slice(offset * n, n) if by_year else pl.col(name).gather_every(k, offset)
+        return pl.col(name).slice(offset * n, n) if layout.by_year else pl.col(name).gather_every(len(years), offset)
 
     checks = [
         check.alias(f"{offset}:{name}")
@@ -426,11 +439,10 @@ def aligned_indicators(enterprises: pl.DataFrame, indicators: pl.DataFrame, data
     # A sum is NaN or infinite when some value is: one fast pass instead of a NaN test per value.
     checks += [pl.col(c.name).sum().alias(f"sum:{c.name}") for c in present if c.kind == "money"]
     found = indicators.lazy().select(checks).collect().row(0, named=True)
-    in_order = all(found[f"{offset}:{name}"] for offset in range(k) for name in ("year", "code"))
+    in_order = all(found[f"{offset}:{name}"] for offset in range(len(years)) for name in ("year", "code"))
     if not in_order or not _within_limits(found, present):
         return None
-    names = tuple(yearly_name(c.name, years[-1] - value) for value in years for c in YEARLY)
-    return Yearly(indicators.select([c.name for c in present]), data_year, names, by_year)
+    return layout
 
 
 def _within_limits(found: dict[str, Any], columns: list[Column]) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import re
 from decimal import Decimal
@@ -192,6 +193,44 @@ def test_credit_codes_not_given_as_text_still_take_the_fast_path() -> None:
     other = evaluate(categorical, indicators, events, AS_OF, params)
     assert as_text.yearly is not None and other.yearly is not None
     assert other.summary.equals(as_text.summary)
+
+
+@pytest.mark.parametrize("bad", [False, True])
+def test_rules_run_before_the_indicator_check_ends_and_keep_its_verdict(monkeypatch, bad) -> None:
+    # Held back, the check ends after the enterprises' checks, so the rules run on the unchecked
+    # frame first; a frame the check then rejects gives the general path's result or error.
+    import time
+
+    from zjtx.policy.engine import inputs
+
+    enterprises, indicators, events = synthetic.population(400, 2023, seed=4)
+    params = load_parameters()
+    expected = evaluate(enterprises, indicators, events, AS_OF, params)
+    if bad:
+        indicators = indicators.with_columns(pl.col("revenue").fill_null(float("nan")))
+    check = inputs.aligned_indicators
+
+    def slow_check(*args: Any) -> Any:
+        time.sleep(0.3)
+        return check(*args)
+
+    monkeypatch.setattr(inputs, "aligned_indicators", slow_check)
+    evaluate_module = importlib.import_module("zjtx.policy.engine.evaluate")
+    runs: list[int] = []
+    fast_rules = evaluate_module._fast_rules
+
+    def counted(*args: Any) -> Any:
+        runs.append(1)
+        return fast_rules(*args)
+
+    monkeypatch.setattr(evaluate_module, "_fast_rules", counted)
+    if bad:
+        with pytest.raises(InputError, match="revenue（营业收入（万元））不是有效数值"):
+            evaluate(enterprises, indicators, events, AS_OF, params)
+        assert runs == [1]  # the rules did run on the unchecked frame, and their result was dropped
+    else:
+        got = evaluate(enterprises, indicators, events, AS_OF, params)
+        assert got.yearly is not None and got.summary.equals(expected.summary)
 
 
 @pytest.mark.parametrize(
