@@ -188,6 +188,9 @@ class ParameterSet(Mapping[str, Parameter]):
 
     def fingerprint(self) -> str:
         """A short hash of every dated value, so a stored run names the exact parameters used."""
+        return str(self.memo("fingerprint", self._fingerprint))
+
+    def _fingerprint(self) -> str:
         payload = [
             [p.id, [[e.start.isoformat(), to_jsonable(e.value)] for e in p.values]] for p in self.values()
         ]
