@@ -72,7 +72,10 @@ def prepare(
     prepared = frame.select(exprs)
     derived = _derived_exprs(columns, ranked)
     if derived:
-        prepared = prepared.with_columns(derived)
+        # The codes' string comparisons on the streaming engine: split by rows over both cores,
+        # rather than one column per core.
+        codes = prepared.lazy().select(derived).collect(engine="streaming")
+        prepared = prepared.with_columns(codes.get_columns())
     _check_values(prepared, columns, label, trusted)
     return prepared
 
