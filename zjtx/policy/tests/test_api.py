@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import itertools
 import json
 import re
 from decimal import Decimal
@@ -401,3 +402,13 @@ def test_ratio_floor_and_ceiling_are_exact() -> None:
 
 def _floor_ceil(value: Any) -> tuple[int, int]:
     return value.__floor__(), value.__ceil__()
+
+
+@pytest.mark.parametrize(
+    "codes",
+    [["a", "b"], ["b", "a"], ["a", "a"], ["a", "b", "c"], ["a", "c", "b"], list("abcde"), list("abcce"), list("bcdea")],
+)
+def test_strictly_increasing_codes_are_found_in_two_halves(codes: list[str]) -> None:
+    from zjtx.policy.engine.inputs import _increasing
+
+    assert _increasing(pl.Series(codes)) == all(x < y for x, y in itertools.pairwise(codes))
