@@ -317,7 +317,7 @@ def _rule_pass(
         summary, base_columns = _fast_rules(ent, derived, yearly, plans, metrics)
         return summary, plans, metrics, base_columns, yearly
     base = inputs.build_base(ent, inputs.prepare_indicators(indicators), data_year)
-    summary = recognition.evaluate_frame(base.lazy(), plans, metrics).select(_kept(base.columns, plans)).collect()
+    summary = recognition.evaluate_summary(base, [], plans, metrics, _kept(base.columns, plans))
     return summary, plans, metrics, base.columns, None
 
 
@@ -331,8 +331,7 @@ def _fast_rules(
     # the rules' query, which streams them in cache-sized pieces.
     raw, conversions = yearly.raw([n for n in yearly.names if n in read])
     base = ent.with_columns(raw).with_columns(derived.get_columns())
-    query = recognition.evaluate_frame(base.lazy().with_columns(conversions), plans, metrics)
-    summary = query.select(_kept(base.columns, plans)).collect()
+    summary = recognition.evaluate_summary(base, conversions, plans, metrics, _kept(base.columns, plans))
     return summary, [*ent.columns, *yearly.names, *derived.columns]
 
 

@@ -100,6 +100,75 @@ def evaluate_frame(base: pl.LazyFrame, plans: list[TierPlan], metrics: rules.Met
     return frame.with_columns([e for p in plans for e in _tier_result(p)])
 
 
+# A tier whose re-review set differs from its first-recognition set runs two trees, and the
+# re-review tree counts only for the enterprises that hold the tier already: in the registry a few
+# thousand of a million.  When they are at most this share of the rows, that tree runs on their
+# rows alone and its results are put in at their row numbers (the rules are row by row, so the
+# values are those of the whole-frame evaluation); more, and filtering costs more than it saves.
+SUBSET_SHARE = 0.15
+RESULT_NAMES = ("qualifies", "score", "score_min", "score_max")
+
+
+def evaluate_summary(
+    base: pl.DataFrame,
+    conversions: list[pl.Expr],
+    plans: list[TierPlan],
+    metrics: rules.Metrics,
+    kept: list[str],
+) -> pl.DataFrame:
+    """``evaluate_frame(base.with_columns(conversions), plans, metrics).select(kept)``, collected.
+    See ``SUBSET_SHARE``."""
+    query = base.lazy().with_columns(conversions)
+    few = [p for p in plans if _two_trees(p) and _holders(base, p) <= SUBSET_SHARE * base.height]
+    if not few:
+        return evaluate_frame(query, plans, metrics).select(kept).collect()
+    main = [_first_tree_only(p) if p in few else p for p in plans]
+    subsets = [_again_rows(base, conversions, p, metrics) for p in few]
+    summary, *found = pl.collect_all([evaluate_frame(query, main, metrics).select(kept), *subsets])
+    for part in found:
+        summary = summary.with_columns(
+            summary[name].clone().scatter(part["_row"], part[name]) for name in part.columns[1:]
+        )
+    return summary
+
+
+def _again_rows(base: pl.DataFrame, conversions: list[pl.Expr], p: TierPlan, metrics: rules.Metrics) -> pl.LazyFrame:
+    """The re-review tree's results on the holders' rows, with their row numbers (``_row``): only
+    the columns the tree reads are filtered (eagerly: Polars' filter of a whole column beats both a
+    gather by row number and a filter inside the lazy query)."""
+    plan = _again_tree_only(p)
+    wanted = input_columns([plan], metrics) & set(base.columns)
+    taken = (
+        base.select([c for c in base.columns if c in wanted])
+        .with_row_index("_row")
+        .filter(base["tier_rank"] >= TIER_RANK[p.tier])
+    )
+    converted = [e for e in conversions if e.meta.output_name() in wanted]
+    part = evaluate_frame(taken.lazy().with_columns(converted), [plan], metrics)
+    return part.select("_row", *[f"{p.tier}:{name}" for name in RESULT_NAMES])
+
+
+def _holders(base: pl.DataFrame, p: TierPlan) -> int:
+    """Enterprises holding the tier (or a higher one) already: those its re-review set applies to."""
+    return int((base["tier_rank"] >= TIER_RANK[p.tier]).sum())
+
+
+def _two_trees(p: TierPlan) -> bool:
+    return p.tree_for(tree_key(p, p.first_set)) is not p.tree_for(tree_key(p, p.re_review_set))
+
+
+def _first_tree_only(p: TierPlan) -> TierPlan:
+    """The plan with the first-recognition tree alone: its results for every row (the set names,
+    by review mode, unchanged)."""
+    key = tree_key(p, p.first_set)
+    return TierPlan(p.tier, p.first_set, p.re_review_set, {key: p.tree_for(key)})
+
+
+def _again_tree_only(p: TierPlan) -> TierPlan:
+    key = tree_key(p, p.re_review_set)
+    return TierPlan(p.tier, p.re_review_set, p.re_review_set, {key: p.tree_for(key)})
+
+
 def input_columns(plans: list[TierPlan], metrics: rules.Metrics) -> set[str]:
     """Every column ``evaluate_frame`` reads from its input frame (a superset: with derived names)."""
     trees = [tree for p in plans for tree in p.trees.values()]

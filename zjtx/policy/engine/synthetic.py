@@ -43,6 +43,17 @@ TIER_CHOICES = [
     "little_giant",
     "single_champion",
 ]
+# The programme's shares of each rung (the enterprise's highest), as the demo registry draws them
+# (``enterprises.demo_data.TIER_SHARES``, calibrated on reference/anhui-figures.md: a few thousand
+# 省级专精特新 among 25,000 规上 firms): for benchmarks of realistic make-up.  ``TIER_CHOICES``
+# (half the enterprises holding 专精特新 or higher) is for tests, which want every branch often.
+PROGRAMME_TIER_SHARES: dict[str, float] = {
+    "single_champion": 0.002,
+    "little_giant": 0.020,
+    "provincial_champion": 0.004,
+    "srdi": 0.094,
+    "innovative": 0.200,
+}
 MONEY: dict[str, list[Any]] = {
     "revenue": [0, 500, 999.99, 1000, 1500, 3000, 4999.99, 5000, 9999.99, 10000, 40000, 52000.5],
     "main_revenue": [0, 400, 700, 800, 900, 1000, 1400, 4500, 9000, 36000, 40000],
@@ -88,7 +99,10 @@ class _Draw:
         return picked
 
 
-def enterprises(n: int, seed: int = 1, null_pct: int = 8) -> pl.DataFrame:
+def enterprises(
+    n: int, seed: int = 1, null_pct: int = 8, tier_shares: dict[str, float] | None = None
+) -> pl.DataFrame:
+    """``tier_shares``: each tier's share (the rest hold none); default ``TIER_CHOICES``."""
     d = _Draw(n, seed)
     codes = pl.select(pl.format("9134{}", pl.int_range(0, n).cast(pl.String).str.zfill(14))).to_series()
     city = d.choice(CITIES, pl.String())
@@ -109,7 +123,7 @@ def enterprises(n: int, seed: int = 1, null_pct: int = 8) -> pl.DataFrame:
             "founded_on": d.choice(
                 [dt.date(2005, 3, 1), dt.date(2015, 7, 1), dt.date(2021, 1, 1)], pl.Date()
             ),
-            "current_tier": d.choice(TIER_CHOICES, pl.String()),
+            "current_tier": d.choice(TIER_CHOICES, pl.String()) if tier_shares is None else _tiers(d, tier_shares),
             "is_tech_sme": b(),
             "niche_years": i([0, 1, 2, 3, 4, 5, 9, 10, 12]),
             "ip_i_high_value": i([0, 0, 0, 1]),
@@ -190,7 +204,21 @@ def events(codes: pl.Series, seed: int = 3, per_enterprise: float = 0.4) -> pl.D
     )
 
 
-def population(n: int, data_year: int, seed: int = 1) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    ent = enterprises(n, seed)
+def _tiers(d: _Draw, shares: dict[str, float]) -> pl.Series:
+    """Tiers drawn with the given shares (one draw, as ``choice`` takes: the other columns stay)."""
+    scale = 1_000_000
+    drawn = d.uniform(scale)
+    tier: Any = pl
+    upper = 0
+    for name, share in shares.items():
+        upper += round(share * scale)
+        tier = tier.when(pl.col("u") < upper).then(pl.lit(name))
+    return pl.DataFrame({"u": drawn}).select(tier.otherwise(pl.lit("none")).alias("t"))["t"]
+
+
+def population(
+    n: int, data_year: int, seed: int = 1, tier_shares: dict[str, float] | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    ent = enterprises(n, seed, tier_shares=tier_shares)
     codes = ent["credit_code"]
     return ent, indicators(codes, data_year, seed + 1), events(codes, seed + 2)

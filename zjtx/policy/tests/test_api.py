@@ -105,6 +105,24 @@ def test_criteria_set_is_named_per_review_mode() -> None:
     assert {k: sorted(v) for k, v in by_review.items()} == {"首次认定": ["2026"], "复核": ["2022"]}
 
 
+@pytest.mark.parametrize(("order", "mix"), [("by_year", None), ("shuffled", None), ("by_year", "programme")])
+def test_re_review_trees_on_their_rows_alone_give_the_same_summary(monkeypatch, order, mix) -> None:
+    # Re-review sets differ from the first sets for 专精特新 and 小巨人 here; each re-review tree runs
+    # on the holders' rows alone (share 1.0) or on every row (share -1): the same summary.
+    recognition = importlib.import_module("zjtx.policy.engine.recognition")
+    params = load_parameters().with_overlay({"criteria.selection.re_review.srdi": "2022"}, dt.date(2022, 6, 1), "两版")
+    shares = synthetic.PROGRAMME_TIER_SHARES if mix else None
+    enterprises, indicators, events = synthetic.population(3000, 2025, seed=8, tier_shares=shares)
+    if order == "shuffled":  # the general path (a join per year)
+        indicators = indicators.sample(fraction=1.0, shuffle=True, seed=1)
+    results = {}
+    for share in (-1.0, 1.0):
+        monkeypatch.setattr(recognition, "SUBSET_SHARE", share)
+        results[share] = evaluate(enterprises, indicators, events, dt.date(2026, 6, 1), params)
+    assert results[1.0].summary.equals(results[-1.0].summary)
+    assert results[1.0].recognition.equals(results[-1.0].recognition)
+
+
 def test_serialisation_to_json_csv_and_parquet(tmp_path: Path) -> None:
     result = evaluate(*_one_enterprise(), AS_OF, load_parameters())
     payload = to_dict(result, "91340100MA0000001X")
