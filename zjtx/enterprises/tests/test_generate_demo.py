@@ -113,11 +113,3 @@ def test_append_avoids_codes_already_registered(db: None) -> None:
     codes = list(Enterprise.objects.values_list("credit_code", flat=True))
     assert len(codes) == len(set(codes)) == 7
     assert all(creditcode.is_valid(c) for c in codes)
-
-
-def test_the_engines_synthetic_programme_shares_are_the_demo_registrys() -> None:
-    from zjtx.enterprises.demo_data import TIER_SHARES
-    from zjtx.policy.engine.synthetic import PROGRAMME_TIER_SHARES
-    from zjtx.policy.frames import TIER_TO_ENGINE
-
-    assert {TIER_TO_ENGINE[str(tier)]: share for tier, share in TIER_SHARES} == PROGRAMME_TIER_SHARES

@@ -177,3 +177,11 @@ def test_registry_frames_read_one_snapshot(monkeypatch):
     assert set(by_year["credit_code"]) == set(enterprises["credit_code"])
     assert Enterprise.objects.count() == 7  # committed, and seen by the next export
     assert frames.registry_frames(years=[2024])[1].height == 7
+
+
+def test_the_engines_synthetic_programme_shares_are_the_demo_registrys() -> None:
+    from zjtx.enterprises.demo_data import TIER_SHARES
+    from zjtx.policy.engine.synthetic import PROGRAMME_TIER_SHARES
+    from zjtx.policy.frames import TIER_TO_ENGINE
+
+    assert {TIER_TO_ENGINE[str(tier)]: share for tier, share in TIER_SHARES} == PROGRAMME_TIER_SHARES
