@@ -106,6 +106,7 @@ def evaluate_frame(base: pl.LazyFrame, plans: list[TierPlan], metrics: rules.Met
 # rows alone and its results are put in at their row numbers (the rules are row by row, so the
 # values are those of the whole-frame evaluation); more, and filtering costs more than it saves.
 SUBSET_SHARE = 0.15
+GATHER_SHARE = 0.05  # below it the holders' rows are gathered by number, above filtered
 RESULT_NAMES = ("qualifies", "score", "score_min", "score_max")
 
 
@@ -123,7 +124,8 @@ def evaluate_summary(
     if not few:
         return evaluate_frame(query, plans, metrics).select(kept).collect()
     main = [_first_tree_only(p) if p in few else p for p in plans]
-    subsets = [_again_rows(base, conversions, p, metrics) for p in few]
+    holders = _holder_rows(base, [_again_tree_only(p) for p in few], metrics)
+    subsets = [_again_rows(holders, conversions, p, metrics) for p in few]
     summary, *found = pl.collect_all([evaluate_frame(query, main, metrics).select(kept), *subsets])
     for part in found:
         summary = summary.with_columns(
@@ -132,19 +134,24 @@ def evaluate_summary(
     return summary
 
 
-def _again_rows(base: pl.DataFrame, conversions: list[pl.Expr], p: TierPlan, metrics: rules.Metrics) -> pl.LazyFrame:
-    """The re-review tree's results on the holders' rows, with their row numbers (``_row``): only
-    the columns the tree reads are filtered (eagerly: Polars' filter of a whole column beats both a
-    gather by row number and a filter inside the lazy query)."""
-    plan = _again_tree_only(p)
-    wanted = input_columns([plan], metrics) & set(base.columns)
-    taken = (
-        base.select([c for c in base.columns if c in wanted])
-        .with_row_index("_row")
-        .filter(base["tier_rank"] >= TIER_RANK[p.tier])
-    )
-    converted = [e for e in conversions if e.meta.output_name() in wanted]
-    part = evaluate_frame(taken.lazy().with_columns(converted), [plan], metrics)
+def _holder_rows(base: pl.DataFrame, plans: list[TierPlan], metrics: rules.Metrics) -> pl.DataFrame:
+    """The rows of enterprises holding the lowest of the tiers (a higher tier's holders are among
+    them), with their row numbers (``_row``) and only the columns the re-review trees read.  Taken
+    once, eagerly: for a few per cent of the rows a gather by row number, above that a filter (each
+    the cheaper there; either beats a filter inside the lazy query)."""
+    wanted = input_columns(plans, metrics) & set(base.columns)
+    held = base["tier_rank"] >= min(TIER_RANK[p.tier] for p in plans)
+    columns = base.select([c for c in base.columns if c in wanted]).with_row_index("_row")
+    if held.sum() < GATHER_SHARE * base.height:
+        return columns[held.arg_true()]
+    return columns.filter(held)
+
+
+def _again_rows(holders: pl.DataFrame, conversions: list[pl.Expr], p: TierPlan, metrics: rules.Metrics) -> pl.LazyFrame:
+    """The re-review tree's results on the rows of the tier's holders, with their row numbers."""
+    rows = holders.lazy().filter(pl.col("tier_rank") >= TIER_RANK[p.tier])
+    converted = [e for e in conversions if e.meta.output_name() in holders.columns]
+    part = evaluate_frame(rows.with_columns(converted), [_again_tree_only(p)], metrics)
     return part.select("_row", *[f"{p.tier}:{name}" for name in RESULT_NAMES])
 
 
