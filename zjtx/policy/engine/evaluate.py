@@ -151,7 +151,7 @@ class Result:
         cities = self.summary.select("credit_code", pl.col("city_code").alias("_city"))
         raw = self.awards_raw.join(cities, on="credit_code", how="left", maintain_order="left")
         raw = raw.sort(["credit_code", "date", "event_no", "award"])
-        return raw.select(
+        described = raw.select(
             "credit_code",
             pl.col("_city").alias("city_code"),
             "award",
@@ -166,8 +166,8 @@ class Result:
             "clause",
             pl.col("params").alias("parameter_ids"),
             "status",
-            reasons.award_reason().alias("reason"),
         )
+        return described.with_columns(reasons.award_reasons(raw))
 
     @property
     def granted(self) -> pl.DataFrame:

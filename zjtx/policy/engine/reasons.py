@@ -33,7 +33,7 @@ def _cap_clause() -> pl.Expr:
     )
 
 
-def _granted() -> pl.Expr:
+def _granted_cases(granted: pl.Expr) -> list[tuple[pl.Expr, pl.Expr]]:
     method = pl.col("method")
     share = (
         pl.when(pl.col("cap").is_null())
@@ -62,61 +62,68 @@ def _granted() -> pl.Expr:
     )
     graded = pl.format("数字化转型评估 {}级，一次性奖补 {}万元", pl.col("grade"), fmt_wan(pl.col("amount")))
     fixed = pl.format("{} {}万元", pl.col("label"), fmt_wan(pl.col("amount")))
-    return (
-        pl.when(method == "rate")
-        .then(rate)
-        .when(method == "rank")
-        .then(rank)
-        .when((method == "graded") & (pl.col("previous_level") > 0) & (pl.col("policy") == "difference"))
-        .then(upgrade)
-        .when(method == "graded")
-        .then(graded)
-        .otherwise(fixed)
-    )
+    difference = (method == "graded") & (pl.col("previous_level") > 0) & (pl.col("policy") == "difference")
+    return [
+        (granted & (method == "rate"), rate),
+        (granted & (method == "rank"), rank),
+        (granted & difference, upgrade),
+        (granted & (method == "graded"), graded),
+        (granted, fixed),
+    ]
 
 
-def _missing() -> pl.Expr:
+def _other_cases(status: pl.Expr) -> list[tuple[pl.Expr, pl.Expr]]:
     method = pl.col("method")
-    return (
-        pl.when(method == "rank")
-        .then(pl.lit("缺少服务商择优名次，无法计算"))
-        .when(method == "graded")
-        .then(pl.lit("缺少或无法识别评估等级（应为3A/4A/5A），无法计算"))
-        .otherwise(pl.format("缺少{}（事件金额），无法计算", pl.col("base_label")))
-    )
+    missing, already, zero = (status == awards.MISSING), (status == awards.ALREADY), (status == awards.ZERO)
+    return [
+        (missing & (method == "rank"), pl.lit("缺少服务商择优名次，无法计算")),
+        (missing & (method == "graded"), pl.lit("缺少或无法识别评估等级（应为3A/4A/5A），无法计算")),
+        (missing, pl.format("缺少{}（事件金额），无法计算", pl.col("base_label"))),
+        (
+            already & (method == "graded"),
+            pl.format("评估等级 {}级未高于已享受的 {}级，不再给予", pl.col("grade"), pl.col("previous_grade")),
+        ),
+        (
+            already & (pl.col("repeat_of") == "prior"),
+            pl.format("{}属一次性奖补，已有发放记录，不再重复给予", pl.col("label")),
+        ),
+        (already, pl.format("{}属一次性奖补，已由更早的事件享受，不再重复给予", pl.col("label"))),
+        (zero & (method == "rank"), pl.format("服务商择优名次第 {} 名，不在奖补名次内，奖补金额为0", pl.col("rank"))),
+        (zero, pl.format("{} 0万元，奖补金额为0", pl.col("base_label"))),
+    ]
 
 
-def _already() -> pl.Expr:
-    return (
-        pl.when(pl.col("method") == "graded")
-        .then(
-            pl.format("评估等级 {}级未高于已享受的 {}级，不再给予", pl.col("grade"), pl.col("previous_grade"))
-        )
-        .when(pl.col("repeat_of") == "prior")
-        .then(pl.format("{}属一次性奖补，已有发放记录，不再重复给予", pl.col("label")))
-        .otherwise(pl.format("{}属一次性奖补，已由更早的事件享受，不再重复给予", pl.col("label")))
-    )
-
-
-def _zero() -> pl.Expr:
-    return (
-        pl.when(pl.col("method") == "rank")
-        .then(pl.format("服务商择优名次第 {} 名，不在奖补名次内，奖补金额为0", pl.col("rank")))
-        .otherwise(pl.format("{} 0万元，奖补金额为0", pl.col("base_label")))
-    )
+def _cases() -> list[tuple[pl.Expr, pl.Expr]]:
+    """(condition, reason) in order, the first that holds applies; the last holds always."""
+    status = pl.col("status")
+    not_in_force = pl.format("事件日期 {} 时该奖补政策不在有效期内，不予计算", pl.col("date"))
+    return [*_granted_cases(status == awards.GRANTED), *_other_cases(status), (pl.lit(True), not_in_force)]
 
 
 def award_reason() -> pl.Expr:
-    status = pl.col("status")
-    reason: Any = (
-        pl.when(status == awards.GRANTED)
-        .then(_granted())
-        .when(status == awards.MISSING)
-        .then(_missing())
-        .when(status == awards.ALREADY)
-        .then(_already())
-        .when(status == awards.ZERO)
-        .then(_zero())
-        .otherwise(pl.format("事件日期 {} 时该奖补政策不在有效期内，不予计算", pl.col("date")))
-    )
-    return reason
+    """The reason of each row, as one expression (every case is formatted on every row: for small
+    frames; ``award_reasons`` formats each case on its own rows)."""
+    cases = _cases()
+    reason: Any = pl
+    for condition, text in cases[:-1]:
+        reason = reason.when(condition).then(text)
+    result: pl.Expr = reason.otherwise(cases[-1][1])
+    return result
+
+
+def award_reasons(frame: pl.DataFrame) -> pl.Series:
+    """``frame.select(award_reason())``, each case formatted only on the rows it applies to (the
+    formatting of amounts dominates; a when/then chain would format every case for every row)."""
+    cases = _cases()
+    number: Any = pl
+    for index, (condition, _) in enumerate(cases[:-1]):
+        number = number.when(condition).then(pl.lit(index, dtype=pl.UInt8))
+    # One chunk: Polars 2.1 panics formatting some columns of many chunks once filtered (awards_raw
+    # stacks the award parts).
+    numbered = frame.rechunk().with_row_index("_i").with_columns(number.otherwise(len(cases) - 1).alias("_case"))
+    parts = [
+        numbered.lazy().filter(pl.col("_case") == index).select("_i", text.alias("reason"))
+        for index, (_, text) in enumerate(cases)
+    ]
+    found = pl.concat(pl.collect_all(parts)).sort("_i")
+    return found["reason"] if found.height else pl.Series("reason", [], dtype=pl.String)

@@ -433,3 +433,17 @@ def test_strictly_increasing_codes_are_found_in_two_halves(codes: list[str]) -> 
     from zjtx.policy.engine.inputs import _increasing
 
     assert _increasing(pl.Series(codes)) == all(x < y for x, y in itertools.pairwise(codes))
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2026, 6, 1), dt.date(2023, 3, 1)])
+def test_reasons_formatted_case_by_case_equal_the_one_expression(as_of: dt.date) -> None:
+    from zjtx.policy.engine import reasons
+
+    enterprises, indicators, events = synthetic.population(20_000, 2025, seed=6)
+    params = load_parameters()
+    prior = evaluate(enterprises, indicators, events, dt.date(2026, 6, 1), params).granted
+    result = evaluate(enterprises, indicators, events, as_of, params, prior.select("credit_code", "award").head(2000))
+    raw = result.awards_raw
+    assert raw["status"].n_unique() == 5  # every status, so every case is compared
+    assert reasons.award_reasons(raw).equals(raw.select(reasons.award_reason().alias("reason"))["reason"])
+    assert result.entitlements["reason"].null_count() == 0
