@@ -21,7 +21,7 @@ from zjtx.core.errors import ApplicationError
 from zjtx.policy import access, frames
 from zjtx.policy.engine import ParameterError, ParameterSet, compare, evaluate, load_parameters
 from zjtx.policy.engine.parameters import DatedValue, to_jsonable
-from zjtx.policy.engine.schema import TIER_LABELS, YEARS_BACK, InputError
+from zjtx.policy.engine.schema import TIER_LABELS, InputError, rule_years
 from zjtx.policy.models import ParameterValue, PolicyRun
 
 
@@ -162,7 +162,7 @@ def _indicator_years(run: PolicyRun, params: ParameterSet) -> list[int] | None:
     if run.kind == PolicyRun.Kind.WHATIF and "criteria.data_year_lag" in run.reform:
         return None
     data_year = run.as_of.year - int(params.value("criteria.data_year_lag", run.as_of))
-    return list(range(data_year - YEARS_BACK + 1, data_year + 1))
+    return rule_years(data_year)
 
 
 def _progress(run: PolicyRun, percent: int, stage: str) -> None:

@@ -217,8 +217,9 @@ PART_SCHEMA = {**OUTPUT_SCHEMA, "status": pl.UInt8()}
 # The descriptive columns (labels, clauses, parameters …) are computed again, by the same parts,
 # only when someone reads ``Result.awards_raw``.
 # No credit code: the once-only check takes it for the rows it looks at, by event number (``seq``).
-LEAN_COLUMNS = ("seq", "once", "status", "amount")
-LEAN_SCHEMA = {name: PART_SCHEMA.get(name, pl.UInt8()) for name in LEAN_COLUMNS}
+# ``once`` (the once-only key's number) is added to every part after it is conformed.
+LEAN_SCHEMA = {name: PART_SCHEMA[name] for name in ("seq", "status", "amount")}
+LEAN_COLUMNS = (*LEAN_SCHEMA, "once")
 
 
 @dataclass
@@ -276,7 +277,8 @@ def entitlements(events: pl.DataFrame, cities: pl.DataFrame, prior: pl.DataFrame
     # payer of the city shares is a city too, but only descriptive: looked up when the frame is read.
     scoped = {s.event for s in specs if s.scope}
     lean_parts = [p.select(LEAN_COLUMNS) for p in parts(scoped, lean=True)]
-    combined = pl.concat(lean_parts).collect(engine=SMALL) if lean_parts else pl.DataFrame(schema=LEAN_SCHEMA)
+    empty = pl.DataFrame(schema={**LEAN_SCHEMA, "once": pl.UInt8()})
+    combined = pl.concat(lean_parts).collect(engine=SMALL) if lean_parts else empty
     city_kinds = {s.event for s in specs if s.funding_level == CITY or s.scope}
     return Awards(
         _once_only(combined, numbered["credit_code"], prior, once_codes),
@@ -314,7 +316,6 @@ def _conform(part: pl.LazyFrame, schema: dict[str, pl.DataType]) -> pl.LazyFrame
         [
             pl.col(name).cast(dtype) if name in present else pl.lit(None, dtype=dtype).alias(name)
             for name, dtype in schema.items()
-            if name != "once"
         ]
     )
 

@@ -28,6 +28,7 @@ from zjtx.policy.engine.schema import (
     Column,
     InputError,
     coded,
+    rule_years,
 )
 
 FRAME_NAMES = {
@@ -277,7 +278,7 @@ def yearly_name(name: str, back: int) -> str:
 
 def build_base(enterprises: pl.DataFrame, indicators: pl.DataFrame, data_year: int) -> pl.DataFrame:
     """One row per enterprise with the last three years of indicators side by side."""
-    years = list(range(data_year - YEARS_BACK + 1, data_year + 1))
+    years = rule_years(data_year)
     wanted = indicators
     low, high = indicators["year"].min(), indicators["year"].max()
     if indicators.height and (low != years[0] or high != years[-1]):
@@ -404,7 +405,7 @@ def export_layout(height: int, indicators: pl.DataFrame, data_year: int) -> Year
     """The ``Yearly`` view of indicators laid out as an export for ``height`` enterprises (by year,
     or by enterprise with 3 years ascending: the right number of rows, types, and the order of the
     first rows' years), or None; their values are not looked at (``aligned_indicators`` does)."""
-    years = list(range(data_year - YEARS_BACK + 1, data_year + 1))
+    years = rule_years(data_year)
     schema = indicators.schema
     if height == 0 or indicators.height != height * len(years) or schema.get("credit_code") != pl.String:
         return None
@@ -437,7 +438,7 @@ def aligned_indicators(enterprises: pl.DataFrame, indicators: pl.DataFrame, data
     layout = export_layout(n, indicators, data_year)
     if layout is None:
         return None
-    years = list(range(data_year - YEARS_BACK + 1, data_year + 1))
+    years = rule_years(data_year)
     present = [c for c in YEARLY if c.name in indicators.schema]
     codes = pl.lit(enterprises["credit_code"])
 

@@ -167,13 +167,16 @@ def _two_trees(p: TierPlan) -> bool:
 def _first_tree_only(p: TierPlan) -> TierPlan:
     """The plan with the first-recognition tree alone: its results for every row (the set names,
     by review mode, unchanged)."""
-    key = tree_key(p, p.first_set)
-    return TierPlan(p.tier, p.first_set, p.re_review_set, {key: p.tree_for(key)})
+    return TierPlan(p.tier, p.first_set, p.re_review_set, _tree_of(p, p.first_set))
 
 
 def _again_tree_only(p: TierPlan) -> TierPlan:
-    key = tree_key(p, p.re_review_set)
-    return TierPlan(p.tier, p.re_review_set, p.re_review_set, {key: p.tree_for(key)})
+    return TierPlan(p.tier, p.re_review_set, p.re_review_set, _tree_of(p, p.re_review_set))
+
+
+def _tree_of(p: TierPlan, criteria_set: str) -> dict[str, RuleTree]:
+    key = tree_key(p, criteria_set)
+    return {key: p.tree_for(key)}
 
 
 def input_columns(plans: list[TierPlan], metrics: rules.Metrics) -> set[str]:

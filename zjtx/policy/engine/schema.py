@@ -182,6 +182,11 @@ UNUSED_INDICATORS = ("financing", "export")
 YEARLY = tuple(c for c in INDICATOR_COLUMNS if c.name not in ("credit_code", "year", *UNUSED_INDICATORS))
 YEARS_BACK = 3
 
+
+def rule_years(data_year: int) -> list[int]:
+    """The years of indicators the rules read, oldest first, ending with the data year."""
+    return list(range(data_year - YEARS_BACK + 1, data_year + 1))
+
 LABELS: dict[str, str] = {c.name: c.label for c in ENTERPRISE_COLUMNS + INDICATOR_COLUMNS}
 
 
