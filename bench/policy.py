@@ -13,8 +13,14 @@ a. engine: ``evaluate()`` wall time (best of several runs), with full input chec
    files and API input) and with ``checked_inputs=True`` (frames from the registry database: the checks
    the database guarantees are skipped; same results, asserted), plus the time to materialise the long
    frames people read (recognition, unmet conditions, entitlements with reasons);
-b. openfisca-core: the same scoring, conditions and award rules as OpenFisca variables with numpy
-   formulas, fed from the same frames (input alignment + set_input + calculate);
+b. openfisca-core, twice, each fed from the same frames (input alignment + set_input + calculate):
+   - the faithful port (bench/openfisca_port.py): the same recognition scoring, conditions and award
+     rules as OpenFisca variables with numpy formulas, with the engine's three-valued logic (数据不足),
+     score bounds, criteria sets by review mode, exact money and ratio comparisons, every award part
+     and status (once-only, upgrades, publicity's province and city parts, city awards); its results
+     equal the engine's, checked once per child (untimed, AssertionError otherwise);
+   - the simplified port (``OpenFiscaModel`` below): floats with NaN, "an unknown comparison fails",
+     no score bounds or statuses: less work, and results that differ from the engine's;
 c. the plain reference implementation (zjtx.policy.engine.reference) on a 5,000-enterprise sample,
    scaled linearly to the size;
 d. the memory-scan floor: NumPy summing every input column once (values already in memory);
@@ -22,9 +28,10 @@ and the peak resident memory of the process that generated the data and ran the 
 
 Each measurement runs in its own child process so peak memory belongs to one method only; the
 children get Polars' allocator setting of the application (config/allocator.py).  The engine and
-openfisca-core children alternate, three rounds each (two at 2M), and each side's best round is
-reported: both sides then sample the same stretches of a machine whose speed varies from minute to
-minute (a shared virtual machine), rather than one side a quiet minute and the other a busy one.
+the two openfisca-core children alternate (engine, faithful port, simplified port), three rounds
+each (two at 2M), and each side's best round is reported: all sides then sample the same stretches
+of a machine whose speed varies from minute to minute (a shared virtual machine), rather than one
+side a quiet minute and another a busy one.
 Requirements: bench/requirements-bench.txt (openfisca-core, numpy, pyarrow, psutil).
 """
 
@@ -176,6 +183,31 @@ def run_reference(n: int) -> dict[str, Any]:
 # ---------------------------------------------------------------- (b) openfisca-core
 
 
+def run_faithful(n: int) -> dict[str, Any]:
+    """The faithful port, timed as ``run_openfisca``; then its results checked against the engine's
+    once, untimed (after its peak memory is taken)."""
+    from openfisca_port import FaithfulOpenFiscaModel, check_equal
+
+    ent, ind, ev = population(n)
+    p = params()
+    model = FaithfulOpenFiscaModel(p, AS_OF)
+    runs = 3 if n <= 1_000_000 else 2
+    seconds, outputs = best_of(runs, lambda: model.run(ent, ind, ev))
+    peak = peak_mb()
+    granted = sum(
+        float(np.nansum(np.where(status == 0, amount, 0.0))) for _, amount, status in outputs["awards"]
+    )
+    check_equal(outputs, evaluate(ent, ind, ev, AS_OF, p))
+    return {
+        "faithful_s": seconds,
+        "faithful_calculate_s": model.last_calculate_s,
+        "faithful_load_s": model.last_load_s,
+        "faithful_granted_wan": granted / MONEY_SCALE,
+        "faithful_equal": True,
+        "faithful_peak_mb": peak,
+    }
+
+
 def run_openfisca(n: int) -> dict[str, Any]:
     ent, ind, ev = population(n)
     model = OpenFiscaModel(params(), AS_OF)
@@ -191,7 +223,9 @@ def run_openfisca(n: int) -> dict[str, Any]:
 
 
 class OpenFiscaModel:
-    """The same rules as OpenFisca variables (numpy formulas), one entity per enterprise and one per event.
+    """The SIMPLIFIED port ("openfisca-core, simplified port (less work, results differ)" in the
+    report): the rules as OpenFisca variables (numpy formulas), one entity per enterprise and one per
+    event.  The faithful port, whose results equal the engine's, is bench/openfisca_port.py.
 
     Written the way an OpenFisca country package would: floats with NaN for unknown inputs, numpy
     ``select``/``where`` for bands, parameters read once.  Missing data is handled the simple way
@@ -688,7 +722,13 @@ def _static_inputs(enterprises: pl.DataFrame) -> dict[str, np.ndarray]:
     return data
 
 
-WORKERS = {"engine": run_engine, "floor": run_floor, "reference": run_reference, "openfisca": run_openfisca}
+WORKERS = {
+    "engine": run_engine,
+    "floor": run_floor,
+    "reference": run_reference,
+    "openfisca": run_openfisca,
+    "faithful": run_faithful,
+}
 
 
 def child(kind: str, n: int, materialise: bool = True) -> dict[str, Any]:
@@ -704,18 +744,23 @@ def child(kind: str, n: int, materialise: bool = True) -> dict[str, Any]:
 
 
 def alternating(n: int) -> dict[str, Any]:
-    """Engine and openfisca-core children in turn; each side's best round (the engine's long frames
-    and peak memory from its first round)."""
+    """Engine, faithful openfisca-core port and simplified port children in turn; each side's best
+    round (the engine's long frames and peak memory from its first round)."""
     engine: list[dict[str, Any]] = []
+    faithful: list[dict[str, Any]] = []
     openfisca: list[dict[str, Any]] = []
     for round_no in range(3 if n <= 1_000_000 else 2):
         engine.append(child("engine", n, materialise=round_no == 0))
+        faithful.append(child("faithful", n))
         openfisca.append(child("openfisca", n))
         print(f"{n:>9,} round {round_no + 1} done", file=sys.stderr, flush=True)
     best = min(openfisca, key=lambda r: r["openfisca_s"])
+    best_faithful = min(faithful, key=lambda r: r["faithful_s"])
     return {
         **engine[0],
         **best,
+        **best_faithful,
+        "faithful_rounds_s": [r["faithful_s"] for r in faithful],
         "engine_s": min(r["engine_s"] for r in engine),
         "engine_checked_s": min(r["engine_checked_s"] for r in engine),
         "engine_rounds_s": [r["engine_s"] for r in engine],
@@ -752,10 +797,12 @@ def _spread(row: dict[str, Any], key: str) -> str:
 def report(rows: list[dict[str, Any]]) -> str:
     lines = [
         "| enterprises | events | engine (evaluate, full input checks; best, rounds) "
-        "| engine, checked_inputs=True | materialise long frames | openfisca-core (best, rounds) "
-        "| engine vs openfisca (full / checked) | reference (scaled) "
+        "| engine, checked_inputs=True | materialise long frames "
+        "| openfisca-core, faithful port (results equal; best, rounds) | faithful vs engine (full / checked) "
+        "| openfisca-core, simplified port (less work, results differ; best, rounds) "
+        "| simplified vs engine (full / checked) | reference (scaled) "
         "| memory-scan floor | engine / floor (full / checked) | peak RSS (engine) | load avg (1 min) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         full, checked = r["engine_s"], r["engine_checked_s"]
@@ -763,6 +810,9 @@ def report(rows: list[dict[str, Any]]) -> str:
             f"| {r['size']:,} | {r['events']:,} | {full * 1000:,.0f} ms{_spread(r, 'engine_rounds_s')}"
             f" | {checked * 1000:,.0f} ms{_spread(r, 'engine_checked_rounds_s')}"
             f" | {_ms(r['materialise_s'])}"
+            f" | {r['faithful_s'] * 1000:,.0f} ms{_spread(r, 'faithful_rounds_s')}"
+            f" (load {r['faithful_load_s'] * 1000:,.0f} ms, calc {r['faithful_calculate_s'] * 1000:,.0f} ms)"
+            f" | {r['faithful_s'] / full:.1f}× / {r['faithful_s'] / checked:.1f}×"
             f" | {r['openfisca_s'] * 1000:,.0f} ms{_spread(r, 'openfisca_rounds_s')}"
             f" (calc {r['openfisca_calculate_s'] * 1000:,.0f} ms)"
             f" | {r['openfisca_s'] / full:.1f}× / {r['openfisca_s'] / checked:.1f}×"
