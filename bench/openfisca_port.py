@@ -937,8 +937,14 @@ EVENT_INPUTS = {
 
 
 def _money(values: pl.Expr) -> pl.Expr:
-    """万元 → 分, rounded half to even as the engine converts (NaN for unknown after to_numpy)."""
-    return (values * MONEY_SCALE).round(0, mode="half_to_even")
+    """万元 → 分, rounded half to even as the engine converts; unknown as NaN."""
+    return _nan((values * MONEY_SCALE).round(0, mode="half_to_even"))
+
+
+def _nan(values: pl.Expr) -> pl.Expr:
+    """Float64 with NaN for unknown, filled inside the (parallel) query so that ``to_numpy`` is a
+    view rather than a conversion."""
+    return values.cast(pl.Float64).fill_null(NAN)
 
 
 class FaithfulOpenFiscaModel:
@@ -1017,7 +1023,7 @@ class FaithfulOpenFiscaModel:
             money = name in MONEY_YEARLY
             for back in range(YEARS_READ.get(name, 1)):
                 values = pl.col(name).slice((2 - back) * n, n)
-                yearly.append((_money(values) if money else values.cast(pl.Float64)).alias(f"{name}@{back}"))
+                yearly.append((_money(values) if money else _nan(values)).alias(f"{name}@{back}"))
         inputs = indicators.lazy().select(yearly).collect()
         tri_expr = [
             (pl.col(source).cast(pl.Int8) * 2 - 1).fill_null(0).alias(name) for name, source in STATIC_FLAGS.items()
@@ -1035,12 +1041,12 @@ class FaithfulOpenFiscaModel:
         static = (
             enterprises.lazy()
             .select(
-                *[pl.col(source).cast(pl.Float64).alias(name) for name, source in STATIC_FLOATS.items()],
+                *[_nan(pl.col(source)).alias(name) for name, source in STATIC_FLOATS.items()],
                 *[_money(pl.col(source)).alias(name) for name, source in STATIC_MONEY.items()],
                 *tri_expr,
                 *codes,
                 rank.otherwise(pl.lit(0, dtype=pl.Int8)).alias("tier_rank"),
-                pl.col("industry_code").str.slice(0, 2).cast(pl.Float64, strict=False).alias("division"),
+                _nan(pl.col("industry_code").str.slice(0, 2).cast(pl.Float64, strict=False)).alias("division"),
             )
             .collect()
         )
@@ -1081,7 +1087,7 @@ class FaithfulOpenFiscaModel:
             pl.col("date").to_physical().alias("date"),
             grade.otherwise(pl.lit(0, dtype=pl.Int8)).alias("grade_rank"),
             _money(pl.col("amount")).alias("base"),
-            pl.col("rank").cast(pl.Float64).alias("rank"),
+            _nan(pl.col("rank")).alias("rank"),
             # The enterprise as a number (equal codes, equal numbers): for once-only and upgrades.
             pl.col("credit_code").cast(pl.Categorical).to_physical().cast(pl.Int32).alias("owner"),
         ).collect()
@@ -1106,9 +1112,15 @@ class FaithfulOpenFiscaModel:
                 if tier in subsets:
                     sub, holders = subsets[tier]
                     found = self._tree_outputs(sub, again)
+                    # Score and bounds may be one array in both trees (an input score, or none):
+                    # then one copy serves them all.
+                    copies: dict[tuple[int, int], Array] = {}
                     for name, values in found.items():
-                        result[name] = result[name].copy()
-                        result[name][holders] = values
+                        key = (id(result[name]), id(values))
+                        if key not in copies:
+                            copies[key] = result[name].copy()
+                            copies[key][holders] = values
+                        result[name] = copies[key]
                 else:
                     found = self._tree_outputs(simulation, again)
                     result = {name: np.where(review, found[name], values) for name, values in result.items()}
