@@ -681,6 +681,8 @@ class TierResult:
     unmet: list[tuple[str, str]]
     leaves: dict[str, Tri] = field(default_factory=dict)
     items: dict[str, tuple[int | None, int]] = field(default_factory=dict)
+    score_min: float | None = None
+    score_max: float | None = None
 
 
 def selected_set(params: ParameterSet, as_of: dt.date, tier: str, re_review: bool) -> str:
@@ -732,7 +734,18 @@ def evaluate_tier(f: Facts, tier: str, readers: Readers) -> TierResult:
     groups: dict[str, Tri] = {}
     qualifies = node_value(rule.tree, rule.leaves, groups)
     unmet = [] if qualifies is True else unmet_leaves(rule.tree, rule.leaves, groups)
-    return TierResult(criteria_set, qualifies, rule.score, unmet, rule.leaves, rule.items)
+    low, high = score_range(rule)
+    return TierResult(criteria_set, qualifies, rule.score, unmet, rule.leaves, rule.items, low, high)
+
+
+def score_range(rule: Rule) -> tuple[float | None, float | None]:
+    """The lowest and highest score the enterprise can have: unknown items at 0 and at their
+    maximum (equal to the score when every item is known); an input score is its own range."""
+    if not rule.items:
+        return rule.score, rule.score
+    low = sum(points or 0 for points, _ in rule.items.values())
+    high = sum(top if points is None else points for points, top in rule.items.values())
+    return float(low), float(high)
 
 
 def facts_for(enterprise: dict[str, Any], years: dict[int, dict[str, Any]], data_year: int) -> Facts:

@@ -55,13 +55,18 @@ def _reference_frames(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     results = reference.recognise(profiles, years, AS_OF, params)
     recognition = pl.DataFrame(
-        [(code, tier, r.criteria_set, r.qualifies, r.score) for (code, tier), r in results.items()],
+        [
+            (code, tier, r.criteria_set, r.qualifies, r.score, r.score_min, r.score_max)
+            for (code, tier), r in results.items()
+        ],
         schema={
             "profile": pl.String,
             "tier": pl.String,
             "criteria_set": pl.String,
             "qualifies": pl.Boolean,
             "score": pl.Float64,
+            "score_min": pl.Float64,
+            "score_max": pl.Float64,
         },
         orient="row",
     )
@@ -95,9 +100,13 @@ def test_engine_and_reference_agree_on_100k_enterprises() -> None:
         pl.col("criteria_set").eq_missing(pl.col("criteria_set_ref"))
         & pl.col("qualifies").eq_missing(pl.col("qualifies_ref"))
         & pl.col("score").eq_missing(pl.col("score_ref"))
+        & pl.col("score_min").eq_missing(pl.col("score_min_ref"))
+        & pl.col("score_max").eq_missing(pl.col("score_max_ref"))
     )
     mismatched = both.filter(differs)
     assert mismatched.height == 0, mismatched.head(5)
+    # the bounds are really exercised: scores with unknown items, whose range is open
+    assert both.filter(pl.col("score").is_null() & (pl.col("score_min") < pl.col("score_max"))).height > 0
 
     engine_unmet = result.unmet.join(profile_of, on="credit_code").select(
         "credit_code", *keys, "condition", "status"
