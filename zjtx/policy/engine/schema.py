@@ -47,6 +47,8 @@ class Column:
     # in ``allowed``, null when null or not allowed), computed once with the allowed-value check, so
     # that the rules compare small integers instead of strings (``expr.equals``).
     coded: bool = False
+    # A code of decimal digits of one of these lengths (e.g. GB/T 4754: 2 or 4 digits).
+    digits: tuple[int, ...] = ()
 
 
 TIERS: tuple[str, ...] = (
@@ -77,9 +79,9 @@ def coded(name: str) -> str:
 
 ENTERPRISE_COLUMNS: tuple[Column, ...] = (
     Column("credit_code", "str", "统一社会信用代码", required=True),
-    Column("city_code", "str", "所在市（6位行政区划代码）", required=True),
+    Column("city_code", "str", "所在市（6位行政区划代码）", required=True, digits=(6,)),
     Column("county_code", "str", "所在县区（6位行政区划代码）", required=True),
-    Column("industry_code", "str", "国民经济行业大类（GB/T 4754 两位）", required=True),
+    Column("industry_code", "str", "国民经济行业代码（GB/T 4754 两位大类或四位小类）", required=True, digits=(2, 4)),
     Column("emerging_industry", "str", "所属十大新兴产业", required=True),
     Column("founded_on", "date", "成立日期", required=True),
     Column("current_tier", "str", "现有梯度称号", required=True, allowed=("none", *TIERS)),

@@ -303,6 +303,35 @@ def test_bad_input_raises_a_clear_chinese_error(change, message) -> None:
     assert message in str(error.value)
 
 
+@pytest.mark.parametrize("code", ["4", "C39", "+1", "391", "39a1", " 39"])
+def test_an_industry_code_that_is_not_2_or_4_digits_is_named_with_its_row(code) -> None:
+    # A malformed code would otherwise compare as text inside the 单项冠军 manufacturing range
+    # ("4" lies between "13" and "43").
+    enterprises, indicators, events = _one_enterprise()
+    with pytest.raises(InputError) as error:
+        evaluate(
+            enterprises.with_columns(pl.lit(code).alias("industry_code")), indicators, events, AS_OF, load_parameters()
+        )
+    assert "企业表第 1 行：industry_code（国民经济行业代码（GB/T 4754 两位大类或四位小类））应为2或4位数字" in str(
+        error.value
+    )
+    for good in ("13", "3911"):
+        evaluate(
+            enterprises.with_columns(pl.lit(good).alias("industry_code")), indicators, events, AS_OF, load_parameters()
+        )
+
+
+def test_a_city_code_of_other_than_6_digits_is_an_input_error() -> None:
+    enterprises, indicators, events = _one_enterprise()
+    with pytest.raises(InputError, match="city_code（所在市（6位行政区划代码））应为6位数字"):
+        evaluate(
+            enterprises.with_columns(pl.lit("34010").alias("city_code")), indicators, events, AS_OF, load_parameters()
+        )
+    # the registry's frames vouch for their codes (validated by its forms and import)
+    bad = enterprises.with_columns(pl.lit("4").alias("industry_code"))
+    evaluate(bad, indicators, events, AS_OF, load_parameters(), checked_inputs=True)
+
+
 def test_a_date_before_any_criteria_set_is_a_parameter_error() -> None:
     with pytest.raises(ParameterError, match="criteria"):
         evaluate(*_one_enterprise(), dt.date(2021, 1, 1), load_parameters())
