@@ -100,7 +100,26 @@ def award_specs(reader: ParamReader) -> list[AwardSpec]:
     for parameter in reader.params.with_prefix("awards.city."):
         if parameter.scope and parameter.meta.get("event"):
             specs.append(_fixed(reader, parameter.id))
+    _check_once_keys(specs)
     return specs
+
+
+def _check_once_keys(specs: list[AwardSpec]) -> None:
+    """Two awards of one event kind sharing a once key, where both can reach the same enterprise (the
+    province's, or one city's), are a parameter error: once-only looks at earlier events, so both
+    would be granted on the one event.  (The 3A/4A/5A ladder shares its key by design: one award.)"""
+    by_event: dict[tuple[str, str], list[AwardSpec]] = {}
+    for spec in specs:
+        if spec.once_key and spec.method != "graded":
+            by_event.setdefault((spec.event, spec.once_key), []).append(spec)
+    for (event, key), group in by_event.items():
+        for i, first in enumerate(group):
+            for second in group[i + 1 :]:
+                if first.scope is None or second.scope is None or first.scope == second.scope:
+                    raise ParameterError(
+                        f"奖补 {first.award} 与 {second.award} 由同一事件 {event} 触发且 once_key 相同（{key}），"
+                        "同一事件会两项都给；请为其中一项另设 once_key"
+                    )
 
 
 def _meta(reader: ParamReader, parameter_id: str) -> dict[str, Any]:
