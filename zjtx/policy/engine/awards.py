@@ -169,11 +169,18 @@ def _graded(reader: ParamReader) -> AwardSpec:
 # ---------------------------------------------------------------- dated values as expressions
 
 
-def dated(reader: ParamReader, parameter_id: str, convert: Any, dtype: pl.DataType) -> pl.Expr:
-    """The parameter's value in force on each row's event date (null before it starts)."""
-    chain: Any = pl
-    for entry in reversed(reader.entries(parameter_id)):
+def dated(
+    reader: ParamReader, parameter_id: str, convert: Any, dtype: pl.DataType, *, last_known: bool = False
+) -> pl.Expr:
+    """The parameter's value in force on each row's event date (null before it starts); with
+    ``last_known``, after the parameter has ended (a null value) its last value before the end."""
+    entries = reader.entries(parameter_id)
+    values: list[Any] = []
+    for entry in entries:
         value = None if entry.value is None else convert(entry.value)
+        values.append(values[-1] if value is None and last_known and values else value)
+    chain: Any = pl
+    for entry, value in zip(reversed(entries), reversed(values), strict=True):
         chain = chain.when(pl.col("date") >= entry.start).then(pl.lit(value, dtype=dtype))
     if chain is pl:
         return pl.lit(None, dtype=dtype)
@@ -448,6 +455,9 @@ def _graded_amount(frame: pl.LazyFrame, spec: AwardSpec, reader: ParamReader, pr
     grade_rank = pl.col("grade").replace_strict(GRADE_RANK, default=None, return_dtype=pl.Int64)
     levels = {g: dated(reader, p, to_units, pl.Int64()) for g, p in spec.grade_params}
     level_of = _level_by_rank(levels)
+    # What an upgrade nets: the lower grade's amount on the upgrade's date, or its last amount if
+    # that grade's award has ended since (it was paid all the same).
+    netted = _level_by_rank({g: dated(reader, p, to_units, pl.Int64(), last_known=True) for g, p in spec.grade_params})
     policy = dated(reader, spec.main_param, str, pl.String())
     frame = frame.with_columns(grade_rank.alias("_grade_rank"), policy.alias("policy"))
     frame = frame.with_columns(level_of(pl.col("_grade_rank")).alias("level"))
@@ -474,7 +484,7 @@ def _graded_amount(frame: pl.LazyFrame, spec: AwardSpec, reader: ParamReader, pr
         )
         .with_columns(pl.max_horizontal(pl.col("_seen"), pl.col("_prior_best").fill_null(0)).alias("_best"))
     )
-    previous_level = pl.when(pl.col("_best") > 0).then(level_of(pl.col("_best"))).otherwise(0)
+    previous_level = pl.when(pl.col("_best") > 0).then(netted(pl.col("_best"))).otherwise(0)
     frame = frame.with_columns(
         previous_level.alias("previous_level"),
         pl.col("_best")
@@ -484,7 +494,8 @@ def _graded_amount(frame: pl.LazyFrame, spec: AwardSpec, reader: ParamReader, pr
     upgrade = pl.col("_grade_rank") > pl.col("_best")
     difference = pl.col("level") - pl.col("previous_level")
     amount = pl.when(pl.col("policy") == "difference").then(difference).otherwise(pl.col("level"))
-    in_force = (pl.col("level").is_not_null() & pl.col("policy").is_not_null()) | pl.col("_grade_rank").is_null()
+    known = pl.col("level").is_not_null() & pl.col("policy").is_not_null() & pl.col("previous_level").is_not_null()
+    in_force = known | pl.col("_grade_rank").is_null()
     status = (
         pl.when(~in_force)
         .then(status_code(NOT_IN_FORCE))

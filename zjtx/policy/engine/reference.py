@@ -813,6 +813,17 @@ def value_on(params: ParameterSet, parameter_id: str, day: dt.date) -> Any:
     return None if entry is None else entry.value
 
 
+def last_value_on(params: ParameterSet, parameter_id: str, day: dt.date) -> Any:
+    """The last value the parameter had on or before ``day``, also after it has ended (null value)."""
+    found = None
+    for entry in params[parameter_id].values:
+        if entry.start > day:
+            break
+        if entry.value is not None:
+            found = entry.value
+    return found
+
+
 def share(base: Decimal, rate: Any) -> Decimal:
     return CONTEXT.multiply(base, D(rate) / 100).quantize(MONEY_PLACES, rounding=ROUND_HALF_UP)
 
@@ -922,11 +933,12 @@ def digital_award(
     grade, day, code = event.get("grade"), event["date"], event["credit_code"]
     award = f"digital_assessment.{grade}" if grade else "digital_assessment"
 
-    def level(rank: int) -> Decimal | None:
+    def level(rank: int, last_known: bool = False) -> Decimal | None:
         if rank == 0:
             return Decimal(0)
         name = {1: "3a", 2: "4a", 3: "5a"}[rank]
-        value = value_on(params, f"awards.digital_assessment.amount_{name}", day)
+        parameter_id = f"awards.digital_assessment.amount_{name}"
+        value = last_value_on(params, parameter_id, day) if last_known else value_on(params, parameter_id, day)
         return None if value is None else D(value)
 
     rank = GRADE_ORDER.get(grade or "")
@@ -939,6 +951,9 @@ def digital_award(
     best_grade[code] = max(previous, rank)
     if rank <= previous:
         return award, "已享受", None, None
-    previous_level = level(previous) or Decimal(0)
+    # an upgrade nets the lower grade's amount, its last one if that award has ended since
+    previous_level = level(previous, last_known=True)
+    if previous_level is None:
+        return award, "不在政策期内", None, None
     amount = this_level - previous_level if policy == "difference" else this_level
     return award, "应享", amount, None
