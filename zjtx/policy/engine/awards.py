@@ -438,7 +438,8 @@ def _rank_amount(frame: pl.LazyFrame, spec: AwardSpec, reader: ParamReader) -> p
             )
         by_rank = pl.lit(0, dtype=pl.Int64) if schedule is pl else schedule.otherwise(pl.lit(0, dtype=pl.Int64))
         chain = chain.when(pl.col("date") >= entry.start).then(by_rank)
-    raw = chain.otherwise(pl.lit(None, dtype=pl.Int64)) if chain is not pl else pl.lit(None, pl.Int64)
+    # No schedule in force on the date (the cap, which marks the award in force, may be): no amount.
+    raw = chain.otherwise(pl.lit(0, dtype=pl.Int64)) if chain is not pl else pl.lit(0, pl.Int64)
     cap = dated(reader, spec.cap_param or "", to_units, pl.Int64())
     valid_rank = pl.col("rank") >= 1
     frame = frame.with_columns(pl.when(valid_rank).then(raw).alias("raw"), cap.alias("cap"))
