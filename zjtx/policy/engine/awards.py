@@ -443,8 +443,8 @@ def _rank_amount(frame: pl.LazyFrame, spec: AwardSpec, reader: ParamReader) -> p
     cap = dated(reader, spec.cap_param or "", to_units, pl.Int64())
     valid_rank = pl.col("rank") >= 1
     frame = frame.with_columns(pl.when(valid_rank).then(raw).alias("raw"), cap.alias("cap"))
-    amount = pl.when(pl.col("raw").is_not_null()).then(pl.min_horizontal("raw", "cap"))
     in_force = pl.col("cap").is_not_null()
+    amount = pl.when(pl.col("raw").is_not_null() & in_force).then(pl.min_horizontal("raw", "cap"))
     return frame.with_columns(
         amount.alias("amount"),
         _status(amount, in_force, valid_rank.fill_null(False)).alias("status"),
