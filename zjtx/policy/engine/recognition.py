@@ -9,6 +9,7 @@ re-review set when the enterprise already holds the tier (both are dated paramet
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import polars as pl
@@ -127,11 +128,28 @@ def evaluate_summary(
     holders = _holder_rows(base, [_again_tree_only(p) for p in few], metrics)
     subsets = [_again_rows(holders, conversions, p, metrics) for p in few]
     summary, *found = pl.collect_all([evaluate_frame(query, main, metrics).select(kept), *subsets])
-    for part in found:
+    # Each part is one tier's: no column is put in twice.  A scatter copies its column, on one core:
+    # two at a time.
+    jobs = [(part, name) for part in found for name in part.columns[1:]]
+    with ThreadPoolExecutor(max_workers=2) as pool:
         summary = summary.with_columns(
-            summary[name].clone().scatter(part["_row"], part[name]) for name in part.columns[1:]
+            pool.map(lambda job: summary[job[1]].clone().scatter(job[0]["_row"], job[0][job[1]]), jobs)
         )
-    return summary
+    # A re-review tree without score items has its score from an input (or none): put in by review
+    # mode, a cheap whole-column choice, rather than scattered (each scatter copies its column).
+    # Lazily: an eager select would first rechunk every column of the summary (collected in pieces).
+    chosen = [e for p in few if not _again(p).items for e in _holders_scores(p)]
+    return summary.with_columns(summary.lazy().select(chosen).collect().get_columns()) if chosen else summary
+
+
+def _again(p: TierPlan) -> RuleTree:
+    return p.tree_for(tree_key(p, p.re_review_set))
+
+
+def _holders_scores(p: TierPlan) -> list[pl.Expr]:
+    review, score = pl.col(rules.review_column(p.tier)), _input_score(_again(p))
+    names = [f"{p.tier}:{name}" for name in RESULT_NAMES[1:]]
+    return [pl.when(review).then(score).otherwise(pl.col(name)).alias(name) for name in names]
 
 
 def _holder_rows(base: pl.DataFrame, plans: list[TierPlan], metrics: rules.Metrics) -> pl.DataFrame:
@@ -152,7 +170,8 @@ def _again_rows(holders: pl.DataFrame, conversions: list[pl.Expr], p: TierPlan, 
     rows = holders.lazy().filter(pl.col("tier_rank") >= TIER_RANK[p.tier])
     converted = [e for e in conversions if e.meta.output_name() in holders.columns]
     part = evaluate_frame(rows.with_columns(converted), [_again_tree_only(p)], metrics)
-    return part.select("_row", *[f"{p.tier}:{name}" for name in RESULT_NAMES])
+    names = RESULT_NAMES if _again(p).items else RESULT_NAMES[:1]  # see evaluate_summary
+    return part.select("_row", *[f"{p.tier}:{name}" for name in names])
 
 
 def _holders(base: pl.DataFrame, p: TierPlan) -> int:
@@ -226,13 +245,17 @@ def _scores(tree: RuleTree) -> list[pl.Expr]:
             low.cast(pl.Float64).alias(name + "_min"),
             high.cast(pl.Float64).alias(name + "_max"),
         ]
-    elif tree.score_input:
-        score = pl.col(tree.score_input).cast(pl.Float64)
-        exprs += [score.alias(name), score.alias(name + "_min"), score.alias(name + "_max")]
     else:
-        nothing = pl.lit(None, dtype=pl.Float64)
-        exprs += [nothing.alias(name), nothing.alias(name + "_min"), nothing.alias(name + "_max")]
+        score = _input_score(tree)
+        exprs += [score.alias(name), score.alias(name + "_min"), score.alias(name + "_max")]
     return exprs
+
+
+def _input_score(tree: RuleTree) -> pl.Expr:
+    """The score of a tree without items: an input (2026 发展评价得分) or none."""
+    if tree.score_input:
+        return pl.col(tree.score_input).cast(pl.Float64)
+    return pl.lit(None, dtype=pl.Float64)
 
 
 def node_expr(tree: RuleTree, node: Node) -> pl.Expr:
