@@ -43,13 +43,13 @@ DERIVED = [RANK, *[coded(c.name) for c in ENTERPRISE_COLUMNS if c.coded]]  # wha
 
 # Checks a caller may vouch for with ``evaluate(..., checked_inputs=True)``: only those the registry
 # database guarantees (NOT NULL UNIQUE credit codes; the tier mapped by ``zjtx.policy.frames`` onto
-# the allowed values; event kinds and grades validated when recorded; city and industry codes
-# validated by the registry's forms and import).  A value breaking one of them
+# the allowed values; event kinds and grades validated when recorded; industry codes validated by
+# the registry's forms and import).  A value breaking one of them
 # cannot change any amount or verdict silently: an unknown kind matches no award, an unknown grade or
 # tier counts as unknown / none.  Range and sign checks are never skipped: the exact integer
 # arithmetic of the rules relies on them, and the database does not bound money to 1万亿元.
 TRUSTED_UNIQUE = "credit_code"
-TRUSTED_ALLOWED = frozenset({"current_tier", "kind", "grade", "industry_code", "city_code"})
+TRUSTED_ALLOWED = frozenset({"current_tier", "kind", "grade", "industry_code"})
 assert set(TIER_RANK) == set(next(c for c in ENTERPRISE_COLUMNS if c.name == "current_tier").allowed)
 
 
@@ -206,10 +206,10 @@ def _check_values(
 
 def _is_digits(col: pl.Expr, lengths: tuple[int, ...]) -> pl.Expr:
     """Decimal digits of one of ``lengths``: the length (kept in the string's view: no scan), a
-    parse as an unsigned integer, and nothing below "0" first (a parse accepts a leading "+").
-    About 4 ms per million codes, where a regular expression takes 19."""
-    parsed = col.cast(pl.UInt64, strict=False).is_not_null()
-    return col.str.len_bytes().is_in(list(lengths)) & parsed & (col >= "0")
+    parse as an unsigned integer, and no leading "+" (which the parse accepts).  About 8 ms of CPU
+    per million codes, where a regular expression takes 19."""
+    parsed = col.cast(pl.UInt32, strict=False).is_not_null()
+    return col.str.len_bytes().is_in(list(lengths)) & parsed & ~col.str.starts_with("+")
 
 
 def _is_one_of(col: pl.Expr, values: tuple[str, ...]) -> pl.Expr:

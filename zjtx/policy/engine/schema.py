@@ -79,7 +79,7 @@ def coded(name: str) -> str:
 
 ENTERPRISE_COLUMNS: tuple[Column, ...] = (
     Column("credit_code", "str", "统一社会信用代码", required=True),
-    Column("city_code", "str", "所在市（6位行政区划代码）", required=True, digits=(6,)),
+    Column("city_code", "str", "所在市（6位行政区划代码）", required=True),
     Column("county_code", "str", "所在县区（6位行政区划代码）", required=True),
     Column("industry_code", "str", "国民经济行业代码（GB/T 4754 两位大类或四位小类）", required=True, digits=(2, 4)),
     Column("emerging_industry", "str", "所属十大新兴产业", required=True),
