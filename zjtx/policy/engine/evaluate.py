@@ -210,10 +210,12 @@ def evaluate(
     Raises ``InputError`` when a frame breaks the contract, ``ParameterError`` when a parameter
     needed on ``as_of`` has no value.  Missing optional inputs never raise: they give 数据不足.
 
-    ``checked_inputs=True`` is for frames read from the registry database (``zjtx.policy.frames``):
-    it skips the checks the database already guarantees — credit codes unique, the current tier,
-    event kinds and grades among the allowed values (``inputs.TRUSTED_ALLOWED``).  Every range and
-    sign check, every conversion and the results stay the same.  Files and API input keep the default.
+    ``checked_inputs=True`` is for the frames of one ``zjtx.policy.frames.registry_frames`` call: it
+    skips the checks the registry already guarantees — credit codes unique, the current tier, industry
+    codes, event kinds and grades among the allowed values (``inputs.TRUSTED_ALLOWED``), and, for
+    indicators read with ``years=``, their export order, of which only a sample is compared
+    (``inputs.ORDER_SAMPLE``).  Every range and sign check, every conversion and the results stay
+    the same.  Files and API input keep the default.
     """
     reader = ParamReader(params, as_of)
     data_year = as_of.year - int(reader.value("criteria.data_year_lag"))
@@ -226,7 +228,7 @@ def evaluate(
     with ThreadPoolExecutor(max_workers=3) as pool:
         award_future = pool.submit(_award_pass, events, prior_entitlements, enterprises, reader, checked_inputs)
         planned = pool.submit(_plan, reader)
-        aligned = pool.submit(_aligned, enterprises, indicators, data_year)
+        aligned = pool.submit(_aligned, enterprises, indicators, data_year, checked_inputs)
         ent, derived = inputs.prepare_enterprises(enterprises, checked_inputs)
         summary, plans, metrics, base_columns, yearly = _rule_pass(
             ent, derived, indicators, planned, aligned, data_year
@@ -261,13 +263,15 @@ def _award_pass(
     return awards.entitlements(ev, inputs.cities(enterprises), prior, reader)
 
 
-def _aligned(enterprises: pl.DataFrame, indicators: pl.DataFrame, data_year: int) -> tuple[bool, inputs.Yearly | None]:
+def _aligned(
+    enterprises: pl.DataFrame, indicators: pl.DataFrame, data_year: int, checked: bool
+) -> tuple[bool, inputs.Yearly | None]:
     """(tried, result) of the fast path's check of the indicators (``inputs.aligned_indicators``),
     run beside the checks of the enterprises: it reads only their number and credit codes, which
     ``prepare`` leaves as they are when they are text already (otherwise: not tried, done after)."""
     if enterprises.schema.get("credit_code") != pl.String:
         return False, None
-    return True, inputs.aligned_indicators(enterprises, indicators, data_year)
+    return True, inputs.aligned_indicators(enterprises, indicators, data_year, checked)
 
 
 def _plan(reader: ParamReader) -> tuple[list[TierPlan], rules.Metrics]:

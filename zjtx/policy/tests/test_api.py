@@ -205,6 +205,26 @@ def test_indicator_order_does_not_matter() -> None:
     assert rows["by_year"].height == 3
 
 
+def test_registry_frames_vouch_for_their_order_but_a_sample_is_still_compared() -> None:
+    # checked_inputs: the export order of registry_frames(years=…) is trusted; every
+    # ORDER_SAMPLE-th row (here every 2nd of 3000) is still compared, so two swapped enterprises at
+    # a compared row send the frame to the general path (a join), with the right results.
+    from zjtx.policy.engine import inputs
+
+    enterprises, by_year, events = synthetic.population(3000, 2023, seed=5)
+    params = load_parameters()
+    assert 3000 // inputs.ORDER_SAMPLE == 2
+    swapped = pl.concat([by_year.slice(0, 3000).reverse(), by_year.slice(3000)])
+    full = evaluate(enterprises, swapped, events, AS_OF, params)
+    vouched = evaluate(enterprises, swapped, events, AS_OF, params, checked_inputs=True)
+    assert full.yearly is None and vouched.yearly is None
+    assert vouched.summary.equals(full.summary)
+    in_order = evaluate(enterprises, by_year, events, AS_OF, params, checked_inputs=True)
+    assert in_order.yearly is not None and in_order.summary.equals(
+        evaluate(enterprises, by_year, events, AS_OF, params).summary
+    )
+
+
 def test_credit_codes_not_given_as_text_still_take_the_fast_path() -> None:
     # The indicators' order is checked beside the enterprises' checks when the codes are text; other
     # code types are checked after ``prepare`` has made them text.
