@@ -1,6 +1,7 @@
 # zjtx: `make run` serves the demo on http://127.0.0.1:8000 (SQLite); `make test` runs everything on PostgreSQL.
 PYTHON ?= python3
 VENV := .venv
+BENCH_VENV := .bench-venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 DEMO_ENTERPRISES ?= 20000
@@ -40,8 +41,14 @@ bench: bench-import bench-list bench-policy
 bench-import bench-list: $(VENV)/.test-deps
 	bash scripts/with_postgres.sh $(PY) bench/$(subst bench-,,$@).py
 
-bench-policy: $(VENV)/.run-deps
-	$(PY) bench/policy.py
+# bench/policy.py needs openfisca-core, which the application does not: a venv of its own.
+$(BENCH_VENV)/.deps: bench/requirements-bench.txt
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q --disable-pip-version-check -r bench/requirements-bench.txt
+	touch $@
+
+bench-policy: $(BENCH_VENV)/.deps
+	PYTHONPATH=. $(BENCH_VENV)/bin/python bench/policy.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) node_modules var staticfiles
+	rm -rf $(VENV) $(BENCH_VENV) node_modules var staticfiles
