@@ -42,12 +42,13 @@ RANK = "tier_rank"
 DERIVED = [RANK, *[coded(c.name) for c in ENTERPRISE_COLUMNS if c.coded]]  # what enterprises get besides
 
 # Checks a caller may vouch for with ``evaluate(..., checked_inputs=True)``: only those the registry
-# database guarantees (NOT NULL UNIQUE credit codes; the tier mapped by ``zjtx.policy.frames`` onto
-# the allowed values; event kinds and grades validated when recorded; industry codes validated by
-# the registry's forms and import).  A value breaking one of them
-# cannot change any amount or verdict silently: an unknown kind matches no award, an unknown grade or
-# tier counts as unknown / none.  Range and sign checks are never skipped: the exact integer
-# arithmetic of the rules relies on them, and the database does not bound money to 1万亿元.
+# guarantees on every write (NOT NULL UNIQUE credit codes; the tier mapped by ``zjtx.policy.frames``
+# onto the allowed values; event kinds and grades validated when recorded; industry codes validated
+# by the registry's forms and import) and the indicators' export order (``ORDER_SAMPLE``).  An unknown
+# kind would match no award and an unknown grade or tier count as unknown / none; a malformed
+# industry code or a row out of order would change a verdict, which is why only the registry's own
+# frames may be vouched for.  Range and sign checks are never skipped: the exact integer arithmetic
+# of the rules relies on them, and the database does not bound money to 1万亿元.
 TRUSTED_UNIQUE = "credit_code"
 TRUSTED_ALLOWED = frozenset({"current_tier", "kind", "grade", "industry_code"})
 assert set(TIER_RANK) == set(next(c for c in ENTERPRISE_COLUMNS if c.name == "current_tier").allowed)
