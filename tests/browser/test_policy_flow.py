@@ -52,3 +52,24 @@ def test_officer_changes_a_parameter_and_runs_a_whatif(browser, live_server):
     with page.expect_download() as download:
         page.get_by_test_id("whatif-export").click()
     assert download.value.suggested_filename.endswith(".xlsx")
+
+
+def test_city_official_fills_in_missing_facts_and_reads_the_new_explanation(browser, live_server):
+    make_user(Role.CITY, "hefei", city_code="340100", full_name="合肥市经信局 李科长")
+    enterprise = make_enterprise(city_code="340100", tier="provincial", name="合肥精工测试有限公司")
+    make_indicator(enterprise, 2024, rd_expense=Decimal("400"))
+    page = browser
+    login(page, live_server, "hefei")
+    page.goto(f"{live_server.url}/enterprises/{enterprise.credit_code}/")
+    page.click("text=认定与奖补测算")
+    assert "从事特定细分市场年限：实际 缺" in page.get_by_test_id("explain-text").inner_text()
+    page.click("text=补录认定要素")
+    page.fill("input[name=niche_years]", "-1")
+    page.click("text=保存认定要素")
+    assert "从事特定细分市场年限（年）：确保该值大于或等于0" in page.get_by_test_id("facts-form").inner_text()
+    page.fill("input[name=niche_years]", "6")
+    page.select_option("select[name=niche_share_leading]", "true")
+    page.click("text=保存认定要素")
+    assert "已保存认定要素 2 项" in page.content()
+    text = page.get_by_test_id("explain-text").inner_text()
+    assert "从事特定细分市场年限：实际 6" in text and "从事特定细分市场年限：实际 缺" not in text

@@ -1,8 +1,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+from typing import Any
 
 from django import forms
+
+from zjtx.policy.engine.schema import MONEY_LIMIT_WAN, Column
+from zjtx.policy.frames import FACT_COLUMNS
+
+# The facts form edits ``EnterpriseFacts.data``: what the rules read beyond the registry's own fields
+# and the yearly indicators.  An empty field is unknown: the rules that need it report 数据不足.
+CHOICE_LABELS = {
+    "rd_institution_level": {
+        "national": "国家级", "provincial": "省级", "city": "市级", "county": "县级", "none": "无",
+    },
+    "key_chain_field": {"key_chain": "重点产业链关键领域", "supporting": "产业链配套领域", "none": "其他领域"},
+}
+UNKNOWN = ("", "未知（数据不足）")
 
 
 class ParameterValueForm(forms.Form):
@@ -35,3 +50,54 @@ class WhatIfForm(forms.Form):
 
     def rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         return [(self[f"param_{i}"], self[f"value_{i}"]) for i in range(self.ROWS)]
+
+
+class FactsForm(forms.Form):
+    """One field per fact of ``FACT_COLUMNS``, typed by its kind; empty means unknown."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for column in FACT_COLUMNS:
+            self.fields[column.name] = _fact_field(column)
+
+    @staticmethod
+    def initial_from(data: dict[str, Any]) -> dict[str, Any]:
+        initial: dict[str, Any] = {}
+        for column in FACT_COLUMNS:
+            value = data.get(column.name)
+            if value is None:
+                continue
+            initial[column.name] = ("true" if value else "false") if column.kind == "bool" else value
+        return initial
+
+    def values(self) -> dict[str, Any]:
+        """The facts as JSON values (money and scores as numbers), None where unknown."""
+        found: dict[str, Any] = {}
+        for column in FACT_COLUMNS:
+            value = self.cleaned_data.get(column.name)
+            if value in (None, ""):
+                found[column.name] = None
+            elif column.kind == "bool":
+                found[column.name] = value == "true"
+            elif isinstance(value, Decimal):
+                found[column.name] = float(value)
+            else:
+                found[column.name] = value
+        return found
+
+
+def _fact_field(column: Column) -> forms.Field:
+    label = column.label
+    if column.kind == "bool":
+        return forms.ChoiceField(label=label, required=False, choices=[UNKNOWN, ("true", "是"), ("false", "否")])
+    if column.allowed:
+        names = CHOICE_LABELS.get(column.name, {})
+        return forms.ChoiceField(label=label, required=False,
+                                 choices=[UNKNOWN, *[(v, names.get(v, v)) for v in column.allowed]])
+    if column.kind == "int":
+        return forms.IntegerField(label=label, required=False, min_value=0, max_value=100_000)
+    if column.kind == "money":
+        return forms.DecimalField(label=label, required=False, min_value=Decimal(0), max_value=Decimal(MONEY_LIMIT_WAN),
+                                  max_digits=16, decimal_places=2)
+    return forms.DecimalField(label=label, required=False, min_value=Decimal(0), max_value=Decimal(100),
+                              max_digits=5, decimal_places=2, help_text="0–100 分")

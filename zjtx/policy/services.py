@@ -18,11 +18,12 @@ from django.utils import timezone
 from zjtx.accounts.models import User
 from zjtx.core.audit import audit_record
 from zjtx.core.errors import ApplicationError
+from zjtx.enterprises.models import Enterprise
 from zjtx.policy import access, frames
 from zjtx.policy.engine import ParameterError, ParameterSet, compare, evaluate, load_parameters
 from zjtx.policy.engine.parameters import DatedValue, to_jsonable
 from zjtx.policy.engine.schema import TIER_LABELS, InputError, rule_years
-from zjtx.policy.models import ParameterValue, PolicyRun
+from zjtx.policy.models import EnterpriseFacts, ParameterValue, PolicyRun
 
 
 def parameter_set() -> ParameterSet:
@@ -216,3 +217,23 @@ def _run_dir(run: PolicyRun) -> Path:
     folder = Path(settings.MEDIA_ROOT) / "policy_runs" / str(run.pk)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def facts_save(*, user: User, enterprise: Enterprise, values: dict[str, Any]) -> list[str]:
+    """Record an enterprise's facts (None: unknown, the key dropped); keys the form does not know are
+    kept.  Audited with the changed facts before and after; returns their names (none: nothing saved)."""
+    with transaction.atomic():
+        facts, _ = EnterpriseFacts.objects.select_for_update().get_or_create(enterprise=enterprise)
+        before = dict(facts.data)
+        after = {k: v for k, v in before.items() if k not in values}
+        after.update({k: v for k, v in values.items() if v is not None})
+        changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+        if not changed:
+            return []
+        facts.data = after
+        facts.save(update_fields=["data", "updated_at"])
+        audit_record(actor=user, action="enterprise_facts_update", target_type="enterprise_facts",
+                     target_id=enterprise.credit_code, enterprise_code=enterprise.credit_code,
+                     summary=f"补录认定要素 {len(changed)} 项：{'、'.join(changed)}",
+                     before={k: before.get(k) for k in changed}, after={k: after.get(k) for k in changed})
+    return changed

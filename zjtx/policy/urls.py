@@ -11,4 +11,5 @@ urlpatterns = [
     path("runs/<int:pk>/", views.run_detail, name="run"),
     path("runs/<int:pk>/export.xlsx", views.run_export, name="run_export"),
     path("explain/<str:code>/", views.explain_enterprise, name="explain"),
+    path("facts/<str:code>/", views.facts_edit, name="facts"),
 ]

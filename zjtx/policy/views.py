@@ -17,8 +17,8 @@ from zjtx.core.http import page_errors
 from zjtx.enterprises import access as enterprise_access
 from zjtx.policy import access, exports, frames, selectors, services
 from zjtx.policy.engine import evaluate, explain
-from zjtx.policy.forms import ParameterValueForm, WhatIfForm
-from zjtx.policy.models import PolicyRun
+from zjtx.policy.forms import FactsForm, ParameterValueForm, WhatIfForm
+from zjtx.policy.models import EnterpriseFacts, PolicyRun
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -128,7 +128,27 @@ def explain_enterprise(request: HttpRequest, code: str) -> HttpResponse:
     enterprises, indicators, events = frames.registry_frames([enterprise.credit_code])
     result = evaluate(enterprises, indicators, events, _as_of(request), services.parameter_set())
     return render(request, "policy/explain.html", {"e": enterprise, "text": explain(result, enterprise.credit_code),
-                                                   "as_of": result.as_of})
+                                                   "as_of": result.as_of,
+                                                   "can_edit_facts": access.can_edit_facts(current_user(request))})
+
+
+@login_required
+@page_errors
+@require_http_methods(["GET", "POST"])
+def facts_edit(request: HttpRequest, code: str) -> HttpResponse:
+    user = current_user(request)
+    enterprise = access.enterprise_for_facts(user, code)
+    stored = EnterpriseFacts.objects.filter(enterprise=enterprise).first()
+    form = FactsForm(request.POST or None, initial=FactsForm.initial_from(stored.data if stored else {}))
+    if request.method == "POST" and form.is_valid():
+        changed = services.facts_save(user=user, enterprise=enterprise, values=form.values())
+        if changed:
+            messages.success(request, f"已保存认定要素 {len(changed)} 项，下面是按新数据重新测算的结果。")
+        else:
+            messages.info(request, "认定要素没有变化。")
+        return redirect("policy:explain", code=enterprise.credit_code)
+    return render(request, "policy/facts.html", {"e": enterprise, "form": form,
+                                                 "updated_at": stored.updated_at if stored else None})
 
 
 def _as_of(request: HttpRequest) -> Any:

@@ -1,0 +1,100 @@
+"""Recording an enterprise's facts (the inputs of the rules beyond the registry and the indicators)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from tests.factories import city_user, make_enterprise, make_indicator, make_user, province_user
+from zjtx.accounts.roles import Role
+from zjtx.core.models import AuditEvent
+from zjtx.policy.models import EnterpriseFacts
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _post(client: Client, code: str, **values: str):  # type: ignore[no-untyped-def]
+    return client.post(f"/policy/facts/{code}/", values, follow=True)
+
+
+def test_a_city_official_records_facts_and_the_explanation_uses_them():
+    enterprise = make_enterprise(city_code="340100", tier="provincial")
+    make_indicator(enterprise, 2024, rd_expense=Decimal("400"))
+    client = _client(city_user("340100"))
+    before = client.get(f"/policy/explain/{enterprise.credit_code}/").content.decode()
+    missing = "从事特定细分市场年限：实际 缺"
+    assert "补录认定要素" in before and missing in before
+    page = _post(client, enterprise.credit_code, niche_years="6", niche_share_leading="true",
+                 rd_institution_level="provincial", equity_financing_2y="2500.50", dev_eval_score="72.5")
+    text = page.content.decode()
+    assert "已保存认定要素 5 项" in text
+    assert missing not in text and "从事特定细分市场年限：实际 6" in text
+    assert EnterpriseFacts.objects.get(enterprise=enterprise).data == {
+        "niche_years": 6,
+        "niche_share_leading": True,
+        "rd_institution_level": "provincial",
+        "equity_financing_2y": 2500.5,
+        "dev_eval_score": 72.5,
+    }
+    event = AuditEvent.objects.get(action="enterprise_facts_update")
+    assert event.enterprise_code == enterprise.credit_code
+    assert event.before == {k: None for k in event.after} and event.after["niche_years"] == 6
+    # the form shows what is stored
+    form = client.get(f"/policy/facts/{enterprise.credit_code}/").content.decode()
+    assert 'name="niche_years" value="6"' in form and 'value="true" selected' in form
+
+
+def test_clearing_a_fact_makes_it_unknown_and_keeps_facts_the_form_does_not_show():
+    enterprise = make_enterprise(city_code="340100")
+    EnterpriseFacts.objects.create(enterprise=enterprise, data={"niche_years": 4, "legacy_note": "x"})
+    client = _client(province_user())
+    _post(client, enterprise.credit_code, niche_years="")
+    assert EnterpriseFacts.objects.get(enterprise=enterprise).data == {"legacy_note": "x"}
+    event = AuditEvent.objects.get(action="enterprise_facts_update")
+    assert event.before == {"niche_years": 4} and event.after == {"niche_years": None}
+    # saving the same again changes nothing and writes no audit record
+    page = _post(client, enterprise.credit_code, niche_years="")
+    assert "认定要素没有变化" in page.content.decode()
+    assert AuditEvent.objects.filter(action="enterprise_facts_update").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("niche_years", "-1", "从事特定细分市场年限（年）：确保该值大于或等于0"),
+        ("niche_years", "abc", "从事特定细分市场年限（年）：输入整数"),
+        ("equity_financing_2y", "12.345", "近2年新增股权融资（合格机构投资者实缴，万元）：确认小数不超过2位"),
+        ("dev_eval_score", "101", "本年度专精特新发展评价得分：确保该值小于或等于100"),
+        ("key_chain_field", "chain", "主导产品所属领域类别：选择一个有效的选项"),
+    ],
+)
+def test_bad_facts_are_refused_by_field_and_nothing_is_saved(field, value, message):
+    enterprise = make_enterprise(city_code="340100")
+    client = _client(city_user("340100"))
+    page = _post(client, enterprise.credit_code, **{"niche_years": "5", field: value})
+    text = page.content.decode().replace(" ", "").replace("\u3002", "")
+    assert message.replace(" ", "") in text, text[text.find("errorlist") - 200 : text.find("errorlist") + 300]
+    assert "未保存任何数据" in text
+    assert not EnterpriseFacts.objects.filter(enterprise=enterprise).exists()
+    assert not AuditEvent.objects.filter(action="enterprise_facts_update").exists()
+
+
+def test_only_province_and_the_enterprises_city_may_record_facts():
+    enterprise = make_enterprise(city_code="340100")
+    other_city = _client(city_user("340200", username="wuhu-official"))
+    assert other_city.get(f"/policy/facts/{enterprise.credit_code}/").status_code == 404
+    owner = make_user(Role.ENTERPRISE, "owner", credit_code=enterprise.credit_code)
+    response = _client(owner).post(f"/policy/facts/{enterprise.credit_code}/", {"niche_years": "9"})
+    assert response.status_code == 403
+    assert "只有省级、市级管理员可以补录企业认定要素" in response.content.decode()
+    assert not EnterpriseFacts.objects.exists()
+    explain = _client(owner).get(f"/policy/explain/{enterprise.credit_code}/").content.decode()
+    assert "补录认定要素" not in explain
