@@ -232,8 +232,9 @@ def facts_save(*, user: User, enterprise: Enterprise, values: dict[str, Any]) ->
             return []
         facts.data = after
         facts.save(update_fields=["data", "updated_at"])
+        names = "、".join(changed[:8]) + ("等" if len(changed) > 8 else "")  # the summary holds 300 characters
         audit_record(actor=user, action="enterprise_facts_update", target_type="enterprise_facts",
                      target_id=enterprise.credit_code, enterprise_code=enterprise.credit_code,
-                     summary=f"补录认定要素 {len(changed)} 项：{'、'.join(changed)}",
+                     summary=f"补录认定要素 {len(changed)} 项：{names}",
                      before={k: before.get(k) for k in changed}, after={k: after.get(k) for k in changed})
     return changed

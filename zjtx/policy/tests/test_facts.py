@@ -10,18 +10,19 @@ from django.test import Client
 from tests.factories import city_user, make_enterprise, make_indicator, make_user, province_user
 from zjtx.accounts.roles import Role
 from zjtx.core.models import AuditEvent
+from zjtx.policy.forms import FactsForm
 from zjtx.policy.models import EnterpriseFacts
 
 pytestmark = pytest.mark.django_db
 
 
-def _client(user) -> Client:  # type: ignore[no-untyped-def]
+def _client(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
 
 
-def _post(client: Client, code: str, **values: str):  # type: ignore[no-untyped-def]
+def _post(client: Client, code: str, **values: str):
     return client.post(f"/policy/facts/{code}/", values, follow=True)
 
 
@@ -46,7 +47,7 @@ def test_a_city_official_records_facts_and_the_explanation_uses_them():
     }
     event = AuditEvent.objects.get(action="enterprise_facts_update")
     assert event.enterprise_code == enterprise.credit_code
-    assert event.before == {k: None for k in event.after} and event.after["niche_years"] == 6
+    assert event.before == dict.fromkeys(event.after) and event.after["niche_years"] == 6
     # the form shows what is stored
     form = client.get(f"/policy/facts/{enterprise.credit_code}/").content.decode()
     assert 'name="niche_years" value="6"' in form and 'value="true" selected' in form
@@ -98,3 +99,16 @@ def test_only_province_and_the_enterprises_city_may_record_facts():
     assert not EnterpriseFacts.objects.exists()
     explain = _client(owner).get(f"/policy/explain/{enterprise.credit_code}/").content.decode()
     assert "补录认定要素" not in explain
+
+
+def test_every_fact_at_once_is_saved_and_audited_within_the_summary_limit():
+    enterprise = make_enterprise(city_code="340100")
+    values = {}
+    form = FactsForm()
+    for name, field in form.fields.items():
+        choices = [c for c, _ in getattr(field, "choices", []) if c]
+        values[name] = choices[0] if choices else "3"
+    _post(_client(province_user()), enterprise.credit_code, **values)
+    assert len(EnterpriseFacts.objects.get(enterprise=enterprise).data) == len(form.fields)
+    event = AuditEvent.objects.get(action="enterprise_facts_update")
+    assert len(event.after) == len(form.fields) and len(event.summary) <= 300 and event.summary.endswith("等")
