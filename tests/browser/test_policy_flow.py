@@ -73,3 +73,24 @@ def test_city_official_fills_in_missing_facts_and_reads_the_new_explanation(brow
     assert "已保存认定要素 2 项" in page.content()
     text = page.get_by_test_id("explain-text").inner_text()
     assert "从事特定细分市场年限：实际 6" in text and "从事特定细分市场年限：实际 缺" not in text
+
+
+def test_city_official_records_an_assessment_grade_and_sees_its_award(browser, live_server):
+    make_user(Role.CITY, "hefei", city_code="340100", full_name="合肥市经信局 李科长")
+    enterprise = make_enterprise(city_code="340100", name="合肥数智测试有限公司")
+    page = browser
+    login(page, live_server, "hefei")
+    page.goto(f"{live_server.url}/policy/explain/{enterprise.credit_code}/")
+    page.click("text=录入专项事件")
+    page.select_option("select[name=kind]", "digital_assessment")
+    page.fill("input[name=date]", "2025-03-01")
+    page.click("button:has-text('录入事件')")
+    assert "“数字化转型能力评估”需要填写评估等级" in page.get_by_test_id("event-form").inner_text()
+    page.select_option("select[name=grade]", "4A")
+    page.click("button:has-text('录入事件')")
+    assert "已录入：数字化转型能力评估（2025-03-01）" in page.content()
+    assert "4A" in page.get_by_test_id("event-table").inner_text()
+    page.click("text=查看测算说明")
+    page.fill("input[name=as_of]", "2025-06-30")
+    page.click("text=重新测算")
+    assert "（digital_assessment.4A，2025-03-01）：应享 100万元" in page.get_by_test_id("explain-text").inner_text()

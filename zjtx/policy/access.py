@@ -31,17 +31,18 @@ def require_runs(user: User) -> None:
         raise PermissionDeniedError("只有省级政策管理人员可以发起全省测算和政策模拟")
 
 
-# The facts the rules read (years in the niche, IP, honours, the province's assessments …) are
-# recorded by the officials who review recognitions: the province, and a city for its enterprises.
-FACT_ROLES = {Role.PROVINCE, Role.CITY}
+# The facts the rules read (years in the niche, IP, honours, the province's assessments …) and the
+# events that trigger awards are recorded by the officials who review recognitions and awards: the
+# province, and a city for its enterprises.
+RECORD_ROLES = {Role.PROVINCE, Role.CITY}
 
 
-def can_edit_facts(user: User) -> bool:
-    return user.is_authenticated and user.role in FACT_ROLES
+def can_record(user: User) -> bool:
+    return user.is_authenticated and user.role in RECORD_ROLES
 
 
-def enterprise_for_facts(user: User, credit_code: str) -> Enterprise:
-    """The enterprise whose facts ``user`` may record (its city's, for a city official)."""
-    if not can_edit_facts(user):
-        raise PermissionDeniedError("只有省级、市级管理员可以补录企业认定要素")
+def enterprise_for_recording(user: User, credit_code: str) -> Enterprise:
+    """The enterprise whose facts and events ``user`` may record (its city's, for a city official)."""
+    if not can_record(user):
+        raise PermissionDeniedError("只有省级、市级管理员可以补录企业认定要素和专项事件")
     return enterprise_access.access_enterprise_for_view(user, credit_code)

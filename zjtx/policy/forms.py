@@ -6,8 +6,10 @@ from typing import Any
 
 from django import forms
 
-from zjtx.policy.engine.schema import MONEY_LIMIT_WAN, Column
+from zjtx.enterprises.models import Enterprise
+from zjtx.policy.engine.schema import GRADES, MONEY_LIMIT_WAN, Column
 from zjtx.policy.frames import FACT_COLUMNS
+from zjtx.policy.models import EVENT_KIND_LABELS, ProgrammeEvent
 
 # The facts form edits ``EnterpriseFacts.data``: what the rules read beyond the registry's own fields
 # and the yearly indicators.  An empty field is unknown: the rules that need it report 数据不足.
@@ -101,3 +103,71 @@ def _fact_field(column: Column) -> forms.Field:
                                   max_digits=16, decimal_places=2)
     return forms.DecimalField(label=label, required=False, min_value=Decimal(0), max_value=Decimal(100),
                               max_digits=5, decimal_places=2, help_text="0–100 分")
+
+
+# What an event of each kind carries besides its date, because its award reads it (parameters
+# ``awards.*``): the assessment grade, the provider's merit rank, or the amount a rate applies to.
+EVENT_NEEDS = {
+    "digital_assessment": "grade",
+    "cloud_service_provider": "rank",
+    "network_security_project": "amount",
+    "four_transformations_project": "amount",
+    "publicity": "amount",
+}
+NEED_LABELS = {"grade": "评估等级", "rank": "择优名次", "amount": "金额（万元）"}
+
+
+class EventForm(forms.ModelForm):
+    """A programme event of one enterprise, checked the way its award will read it."""
+
+    class Meta:
+        model = ProgrammeEvent
+        fields = ["kind", "date", "grade", "amount", "rank"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {
+            "amount": "网络安全项目填投资额，“四化”改造填设备购置额，宣传推广填费用",
+            "rank": "上云上平台服务商的择优名次",
+        }
+
+    def __init__(self, *args: Any, enterprise: Enterprise, today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.enterprise, self.today = enterprise, today
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [("", "—— 选择事件类型 ——"), *EVENT_KIND_LABELS.items()]
+        grade = self.fields["grade"]
+        assert isinstance(grade, forms.ChoiceField)
+        grade.choices = [("", "—— 无 ——"), *[(g, g) for g in GRADES]]
+        self.fields["amount"].validators.append(_positive)
+        self.fields["rank"].validators.append(_positive)
+
+    def clean_date(self) -> dt.date:
+        date: dt.date = self.cleaned_data["date"]
+        if date > self.today:
+            raise forms.ValidationError("事件日期不能晚于今天")
+        if date.year < 2000:
+            raise forms.ValidationError("事件日期不能早于2000年")
+        return date
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("kind")
+        if not kind:
+            return data
+        needed = EVENT_NEEDS.get(kind)
+        for name, label in NEED_LABELS.items():
+            given = data.get(name) not in (None, "")
+            if name == needed and not given and name not in self.errors:
+                self.add_error(name, f"“{EVENT_KIND_LABELS[kind]}”需要填写{label}")
+            elif name != needed and given:
+                self.add_error(name, f"“{EVENT_KIND_LABELS[kind]}”不用填写{label}")
+        date = data.get("date")
+        recorded = ProgrammeEvent.objects.filter(enterprise=self.enterprise, kind=kind)
+        if date is not None and recorded.filter(date=date).exists():
+            self.add_error("date", "该企业这一天已录入同类事件，不能重复录入")
+        return data
+
+
+def _positive(value: Any) -> None:
+    if value is not None and value <= 0:
+        raise forms.ValidationError("应大于0")

@@ -23,7 +23,7 @@ from zjtx.policy import access, frames
 from zjtx.policy.engine import ParameterError, ParameterSet, compare, evaluate, load_parameters
 from zjtx.policy.engine.parameters import DatedValue, to_jsonable
 from zjtx.policy.engine.schema import TIER_LABELS, InputError, rule_years
-from zjtx.policy.models import EnterpriseFacts, ParameterValue, PolicyRun
+from zjtx.policy.models import EVENT_KIND_LABELS, EnterpriseFacts, ParameterValue, PolicyRun, ProgrammeEvent
 
 
 def parameter_set() -> ParameterSet:
@@ -238,3 +238,16 @@ def facts_save(*, user: User, enterprise: Enterprise, values: dict[str, Any]) ->
                      summary=f"补录认定要素 {len(changed)} 项：{names}",
                      before={k: before.get(k) for k in changed}, after={k: after.get(k) for k in changed})
     return changed
+
+
+def event_add(*, user: User, enterprise: Enterprise, data: dict[str, Any]) -> ProgrammeEvent:
+    """Record a programme event (checked by ``forms.EventForm``); audited."""
+    fields = {k: data.get(k) for k in ("kind", "date", "grade", "amount", "rank")}
+    fields["grade"] = fields["grade"] or ""
+    with transaction.atomic():
+        event = ProgrammeEvent.objects.create(enterprise=enterprise, **fields)
+        label = EVENT_KIND_LABELS[event.kind]
+        audit_record(actor=user, action="programme_event_add", target_type="programme_event",
+                     target_id=str(event.pk), enterprise_code=enterprise.credit_code,
+                     summary=f"录入专项事件：{label}（{event.date}）", after=fields)
+    return event

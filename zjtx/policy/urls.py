@@ -12,4 +12,5 @@ urlpatterns = [
     path("runs/<int:pk>/export.xlsx", views.run_export, name="run_export"),
     path("explain/<str:code>/", views.explain_enterprise, name="explain"),
     path("facts/<str:code>/", views.facts_edit, name="facts"),
+    path("events/<str:code>/", views.events, name="events"),
 ]

@@ -17,8 +17,8 @@ from zjtx.core.http import page_errors
 from zjtx.enterprises import access as enterprise_access
 from zjtx.policy import access, exports, frames, selectors, services
 from zjtx.policy.engine import evaluate, explain
-from zjtx.policy.forms import FactsForm, ParameterValueForm, WhatIfForm
-from zjtx.policy.models import EnterpriseFacts, PolicyRun
+from zjtx.policy.forms import EventForm, FactsForm, ParameterValueForm, WhatIfForm
+from zjtx.policy.models import EVENT_KIND_LABELS, EnterpriseFacts, PolicyRun, ProgrammeEvent
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -129,7 +129,7 @@ def explain_enterprise(request: HttpRequest, code: str) -> HttpResponse:
     result = evaluate(enterprises, indicators, events, _as_of(request), services.parameter_set())
     return render(request, "policy/explain.html", {"e": enterprise, "text": explain(result, enterprise.credit_code),
                                                    "as_of": result.as_of,
-                                                   "can_edit_facts": access.can_edit_facts(current_user(request))})
+                                                   "can_record": access.can_record(current_user(request))})
 
 
 @login_required
@@ -137,7 +137,7 @@ def explain_enterprise(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def facts_edit(request: HttpRequest, code: str) -> HttpResponse:
     user = current_user(request)
-    enterprise = access.enterprise_for_facts(user, code)
+    enterprise = access.enterprise_for_recording(user, code)
     stored = EnterpriseFacts.objects.filter(enterprise=enterprise).first()
     form = FactsForm(request.POST or None, initial=FactsForm.initial_from(stored.data if stored else {}))
     if request.method == "POST" and form.is_valid():
@@ -158,3 +158,20 @@ def _as_of(request: HttpRequest) -> Any:
         return dt.date.fromisoformat(request.GET.get("as_of", ""))
     except ValueError:
         return dt.date.today()
+
+
+@login_required
+@page_errors
+@require_http_methods(["GET", "POST"])
+def events(request: HttpRequest, code: str) -> HttpResponse:
+    import datetime as dt
+
+    user = current_user(request)
+    enterprise = access.enterprise_for_recording(user, code)
+    form = EventForm(request.POST or None, enterprise=enterprise, today=dt.date.today())
+    if request.method == "POST" and form.is_valid():
+        event = services.event_add(user=user, enterprise=enterprise, data=form.cleaned_data)
+        messages.success(request, f"已录入：{EVENT_KIND_LABELS[event.kind]}（{event.date}），测算时据此计算奖补。")
+        return redirect("policy:events", code=enterprise.credit_code)
+    rows = ProgrammeEvent.objects.filter(enterprise=enterprise).order_by("-date", "-pk")
+    return render(request, "policy/events.html", {"e": enterprise, "form": form, "rows": rows})

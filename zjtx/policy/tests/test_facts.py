@@ -95,7 +95,7 @@ def test_only_province_and_the_enterprises_city_may_record_facts():
     owner = make_user(Role.ENTERPRISE, "owner", credit_code=enterprise.credit_code)
     response = _client(owner).post(f"/policy/facts/{enterprise.credit_code}/", {"niche_years": "9"})
     assert response.status_code == 403
-    assert "只有省级、市级管理员可以补录企业认定要素" in response.content.decode()
+    assert "只有省级、市级管理员可以补录企业认定要素和专项事件" in response.content.decode()
     assert not EnterpriseFacts.objects.exists()
     explain = _client(owner).get(f"/policy/explain/{enterprise.credit_code}/").content.decode()
     assert "补录认定要素" not in explain
