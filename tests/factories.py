@@ -6,6 +6,8 @@ import itertools
 from decimal import Decimal
 from typing import Any
 
+from django.test import Client
+
 from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
 from zjtx.core.creditcode import ALPHABET, with_check_char
@@ -51,3 +53,10 @@ def make_indicator(enterprise: Enterprise, year: int = 2024, **fields: Any) -> I
                                 "total_assets": Decimal("8000")}
     defaults.update(fields)
     return Indicator.objects.create(enterprise=enterprise, year=year, **defaults)
+
+
+def logged_in(user: User) -> Client:
+    """A test client signed in as ``user``."""
+    client = Client()
+    client.force_login(user)
+    return client

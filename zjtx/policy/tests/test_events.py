@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from tests.factories import city_user, make_enterprise, make_user, province_user
+from tests.factories import city_user, logged_in, make_enterprise, make_user, province_user
 from zjtx.accounts.roles import Role
 from zjtx.core.models import AuditEvent
 from zjtx.policy.models import ProgrammeEvent
@@ -15,19 +15,13 @@ from zjtx.policy.models import ProgrammeEvent
 pytestmark = pytest.mark.django_db
 
 
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _post(client: Client, code: str, **values: str):
+def _post(client: Client, code: str, **values: str):  # the page after the redirect
     return client.post(f"/policy/events/{code}/", values, follow=True)
 
 
 def test_an_official_records_an_assessment_and_the_explanation_grants_its_award():
     enterprise = make_enterprise(city_code="340100")
-    client = _client(city_user("340100"))
+    client = logged_in(city_user("340100"))
     page = _post(client, enterprise.credit_code, kind="digital_assessment", date="2025-03-01", grade="4A")
     text = page.content.decode()
     assert "已录入：数字化转型能力评估（2025-03-01）" in text
@@ -54,7 +48,7 @@ def test_an_official_records_an_assessment_and_the_explanation_grants_its_award(
 )
 def test_an_event_missing_what_its_award_reads_is_refused_by_field(values, field, message):
     enterprise = make_enterprise(city_code="340100")
-    text = _post(_client(province_user()), enterprise.credit_code, **values).content.decode()
+    text = _post(logged_in(province_user()), enterprise.credit_code, **values).content.decode()
     assert f"{field}：" in text and message in text
     assert "未保存任何数据" in text
     assert not ProgrammeEvent.objects.exists() and not AuditEvent.objects.filter(action="programme_event_add").exists()
@@ -62,7 +56,7 @@ def test_an_event_missing_what_its_award_reads_is_refused_by_field(values, field
 
 def test_the_same_event_twice_on_one_day_is_refused():
     enterprise = make_enterprise(city_code="340100")
-    client = _client(province_user())
+    client = logged_in(province_user())
     _post(client, enterprise.credit_code, kind="recognized_little_giant", date="2025-03-01")
     text = _post(client, enterprise.credit_code, kind="recognized_little_giant", date="2025-03-01").content.decode()
     assert "该企业这一天已录入同类事件，不能重复录入" in text
@@ -72,9 +66,9 @@ def test_the_same_event_twice_on_one_day_is_refused():
 
 def test_only_province_and_the_enterprises_city_may_record_events():
     enterprise = make_enterprise(city_code="340100")
-    other_city = _client(city_user("340200", username="wuhu-events"))
+    other_city = logged_in(city_user("340200", username="wuhu-events"))
     assert other_city.get(f"/policy/events/{enterprise.credit_code}/").status_code == 404
-    owner = _client(make_user(Role.ENTERPRISE, "owner-events", credit_code=enterprise.credit_code))
+    owner = logged_in(make_user(Role.ENTERPRISE, "owner-events", credit_code=enterprise.credit_code))
     response = owner.post(f"/policy/events/{enterprise.credit_code}/",
                           {"kind": "recognized_little_giant", "date": "2025-03-01"})
     assert response.status_code == 403 and "专项事件" in response.content.decode()

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from tests.factories import city_user, make_enterprise, make_indicator, make_user, province_user
+from tests.factories import city_user, logged_in, make_enterprise, make_indicator, make_user, province_user
 from zjtx.accounts.roles import Role
 from zjtx.core.models import AuditEvent
 from zjtx.policy.forms import FactsForm
@@ -16,20 +16,14 @@ from zjtx.policy.models import EnterpriseFacts
 pytestmark = pytest.mark.django_db
 
 
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _post(client: Client, code: str, **values: str):
+def _post(client: Client, code: str, **values: str):  # the page after the redirect
     return client.post(f"/policy/facts/{code}/", values, follow=True)
 
 
 def test_a_city_official_records_facts_and_the_explanation_uses_them():
     enterprise = make_enterprise(city_code="340100", tier="provincial")
     make_indicator(enterprise, 2024, rd_expense=Decimal("400"))
-    client = _client(city_user("340100"))
+    client = logged_in(city_user("340100"))
     before = client.get(f"/policy/explain/{enterprise.credit_code}/").content.decode()
     missing = "从事特定细分市场年限：实际 缺"
     assert "补录认定要素" in before and missing in before
@@ -56,7 +50,7 @@ def test_a_city_official_records_facts_and_the_explanation_uses_them():
 def test_clearing_a_fact_makes_it_unknown_and_keeps_facts_the_form_does_not_show():
     enterprise = make_enterprise(city_code="340100")
     EnterpriseFacts.objects.create(enterprise=enterprise, data={"niche_years": 4, "legacy_note": "x"})
-    client = _client(province_user())
+    client = logged_in(province_user())
     _post(client, enterprise.credit_code, niche_years="")
     assert EnterpriseFacts.objects.get(enterprise=enterprise).data == {"legacy_note": "x"}
     event = AuditEvent.objects.get(action="enterprise_facts_update")
@@ -79,7 +73,7 @@ def test_clearing_a_fact_makes_it_unknown_and_keeps_facts_the_form_does_not_show
 )
 def test_bad_facts_are_refused_by_field_and_nothing_is_saved(field, value, message):
     enterprise = make_enterprise(city_code="340100")
-    client = _client(city_user("340100"))
+    client = logged_in(city_user("340100"))
     page = _post(client, enterprise.credit_code, **{"niche_years": "5", field: value})
     text = page.content.decode().replace(" ", "").replace("\u3002", "")
     assert message.replace(" ", "") in text, text[text.find("errorlist") - 200 : text.find("errorlist") + 300]
@@ -90,14 +84,14 @@ def test_bad_facts_are_refused_by_field_and_nothing_is_saved(field, value, messa
 
 def test_only_province_and_the_enterprises_city_may_record_facts():
     enterprise = make_enterprise(city_code="340100")
-    other_city = _client(city_user("340200", username="wuhu-official"))
+    other_city = logged_in(city_user("340200", username="wuhu-official"))
     assert other_city.get(f"/policy/facts/{enterprise.credit_code}/").status_code == 404
     owner = make_user(Role.ENTERPRISE, "owner", credit_code=enterprise.credit_code)
-    response = _client(owner).post(f"/policy/facts/{enterprise.credit_code}/", {"niche_years": "9"})
+    response = logged_in(owner).post(f"/policy/facts/{enterprise.credit_code}/", {"niche_years": "9"})
     assert response.status_code == 403
     assert "只有省级、市级管理员可以补录企业认定要素和专项事件" in response.content.decode()
     assert not EnterpriseFacts.objects.exists()
-    explain = _client(owner).get(f"/policy/explain/{enterprise.credit_code}/").content.decode()
+    explain = logged_in(owner).get(f"/policy/explain/{enterprise.credit_code}/").content.decode()
     assert "补录认定要素" not in explain
 
 
@@ -108,7 +102,7 @@ def test_every_fact_at_once_is_saved_and_audited_within_the_summary_limit():
     for name, field in form.fields.items():
         choices = [c for c, _ in getattr(field, "choices", []) if c]
         values[name] = choices[0] if choices else "3"
-    _post(_client(province_user()), enterprise.credit_code, **values)
+    _post(logged_in(province_user()), enterprise.credit_code, **values)
     assert len(EnterpriseFacts.objects.get(enterprise=enterprise).data) == len(form.fields)
     event = AuditEvent.objects.get(action="enterprise_facts_update")
     assert len(event.after) == len(form.fields) and len(event.summary) <= 300 and event.summary.endswith("等")
