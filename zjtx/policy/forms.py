@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator
 
 from zjtx.enterprises.models import Enterprise
 from zjtx.policy.engine.schema import GRADES, MONEY_LIMIT_WAN, Column
@@ -138,7 +139,8 @@ class EventForm(forms.ModelForm):
         grade = self.fields["grade"]
         assert isinstance(grade, forms.ChoiceField)
         grade.choices = [("", "—— 无 ——"), *[(g, g) for g in GRADES]]
-        self.fields["amount"].validators.append(_positive)
+        # the engine refuses amounts beyond 1万亿元 (its exact arithmetic in 分 is bounded there)
+        self.fields["amount"].validators += [_positive, MaxValueValidator(Decimal(MONEY_LIMIT_WAN))]
         self.fields["rank"].validators.append(_positive)
 
     def clean_date(self) -> dt.date:

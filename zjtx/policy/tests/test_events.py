@@ -41,6 +41,11 @@ def test_an_official_records_an_assessment_and_the_explanation_grants_its_award(
         ({"kind": "cloud_service_provider", "date": "2025-03-01"}, "择优名次", "需要填写择优名次"),
         ({"kind": "four_transformations_project", "date": "2025-03-01"}, "金额（万元）", "需要填写金额（万元）"),
         ({"kind": "four_transformations_project", "date": "2025-03-01", "amount": "-5"}, "金额（万元）", "应大于0"),
+        (
+            {"kind": "four_transformations_project", "date": "2025-03-01", "amount": "100000000.01"},
+            "金额（万元）",
+            "确保该值小于或等于100000000",
+        ),
         ({"kind": "recognized_little_giant", "date": "2025-03-01", "grade": "5A"}, "评估等级", "不用填写评估等级"),
         ({"kind": "recognized_little_giant", "date": "2999-01-01"}, "日期", "事件日期不能晚于今天"),
         ({"kind": "no_such_kind", "date": "2025-03-01"}, "事件类型", "选择一个有效的选项"),
