@@ -96,3 +96,14 @@ def test_name_search_finds_two_character_names_and_codes():
     assert found(wanted.credit_code.lower()) == ["合肥汉绣精工科技有限公司"]
     assert found("绣精工科") == ["合肥汉绣精工科技有限公司"]
     assert found("工绣") == ["合肥精工绣品有限公司"]
+
+
+@pytest.mark.parametrize("name", ["revenue", "net_profit"])
+def test_an_indicator_of_1_wan_yi_yuan_or_more_is_refused_as_the_import_does(name):
+    # the policy engine refuses such amounts, so one typo would stop every province-wide run
+    enterprise = make_enterprise()
+    with pytest.raises(ApplicationError) as error:
+        services.indicator_save(user=city_user(), enterprise=enterprise, year=2024,
+                                data={name: Decimal("-100000000") if name == "net_profit" else Decimal("100000000")})
+    assert error.value.field == name and "数值过大（单位为万元），请核对" in error.value.message
+    assert not enterprise.indicators.exists()
