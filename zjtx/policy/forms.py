@@ -8,18 +8,12 @@ from django import forms
 from django.core.validators import MaxValueValidator
 
 from zjtx.enterprises.models import Enterprise
-from zjtx.policy.engine.schema import GRADES, MONEY_LIMIT_WAN, Column
+from zjtx.policy.engine.schema import GRADES, MONEY_LIMIT_WAN, VALUE_LABELS, Column
 from zjtx.policy.frames import FACT_COLUMNS
 from zjtx.policy.models import EVENT_KIND_LABELS, ProgrammeEvent
 
 # The facts form edits ``EnterpriseFacts.data``: what the rules read beyond the registry's own fields
 # and the yearly indicators.  An empty field is unknown: the rules that need it report 数据不足.
-CHOICE_LABELS = {
-    "rd_institution_level": {
-        "national": "国家级", "provincial": "省级", "city": "市级", "county": "县级", "none": "无",
-    },
-    "key_chain_field": {"key_chain": "重点产业链关键领域", "supporting": "产业链配套领域", "none": "其他领域"},
-}
 UNKNOWN = ("", "未知（数据不足）")
 
 
@@ -94,7 +88,7 @@ def _fact_field(column: Column) -> forms.Field:
     if column.kind == "bool":
         return forms.ChoiceField(label=label, required=False, choices=[UNKNOWN, ("true", "是"), ("false", "否")])
     if column.allowed:
-        names = CHOICE_LABELS.get(column.name, {})
+        names = VALUE_LABELS.get(column.name, {})
         return forms.ChoiceField(label=label, required=False,
                                  choices=[UNKNOWN, *[(v, names.get(v, v)) for v in column.allowed]])
     if column.kind == "int":

@@ -13,7 +13,7 @@ import polars as pl
 from zjtx.policy.engine import recognition
 from zjtx.policy.engine.evaluate import Result, uses_tree
 from zjtx.policy.engine.recognition import TierPlan
-from zjtx.policy.engine.schema import TIER_LABELS, input_label
+from zjtx.policy.engine.schema import TIER_LABELS, VALUE_LABELS, input_label
 from zjtx.policy.engine.tree import Leaf, Node, RuleTree, colname, fmt_number
 
 MARKS = {True: "✓", False: "✗", None: "？"}
@@ -106,8 +106,8 @@ def _actual(row: pl.DataFrame, leaf: Leaf) -> str:
     if leaf.inputs[:1] == ("current_tier",):
         return TIER_LABELS.get(row.item(0, "current_tier"), "无")
     if leaf.actual is None:
-        values = [row.item(0, name) for name in leaf.inputs]
-        return "、".join("缺" if v is None else str(v) for v in values)
+        values = [(name, row.item(0, name)) for name in leaf.inputs]
+        return "、".join("缺" if v is None else VALUE_LABELS.get(name, {}).get(v, str(v)) for name, v in values)
     value: Any = row.select(leaf.actual.cast(pl.Float64)).item()
     if value is None:
         return "缺"

@@ -17,7 +17,7 @@ import polars as pl
 from zjtx.policy.engine import expr as ex
 from zjtx.policy.engine.expr import Metric
 from zjtx.policy.engine.parameters import ParameterError
-from zjtx.policy.engine.schema import NONNEGATIVE, TIER_LABELS, TIER_RANK
+from zjtx.policy.engine.schema import NONNEGATIVE, TIER_LABELS, TIER_RANK, VALUE_LABELS
 from zjtx.policy.engine.tree import Group, Leaf, Node, ParamReader, RuleTree, ScoreItem, colname, fmt_number
 
 # Score points are held as Int16 when every item's points lie within ±POINTS_BOUND (the sum of a
@@ -174,13 +174,14 @@ class Builder:
 
     def institution(self, id_: str, label: str, name: str) -> Leaf:
         levels = [str(v) for v in self.p(name)]
+        names = VALUE_LABELS["rd_institution_level"]
         return Leaf(
             id_,
             label,
             one_of("rd_institution_level", levels),
             None,
             "级别",
-            "、".join(levels),
+            "、".join(names.get(v, v) for v in levels),
             (self.pid(name),),
             self.clause(name),
             ("rd_institution_level",),

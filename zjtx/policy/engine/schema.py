@@ -71,6 +71,13 @@ TIER_RANK: dict[str, int] = {"none": 0, **{tier: i + 1 for i, tier in enumerate(
 
 INSTITUTION_LEVELS = ("national", "provincial", "city", "county", "none")
 KEY_CHAIN_CLASSES = ("key_chain", "supporting", "none")
+# How people read the coded text inputs (explanations, forms).
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "rd_institution_level": {
+        "national": "国家级", "provincial": "省级", "city": "市级", "county": "县级", "none": "无",
+    },
+    "key_chain_field": {"key_chain": "重点产业链关键领域", "supporting": "产业链配套领域", "none": "其他领域"},
+}
 
 
 def coded(name: str) -> str:

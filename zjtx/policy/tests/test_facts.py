@@ -32,6 +32,7 @@ def test_a_city_official_records_facts_and_the_explanation_uses_them():
     text = page.content.decode()
     assert "已保存认定要素 5 项" in text
     assert missing not in text and "从事特定细分市场年限：实际 6" in text
+    assert "拥有经认定的省级以上研发机构：实际 省级，要求 国家级、省级" in text  # coded inputs read in Chinese
     assert EnterpriseFacts.objects.get(enterprise=enterprise).data == {
         "niche_years": 6,
         "niche_share_leading": True,
