@@ -213,13 +213,13 @@ class Indicator(models.Model):
         errors: dict[str, str] = {}
         if self.year and self.year > date.today().year:
             errors["year"] = "年度不能晚于今年"
-        for name in (*self.MONEY_FIELDS, "net_profit"):
+        for name in (*self.MONEY_FIELDS, "net_profit"):  # net profit may be negative
             value = getattr(self, name)
-            if value is not None and value < 0 and name != "net_profit":
-                errors[name] = "不能为负数"
-            elif value is not None and abs(value) >= MAX_MONEY_WAN:
+            if value is not None and abs(value) >= MAX_MONEY_WAN:
                 # as the import: 1万亿元 and more is a typo, and the policy engine refuses it
                 errors[name] = "数值过大（单位为万元），请核对"
+            elif value is not None and value < 0 and name in self.MONEY_FIELDS:
+                errors[name] = "不能为负数"
         if self.revenue is not None and self.main_revenue is not None and self.main_revenue > self.revenue:
             errors["main_revenue"] = "主营业务收入不能大于营业收入"
         if self.employees is not None and self.rd_staff is not None and self.rd_staff > self.employees:

@@ -223,15 +223,16 @@ def facts_save(*, user: User, enterprise: Enterprise, values: dict[str, Any]) ->
     """Record an enterprise's facts (None: unknown, the key dropped); keys the form does not know are
     kept.  Audited with the changed facts before and after; returns their names (none: nothing saved)."""
     with transaction.atomic():
-        facts, _ = EnterpriseFacts.objects.select_for_update().get_or_create(enterprise=enterprise)
-        before = dict(facts.data)
+        facts = EnterpriseFacts.objects.select_for_update().filter(enterprise=enterprise).first()
+        before = dict(facts.data) if facts else {}
         after = {k: v for k, v in before.items() if k not in values}
         after.update({k: v for k, v in values.items() if v is not None})
         changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-        if not changed:
+        if not changed:  # nothing to store (not even an empty row) and nothing to audit
             return []
+        facts = facts or EnterpriseFacts(enterprise=enterprise)
         facts.data = after
-        facts.save(update_fields=["data", "updated_at"])
+        facts.save()
         names = "、".join(changed[:8]) + ("等" if len(changed) > 8 else "")  # the summary holds 300 characters
         audit_record(actor=user, action="enterprise_facts_update", target_type="enterprise_facts",
                      target_id=enterprise.credit_code, enterprise_code=enterprise.credit_code,

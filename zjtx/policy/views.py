@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -151,9 +152,7 @@ def facts_edit(request: HttpRequest, code: str) -> HttpResponse:
                                                  "updated_at": stored.updated_at if stored else None})
 
 
-def _as_of(request: HttpRequest) -> Any:
-    import datetime as dt
-
+def _as_of(request: HttpRequest) -> dt.date:
     try:
         return dt.date.fromisoformat(request.GET.get("as_of", ""))
     except ValueError:
@@ -164,8 +163,6 @@ def _as_of(request: HttpRequest) -> Any:
 @page_errors
 @require_http_methods(["GET", "POST"])
 def events(request: HttpRequest, code: str) -> HttpResponse:
-    import datetime as dt
-
     user = current_user(request)
     enterprise = access.enterprise_for_recording(user, code)
     form = EventForm(request.POST or None, enterprise=enterprise, today=dt.date.today())

@@ -385,11 +385,15 @@ class Yearly:
         source = pl.col(column.name)
         if rows is not None:
             values = source.gather(rows + offset * self.height if self.by_year else rows * YEARS_BACK + offset)
-        elif self.by_year:
-            values = source.slice(offset * self.height, self.height)
         else:
-            values = source.gather_every(YEARS_BACK, offset)
+            values = self.part(source, offset)
         return _checked_units(values) if convert and column.kind == "money" else values
+
+    def part(self, source: pl.Expr, offset: int) -> pl.Expr:
+        """The rows of one year (``offset`` 0 the oldest) of an indicator column, every enterprise."""
+        if self.by_year:
+            return source.slice(offset * self.height, self.height)
+        return source.gather_every(YEARS_BACK, offset)
 
 
 def _checked_units(values: pl.Expr) -> pl.Expr:
@@ -467,16 +471,12 @@ def aligned_indicators(
     present = [c for c in YEARLY if c.name in indicators.schema]
     step = max(1, n // ORDER_SAMPLE) if order_checked else 1
     codes = pl.lit(enterprises["credit_code"].gather_every(step))
-
-    def part(name: str, offset: int) -> pl.Expr:
-        return pl.col(name).slice(offset * n, n) if layout.by_year else pl.col(name).gather_every(len(years), offset)
-
     checks = [
         check.alias(f"{offset}:{name}")
         for offset, value in enumerate(years)
         for name, check in (
-            ("year", (part("year", offset) == value).all()),
-            ("code", (part("credit_code", offset).gather_every(step) == codes).all()),
+            ("year", (layout.part(pl.col("year"), offset) == value).all()),
+            ("code", (layout.part(pl.col("credit_code"), offset).gather_every(step) == codes).all()),
         )
     ]
     checks += [pl.col(c.name).min().alias(f"min:{c.name}") for c in present if c.kind in ("money", "int")]

@@ -60,6 +60,10 @@ def test_clearing_a_fact_makes_it_unknown_and_keeps_facts_the_form_does_not_show
     page = _post(client, enterprise.credit_code, niche_years="")
     assert "认定要素没有变化" in page.content.decode()
     assert AuditEvent.objects.filter(action="enterprise_facts_update").count() == 1
+    # an empty form for an enterprise without facts stores nothing, not even an empty row
+    other = make_enterprise(city_code="340100")
+    _post(client, other.credit_code)
+    assert not EnterpriseFacts.objects.filter(enterprise=other).exists()
 
 
 @pytest.mark.parametrize(
