@@ -24,6 +24,7 @@ BuilderFn = Callable[[rules.Builder], RuleTree]
 STATUS_PASS = "符合"
 STATUS_FAIL = "不符合"
 STATUS_UNKNOWN = "数据不足"
+STATUSES = (STATUS_PASS, STATUS_FAIL, STATUS_UNKNOWN)
 
 
 @dataclass(frozen=True)
@@ -313,11 +314,12 @@ def result_columns(plans: list[TierPlan]) -> list[str]:
     return [rules.review_column(p.tier) for p in plans] + [f"{p.tier}:{n}" for p in plans for n in names]
 
 
-def status_expr(qualifies: pl.Expr) -> pl.Expr:
+def status_expr(qualifies: pl.Expr, dtype: pl.DataType | None = None) -> pl.Expr:
+    """符合 / 不符合 / 数据不足 from a three-valued verdict (as ``dtype``: text, or an Enum of ``STATUSES``)."""
     return (
         pl.when(qualifies)
-        .then(pl.lit(STATUS_PASS))
+        .then(pl.lit(STATUS_PASS, dtype=dtype))
         .when(~qualifies)
-        .then(pl.lit(STATUS_FAIL))
-        .otherwise(pl.lit(STATUS_UNKNOWN))
+        .then(pl.lit(STATUS_FAIL, dtype=dtype))
+        .otherwise(pl.lit(STATUS_UNKNOWN, dtype=dtype))
     )

@@ -53,9 +53,8 @@ def write(result: Result, directory: Path | str, fmt: Literal["csv", "parquet"] 
         frame: pl.DataFrame = getattr(result, name)
         path = target / f"{name}.{fmt}"
         if fmt == "csv":
-            flat = frame.with_columns(
-                [pl.col(c).list.join("、") for c, t in frame.schema.items() if isinstance(t, pl.List)]
-            )
+            lists = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.List)]
+            flat = frame.with_columns([pl.col(name).cast(pl.List(pl.String)).list.join("、") for name in lists])
             flat.write_csv(path)
         else:
             frame.write_parquet(path)

@@ -100,7 +100,8 @@ def test_criteria_set_is_named_per_review_mode() -> None:
     enterprises, indicators, events = synthetic.population(200, 2025, seed=2)
     result = evaluate(enterprises, indicators, events, dt.date(2026, 6, 1), params)
     srdi = result.recognition.filter(pl.col("tier") == "srdi")
-    assert srdi["criteria_set"].dtype == pl.String
+    # Text held as an Enum of the sets' names: it reads and compares as the names.
+    assert srdi["criteria_set"].dtype == pl.Enum(["2022", "2023", "2026", "省定"])
     by_review = dict(srdi.group_by("review").agg(pl.col("criteria_set").unique()).iter_rows())
     assert {k: sorted(v) for k, v in by_review.items()} == {"首次认定": ["2026"], "复核": ["2022"]}
 
@@ -141,6 +142,33 @@ def test_serialisation_to_json_csv_and_parquet(tmp_path: Path) -> None:
             "metadata.json",
         }
     assert pl.read_parquet(tmp_path / "parquet" / "entitlements.parquet")["amount"].to_list() == [Decimal("500")]
+
+
+def test_long_frames_hold_texts_as_enums_that_read_and_export_as_text(tmp_path: Path) -> None:
+    enterprises, indicators, events = synthetic.population(300, 2025, seed=4)
+    result = evaluate(enterprises, indicators, events, dt.date(2026, 6, 1), load_parameters())
+    unmet, recognition = result.unmet, result.recognition
+    for frame, names in ((unmet, ("city_code", "tier", "condition", "label", "status", "clause")),
+                         (recognition, ("city_code", "tier", "tier_label", "review", "status"))):
+        assert all(isinstance(frame.schema[name], pl.Enum) for name in names)
+    assert unmet.schema["missing"] == pl.List(result._input_labels)
+    # Texts compare and filter as text, and a text no row has matches nothing instead of failing.
+    unknown = unmet.filter((pl.col("status") == "数据不足") & (pl.col("missing").list.len() > 0))
+    assert unknown.height > 0
+    assert unmet.filter(pl.col("tier") == "没有这个梯度").height == 0
+    assert set(recognition["status"].cast(pl.String)) <= {"符合", "不符合", "数据不足"}
+    assert recognition["city_code"].cast(pl.String).equals(
+        pl.concat([enterprises["city_code"]] * len(result.plans)), check_names=False
+    )
+    # Exports carry the text: CSV joins the missing inputs with 、, Parquet reads back equal.
+    write(result, tmp_path, "csv")
+    csv = pl.read_csv(tmp_path / "unmet.csv", infer_schema=False)
+    first = unknown.row(0, named=True)
+    assert "、".join(first["missing"]) in csv.filter(
+        (pl.col("credit_code") == first["credit_code"]) & (pl.col("condition") == first["condition"])
+    )["missing"].to_list()
+    write(result, tmp_path, "parquet")
+    assert pl.read_parquet(tmp_path / "unmet.parquet").equals(unmet)
 
 
 def test_compare_reports_tier_changes_by_city_and_budget_difference() -> None:
