@@ -121,6 +121,7 @@ class Result:
 
         Integer keys (row number, leaf number, tier number) keep the joins and sorts cheap."""
         frame = self.frame.lazy().with_row_index("_row")
+        label = self._input_labels
         parts = []
         for key, p, tree, leaf, ancestors in self._leaves:
             if not leaf.inputs:
@@ -130,7 +131,6 @@ class Result:
                 & reportable(tree, leaf, ancestors)
                 & pl.col(recognition.leaf_column(tree, leaf.id)).is_null()
             )
-            label = self._input_labels
             labels = [
                 pl.when(pl.col(name).is_null()).then(pl.lit(input_label(name, self.data_year), dtype=label))
                 for name in leaf.inputs
