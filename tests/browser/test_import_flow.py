@@ -70,3 +70,25 @@ def _upload(page, path: Path, lines: list[str]) -> None:  # type: ignore[no-unty
     page.set_input_files("input[name=file]", str(path))
     page.click("text=上传并导入")
     page.wait_for_selector("[data-testid=job-status]:not(:text('排队中')):not(:text('导入中'))")
+
+
+def test_editing_an_enterprise_keeps_its_founding_date(browser, live_server):
+    # A date field used to come up empty (the locale rendered 2016/03/01, which a date input cannot
+    # show), so saving any other change erased the founding date.
+    import datetime as dt
+
+    from tests.factories import make_enterprise
+    from zjtx.enterprises.models import Enterprise
+
+    make_user(Role.CITY, "hefei", city_code="340100", full_name="合肥市经信局 李科长")
+    enterprise = make_enterprise(city_code="340100", name="庐州日期测试有限公司", founded_on=dt.date(2016, 3, 1))
+    page = browser
+    login(page, live_server, "hefei")
+    page.goto(f"{live_server.url}/enterprises/{enterprise.credit_code}/edit/")
+    assert page.input_value("input[name=founded_on]") == "2016-03-01"
+    page.fill("input[name=name]", "庐州日期测试股份有限公司")
+    page.click("button:has-text('保存')")
+    page.wait_for_url(f"{live_server.url}/enterprises/{enterprise.credit_code}/")
+    assert "庐州日期测试股份有限公司" in page.content()
+    enterprise = Enterprise.objects.get(pk=enterprise.pk)
+    assert (enterprise.name, enterprise.founded_on) == ("庐州日期测试股份有限公司", dt.date(2016, 3, 1))
