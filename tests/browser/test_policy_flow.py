@@ -94,3 +94,33 @@ def test_city_official_records_an_assessment_grade_and_sees_its_award(browser, l
     page.fill("input[name=as_of]", "2025-06-30")
     page.click("text=重新测算")
     assert "（digital_assessment.4A，2025-03-01）：应享 100万元" in page.get_by_test_id("explain-text").inner_text()
+
+
+def test_city_official_corrects_a_mistyped_event_then_withdraws_it(browser, live_server):
+    make_user(Role.CITY, "hefei", city_code="340100", full_name="合肥市经信局 李科长")
+    enterprise = make_enterprise(city_code="340100", name="合肥网安测试有限公司")
+    page = browser
+    login(page, live_server, "hefei")
+    page.goto(f"{live_server.url}/policy/events/{enterprise.credit_code}/")
+    page.select_option("select[name=kind]", "network_security_project")
+    page.fill("input[name=date]", "2025-03-01")
+    page.fill("input[name=amount]", "8000")  # a slip: the investment was 800万元
+    page.click("button:has-text('录入事件')")
+    table = page.get_by_test_id("event-table")
+    assert "8000" in table.inner_text()
+    table.get_by_role("link", name="更正").click()
+    page.fill("input[name=amount]", "-800")
+    page.click("button:has-text('保存更正')")
+    assert "金额（万元）：应大于0" in page.get_by_test_id("event-edit-form").inner_text()
+    page.fill("input[name=amount]", "800")
+    page.click("button:has-text('保存更正')")
+    assert "已更正：工业互联网网络安全分类分级项目（2025-03-01）" in page.content()
+    assert "800.00" in page.get_by_test_id("event-table").inner_text()
+    assert ProgrammeEvent.objects.get(enterprise=enterprise).amount == Decimal("800")
+    # Then it turns out the project belongs to another year's batch: withdrawn, with the reason.
+    form = page.get_by_test_id("withdraw-form")
+    form.locator("input[name=reason]").fill("项目属2026年批次，另行录入")
+    form.get_by_role("button", name="撤销").click()
+    assert "已撤销：工业互联网网络安全分类分级项目（2025-03-01）" in page.content()
+    assert "尚未录入专项事件" in page.get_by_test_id("event-table").inner_text()
+    assert not ProgrammeEvent.objects.filter(enterprise=enterprise).exists()

@@ -158,7 +158,7 @@ class EventForm(forms.ModelForm):
             elif name != needed and given:
                 self.add_error(name, f"“{EVENT_KIND_LABELS[kind]}”不用填写{label}")
         date = data.get("date")
-        recorded = ProgrammeEvent.objects.filter(enterprise=self.enterprise, kind=kind)
+        recorded = ProgrammeEvent.objects.filter(enterprise=self.enterprise, kind=kind).exclude(pk=self.instance.pk)
         if date is not None and recorded.filter(date=date).exists():
             self.add_error("date", "该企业这一天已录入同类事件，不能重复录入")
         return data

@@ -6,6 +6,8 @@ here and is merged over them (services.parameter_set), never written back into t
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -87,6 +89,22 @@ class ProgrammeEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.kind} {self.date}"
 
+    def references(self) -> dict[str, int]:
+        """Rows of other modules that point at this event, counted by kind of record (the recognition
+        it records, the award ledger's entitlements computed from it): while there are any, the event
+        may be neither corrected nor withdrawn here."""
+        found: dict[str, int] = {}
+        for relation in referring_relations():
+            count = relation.related_model._default_manager.filter(**{relation.field.name: self}).count()
+            if count:
+                found[str(relation.related_model._meta.verbose_name)] = count
+        return found
+
+
+def referring_relations() -> list[Any]:
+    """The foreign keys of other models to ``ProgrammeEvent`` (hidden ones too)."""
+    fields = ProgrammeEvent._meta.get_fields(include_hidden=True)
+    return [f for f in fields if f.auto_created and not f.concrete and (f.one_to_many or f.one_to_one)]
 
 class PolicyRun(models.Model):
     """One province-wide evaluation or what-if comparison, stored with the parameter versions used."""

@@ -9,11 +9,22 @@ import polars as pl
 
 from zjtx.core import regions
 from zjtx.policy.engine import list_parameters
-from zjtx.policy.models import ParameterValue, PolicyRun
+from zjtx.policy.models import ParameterValue, PolicyRun, ProgrammeEvent, referring_relations
 from zjtx.policy.services import parameter_set
 
 GROUPS = {"targets": "目标与年度任务", "awards": "奖补标准", "criteria": "认定标准", "province": "全省设置",
           "operations": "工作机制", "cities": "各市配套奖补"}
+
+
+def referenced_events(events: list[ProgrammeEvent]) -> set[int]:
+    """The events other modules' rows point at (recognitions, the award ledger's entitlements): these
+    can be neither corrected nor withdrawn (``ProgrammeEvent.references``)."""
+    found: set[int] = set()
+    for relation in referring_relations():
+        name = relation.field.name
+        rows = relation.related_model._default_manager.filter(**{f"{name}__in": [e.pk for e in events]})
+        found.update(rows.values_list(name, flat=True))
+    return found
 
 
 def parameter_rows(*, q: str = "", at: dt.date | None = None) -> list[dict[str, Any]]:

@@ -241,10 +241,20 @@ def facts_save(*, user: User, enterprise: Enterprise, values: dict[str, Any]) ->
     return changed
 
 
+EVENT_FIELDS = ("kind", "date", "grade", "amount", "rank")
+
+
+def _event_fields(data: Any) -> dict[str, Any]:
+    """The recorded values of an event (a form's cleaned data or the event itself); no grade is ""."""
+    get = data.get if isinstance(data, dict) else lambda name: getattr(data, name)
+    fields = {name: get(name) for name in EVENT_FIELDS}
+    fields["grade"] = fields["grade"] or ""
+    return fields
+
+
 def event_add(*, user: User, enterprise: Enterprise, data: dict[str, Any]) -> ProgrammeEvent:
     """Record a programme event (checked by ``forms.EventForm``); audited."""
-    fields = {k: data.get(k) for k in ("kind", "date", "grade", "amount", "rank")}
-    fields["grade"] = fields["grade"] or ""
+    fields = _event_fields(data)
     with transaction.atomic():
         event = ProgrammeEvent.objects.create(enterprise=enterprise, **fields)
         label = EVENT_KIND_LABELS[event.kind]
@@ -252,3 +262,59 @@ def event_add(*, user: User, enterprise: Enterprise, data: dict[str, Any]) -> Pr
                      target_id=str(event.pk), enterprise_code=enterprise.credit_code,
                      summary=f"录入专项事件：{label}（{event.date}）", after=fields)
     return event
+
+
+def _locked_event(event: ProgrammeEvent, doing: str) -> ProgrammeEvent:
+    """The event, locked for the change, unless other records point at it: a recognition it records,
+    or entitlements of the award ledger computed from it (they stay as approved or paid, so the event
+    that explains them must too)."""
+    locked = ProgrammeEvent.objects.select_for_update().get(pk=event.pk)
+    references = locked.references()
+    if references:
+        raise ApplicationError(
+            f"该事件已被{references_text(references)}引用，不能{doing}；如确有错误，请在相应模块中处理这些记录。"
+        )
+    return locked
+
+
+def references_text(references: dict[str, int]) -> str:
+    """{"奖补资格": 2, "认定": 1} → "奖补资格 2 条、认定 1 条"."""
+    return "、".join(f"{kind} {count} 条" for kind, count in references.items())
+
+
+def event_update(*, user: User, event: ProgrammeEvent, data: dict[str, Any]) -> list[str]:
+    """Correct a recorded event (checked by ``forms.EventForm``); audited with the changed fields
+    before and after.  Returns the names of the changed fields (none: nothing saved)."""
+    with transaction.atomic():
+        locked = _locked_event(event, "更正")
+        before, after = _event_fields(locked), _event_fields(data)
+        changed = [name for name in EVENT_FIELDS if before[name] != after[name]]
+        if not changed:
+            return []
+        for name in changed:
+            setattr(locked, name, after[name])
+        locked.save(update_fields=changed)
+        label = EVENT_KIND_LABELS[locked.kind]
+        audit_record(actor=user, action="programme_event_update", target_type="programme_event",
+                     target_id=str(locked.pk), enterprise_code=locked.enterprise.credit_code,
+                     summary=f"更正专项事件：{label}（{locked.date}），更正 {len(changed)} 项",
+                     before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+    return changed
+
+
+def event_withdraw(*, user: User, event: ProgrammeEvent, reason: str) -> None:
+    """Withdraw an event recorded in error: it is removed, and the audit keeps its values and the reason."""
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError("撤销原因：请填写撤销原因（记入审计）")
+    if len(reason) > 200:
+        raise ApplicationError("撤销原因：不能超过200字")
+    with transaction.atomic():
+        locked = _locked_event(event, "撤销")
+        fields, pk = _event_fields(locked), locked.pk
+        label = EVENT_KIND_LABELS[locked.kind]
+        locked.delete()
+        audit_record(actor=user, action="programme_event_withdraw", target_type="programme_event",
+                     target_id=str(pk), enterprise_code=event.enterprise.credit_code,
+                     summary=f"撤销专项事件：{label}（{fields['date']}）。原因：{reason}"[:300],
+                     before=fields, after={"reason": reason})

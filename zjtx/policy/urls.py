@@ -13,4 +13,6 @@ urlpatterns = [
     path("explain/<str:code>/", views.explain_enterprise, name="explain"),
     path("facts/<str:code>/", views.facts_edit, name="facts"),
     path("events/<str:code>/", views.events, name="events"),
+    path("events/<str:code>/<int:pk>/edit/", views.event_edit, name="event_edit"),
+    path("events/<str:code>/<int:pk>/withdraw/", views.event_withdraw, name="event_withdraw"),
 ]

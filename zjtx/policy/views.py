@@ -170,5 +170,56 @@ def events(request: HttpRequest, code: str) -> HttpResponse:
         event = services.event_add(user=user, enterprise=enterprise, data=form.cleaned_data)
         messages.success(request, f"已录入：{EVENT_KIND_LABELS[event.kind]}（{event.date}），测算时据此计算奖补。")
         return redirect("policy:events", code=enterprise.credit_code)
-    rows = ProgrammeEvent.objects.filter(enterprise=enterprise).order_by("-date", "-pk")
-    return render(request, "policy/events.html", {"e": enterprise, "form": form, "rows": rows})
+    rows = list(ProgrammeEvent.objects.filter(enterprise=enterprise).order_by("-date", "-pk"))
+    return render(request, "policy/events.html", {"e": enterprise, "form": form, "rows": rows,
+                                                  "locked": selectors.referenced_events(rows)})
+
+
+def _recorded_event(request: HttpRequest, code: str, pk: int) -> tuple[Any, ProgrammeEvent]:
+    """(user, event) when the user may record the enterprise's events and the event is one of them."""
+    user = current_user(request)
+    enterprise = access.enterprise_for_recording(user, code)
+    event = ProgrammeEvent.objects.filter(enterprise=enterprise, pk=pk).select_related("enterprise").first()
+    if event is None:
+        raise Http404("该企业没有这条专项事件（可能已被撤销）")
+    return user, event
+
+
+@login_required
+@page_errors
+@require_http_methods(["GET", "POST"])
+def event_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    user, event = _recorded_event(request, code, pk)
+    # Taken before the form is checked: a ModelForm puts the submitted values on the instance.
+    title = f"{EVENT_KIND_LABELS[event.kind]}（{event.date}）"
+    form = EventForm(request.POST or None, instance=event, enterprise=event.enterprise, today=dt.date.today())
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.event_update(user=user, event=event, data=form.cleaned_data)
+        except ApplicationError as exc:
+            messages.error(request, str(exc))
+            return redirect("policy:events", code=event.enterprise.credit_code)
+        label = EVENT_KIND_LABELS[form.cleaned_data["kind"]]
+        if changed:
+            messages.success(request, f"已更正：{label}（{form.cleaned_data['date']}），测算时按更正后的数据计算奖补。")
+        else:
+            messages.info(request, "事件没有变化。")
+        return redirect("policy:events", code=event.enterprise.credit_code)
+    references = event.references()
+    return render(request, "policy/event_edit.html", {"e": event.enterprise, "title": title, "form": form,
+                                                      "references": services.references_text(references)})
+
+
+@login_required
+@page_errors
+@require_http_methods(["POST"])
+def event_withdraw(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    user, event = _recorded_event(request, code, pk)
+    label = f"{EVENT_KIND_LABELS[event.kind]}（{event.date}）"
+    try:
+        services.event_withdraw(user=user, event=event, reason=request.POST.get("reason", ""))
+    except ApplicationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已撤销：{label}；撤销前的内容和原因记入审计。")
+    return redirect("policy:events", code=event.enterprise.credit_code)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -78,3 +79,86 @@ def test_only_province_and_the_enterprises_city_may_record_events():
                           {"kind": "recognized_little_giant", "date": "2025-03-01"})
     assert response.status_code == 403 and "专项事件" in response.content.decode()
     assert not ProgrammeEvent.objects.exists()
+
+
+def _record(client: Client, code: str, **values: str) -> ProgrammeEvent:
+    _post(client, code, **values)
+    return ProgrammeEvent.objects.filter(enterprise__credit_code=code).latest("pk")
+
+
+def test_an_event_recorded_in_error_is_corrected_and_audited():
+    enterprise = make_enterprise(city_code="340100")
+    client = logged_in(city_user("340100", username="hefei-correct"))
+    event = _record(client, enterprise.credit_code, kind="four_transformations_project", date="2025-03-01",
+                    amount="5000")
+    url = f"/policy/events/{enterprise.credit_code}/{event.pk}/edit/"
+    assert "5000" in client.get(url).content.decode()  # the form shows what was recorded
+    page = client.post(url, {"kind": "four_transformations_project", "date": "2025-03-01", "amount": "500"},
+                       follow=True).content.decode()
+    assert "已更正：“四化”改造项目（2025-03-01），测算时按更正后的数据计算奖补。" in page
+    event.refresh_from_db()
+    assert event.amount == Decimal("500")
+    audit = AuditEvent.objects.get(action="programme_event_update")
+    assert audit.target_id == str(event.pk) and audit.enterprise_code == enterprise.credit_code
+    assert set(audit.before) == {"amount"} and Decimal(str(audit.before["amount"])) == Decimal("5000")
+    assert Decimal(str(audit.after["amount"])) == Decimal("500")
+    # Saving the same values again changes and audits nothing.
+    client.post(url, {"kind": "four_transformations_project", "date": "2025-03-01", "amount": "500"})
+    assert AuditEvent.objects.filter(action="programme_event_update").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"kind": "four_transformations_project", "date": "2025-03-01", "amount": "-5"}, "金额（万元）：应大于0"),
+        ({"kind": "four_transformations_project", "date": "2025-03-01"}, "需要填写金额（万元）"),
+        ({"kind": "four_transformations_project", "date": "2025-04-01", "amount": "10"}, "不能重复录入"),
+        ({"kind": "four_transformations_project", "date": "2999-01-01", "amount": "10"}, "事件日期不能晚于今天"),
+    ],
+)
+def test_a_bad_correction_names_the_field_and_changes_nothing(values, message):
+    enterprise = make_enterprise(city_code="340100")
+    client = logged_in(province_user())
+    _record(client, enterprise.credit_code, kind="four_transformations_project", date="2025-04-01", amount="20")
+    event = _record(client, enterprise.credit_code, kind="four_transformations_project", date="2025-03-01",
+                    amount="5000")
+    text = client.post(f"/policy/events/{enterprise.credit_code}/{event.pk}/edit/", values).content.decode()
+    assert message in text and "未保存任何数据" in text
+    assert "更正““四化”改造项目（2025-03-01）”" in text  # the event as recorded, not as submitted
+    event.refresh_from_db()
+    assert (event.date, event.amount) == (dt.date(2025, 3, 1), Decimal("5000"))
+    assert not AuditEvent.objects.filter(action="programme_event_update").exists()
+
+
+def test_an_event_is_withdrawn_only_with_a_reason_and_the_audit_keeps_it():
+    enterprise = make_enterprise(city_code="340100")
+    client = logged_in(province_user())
+    event = _record(client, enterprise.credit_code, kind="publicity", date="2025-03-01", amount="80")
+    url = f"/policy/events/{enterprise.credit_code}/{event.pk}/withdraw/"
+    text = client.post(url, {"reason": "  "}, follow=True).content.decode()
+    assert "请填写撤销原因" in text and ProgrammeEvent.objects.filter(pk=event.pk).exists()
+    text = client.post(url, {"reason": "重复录入：已由市局统一报送"}, follow=True).content.decode()
+    assert "已撤销：“精品安徽 皖美智造”宣传推广（2025-03-01）；撤销前的内容和原因记入审计。" in text
+    assert not ProgrammeEvent.objects.filter(pk=event.pk).exists()
+    audit = AuditEvent.objects.get(action="programme_event_withdraw")
+    assert audit.target_id == str(event.pk) and "重复录入：已由市局统一报送" in audit.summary
+    assert audit.before["kind"] == "publicity" and Decimal(str(audit.before["amount"])) == Decimal("80")
+    assert client.post(url, {"reason": "再撤一次"}).status_code == 404  # gone
+
+
+def test_only_province_and_the_enterprises_city_may_correct_or_withdraw():
+    enterprise = make_enterprise(city_code="340100")
+    other = make_enterprise(city_code="340100")
+    event = _record(logged_in(province_user()), enterprise.credit_code, kind="srdi_board_listing", date="2025-03-01")
+    edit, withdraw = (f"/policy/events/{enterprise.credit_code}/{event.pk}/{a}/" for a in ("edit", "withdraw"))
+    other_city = logged_in(city_user("340200", username="wuhu-correct"))
+    assert other_city.get(edit).status_code == 404
+    assert other_city.post(withdraw, {"reason": "x"}).status_code == 404
+    owner = logged_in(make_user(Role.ENTERPRISE, "owner-correct", credit_code=enterprise.credit_code))
+    assert owner.post(withdraw, {"reason": "x"}).status_code == 403
+    # The event through another enterprise's address: not found.
+    city = logged_in(city_user("340100", username="hefei-other"))
+    assert city.post(f"/policy/events/{other.credit_code}/{event.pk}/withdraw/", {"reason": "x"}).status_code == 404
+    assert city.get(f"/policy/events/{enterprise.credit_code}/{event.pk}/withdraw/").status_code == 405
+    assert ProgrammeEvent.objects.filter(pk=event.pk).exists()
+    assert not AuditEvent.objects.filter(action="programme_event_withdraw").exists()
