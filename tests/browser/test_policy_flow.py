@@ -76,15 +76,11 @@ def test_city_official_fills_in_missing_facts_and_reads_the_new_explanation(brow
 
 
 def test_city_official_records_an_assessment_grade_and_sees_its_award(browser, live_server):
-    make_user(Role.CITY, "hefei", city_code="340100", full_name="合肥市经信局 李科长")
-    enterprise = make_enterprise(city_code="340100", name="合肥数智测试有限公司")
     page = browser
-    login(page, live_server, "hefei")
+    enterprise = _hefei_official_with(page, live_server, "合肥数智测试有限公司")
     page.goto(f"{live_server.url}/policy/explain/{enterprise.credit_code}/")
     page.click("text=录入专项事件")
-    page.select_option("select[name=kind]", "digital_assessment")
-    page.fill("input[name=date]", "2025-03-01")
-    page.click("button:has-text('录入事件')")
+    _record_event(page, "digital_assessment", "2025-03-01")
     assert "“数字化转型能力评估”需要填写评估等级" in page.get_by_test_id("event-form").inner_text()
     page.select_option("select[name=grade]", "4A")
     page.click("button:has-text('录入事件')")
@@ -97,15 +93,10 @@ def test_city_official_records_an_assessment_grade_and_sees_its_award(browser, l
 
 
 def test_city_official_corrects_a_mistyped_event_then_withdraws_it(browser, live_server):
-    make_user(Role.CITY, "hefei", city_code="340100", full_name="合肥市经信局 李科长")
-    enterprise = make_enterprise(city_code="340100", name="合肥网安测试有限公司")
     page = browser
-    login(page, live_server, "hefei")
+    enterprise = _hefei_official_with(page, live_server, "合肥网安测试有限公司")
     page.goto(f"{live_server.url}/policy/events/{enterprise.credit_code}/")
-    page.select_option("select[name=kind]", "network_security_project")
-    page.fill("input[name=date]", "2025-03-01")
-    page.fill("input[name=amount]", "8000")  # a slip: the investment was 800万元
-    page.click("button:has-text('录入事件')")
+    _record_event(page, "network_security_project", "2025-03-01", amount="8000")  # a slip: it was 800万元
     table = page.get_by_test_id("event-table")
     assert "8000" in table.inner_text()
     table.get_by_role("link", name="更正").click()
@@ -124,3 +115,20 @@ def test_city_official_corrects_a_mistyped_event_then_withdraws_it(browser, live
     assert "已撤销：工业互联网网络安全分类分级项目（2025-03-01）" in page.content()
     assert "尚未录入专项事件" in page.get_by_test_id("event-table").inner_text()
     assert not ProgrammeEvent.objects.filter(enterprise=enterprise).exists()
+
+
+def _record_event(page, kind: str, date: str, **fields: str) -> None:
+    """Fill in and send the 录入事件 form of the events page."""
+    page.select_option("select[name=kind]", kind)
+    page.fill("input[name=date]", date)
+    for name, value in fields.items():
+        page.fill(f"input[name={name}]", value)
+    page.click("button:has-text('录入事件')")
+
+
+def _hefei_official_with(page, live_server, name: str):
+    """A Hefei enterprise named ``name``, and Hefei's city official logged in."""
+    make_user(Role.CITY, "hefei", city_code="340100", full_name="合肥市经信局 李科长")
+    enterprise = make_enterprise(city_code="340100", name=name)
+    login(page, live_server, "hefei")
+    return enterprise
