@@ -1,11 +1,10 @@
 // What-if page: qualifying enterprises per tier and award budget, baseline beside reform.
+// Drawn when the page loads and again when htmx puts in the finished result (the page polls while
+// the run is pending), so a person who waits on the page sees the charts too.
 (function () {
-  var data = document.getElementById("whatif-data");
-  if (!data || !window.echarts) return;
-  var d = JSON.parse(data.textContent);
   function bars(id, categories, a, b, unit) {
     var el = document.getElementById(id);
-    if (!el || !categories.length) return;
+    if (!el || !categories.length || echarts.getInstanceByDom(el)) return;
     var chart = echarts.init(el);
     chart.setOption({
       tooltip: { trigger: "axis" },
@@ -17,6 +16,15 @@
     });
     window.addEventListener("resize", function () { chart.resize(); });
   }
-  bars("whatif-chart", d.tiers, d.baseline, d.reform, "家");
-  bars("budget-chart", d.awards, d.budget_baseline, d.budget_reform, "万元");
+
+  function draw() {
+    var data = document.getElementById("whatif-data");
+    if (!data || !window.echarts) return;
+    var d = JSON.parse(data.textContent);
+    bars("whatif-chart", d.tiers, d.baseline, d.reform, "家");
+    bars("budget-chart", d.awards, d.budget_baseline, d.budget_reform, "万元");
+  }
+
+  draw();
+  document.addEventListener("htmx:afterSettle", draw);
 })();

@@ -10,7 +10,7 @@ import pytest
 from tests.browser.conftest import login
 from tests.factories import make_enterprise, make_indicator, make_user
 from zjtx.accounts.roles import Role
-from zjtx.policy.models import ProgrammeEvent
+from zjtx.policy.models import PolicyRun, ProgrammeEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,10 +48,23 @@ def test_officer_changes_a_parameter_and_runs_a_whatif(browser, live_server):
     page.wait_for_selector("[data-testid=run-status]:text('已完成')")
     row = page.get_by_test_id("whatif-budget").locator("tbody tr").filter(has_text="数字化")
     cells = [c.strip() for c in row.locator("td").all_inner_texts()]
+    assert cells[0] == "数字化转型评估等级一次性奖补（4A）"
     assert [Decimal(c) for c in cells[2:]] == [Decimal(100), Decimal(130), Decimal(30)]
+    assert page.locator("#whatif-chart canvas").count() == 1 and page.locator("#budget-chart canvas").count() == 1
     with page.expect_download() as download:
         page.get_by_test_id("whatif-export").click()
     assert download.value.suggested_filename.endswith(".xlsx")
+
+    # Someone who waits on the page of a run still pending sees the result come in, charts included.
+    run = PolicyRun.objects.latest("pk")
+    run.pk, run.status, run.progress = None, PolicyRun.Status.PENDING, 0
+    run.save()
+    page.goto(f"{live_server.url}/policy/runs/{run.pk}/")
+    assert page.get_by_test_id("run-status").inner_text() == "排队中"
+    PolicyRun.objects.filter(pk=run.pk).update(status=PolicyRun.Status.DONE, progress=100)
+    page.wait_for_selector("[data-testid=run-status]:text('已完成')")
+    page.wait_for_selector("#whatif-chart canvas")
+    assert page.locator("#budget-chart canvas").count() == 1
 
 
 def test_city_official_fills_in_missing_facts_and_reads_the_new_explanation(browser, live_server):

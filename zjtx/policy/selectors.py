@@ -57,13 +57,21 @@ def recent_runs(kind: str) -> list[PolicyRun]:
 def whatif_tables(run: PolicyRun) -> dict[str, Any]:
     """Province totals per tier, per-city rows, and the budget difference, ready for the page and export."""
     tiers = pl.DataFrame(run.summary.get("tiers") or [], infer_schema_length=None)
-    budget = run.summary.get("budget") or []
+    budget = [_with_grade(row) for row in run.summary.get("budget") or []]
     if tiers.is_empty():
         return {"province": [], "cities": [], "budget": budget}
     tiers = tiers.with_columns(pl.col("city_code").map_elements(_city, return_dtype=pl.String).alias("city_name"))
     province = (tiers.group_by("tier", "tier_label", maintain_order=True)
                 .agg(pl.col("baseline", "reform", "gained", "lost", "difference").sum()))
     return {"province": province.to_dicts(), "cities": tiers.to_dicts(), "budget": budget}
+
+
+def _with_grade(row: dict[str, Any]) -> dict[str, Any]:
+    """The 3A/4A/5A awards share one label: name the grade (award ``digital_assessment.4A``)."""
+    award, label = str(row.get("award") or ""), row.get("label")
+    if label and "." in award:
+        return {**row, "label": f"{label}（{award.rsplit('.', 1)[1]}）"}
+    return row
 
 
 def _city(code: str) -> str:

@@ -1,4 +1,4 @@
-"""{{ amount|wan }}: a Decimal amount of 万元 with thousands separators and no trailing zeros."""
+"""{{ amount|wan }}: a Decimal amount of 万元 with thousands separators and no trailing zeros (any page)."""
 
 from __future__ import annotations
 
