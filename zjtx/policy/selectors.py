@@ -9,6 +9,7 @@ import polars as pl
 
 from zjtx.core import regions
 from zjtx.policy.engine import list_parameters
+from zjtx.policy.engine.schema import GRADES
 from zjtx.policy.models import ParameterValue, PolicyRun, ProgrammeEvent, referring_relations
 from zjtx.policy.services import parameter_set
 
@@ -69,8 +70,9 @@ def whatif_tables(run: PolicyRun) -> dict[str, Any]:
 def _with_grade(row: dict[str, Any]) -> dict[str, Any]:
     """The 3A/4A/5A awards share one label: name the grade (award ``digital_assessment.4A``)."""
     award, label = str(row.get("award") or ""), row.get("label")
-    if label and "." in award:
-        return {**row, "label": f"{label}（{award.rsplit('.', 1)[1]}）"}
+    grade = award.rsplit(".", 1)[-1]
+    if label and award.startswith("digital_assessment.") and grade in GRADES:
+        return {**row, "label": f"{label}（{grade}）"}
     return row
 
 
