@@ -34,7 +34,11 @@ from zjtx.enterprises import listing, sizing
 from zjtx.enterprises.models import Enterprise, Indicator, Tier
 
 BLOCK = 10_000  # rows drawn from one seeded generator; batches are whole blocks
-LAST_YEAR = 2024
+# The latest year whose annual figures are in: the year before this one, the data year the
+# recognition rules read today (policy parameter criteria.data_year_lag = 1).  A fixed year left the
+# demo without the year the rules read once the calendar moved on, and every condition on last
+# year's figures showed 数据不足.
+LAST_YEAR = date.today().year - 1
 FIRST_FOUNDED, LAST_FOUNDED = date(1990, 1, 1), date(2023, 12, 31)
 HEFEI = "340100"
 MANUFACTURING = tuple(f"{d}" for d in range(13, 44))
