@@ -93,7 +93,7 @@ def _node_lines(result: Result, row: pl.DataFrame, tree: RuleTree, node: Node, d
 
 def _leaf_text(result: Result, row: pl.DataFrame, tree: RuleTree, leaf: Leaf) -> str:
     value = row.item(0, recognition.leaf_column(tree, leaf.id))
-    actual = _actual(row, leaf)
+    actual = _actual(row, leaf, result.data_year)
     source = "，".join(x for x in (",".join(leaf.params), leaf.clause) if x)
     text = f"{MARKS[value]} {leaf.label}：实际 {actual}，要求 {leaf.threshold}（{source}）"
     if value is None:
@@ -102,18 +102,30 @@ def _leaf_text(result: Result, row: pl.DataFrame, tree: RuleTree, leaf: Leaf) ->
     return text
 
 
-def _actual(row: pl.DataFrame, leaf: Leaf) -> str:
+def _actual(row: pl.DataFrame, leaf: Leaf, data_year: int) -> str:
     if leaf.inputs[:1] == ("current_tier",):
         return TIER_LABELS.get(row.item(0, "current_tier"), "无")
     if leaf.actual is None:
-        values = [(name, row.item(0, name)) for name in leaf.inputs]
-        return "、".join("缺" if v is None else VALUE_LABELS.get(name, {}).get(v, str(v)) for name, v in values)
+        values = [(name, _shown(name, row.item(0, name))) for name in leaf.inputs]
+        if len(values) == 1:
+            return values[0][1]
+        # Several inputs: each named, e.g. 属于生产性服务业 否.
+        return "、".join(f"{input_label(name, data_year)} {shown}" for name, shown in values)
     value: Any = row.select(leaf.actual.cast(pl.Float64)).item()
     if value is None:
         return "缺"
     if leaf.unit == "是/否":
         return "是" if value else "否"
     return f"{fmt_number(round(value, 2))}{leaf.unit}"
+
+
+def _shown(name: str, value: Any) -> str:
+    """An input's value as people read it: 缺 for unknown, 是/否, coded values in Chinese."""
+    if value is None:
+        return "缺"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return VALUE_LABELS.get(name, {}).get(value, str(value))
 
 
 def _award_section(result: Result, credit_code: str) -> list[str]:
