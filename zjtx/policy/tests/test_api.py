@@ -72,7 +72,8 @@ def test_explain_tells_the_set_the_conditions_and_the_awards() -> None:
     assert "四化改造设备购置额 8,000万元 × 10% = 800万元，超过上限 500万元，按 500万元" in text
     assert "缺少" in text
     # A condition on two inputs names each (no bare "39、None" or "False").
-    assert "制造业（或生产性服务业）企业：实际 国民经济行业代码（GB/T 4754 两位大类或四位小类） 39、属于生产性服务业 缺" in text
+    industry = "国民经济行业代码（GB/T 4754 两位大类或四位小类）"
+    assert f"制造业（或生产性服务业）企业：实际 {industry} 39、属于生产性服务业 缺" in text
     assert "False" not in text and "None" not in text
     assert explain(result, "nobody").endswith("不在本次评价范围内。")
 
