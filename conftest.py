@@ -32,3 +32,10 @@ def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
 def _tasks_run_at_once(settings):  # type: ignore[no-untyped-def]
     """Background tasks run when enqueued, as in `make test`, whichever backend the environment names."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """Stored runs, imports and exports write under MEDIA_ROOT: tests get their own folder, so they
+    never touch (or, when a run's folder is emptied, delete) the files of the demo under var/media."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

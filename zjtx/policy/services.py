@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -214,8 +215,12 @@ def _tier_totals(counts: pl.DataFrame) -> list[dict[str, Any]]:
 
 
 def _run_dir(run: PolicyRun) -> Path:
+    """The run's own, empty result folder: files left by anything else under that number (a demo
+    database reset, an earlier try of the run) must not pass for this run's results."""
     folder = Path(settings.MEDIA_ROOT) / "policy_runs" / str(run.pk)
-    folder.mkdir(parents=True, exist_ok=True)
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
     return folder
 
 

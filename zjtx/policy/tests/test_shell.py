@@ -7,6 +7,7 @@ import io
 import json
 import threading
 from decimal import Decimal
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -141,6 +142,22 @@ def test_province_run_is_stored_with_parameter_versions():
     assert run.status == PolicyRun.Status.DONE and run.enterprises == 6
     assert run.fingerprint == services.parameter_set().fingerprint()
     assert any(v for v in run.parameter_versions)
+    assert {p.name for p in Path(run.result_dir).iterdir()} == {
+        "recognition.parquet", "unmet.parquet", "entitlements.parquet", "metadata.json"}
+
+
+def test_a_run_folder_holds_only_that_runs_files(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    _small_province()
+    run = PolicyRun.objects.create(kind=PolicyRun.Kind.EVALUATE, as_of=dt.date(2025, 6, 30), created_by=province_user())
+    # Files left under this run's number (a reset demo database, an earlier try of the run).
+    stale = tmp_path / "policy_runs" / str(run.pk)
+    stale.mkdir(parents=True)
+    (stale / "changes.parquet").write_bytes(b"old")
+    run = services.run_execute(run)
+    assert run.status == PolicyRun.Status.DONE and Path(run.result_dir) == stale
+    assert sorted(p.name for p in stale.iterdir()) == [
+        "entitlements.parquet", "metadata.json", "recognition.parquet", "unmet.parquet"]
 
 
 def test_registry_export_by_year_takes_the_fast_path_with_the_same_results():
