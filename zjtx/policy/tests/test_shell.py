@@ -50,6 +50,15 @@ def test_new_dated_value_applies_from_its_date_only_and_is_audited():
     assert event.after["value"] == "120" and event.target_id == "awards.little_giant.amount"
 
 
+def test_the_parameter_page_shows_the_current_value_as_it_would_be_typed():
+    client = Client()
+    client.force_login(province_user())
+    page = client.get("/policy/p/awards.digital_assessment.amount_4a/").content.decode()
+    assert "现行取值：<code>100</code>" in page  # a number as it is, not "100" in quotes
+    page = client.get("/policy/p/awards.cloud_service_provider.amount_by_rank/").content.decode()
+    assert "现行取值：<code>[{&quot;max_rank&quot;: 10, &quot;amount&quot;: 100}" in page  # JSON, read as YAML
+
+
 @pytest.mark.parametrize(("text", "message"), [("abc", "应为数字"), ("-5", "不能为负数"), ("", "请填写新取值")])
 def test_bad_values_are_refused_with_a_message(text, message):
     with pytest.raises(services.ApplicationError) as error:
