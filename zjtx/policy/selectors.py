@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from decimal import Decimal
 from typing import Any
 
 import polars as pl
@@ -28,12 +30,27 @@ def referenced_events(events: list[ProgrammeEvent]) -> set[int]:
     return found
 
 
+def value_text(value: Any) -> str:
+    """A parameter value as it would be typed in: a number or text as it is (100, not Decimal('100')),
+    a table (分档表, 名次表 …) as JSON with plain numbers, which the YAML of the input field also reads."""
+    if isinstance(value, (str, int, Decimal)):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False, default=_plain_number)
+
+
+def _plain_number(value: Any) -> Any:
+    if isinstance(value, Decimal):  # shortest digits: 100 → 100, 2.5 → 2.5
+        return int(value) if value == value.to_integral_value() else float(value)
+    return str(value)
+
+
 def parameter_rows(*, q: str = "", at: dt.date | None = None) -> list[dict[str, Any]]:
     rows = list_parameters(parameter_set(), at)
     added = set(ParameterValue.objects.values_list("parameter_id", flat=True))
     for row in rows:
         row["group"] = GROUPS.get(row["id"].split(".")[0], row["id"].split(".")[0])
         row["changed_here"] = row["id"] in added
+        row["value_text"] = None if row["value"] is None else value_text(row["value"])
     if q:
         rows = [r for r in rows if q in r["id"] or q in r["label"] or q in (r["clause"] or "")]
     return rows
@@ -45,7 +62,9 @@ def parameter_detail(parameter_id: str) -> dict[str, Any] | None:
         return None
     row = rows[0]
     added = {v.start: v for v in ParameterValue.objects.filter(parameter_id=parameter_id).select_related("created_by")}
+    row["value_text"] = None if row["value"] is None else value_text(row["value"])
     for entry in row["history"]:
+        entry["value_text"] = None if entry["value"] is None else value_text(entry["value"])
         source = added.get(entry["start"])
         entry["added_by"] = source.created_by.display_name if source and source.created_by else None
     return row

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -57,22 +55,8 @@ def parameter_detail(request: HttpRequest, parameter_id: str) -> HttpResponse:
                 messages.success(request, "新取值已保存，自生效日期起用于测算。")
                 return redirect("policy:parameter", parameter_id=parameter_id)
     context = {"p": row, "form": form, "can_edit": access.can_edit_parameters(user),
-               "value_text": _value_text(row["value"])}
+               "value_text": row["value_text"] or ""}
     return render(request, "policy/parameter_detail.html", context)
-
-
-def _value_text(value: Any) -> str:
-    """The current value as it would be typed in: a number or text as it is, a table (分档表 …) as
-    JSON with plain numbers, which the YAML the field reads also accepts."""
-    if isinstance(value, (str, int, Decimal)):
-        return str(value)
-    return json.dumps(value, ensure_ascii=False, default=_plain_number)
-
-
-def _plain_number(value: Any) -> Any:
-    if isinstance(value, Decimal):  # shortest digits: 100 → 100, 2.5 → 2.5
-        return int(value) if value == value.to_integral_value() else float(value)
-    return str(value)
 
 
 @login_required
