@@ -67,6 +67,27 @@ def test_officer_changes_a_parameter_and_runs_a_whatif(browser, live_server):
     assert page.locator("#budget-chart canvas").count() == 1
 
 
+def test_officer_starts_a_province_run_and_reads_its_counts(browser, live_server):
+    make_user(Role.PROVINCE, "province", full_name="省经信厅 王处长")
+    enterprise = make_enterprise(city_code="340100", tier="provincial")
+    make_indicator(enterprise, 2024, rd_expense=Decimal("400"))
+    ProgrammeEvent.objects.create(enterprise=enterprise, kind="digital_assessment", date=dt.date(2025, 3, 1),
+                                  grade="4A")
+    page = browser
+    login(page, live_server, "province")
+    page.click("text=政策引擎")
+    page.click("text=全省测算")
+    page.fill("input[name=as_of]", "2025-06-30")
+    page.click("button:has-text('发起全省测算')")
+    page.wait_for_selector("[data-testid=run-status]:text('已完成')")
+    assert "已完成：1 家企业" in page.content()
+    budget = page.get_by_test_id("run-budget").inner_text()
+    assert "数字化转型评估等级一次性奖补（4A）" in budget and "100" in budget
+    assert "合肥市" in page.get_by_test_id("run-cities").inner_text()
+    page.click("text=返回全省测算")
+    assert "已完成" in page.get_by_test_id("province-runs").inner_text()
+
+
 def test_city_official_fills_in_missing_facts_and_reads_the_new_explanation(browser, live_server):
     make_user(Role.CITY, "hefei", city_code="340100", full_name="合肥市经信局 李科长")
     enterprise = make_enterprise(city_code="340100", tier="provincial", name="合肥精工测试有限公司")

@@ -25,6 +25,11 @@ class ParameterValueForm(forms.Form):
     note = forms.CharField(label="说明", max_length=300, required=False)
 
 
+class ProvinceRunForm(forms.Form):
+    as_of = forms.DateField(label="测算日期", initial=dt.date.today, widget=forms.DateInput(attrs={"type": "date"}),
+                            help_text="按当日有效的参数、用上年度数据测算全省企业库")
+
+
 class WhatIfForm(forms.Form):
     name = forms.CharField(label="方案名称", max_length=100)
     as_of = forms.DateField(label="测算日期", initial=dt.date.today, widget=forms.DateInput(attrs={"type": "date"}))

@@ -86,6 +86,28 @@ def whatif_tables(run: PolicyRun) -> dict[str, Any]:
     return {"province": province.to_dicts(), "cities": tiers.to_dicts(), "budget": budget}
 
 
+def run_tables(run: PolicyRun) -> dict[str, Any]:
+    """The tables of a finished run's page: a what-if's comparison, or a province run's counts."""
+    if run.kind == PolicyRun.Kind.WHATIF:
+        return whatif_tables(run)
+    return evaluation_tables(run)
+
+
+def evaluation_tables(run: PolicyRun) -> dict[str, Any]:
+    """A province run: enterprises qualifying for each tier (province and per city, a column per tier)
+    and the entitlements due (应享) by award and funding level."""
+    rows = pl.DataFrame(run.summary.get("tiers") or [], infer_schema_length=None)
+    budget = [_with_grade(row) for row in run.summary.get("budget") or []]
+    if rows.is_empty():
+        return {"province": [], "tiers": [], "cities": [], "budget": budget}
+    province = rows.group_by("tier", "tier_label", maintain_order=True).agg(pl.col("count").sum())
+    labels = province["tier_label"].to_list()
+    by_city = rows.pivot(on="tier_label", index="city_code", values="count", aggregate_function="sum")
+    cities = [{"city_name": _city(r["city_code"]), "counts": [r.get(label) or 0 for label in labels]}
+              for r in by_city.sort("city_code").to_dicts()]
+    return {"province": province.to_dicts(), "tiers": labels, "cities": cities, "budget": budget}
+
+
 def _with_grade(row: dict[str, Any]) -> dict[str, Any]:
     """The 3A/4A/5A awards share one label: name the grade (award ``digital_assessment.4A``)."""
     award, label = str(row.get("award") or ""), row.get("label")

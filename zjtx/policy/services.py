@@ -183,8 +183,14 @@ def _execute_evaluation(run: PolicyRun, params: ParameterSet, enterprises: pl.Da
     write(result, folder)
     run.result_dir, run.fingerprint = str(folder), result.fingerprint
     run.parameter_versions = to_jsonable(result.parameter_versions)
+    budget = result.budget().join(_award_labels(result.awards_raw), on="award", how="left")
     run.summary = to_jsonable({"tiers": _tier_totals(result.tier_counts()),
-                               "budget": result.budget().to_dicts(), "data_year": result.data_year})
+                               "budget": budget.to_dicts(), "data_year": result.data_year})
+
+
+def _award_labels(*awards: pl.DataFrame) -> pl.DataFrame:
+    """(award, label) of the awards in the given award frames, each once."""
+    return pl.concat([frame.select("award", "label") for frame in awards]).unique("award")
 
 
 def _execute_whatif(run: PolicyRun, params: ParameterSet, enterprises: pl.DataFrame, indicators: pl.DataFrame,
@@ -197,8 +203,7 @@ def _execute_whatif(run: PolicyRun, params: ParameterSet, enterprises: pl.DataFr
     comparison.changes.write_parquet(folder / "changes.parquet")
     run.result_dir, run.fingerprint = str(folder), comparison.baseline.fingerprint
     run.parameter_versions = to_jsonable(comparison.reform.parameter_versions)
-    labels = pl.concat([comparison.baseline.awards_raw.select("award", "label"),
-                        comparison.reform.awards_raw.select("award", "label")]).unique("award")
+    labels = _award_labels(comparison.baseline.awards_raw, comparison.reform.awards_raw)
     budget = comparison.budget.join(labels, on="award", how="left")
     run.summary = to_jsonable({"tiers": comparison.tiers.to_dicts(), "budget": budget.to_dicts(),
                                "reform_fingerprint": comparison.reform.fingerprint,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.parameters, name="parameters"),
     path("p/<str:parameter_id>/", views.parameter_detail, name="parameter"),
     path("whatif/", views.whatif, name="whatif"),
+    path("runs/", views.province_runs, name="runs"),
     path("runs/<int:pk>/", views.run_detail, name="run"),
     path("runs/<int:pk>/export.xlsx", views.run_export, name="run_export"),
     path("explain/<str:code>/", views.explain_enterprise, name="explain"),

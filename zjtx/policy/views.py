@@ -17,7 +17,7 @@ from zjtx.core.http import page_errors
 from zjtx.enterprises import access as enterprise_access
 from zjtx.policy import access, exports, frames, selectors, services
 from zjtx.policy.engine import evaluate, explain
-from zjtx.policy.forms import EventForm, FactsForm, ParameterValueForm, WhatIfForm
+from zjtx.policy.forms import EventForm, FactsForm, ParameterValueForm, ProvinceRunForm, WhatIfForm
 from zjtx.policy.models import EVENT_KIND_LABELS, EnterpriseFacts, PolicyRun, ProgrammeEvent
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -79,6 +79,22 @@ def whatif(request: HttpRequest) -> HttpResponse:
     return render(request, "policy/whatif.html", {"form": form, "runs": selectors.recent_runs(PolicyRun.Kind.WHATIF)})
 
 
+@login_required
+@page_errors
+@require_http_methods(["GET", "POST"])
+def province_runs(request: HttpRequest) -> HttpResponse:
+    """全省测算: start a province run and list the stored ones."""
+    user = current_user(request)
+    access.require_runs(user)
+    form = ProvinceRunForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        as_of = form.cleaned_data["as_of"]
+        run = services.run_create(user=user, kind=PolicyRun.Kind.EVALUATE, as_of=as_of, name=f"全省测算 {as_of}")
+        return redirect("policy:run", pk=run.pk)
+    return render(request, "policy/province_runs.html",
+                  {"form": form, "runs": selectors.recent_runs(PolicyRun.Kind.EVALUATE)})
+
+
 def _run_for(request: HttpRequest, pk: int) -> PolicyRun:
     access.require_runs(current_user(request))
     run = PolicyRun.objects.filter(pk=pk).first()
@@ -92,8 +108,9 @@ def _run_for(request: HttpRequest, pk: int) -> PolicyRun:
 @require_GET
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_for(request, pk)
-    tables = selectors.whatif_tables(run) if run.status == PolicyRun.Status.DONE else {}
-    context: dict[str, Any] = {"run": run, "tables": tables, "chart": _chart(tables)}
+    tables = selectors.run_tables(run) if run.status == PolicyRun.Status.DONE else {}
+    chart = _chart(tables) if run.kind == PolicyRun.Kind.WHATIF else {}
+    context: dict[str, Any] = {"run": run, "tables": tables, "chart": chart}
     template = "policy/_run_status.html" if getattr(request, "htmx", False) else "policy/run.html"
     return render(request, template, context)
 

@@ -159,6 +159,30 @@ def test_province_run_is_stored_with_parameter_versions():
         "recognition.parquet", "unmet.parquet", "entitlements.parquet", "metadata.json"}
 
 
+def test_province_run_started_from_its_page_shows_its_counts_and_awards(django_capture_on_commit_callbacks):
+    _small_province()
+    client = Client()
+    client.force_login(province_user())
+    assert "发起全省测算" in client.get("/policy/runs/").content.decode()
+    assert "测算日期：" in client.post("/policy/runs/", {"as_of": "not a date"}).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/policy/runs/", {"as_of": "2025-06-30"})
+    run = PolicyRun.objects.get(kind=PolicyRun.Kind.EVALUATE)
+    assert response["Location"] == f"/policy/runs/{run.pk}/" and run.status == PolicyRun.Status.DONE
+    page = client.get(f"/policy/runs/{run.pk}/").content.decode()
+    counts = {r["tier_label"]: 0 for r in run.summary["tiers"]}
+    for r in run.summary["tiers"]:
+        counts[r["tier_label"]] += r["count"]
+    for label, count in counts.items():
+        assert f"<td>{label}</td><td class=\"num\">{count}</td>" in page.replace("&quot;", '"')
+    assert "数字化转型评估等级一次性奖补（4A）" in page and "合肥市" in page
+    assert f"#{run.pk}" in client.get("/policy/runs/").content.decode()
+    city = Client()
+    city.force_login(city_user("340100", username="hefei-runs"))
+    assert city.get("/policy/runs/").status_code == 403
+    assert city.get(f"/policy/runs/{run.pk}/").status_code == 403
+
+
 def test_a_run_folder_holds_only_that_runs_files(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     _small_province()
