@@ -16,13 +16,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_officer_changes_a_parameter_and_runs_a_whatif(browser, live_server):
-    make_user(Role.PROVINCE, "province", full_name="省经信厅 王处长")
-    enterprise = make_enterprise(city_code="340100", tier="provincial")
-    make_indicator(enterprise, 2024, rd_expense=Decimal("400"))
-    ProgrammeEvent.objects.create(enterprise=enterprise, kind="digital_assessment", date=dt.date(2025, 3, 1),
-                                  grade="4A")
     page = browser
-    login(page, live_server, "province")
+    _province_officer_and_a_4a_enterprise(page, live_server)
     page.click("text=政策引擎")
     page.fill("input[name=q]", "4A")
     page.click("text=查询")
@@ -68,13 +63,8 @@ def test_officer_changes_a_parameter_and_runs_a_whatif(browser, live_server):
 
 
 def test_officer_starts_a_province_run_and_reads_its_counts(browser, live_server):
-    make_user(Role.PROVINCE, "province", full_name="省经信厅 王处长")
-    enterprise = make_enterprise(city_code="340100", tier="provincial")
-    make_indicator(enterprise, 2024, rd_expense=Decimal("400"))
-    ProgrammeEvent.objects.create(enterprise=enterprise, kind="digital_assessment", date=dt.date(2025, 3, 1),
-                                  grade="4A")
     page = browser
-    login(page, live_server, "province")
+    _province_officer_and_a_4a_enterprise(page, live_server)
     page.click("text=政策引擎")
     page.click("text=全省测算")
     page.fill("input[name=as_of]", "2025-06-30")
@@ -166,3 +156,13 @@ def _hefei_official_with(page, live_server, name: str):
     enterprise = make_enterprise(city_code="340100", name=name)
     login(page, live_server, "hefei")
     return enterprise
+
+
+def _province_officer_and_a_4a_enterprise(page, live_server) -> None:
+    """A Hefei enterprise with a 4A digital assessment, and the province's policy officer logged in."""
+    make_user(Role.PROVINCE, "province", full_name="省经信厅 王处长")
+    enterprise = make_enterprise(city_code="340100", tier="provincial")
+    make_indicator(enterprise, 2024, rd_expense=Decimal("400"))
+    ProgrammeEvent.objects.create(enterprise=enterprise, kind="digital_assessment", date=dt.date(2025, 3, 1),
+                                  grade="4A")
+    login(page, live_server, "province")
