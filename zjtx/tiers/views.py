@@ -257,7 +257,11 @@ def recognition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             _fail(request, exc)
         return redirect("tiers:recognition", pk=pk)
     actions = workflow.available(workflow.RECOGNITION, user=user, state=recognition.status)
-    return render(request, "tiers/recognition.html", {"r": recognition, "actions": actions,
+    # The reviewer sees what the policy engine says under the re-review criteria (the enterprise holds
+    # the tier, so the engine takes its re-review set), as an applicant's page shows the first-time one.
+    check = (assessment.self_assessment(enterprise=recognition.enterprise, tier=recognition.tier, as_of=clock.today())
+             if "re_review" in actions else None)
+    return render(request, "tiers/recognition.html", {"r": recognition, "actions": actions, "assessment": check,
                                                       "reviews": recognition.re_reviews.all()})
 
 

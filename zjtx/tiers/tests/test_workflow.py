@@ -263,6 +263,19 @@ def test_national_result_recorded_by_the_province(people, enterprise):
                                              certificate_no="工信部企业函〔2026〕2号", start_date=TODAY)
 
 
+def test_the_re_review_form_shows_the_engines_verdict_under_the_re_review_criteria(people, applicant, enterprise):
+    from tests.factories import logged_in
+
+    through("recognized", people, applicant)
+    recognition = Recognition.objects.get()
+    page = logged_in(people["province"]).get(f"/tiers/recognitions/{recognition.pk}/").content.decode()
+    assert "保存复核结果" in page and "政策引擎自评：" in page
+    assert "（复核，标准 " in page  # the enterprise holds the tier: the engine takes the re-review set
+    # Whoever may not re-review does not get the form, nor the evaluation behind it.
+    page = logged_in(people["city"]).get(f"/tiers/recognitions/{recognition.pk}/").content.decode()
+    assert "保存复核结果" not in page and "政策引擎自评" not in page
+
+
 def test_re_review_window_pass_and_fail(people, applicant, enterprise):
     through("recognized", people, applicant)
     recognition = Recognition.objects.get()
