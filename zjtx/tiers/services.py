@@ -482,18 +482,22 @@ def validity(p: ParameterSet, tier: str, at: dt.date, *, re_review: bool = False
 
 
 def recognitions_expire(*, today: dt.date | None = None, enterprise: Enterprise | None = None) -> int:
-    """Mark recognitions past their validity as 已到期 (a date fact, so no actor)."""
+    """Mark recognitions past their validity as 已到期 (a date fact, so no actor); the registry tier of
+    their enterprises falls to the highest recognition still in force.  Run daily
+    (``manage.py expire_recognitions``, docs/deploy.md) and before a new recognition is recorded."""
     today = _today(today)
     qs = Recognition.objects.filter(status=Recognition.Status.VALID, expires_on__lt=today)
     if enterprise is not None:
         qs = qs.filter(enterprise=enterprise)
-    expired = list(qs.select_for_update())
-    for recognition in expired:
-        recognition.status = Recognition.Status.EXPIRED
-        recognition.save(update_fields=["status"])
-        _audit(None, "expire", recognition, recognition.enterprise,
-               f"{recognition.get_tier_display()}（{recognition.certificate_no}）有效期届满", {"status": "valid"},
-               {"status": "expired"})
+    with transaction.atomic():
+        expired = list(qs.select_for_update().select_related("enterprise").order_by("expires_on", "pk"))
+        for recognition in expired:
+            recognition.status = Recognition.Status.EXPIRED
+            recognition.save(update_fields=["status"])
+            _audit(None, "expire", recognition, recognition.enterprise,
+                   f"{recognition.get_tier_display()}（{recognition.certificate_no}）有效期届满", {"status": "valid"},
+                   {"status": "expired"})
+            _refresh_enterprise_tier(None, recognition, today)
     return len(expired)
 
 
@@ -645,12 +649,12 @@ def recognition_revoke(*, user: User, recognition: Recognition, reason: str) -> 
     return recognition
 
 
-def _refresh_enterprise_tier(user: User, recognition: Recognition) -> None:
-    """After a revocation: the registry tier falls to the highest recognition still in force."""
+def _refresh_enterprise_tier(user: User | None, recognition: Recognition, today: dt.date | None = None) -> None:
+    """After a revocation or expiry: the registry tier falls to the highest recognition still in force."""
     enterprise = recognition.enterprise
     if enterprise.tier != recognition.tier:
         return
-    today = clock.today()
+    today = today or clock.today()
     remaining = [r.tier for r in Recognition.objects.filter(enterprise=enterprise, status=Recognition.Status.VALID,
                                                             expires_on__gte=today)]
     best = max(remaining, key=tier_rank, default="")

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.management.base import CommandError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import make_enterprise, make_user
@@ -274,6 +275,32 @@ def test_the_re_review_form_shows_the_engines_verdict_under_the_re_review_criter
     # Whoever may not re-review does not get the form, nor the evaluation behind it.
     page = logged_in(people["city"]).get(f"/tiers/recognitions/{recognition.pk}/").content.decode()
     assert "保存复核结果" not in page and "政策引擎自评" not in page
+
+
+def test_a_recognition_past_its_validity_expires_and_the_registry_tier_falls(people, applicant, enterprise):
+    import io
+
+    from django.core.management import call_command
+
+    through("recognized", people, applicant)
+    recognition = Recognition.objects.get()
+    tier = Enterprise.objects.get(pk=enterprise.pk).tier
+    assert tier == recognition.tier
+    out = io.StringIO()
+    call_command("expire_recognitions", "--today", recognition.expires_on.isoformat(), stdout=out)
+    assert "已到期的认定：0 项" in out.getvalue()  # the last day of validity is still valid
+    day_after = (recognition.expires_on + dt.timedelta(days=1)).isoformat()
+    call_command("expire_recognitions", "--today", day_after, stdout=out)
+    assert "已到期的认定：1 项" in out.getvalue()
+    recognition.refresh_from_db()
+    assert recognition.status == Recognition.Status.EXPIRED
+    assert Enterprise.objects.get(pk=enterprise.pk).tier == ""  # no other recognition in force
+    assert AuditEvent.objects.filter(action__endswith="expire", target_id=str(recognition.pk)).exists()
+    assert AuditEvent.objects.filter(action="set_tier", enterprise_code=enterprise.credit_code).exists()
+    call_command("expire_recognitions", "--today", day_after, stdout=out)  # nothing left to do
+    assert out.getvalue().endswith("已到期的认定：0 项。\n")
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("expire_recognitions", "--today", "明天")
 
 
 def test_re_review_window_pass_and_fail(people, applicant, enterprise):
