@@ -6,8 +6,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.management.base import CommandError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management.base import CommandError
 
 from tests.factories import make_enterprise, make_user
 from zjtx.accounts.roles import Role
