@@ -151,11 +151,24 @@ def run_execute(run: PolicyRun) -> PolicyRun:
             _execute_evaluation(run, params, enterprises, indicators, events)
         run.status = PolicyRun.Status.DONE
         run.message = f"已完成：{run.enterprises:,} 家企业。"
-    except (InputError, ParameterError, ApplicationError) as exc:
+    except InputError as exc:
+        # Row numbers of the registry's frames mean nothing to an official: name the enterprises.
+        run.status, run.message = PolicyRun.Status.FAILED, f"测算失败：{exc}{_enterprises_named(exc.credit_codes)}"
+    except (ParameterError, ApplicationError) as exc:
         run.status, run.message = PolicyRun.Status.FAILED, f"测算失败：{exc}"
     run.progress, run.stage, run.finished_at = 100, run.get_status_display(), timezone.now()
     run.save()
     return run
+
+
+def _enterprises_named(codes: list[str]) -> str:
+    """ "。涉及企业：名称（信用代码）、…" for the first few codes, to fix their records."""
+    if not codes:
+        return ""
+    names = dict(Enterprise.objects.filter(credit_code__in=codes[:5]).values_list("credit_code", "name"))
+    listed = "、".join(f"{names.get(code, '')}（{code}）" for code in codes[:5])
+    more = f"等 {len(codes)} 家" if len(codes) > 5 else ""
+    return f"。涉及企业：{listed}{more}，请核对其企业信息或年度指标"
 
 
 def _indicator_years(run: PolicyRun, params: ParameterSet) -> list[int] | None:

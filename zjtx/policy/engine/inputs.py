@@ -99,7 +99,7 @@ def _check_money(frame: pl.DataFrame, columns: tuple[Column, ...], label: str) -
         + [pl.col(c.name).cast(pl.Float64).min().alias(f"min:{c.name}") for c in money]
         + [pl.col(c.name).cast(pl.Float64).max().alias(f"max:{c.name}") for c in money]
     ).row(0, named=True)
-    problems = []
+    problems, codes = [], []
     for column in money:
         units = pl.col(column.name).cast(pl.Float64) * MONEY_SCALE
         low, high = extremes[f"min:{column.name}"], extremes[f"max:{column.name}"]
@@ -114,9 +114,10 @@ def _check_money(frame: pl.DataFrame, columns: tuple[Column, ...], label: str) -
             if rows.len():
                 where = ", ".join(str(r + 1) for r in rows)
                 problems.append(f"{label}第 {where} 行：{column.name}（{column.label}）{message}")
+                codes += _codes_at(frame, rows)
                 break
     if problems:
-        raise InputError(problems)
+        raise InputError(problems, codes)
 
 
 def _outside(low: float, high: float, column: Column) -> bool:
@@ -197,12 +198,21 @@ def _check_values(
         return
     flags = frame.select([flag.fill_null(False).alias(str(i)) for i, (_, _, flag) in enumerate(checks)])
     problems: list[str] = []
+    codes: list[str] = []
     for index, (message, expr, _) in enumerate(checks):
         if flags.item(0, str(index)):
             rows = frame.with_row_index("row").filter(expr.fill_null(False))["row"].head(MAX_EXAMPLES)
             problems.append(f"{label}第 {', '.join(str(r + 1) for r in rows)} 行：{message}")
+            codes += _codes_at(frame, rows)
     if problems:
-        raise InputError(problems)
+        raise InputError(problems, codes)
+
+
+def _codes_at(frame: pl.DataFrame, rows: pl.Series) -> list[str]:
+    """The credit codes of the given rows (those known), to name the enterprises at fault."""
+    if "credit_code" not in frame.columns:
+        return []
+    return [str(code) for code in frame["credit_code"].gather(rows).to_list() if code is not None]
 
 
 def _is_digits(col: pl.Expr, lengths: tuple[int, ...]) -> pl.Expr:

@@ -202,12 +202,15 @@ LABELS: dict[str, str] = {c.name: c.label for c in ENTERPRISE_COLUMNS + INDICATO
 class InputError(ValueError):
     """The input frames break the contract (missing required column, bad value …).
 
-    ``problems`` lists one Chinese message per problem, naming the frame, row and field.
+    ``problems`` lists one Chinese message per problem, naming the frame, row and field;
+    ``credit_codes`` the credit codes of the rows named, where the frame has them (row numbers mean
+    little when the frames come from the registry rather than a file).
     """
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], credit_codes: list[str] | None = None) -> None:
         super().__init__("；".join(problems[:20]))
         self.problems = problems
+        self.credit_codes = list(dict.fromkeys(credit_codes or []))
 
 
 def column_map(columns: tuple[Column, ...]) -> Mapping[str, Column]:

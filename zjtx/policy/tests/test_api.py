@@ -367,6 +367,7 @@ def test_an_industry_code_that_is_not_2_or_4_digits_is_named_with_its_row(code) 
     assert "企业表第 1 行：industry_code（国民经济行业代码（GB/T 4754 两位大类或四位小类））应为2或4位数字" in str(
         error.value
     )
+    assert error.value.credit_codes == ["91340100MA0000001X"]  # the row's enterprise, for registry runs
     for good in ("13", "3911"):
         evaluate(
             enterprises.with_columns(pl.lit(good).alias("industry_code")), indicators, events, AS_OF, load_parameters()

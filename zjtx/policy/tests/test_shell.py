@@ -183,6 +183,20 @@ def test_province_run_started_from_its_page_shows_its_counts_and_awards(django_c
     assert city.get(f"/policy/runs/{run.pk}/").status_code == 403
 
 
+def test_a_province_run_stopped_by_a_bad_stored_value_names_the_enterprise():
+    from zjtx.enterprises.models import Indicator
+
+    _small_province()
+    # A value the forms and the import refuse, written past them (the admin, a database script).
+    bad = Indicator.objects.filter(year=2024).order_by("pk")[2]
+    Indicator.objects.filter(pk=bad.pk).update(revenue=Decimal("-5"))
+    run = PolicyRun.objects.create(kind=PolicyRun.Kind.EVALUATE, as_of=dt.date(2025, 6, 30), created_by=province_user())
+    run = services.run_execute(run)
+    assert run.status == PolicyRun.Status.FAILED
+    assert "revenue（营业收入" in run.message and "为负数或超过1万亿元" in run.message
+    assert f"涉及企业：{bad.enterprise.name}（{bad.enterprise.credit_code}）" in run.message
+
+
 def test_a_run_folder_holds_only_that_runs_files(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     _small_province()
