@@ -511,6 +511,7 @@ def _create_recognition(*, user: User, enterprise: Enterprise, tier: str, start_
     p = parameter_set()
     years, parameter_id = validity(p, tier, start_date)
     recognitions_expire(today=start_date, enterprise=enterprise)
+    enterprise.refresh_from_db(fields=["tier"])  # an expiry may just have lowered it
     if Recognition.objects.filter(enterprise=enterprise, tier=tier, status=Recognition.Status.VALID).exists():
         raise ApplicationError(f"{enterprise.name}已有有效期内的{TIER_LABELS[tier]}认定", field="tier")
     fields = {"enterprise": enterprise, "tier": tier, "source": source, "application": application, "batch": batch,

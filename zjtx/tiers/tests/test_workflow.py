@@ -303,6 +303,19 @@ def test_a_recognition_past_its_validity_expires_and_the_registry_tier_falls(peo
         call_command("expire_recognitions", "--today", "明天")
 
 
+def test_a_new_recognition_after_the_old_one_expired_keeps_the_registry_tier(people, enterprise):
+    first = services.recognition_record_national(user=people["province"], enterprise=enterprise, tier="little_giant",
+                                                 certificate_no="工信部〔2026〕1号", start_date=TODAY)
+    again = first.expires_on + dt.timedelta(days=1)
+    # Recording the new one first expires the old one (the tier falls), then raises the tier again.
+    second = services.recognition_record_national(user=people["province"], enterprise=enterprise,
+                                                  tier="little_giant", certificate_no="工信部〔2029〕7号",
+                                                  start_date=again)
+    first.refresh_from_db()
+    assert first.status == Recognition.Status.EXPIRED and second.status == Recognition.Status.VALID
+    assert Enterprise.objects.get(pk=enterprise.pk).tier == "little_giant"
+
+
 def test_re_review_window_pass_and_fail(people, applicant, enterprise):
     through("recognized", people, applicant)
     recognition = Recognition.objects.get()
