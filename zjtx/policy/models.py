@@ -89,6 +89,11 @@ class ProgrammeEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.kind} {self.date}"
 
+    @property
+    def title(self) -> str:
+        """How pages and audit summaries name the event: 数字化转型能力评估（2025-03-01）."""
+        return f"{EVENT_KIND_LABELS[self.kind]}（{self.date}）"
+
     def references(self) -> dict[str, int]:
         """Rows of other modules that point at this event, counted by kind of record (the recognition
         it records, the award ledger's entitlements computed from it): while there are any, the event

@@ -30,9 +30,12 @@ def referenced_events(events: list[ProgrammeEvent]) -> set[int]:
     return found
 
 
-def value_text(value: Any) -> str:
+def value_text(value: Any) -> str | None:
     """A parameter value as it would be typed in: a number or text as it is (100, not Decimal('100')),
-    a table (分档表, 名次表 …) as JSON with plain numbers, which the YAML of the input field also reads."""
+    a table (分档表, 名次表 …) as JSON with plain numbers, which the YAML of the input field also reads;
+    None for a parameter that has stopped."""
+    if value is None:
+        return None
     if isinstance(value, (str, int, Decimal)):
         return str(value)
     return json.dumps(value, ensure_ascii=False, default=_plain_number)
@@ -50,7 +53,7 @@ def parameter_rows(*, q: str = "", at: dt.date | None = None) -> list[dict[str, 
     for row in rows:
         row["group"] = GROUPS.get(row["id"].split(".")[0], row["id"].split(".")[0])
         row["changed_here"] = row["id"] in added
-        row["value_text"] = None if row["value"] is None else value_text(row["value"])
+        row["value_text"] = value_text(row["value"])
     if q:
         rows = [r for r in rows if q in r["id"] or q in r["label"] or q in (r["clause"] or "")]
     return rows
@@ -62,9 +65,9 @@ def parameter_detail(parameter_id: str) -> dict[str, Any] | None:
         return None
     row = rows[0]
     added = {v.start: v for v in ParameterValue.objects.filter(parameter_id=parameter_id).select_related("created_by")}
-    row["value_text"] = None if row["value"] is None else value_text(row["value"])
+    row["value_text"] = value_text(row["value"])
     for entry in row["history"]:
-        entry["value_text"] = None if entry["value"] is None else value_text(entry["value"])
+        entry["value_text"] = value_text(entry["value"])
         source = added.get(entry["start"])
         entry["added_by"] = source.created_by.display_name if source and source.created_by else None
     return row

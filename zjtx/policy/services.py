@@ -24,7 +24,7 @@ from zjtx.policy import access, frames
 from zjtx.policy.engine import ParameterError, ParameterSet, compare, evaluate, load_parameters
 from zjtx.policy.engine.parameters import DatedValue, to_jsonable
 from zjtx.policy.engine.schema import TIER_LABELS, InputError, rule_years
-from zjtx.policy.models import EVENT_KIND_LABELS, EnterpriseFacts, ParameterValue, PolicyRun, ProgrammeEvent
+from zjtx.policy.models import EnterpriseFacts, ParameterValue, PolicyRun, ProgrammeEvent
 
 
 def parameter_set() -> ParameterSet:
@@ -280,10 +280,9 @@ def event_add(*, user: User, enterprise: Enterprise, data: dict[str, Any]) -> Pr
     fields = _event_fields(data)
     with transaction.atomic():
         event = ProgrammeEvent.objects.create(enterprise=enterprise, **fields)
-        label = EVENT_KIND_LABELS[event.kind]
         audit_record(actor=user, action="programme_event_add", target_type="programme_event",
                      target_id=str(event.pk), enterprise_code=enterprise.credit_code,
-                     summary=f"录入专项事件：{label}（{event.date}）", after=fields)
+                     summary=f"录入专项事件：{event.title}", after=fields)
     return event
 
 
@@ -317,10 +316,9 @@ def event_update(*, user: User, event: ProgrammeEvent, data: dict[str, Any]) -> 
         for name in changed:
             setattr(locked, name, after[name])
         locked.save(update_fields=changed)
-        label = EVENT_KIND_LABELS[locked.kind]
         audit_record(actor=user, action="programme_event_update", target_type="programme_event",
                      target_id=str(locked.pk), enterprise_code=locked.enterprise.credit_code,
-                     summary=f"更正专项事件：{label}（{locked.date}），更正 {len(changed)} 项",
+                     summary=f"更正专项事件：{locked.title}，更正 {len(changed)} 项",
                      before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
     return changed
 
@@ -334,10 +332,9 @@ def event_withdraw(*, user: User, event: ProgrammeEvent, reason: str) -> None:
         raise ApplicationError("撤销原因：不能超过200字")
     with transaction.atomic():
         locked = _locked_event(event, "撤销")
-        fields, pk = _event_fields(locked), locked.pk
-        label = EVENT_KIND_LABELS[locked.kind]
+        fields, pk, title = _event_fields(locked), locked.pk, locked.title
         locked.delete()
         audit_record(actor=user, action="programme_event_withdraw", target_type="programme_event",
                      target_id=str(pk), enterprise_code=event.enterprise.credit_code,
-                     summary=f"撤销专项事件：{label}（{fields['date']}）。原因：{reason}"[:300],
+                     summary=f"撤销专项事件：{title}。原因：{reason}"[:300],
                      before=fields, after={"reason": reason})

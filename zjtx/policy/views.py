@@ -18,7 +18,7 @@ from zjtx.enterprises import access as enterprise_access
 from zjtx.policy import access, exports, frames, selectors, services
 from zjtx.policy.engine import evaluate, explain
 from zjtx.policy.forms import EventForm, FactsForm, ParameterValueForm, ProvinceRunForm, WhatIfForm
-from zjtx.policy.models import EVENT_KIND_LABELS, EnterpriseFacts, PolicyRun, ProgrammeEvent
+from zjtx.policy.models import EnterpriseFacts, PolicyRun, ProgrammeEvent
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -54,8 +54,7 @@ def parameter_detail(request: HttpRequest, parameter_id: str) -> HttpResponse:
             else:
                 messages.success(request, "新取值已保存，自生效日期起用于测算。")
                 return redirect("policy:parameter", parameter_id=parameter_id)
-    context = {"p": row, "form": form, "can_edit": access.can_edit_parameters(user),
-               "value_text": row["value_text"] or ""}
+    context = {"p": row, "form": form, "can_edit": access.can_edit_parameters(user)}
     return render(request, "policy/parameter_detail.html", context)
 
 
@@ -184,7 +183,7 @@ def events(request: HttpRequest, code: str) -> HttpResponse:
     form = EventForm(request.POST or None, enterprise=enterprise, today=dt.date.today())
     if request.method == "POST" and form.is_valid():
         event = services.event_add(user=user, enterprise=enterprise, data=form.cleaned_data)
-        messages.success(request, f"已录入：{EVENT_KIND_LABELS[event.kind]}（{event.date}），测算时据此计算奖补。")
+        messages.success(request, f"已录入：{event.title}，测算时据此计算奖补。")
         return redirect("policy:events", code=enterprise.credit_code)
     rows = list(ProgrammeEvent.objects.filter(enterprise=enterprise).order_by("-date", "-pk"))
     return render(request, "policy/events.html", {"e": enterprise, "form": form, "rows": rows,
@@ -207,7 +206,7 @@ def _recorded_event(request: HttpRequest, code: str, pk: int) -> tuple[Any, Prog
 def event_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     user, event = _recorded_event(request, code, pk)
     # Taken before the form is checked: a ModelForm puts the submitted values on the instance.
-    title = f"{EVENT_KIND_LABELS[event.kind]}（{event.date}）"
+    title = event.title
     form = EventForm(request.POST or None, instance=event, enterprise=event.enterprise, today=dt.date.today())
     if request.method == "POST" and form.is_valid():
         try:
@@ -215,9 +214,8 @@ def event_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         except ApplicationError as exc:
             messages.error(request, str(exc))
             return redirect("policy:events", code=event.enterprise.credit_code)
-        label = EVENT_KIND_LABELS[form.cleaned_data["kind"]]
-        if changed:
-            messages.success(request, f"已更正：{label}（{form.cleaned_data['date']}），测算时按更正后的数据计算奖补。")
+        if changed:  # the form has put the corrected values on the event
+            messages.success(request, f"已更正：{event.title}，测算时按更正后的数据计算奖补。")
         else:
             messages.info(request, "事件没有变化。")
         return redirect("policy:events", code=event.enterprise.credit_code)
@@ -231,11 +229,11 @@ def event_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @require_http_methods(["POST"])
 def event_withdraw(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     user, event = _recorded_event(request, code, pk)
-    label = f"{EVENT_KIND_LABELS[event.kind]}（{event.date}）"
+    title = event.title
     try:
         services.event_withdraw(user=user, event=event, reason=request.POST.get("reason", ""))
     except ApplicationError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"已撤销：{label}；撤销前的内容和原因记入审计。")
+        messages.success(request, f"已撤销：{title}；撤销前的内容和原因记入审计。")
     return redirect("policy:events", code=event.enterprise.credit_code)

@@ -79,9 +79,8 @@ class Result:
     @cached_property
     def recognition(self) -> pl.DataFrame:
         """One row per enterprise and tier: criteria set, qualifies, status, score, missing inputs."""
-        cities = _city_codes(self.summary["city_code"])
         texts = _recognition_texts(self.plans)
-        rows = pl.concat([_tier_rows(self, p, cities, texts) for p in self.plans])
+        rows = pl.concat([_tier_rows(self, p, self._city_codes, texts) for p in self.plans])
         missing = (
             self._missing_long.explode("missing")
             .group_by("_row", "_tier")
@@ -104,6 +103,12 @@ class Result:
                 for leaf, ancestors in tree.leaves():
                     found.append((str(len(found)), p, tree, leaf, ancestors))
         return found
+
+    @cached_property
+    def _city_codes(self) -> pl.Series:
+        """Each enterprise's city code as an Enum (see ``text_enum``), for both long frames."""
+        codes = self.summary["city_code"]
+        return codes.cast(text_enum(codes))
 
     @cached_property
     def _input_labels(self) -> pl.Enum:
@@ -456,7 +461,7 @@ def _unmet_rows(result: Result) -> pl.DataFrame:
     first, again = described("_set_first", sets), described("_set_again", sets)
     return long.select(
         result.frame["credit_code"].gather(rows).alias("credit_code"),
-        _city_codes(result.frame["city_code"]).gather(rows).alias("city_code"),
+        result._city_codes.gather(rows).alias("city_code"),
         described("tier"),
         pl.when(pl.col("_review")).then(pl.lit(again)).otherwise(pl.lit(first)).alias("criteria_set"),
         described("condition"),
@@ -487,10 +492,6 @@ UNMET_STATUS = pl.Enum(sorted([NOT_MET, UNKNOWN]))
 def text_enum(values: pl.Series) -> pl.Enum:
     """An Enum of the distinct non-null texts of ``values``, sorted."""
     return pl.Enum(values.drop_nulls().unique().sort())
-
-
-def _city_codes(codes: pl.Series) -> pl.Series:
-    return codes.cast(text_enum(codes))
 
 
 def _leaf_meta(key: str, p: TierPlan, tree: RuleTree, leaf: Leaf, ancestors: tuple[Group, ...]) -> dict[str, Any]:

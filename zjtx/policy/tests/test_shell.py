@@ -197,12 +197,11 @@ def test_a_province_run_stopped_by_a_bad_stored_value_names_the_enterprise():
     assert f"涉及企业：{bad.enterprise.name}（{bad.enterprise.credit_code}）" in run.message
 
 
-def test_a_run_folder_holds_only_that_runs_files(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_a_run_folder_holds_only_that_runs_files(settings):
     _small_province()
     run = PolicyRun.objects.create(kind=PolicyRun.Kind.EVALUATE, as_of=dt.date(2025, 6, 30), created_by=province_user())
     # Files left under this run's number (a reset demo database, an earlier try of the run).
-    stale = tmp_path / "policy_runs" / str(run.pk)
+    stale = Path(settings.MEDIA_ROOT) / "policy_runs" / str(run.pk)
     stale.mkdir(parents=True)
     (stale / "changes.parquet").write_bytes(b"old")
     run = services.run_execute(run)

@@ -19,9 +19,8 @@ TODAY = dt.date(2026, 6, 1)  # a Monday
 
 
 @pytest.fixture(autouse=True)
-def _pinned_clock(settings: Any, tmp_path: Any) -> None:
-    settings.ZJTX_TODAY = TODAY
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _pinned_clock(settings: Any) -> None:
+    settings.ZJTX_TODAY = TODAY  # (MEDIA_ROOT: a temporary folder for every test, see the root conftest)
 
 
 def qualifying_enterprise(city_code: str = "340100", **fields: Any) -> Any:
