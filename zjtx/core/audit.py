@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+
 from zjtx.core.models import AuditEvent
+
+# (key, stored value) → (Chinese label, value as people read it), per audit target type.
+Describer = Callable[[str, Any], tuple[str, str | None]]
+_DESCRIBERS: dict[str, Describer] = {}
+# Keys that audit records use beside model fields.
+COMMON_LABELS = {"reason": "原因", "status": "状态", "start": "起始日期", "value": "取值", "reform": "调整参数"}
 
 
 def jsonable(value: Any) -> Any:
@@ -26,6 +35,56 @@ def jsonable(value: Any) -> Any:
 def field_label(model: Any, name: str) -> str:
     """The Chinese label (verbose_name) of a model field, for audit summaries and history."""
     return str(getattr(model._meta.get_field(name), "verbose_name", name))
+
+
+def register_describer(target_type: str, describer: Describer) -> None:
+    """Let an app say how the keys and values of its audit records read (registered in ``ready``):
+    core cannot import the apps above it."""
+    _DESCRIBERS[target_type] = describer
+
+
+def describe_change(target_type: str, key: str, value: Any) -> tuple[str, str | None]:
+    """(label, shown value) of one key of an audit record; None when empty."""
+    describer = _DESCRIBERS.get(target_type)
+    if describer is not None:
+        return describer(key, value)
+    return model_describer(_model_of(target_type))(key, value)
+
+
+def model_describer(model: Any) -> Describer:
+    """Labels from the model's verbose names, choices as their Chinese names, booleans as 是/否."""
+
+    def describe(key: str, value: Any) -> tuple[str, str | None]:
+        field = None
+        if model is not None:
+            try:
+                field = model._meta.get_field(key)
+            except FieldDoesNotExist:
+                field = None
+        label = str(getattr(field, "verbose_name", "") or COMMON_LABELS.get(key, key))
+        choices = dict(getattr(field, "flatchoices", None) or ())
+        return label, shown_value(choices.get(value, value))
+
+    return describe
+
+
+def shown_value(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (list, dict)):
+        return "、".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    return str(value)
+
+
+def _model_of(target_type: str) -> Any:
+    """The model an audit target type names (its model name, with or without underscores)."""
+    name = target_type.replace("_", "")
+    for model in apps.get_models():
+        if model._meta.model_name == name:
+            return model
+    return None
 
 
 def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:

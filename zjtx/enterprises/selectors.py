@@ -6,12 +6,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.db.models import QuerySet
 
 from zjtx.accounts.models import User
-from zjtx.core.audit import field_label
+from zjtx.core.audit import describe_change
 from zjtx.core.models import AuditEvent
 from zjtx.enterprises import access
 from zjtx.enterprises.models import Enterprise, ImportJob, Indicator, ListEntry
@@ -131,18 +130,21 @@ def enterprise_indicators(*, enterprise: Enterprise) -> list[Indicator]:
 
 
 def enterprise_history(*, enterprise: Enterprise, limit: int = 200) -> list[AuditEvent]:
-    """Audit events of the enterprise, newest first, each with `changes`: (field label, before, after)."""
+    """Audit events of the enterprise, newest first, each with ``changes``: (label, before, after) as
+    people read them (Chinese labels and choice names; a withdrawn record's values go to 空)."""
     events = list(AuditEvent.objects.filter(enterprise_code=enterprise.credit_code).order_by("-at", "-id")[:limit])
     for event in events:
-        before, after = event.before or {}, event.after or {}
-        event.changes = [(_label(k), before.get(k), v) for k, v in after.items()]  # type: ignore[attr-defined]
+        event.changes = _changes(event)  # type: ignore[attr-defined]
     return events
 
 
-def _label(field: str) -> str:
-    for model in (Enterprise, Indicator):
-        try:
-            return field_label(model, field)
-        except FieldDoesNotExist:
-            continue
-    return field
+def _changes(event: AuditEvent) -> list[tuple[str, str | None, str | None]]:
+    before, after = event.before or {}, event.after or {}
+    keys = [*after, *(k for k in before if k not in after)]
+    changes = []
+    for key in keys:
+        label, old = describe_change(event.target_type, key, before.get(key))
+        new = describe_change(event.target_type, key, after.get(key))[1]
+        if old != new:
+            changes.append((label, old, new))
+    return changes

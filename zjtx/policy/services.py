@@ -23,7 +23,7 @@ from zjtx.enterprises.models import Enterprise
 from zjtx.policy import access, frames
 from zjtx.policy.engine import ParameterError, ParameterSet, compare, evaluate, load_parameters
 from zjtx.policy.engine.parameters import DatedValue, to_jsonable
-from zjtx.policy.engine.schema import TIER_LABELS, InputError, rule_years
+from zjtx.policy.engine.schema import TIER_LABELS, InputError, input_label, rule_years
 from zjtx.policy.models import EnterpriseFacts, ParameterValue, PolicyRun, ProgrammeEvent
 
 
@@ -256,7 +256,8 @@ def facts_save(*, user: User, enterprise: Enterprise, values: dict[str, Any]) ->
         facts = facts or EnterpriseFacts(enterprise=enterprise)
         facts.data = after
         facts.save()
-        names = "、".join(changed[:8]) + ("等" if len(changed) > 8 else "")  # the summary holds 300 characters
+        # in Chinese, at most 8 of them: the summary holds 300 characters
+        names = "、".join(input_label(k) for k in changed[:8]) + ("等" if len(changed) > 8 else "")
         audit_record(actor=user, action="enterprise_facts_update", target_type="enterprise_facts",
                      target_id=enterprise.credit_code, enterprise_code=enterprise.credit_code,
                      summary=f"补录认定要素 {len(changed)} 项：{names}",

@@ -144,6 +144,11 @@ def test_an_event_is_withdrawn_only_with_a_reason_and_the_audit_keeps_it():
     assert audit.target_id == str(event.pk) and "重复录入：已由市局统一报送" in audit.summary
     assert audit.before["kind"] == "publicity" and Decimal(str(audit.before["amount"])) == Decimal("80")
     assert client.post(url, {"reason": "再撤一次"}).status_code == 404  # gone
+    history = client.get(f"/enterprises/{enterprise.credit_code}/").content.decode()
+    # the enterprise's change history reads in Chinese: labels, the kind's name, what the withdrawal removed
+    assert "事件类型：空 → “精品安徽 皖美智造”宣传推广；日期：空 → 2025-03-01；金额（万元）：空 → 80</div>" in history
+    assert "原因：空 → 重复录入：已由市局统一报送；事件类型：“精品安徽 皖美智造”宣传推广 → 空" in history
+    assert "publicity" not in history and "kind：" not in history
 
 
 def test_only_province_and_the_enterprises_city_may_correct_or_withdraw():

@@ -43,6 +43,10 @@ def test_a_city_official_records_facts_and_the_explanation_uses_them():
     event = AuditEvent.objects.get(action="enterprise_facts_update")
     assert event.enterprise_code == enterprise.credit_code
     assert event.before == dict.fromkeys(event.after) and event.after["niche_years"] == 6
+    history = client.get(f"/enterprises/{enterprise.credit_code}/").content.decode()
+    assert "补录认定要素 5 项：" in history and "从事特定细分市场年限（年）、" in history  # the summary
+    assert "从事特定细分市场年限（年）：空 → 6" in history and "自建研发机构级别：空 → 省级" in history
+    assert "niche_years" not in history and "provincial" not in history
     # the form shows what is stored
     form = client.get(f"/policy/facts/{enterprise.credit_code}/").content.decode()
     assert 'name="niche_years" value="6"' in form and 'value="true" selected' in form
