@@ -26,6 +26,7 @@ venv: $(VENV)/.run-deps
 run: $(VENV)/.run-deps node_modules/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --enterprises $(DEMO_ENTERPRISES)
+	$(PY) manage.py load_demo_tiers
 	bash scripts/serve.sh
 
 test: $(VENV)/.test-deps node_modules/.installed
