@@ -31,7 +31,10 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("keji", Role.DEPARTMENT, "省科技厅 陈处长", department="sci_tech"),
     DemoUser("bank", Role.BANK, "徽商银行 普惠金融部", organisation="徽商银行"),
     DemoUser("officer", Role.OFFICER, "服务专员 孙明", organisation="合肥市中小企业服务中心"),
+    # 专家评审 needs at least three scores (parameter tiers.expert_review.min_experts)
     DemoUser("expert", Role.EXPERT, "评审专家 钱教授", organisation="合肥工业大学"),
+    DemoUser("expert2", Role.EXPERT, "评审专家 孙研究员", organisation="中国科学技术大学"),
+    DemoUser("expert3", Role.EXPERT, "评审专家 吴高工", organisation="安徽省工业和信息化研究院"),
 )
 
 

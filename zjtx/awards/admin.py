@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from zjtx.awards.models import Budget, Entitlement, LedgerEntry
-from zjtx.tiers.admin import ReadOnly
+from zjtx.core.admin import ReadOnly
 
 
 @admin.register(Budget)

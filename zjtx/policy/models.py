@@ -87,7 +87,7 @@ class ProgrammeEvent(models.Model):
         indexes = [models.Index(fields=["kind", "date"])]
 
     def __str__(self) -> str:
-        return f"{self.enterprise_id} {self.kind} {self.date}"
+        return self.title
 
     @property
     def title(self) -> str:

@@ -55,3 +55,15 @@ def test_csrf_is_enforced_on_forms():
     client = Client(enforce_csrf_checks=True)
     client.force_login(make_user(Role.PROVINCE, "p"))
     assert client.post("/enterprises/import/", {}).status_code == 403
+
+
+def test_an_opened_logout_link_asks_and_the_form_logs_out():
+    make_user(Role.CITY, "hefei", city_code="340100")
+    client = Client()
+    login(client, "pw-Test-12345")
+    page = client.get("/accounts/logout/")
+    assert page.status_code == 200 and "确认退出" in page.content.decode()
+    assert client.get("/").status_code == 200  # still logged in after the GET
+    client.post("/accounts/logout/")
+    assert client.get("/").status_code == 302
+    assert client.get("/accounts/logout/").url == "/accounts/login/"
