@@ -16,7 +16,8 @@ from zjtx.core.models import AuditEvent
 Describer = Callable[[str, Any], tuple[str, str | None]]
 _DESCRIBERS: dict[str, Describer] = {}
 # Keys that audit records use beside model fields.
-COMMON_LABELS = {"reason": "原因", "status": "状态", "start": "起始日期", "value": "取值", "reform": "调整参数"}
+COMMON_LABELS = {"reason": "原因", "status": "状态", "start": "起始日期", "value": "取值", "reform": "调整参数",
+                 "attachments": "附件", "score": "得分", "flagged": "引擎判定明显不符合"}
 
 
 def jsonable(value: Any) -> Any:
@@ -63,7 +64,7 @@ def model_describer(model: Any) -> Describer:
                 field = None
         label = str(getattr(field, "verbose_name", "") or COMMON_LABELS.get(key, key))
         choices = dict(getattr(field, "flatchoices", None) or ())
-        return label, shown_value(choices.get(value, value))
+        return label, shown_value(choices.get(value, value) if isinstance(value, (str, int)) else value)
 
     return describe
 

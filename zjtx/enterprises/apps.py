@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,22 @@ class EnterprisesConfig(AppConfig):
     name = "zjtx.enterprises"
     label = "enterprises"
     verbose_name = "企业库"
+
+    def ready(self) -> None:
+        from zjtx.core.audit import model_describer, register_describer
+        from zjtx.enterprises.models import Enterprise, RegistryLabels
+
+        fields = model_describer(Enterprise)
+
+        def enterprise(key: str, value: Any) -> tuple[str, str | None]:
+            """Coded registry fields read as names (合肥市, 肥西县, 新能源和节能环保 …) in the history."""
+            label, shown = fields(key, value)
+            names = {"city_code": "city_name", "county_code": "county_name", "industry_code": "industry_label",
+                     "emerging_industry": "emerging_label"}
+            if shown is None or key not in names:
+                return label, shown
+            coded = RegistryLabels()
+            setattr(coded, key, str(value))
+            return label, getattr(coded, names[key]) or shown
+
+        register_describer("enterprise", enterprise)

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from tests.factories import city_user, make_enterprise, make_indicator
+from zjtx.core.audit import audit_record
 from zjtx.core.errors import ApplicationError
 from zjtx.core.models import AuditEvent
 from zjtx.enterprises import services
@@ -107,3 +108,20 @@ def test_an_indicator_of_1_wan_yi_yuan_or_more_is_refused_as_the_import_does(nam
                                 data={name: Decimal("-100000000") if name == "net_profit" else Decimal("100000000")})
     assert error.value.field == name and "数值过大（单位为万元），请核对" in error.value.message
     assert not enterprise.indicators.exists()
+
+
+def test_the_history_names_coded_fields_and_takes_any_audited_value():
+    user = city_user("340100")
+    enterprise = make_enterprise(county_code="340122", emerging_industry="new_energy_env")
+    services.enterprise_update(user=user, enterprise=enterprise, data={"county_code": "340104",
+                                                                       "emerging_industry": ""})
+    audit_record(actor=user, action="tiers.submit", target_type="application", target_id="1",
+                 enterprise_code=enterprise.credit_code, summary="提交申报",
+                 after={"status": "submitted", "attachments": ["审计报告.pdf"], "flagged": False})
+    client = Client()
+    client.force_login(user)
+    response = client.get(f"/enterprises/{enterprise.credit_code}/")
+    history = response.content.decode()
+    assert response.status_code == 200
+    assert "所在县（区）：肥东县 → 蜀山区" in history and "十大新兴产业：新能源和节能环保 → 空" in history
+    assert "状态：空 → 待市级审核；附件：空 → 审计报告.pdf；引擎判定明显不符合：空 → 否" in history
