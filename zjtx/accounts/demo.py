@@ -39,11 +39,12 @@ DEMO_USERS: tuple[DemoUser, ...] = (
 
 
 @transaction.atomic
-def ensure_demo_users(enterprise_code: str = "") -> list[User]:
-    """Create (or reset) the demo users; the enterprise user belongs to `enterprise_code`."""
+def ensure_demo_users(enterprise_code: str = "", enterprise_name: str = "") -> list[User]:
+    """Create (or reset) the demo users; the enterprise user belongs to `enterprise_code` (its badge
+    shows `enterprise_name`)."""
     users = [_upsert(d) for d in DEMO_USERS]
     if enterprise_code:
-        users.append(_upsert(DemoUser("qiye", Role.ENTERPRISE, "企业填报员 刘洋", organisation="演示企业"),
+        users.append(_upsert(DemoUser("qiye", Role.ENTERPRISE, "企业填报员 刘洋", organisation=enterprise_name or "演示企业"),
                              credit_code=enterprise_code))
     return users
 

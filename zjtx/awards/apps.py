@@ -9,6 +9,10 @@ class AwardsConfig(AppConfig):
 
     def ready(self) -> None:
         from zjtx.awards import receivers
+        from zjtx.awards.access import VIEW_ROLES
+        from zjtx.core.navigation import register_opener
         from zjtx.policy.events import programme_event_recorded
+
+        register_opener("awards", lambda user: user.role in VIEW_ROLES)
 
         programme_event_recorded.connect(receivers.on_programme_event, dispatch_uid="awards.on_programme_event")

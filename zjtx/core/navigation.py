@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -29,3 +31,17 @@ MODULES: tuple[Module, ...] = (
 
 def module(slug: str) -> Module | None:
     return next((m for m in MODULES if m.slug == slug), None)
+
+
+# slug → "may this user open the module?", registered by each app in ``ready`` from its own access
+# rules (core cannot import the apps).  A module without a rule (建设中) is listed for everyone.
+_OPENERS: dict[str, Callable[[Any], bool]] = {}
+
+
+def register_opener(slug: str, can_open: Callable[[Any], bool]) -> None:
+    _OPENERS[slug] = can_open
+
+
+def modules_for(user: Any) -> list[Module]:
+    """The modules shown to ``user`` in the menu and on the home page: those it may open."""
+    return [m for m in MODULES if m.slug not in _OPENERS or _OPENERS[m.slug](user)]

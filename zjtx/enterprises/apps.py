@@ -10,7 +10,11 @@ class EnterprisesConfig(AppConfig):
 
     def ready(self) -> None:
         from zjtx.core.audit import model_describer, register_describer
+        from zjtx.core.navigation import register_opener
+        from zjtx.enterprises.access import LIST_ROLES
         from zjtx.enterprises.models import Enterprise, RegistryLabels
+
+        register_opener("enterprises", lambda user: user.role in LIST_ROLES)
 
         fields = model_describer(Enterprise)
 

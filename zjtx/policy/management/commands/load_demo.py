@@ -30,7 +30,7 @@ class Command(BaseCommand):
             self.stdout.write(f"已生成 {facts:,} 家企业的认定要素和 {events:,} 条专项事件（认定、评估、项目）。")
         sample = Enterprise.objects.filter(city_code="340100").exclude(tier="").order_by("id").first()
         sample = sample or Enterprise.objects.order_by("id").first()
-        users = ensure_demo_users(sample.credit_code if sample else "")
+        users = ensure_demo_users(sample.credit_code if sample else "", sample.name if sample else "")
         officer = next((u for u in users if u.username == "officer"), None)
         if officer and sample:
             ids = list(Enterprise.objects.filter(city_code="340100").order_by("id").values_list("id", flat=True)[:30])
