@@ -44,8 +44,8 @@ def ensure_demo_users(enterprise_code: str = "", enterprise_name: str = "") -> l
     shows `enterprise_name`)."""
     users = [_upsert(d) for d in DEMO_USERS]
     if enterprise_code:
-        users.append(_upsert(DemoUser("qiye", Role.ENTERPRISE, "企业填报员 刘洋", organisation=enterprise_name or "演示企业"),
-                             credit_code=enterprise_code))
+        qiye = DemoUser("qiye", Role.ENTERPRISE, "企业填报员 刘洋", organisation=enterprise_name or "演示企业")
+        users.append(_upsert(qiye, credit_code=enterprise_code))
     return users
 
 
