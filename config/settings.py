@@ -24,9 +24,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
-    "axes",
+    "zjtx.core.thirdparty.AxesConfig",
     "django_tasks",
-    "django_tasks_db",
+    "zjtx.core.thirdparty.TasksConfig",
     "zjtx.core",
     "zjtx.accounts",
     "zjtx.enterprises",
@@ -121,6 +121,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_RESET_ON_SUCCESS = True
 
 LANGUAGE_CODE = "zh-hans"
+LOCALE_PATHS = [BASE_DIR / "locale"]  # Chinese for third-party admin pages that ship none
 # Date fields render as ISO dates, which HTML date inputs need (config/formats/zh_Hans/formats.py).
 FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Asia/Shanghai"

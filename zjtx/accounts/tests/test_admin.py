@@ -47,3 +47,10 @@ def test_a_user_without_the_scope_of_the_role_is_refused_on_the_form(fields, mes
     response = _add(logged_in(province_admin()), **fields)
     assert response.status_code == 200 and message in response.content.decode()
     assert not User.objects.filter(username="expert2").exists()
+
+
+def test_the_admin_reads_in_chinese_including_login_protection_and_tasks():
+    page = logged_in(province_admin()).get("/admin/").content.decode()
+    assert "专精特新中小企业培育平台 · 后台管理" in page
+    assert "登录保护" in page and "登录失败记录" in page and "后台任务" in page
+    assert "Access attempts" not in page and "Task Results" not in page and "Axes" not in page
