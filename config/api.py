@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import SessionAuth
 
 from zjtx.core.errors import ApplicationError
 
-api = NinjaAPI(title="zjtx 专精特新培育平台 API", version="1", auth=SessionAuth(), urls_namespace="api")
+# The reference (/api/v1/docs, /api/v1/openapi.json) is for logged-in users, like every page.
+api = NinjaAPI(title="zjtx 专精特新培育平台 API", version="1", auth=SessionAuth(), urls_namespace="api",
+               docs_decorator=login_required)
 
 
 @api.exception_handler(ApplicationError)

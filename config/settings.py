@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves the API reference's Swagger UI from our static files (else it loads from a CDN)
     "zjtx.core.thirdparty.AxesConfig",
     "django_tasks",
     "zjtx.core.thirdparty.TasksConfig",
