@@ -46,9 +46,29 @@ class WhatIfForm(forms.Form):
                                                           choices=[("", "—— 选择参数 ——"), *parameter_choices])
             self.fields[f"value_{i}"] = forms.CharField(label=f"新取值{i + 1}", required=False)
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        seen: set[str] = set()
+        for i in range(self.ROWS):
+            chosen = cleaned.get(f"param_{i}")
+            if chosen and chosen in seen:
+                self.add_error(f"param_{i}", "同一参数只能调整一次，请在一行中填写它的新取值")
+            elif chosen and not (cleaned.get(f"value_{i}") or "").strip():
+                self.add_error(f"value_{i}", "请填写所选参数的新取值")
+            seen.add(chosen or "")
+        return cleaned
+
     def reform(self) -> dict[str, str]:
         pairs = ((self.cleaned_data.get(f"param_{i}"), self.cleaned_data.get(f"value_{i}")) for i in range(self.ROWS))
         return {p: v or "" for p, v in pairs if p}
+
+    def add_service_error(self, field: str | None, message: str) -> None:
+        """A refusal of the service, beside the field it names: the date, or the row of a parameter."""
+        if field in ("as_of", "reform_start"):
+            self.add_error(field, message)
+            return
+        rows = [i for i in range(self.ROWS) if self.cleaned_data.get(f"param_{i}") == field]
+        self.add_error(f"value_{rows[0]}" if rows else None, message)
 
     def rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         return [(self[f"param_{i}"], self[f"value_{i}"]) for i in range(self.ROWS)]

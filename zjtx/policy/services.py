@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+import logging
 import shutil
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
@@ -21,10 +23,12 @@ from zjtx.core.audit import audit_record
 from zjtx.core.errors import ApplicationError
 from zjtx.enterprises.models import Enterprise
 from zjtx.policy import access, frames
-from zjtx.policy.engine import ParameterError, ParameterSet, compare, evaluate, load_parameters
+from zjtx.policy.engine import ParameterError, ParameterSet, compare, evaluate, load_parameters, synthetic
 from zjtx.policy.engine.parameters import DatedValue, to_jsonable
 from zjtx.policy.engine.schema import TIER_LABELS, InputError, input_label, rule_years
 from zjtx.policy.models import EnterpriseFacts, ParameterValue, PolicyRun, ProgrammeEvent
+
+logger = logging.getLogger(__name__)
 
 
 def parameter_set() -> ParameterSet:
@@ -59,8 +63,9 @@ def _engine_value(value: Any) -> Any:
     return value
 
 
-def parse_value(text: str, current: Any) -> Any:
-    """The officer's input (a number, or YAML for structured values) checked against the current shape."""
+def parse_value(text: str, current: Any, parameter: Any = None) -> Any:
+    """The officer's input (a number, or YAML for structured values) checked against the current shape
+    and, given the parameter, its allowed options and, for an award's rate, at most 100%."""
     try:
         value = yaml.safe_load(text) if text.strip() else None
     except yaml.YAMLError as exc:
@@ -68,18 +73,68 @@ def parse_value(text: str, current: Any) -> Any:
     if value is None:
         raise ApplicationError("请填写新取值", field="value")
     if isinstance(current, (int, float, Decimal)) and not isinstance(current, bool):
-        try:
-            number = Decimal(str(value))
-        except InvalidOperation as exc:
-            raise ApplicationError("该参数的取值应为数字", field="value") from exc
-        if number < 0:
-            raise ApplicationError("取值不能为负数", field="value")
-        return str(number)
+        return str(_number(value, parameter))
+    options = [str(o) for o in (parameter.meta.get("options") or [])] if parameter is not None else []
+    if options and str(value) not in options:
+        raise ApplicationError(f"该参数只能取：{'、'.join(options)}", field="value")
     if isinstance(current, dict) and (not isinstance(value, dict) or set(value) != set(current)):
         raise ApplicationError(f"该参数的取值应包含这些项：{'、'.join(map(str, current))}", field="value")
     if isinstance(current, bool) and not isinstance(value, bool):
         raise ApplicationError("该参数的取值应为 true 或 false", field="value")
     return json.loads(json.dumps(to_jsonable(value), default=str))
+
+
+def _number(value: Any, parameter: Any) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise ApplicationError("该参数的取值应为数字", field="value") from exc
+    if not number.is_finite():
+        raise ApplicationError("该参数的取值应为有限的数字", field="value")
+    if number < 0:
+        raise ApplicationError("取值不能为负数", field="value")
+    if parameter is not None and parameter.id.startswith("awards.") and parameter.unit == "%" and number > 100:
+        raise ApplicationError("奖补比例不能超过 100%", field="value")
+    return number
+
+
+@functools.lru_cache(maxsize=4)
+def _probe_population(data_year: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    return synthetic.population(60, data_year, seed=11)
+
+
+def engine_refusal(params: ParameterSet, as_of: dt.date) -> str | None:
+    """Why the engine cannot evaluate every rule and award with ``params`` on ``as_of`` (None: it can).
+
+    Tried on a few synthetic enterprises with events of every kind, as a run would evaluate them: a
+    value that passes the form's checks may still be unusable (a threshold finer than the rules
+    compare exactly, an amount finer than 分, a number too large, a table of the wrong shape), and
+    found here it is refused at entry instead of stopping every later explanation and run."""
+    try:
+        data_year = as_of.year - int(params.value("criteria.data_year_lag", as_of))
+        enterprises, indicators, events = _probe_population(data_year)
+        evaluate(enterprises, indicators, events, as_of, params).entitlements  # noqa: B018 (computes the awards)
+    except ParameterError as exc:
+        return str(exc)
+    except Exception as exc:  # on made-up data, any failure means the parameters cannot be used
+        logger.info("parameters refused by the engine on %s", as_of, exc_info=True)
+        return f"按此取值无法完成测算（{type(exc).__name__}）"
+    return None
+
+
+def earliest_as_of(params: ParameterSet) -> dt.date:
+    """The first 测算日期 the rules can take: the data-year rule (which year's figures are read) is
+    the last of their parameters to come into force."""
+    return params["criteria.data_year_lag"].values[0].start
+
+
+def _overlay_refusal(params: ParameterSet, values: dict[str, Any], start: dt.date, as_of: dt.date) -> str | None:
+    """``engine_refusal`` of ``params`` with ``values`` in force from ``start``, on ``as_of``; None also
+    when the date itself cannot be evaluated under the current values (then there is nothing to compare)."""
+    if engine_refusal(params, as_of) is not None:
+        return None
+    overlay = {key: _engine_value(value) for key, value in values.items()}
+    return engine_refusal(params.with_overlay(overlay, start, "录入检查"), as_of)
 
 
 def parameter_value_add(*, user: User, parameter_id: str, start: dt.date, text: str, reference: str,
@@ -95,7 +150,10 @@ def parameter_value_add(*, user: User, parameter_id: str, start: dt.date, text: 
     if start <= parameter.values[0].start:
         raise ApplicationError(f"生效日期应晚于该参数最早取值的日期 {parameter.values[0].start}", field="start")
     current = parameter.value_at(start) if parameter.entry_at(start) else parameter.values[-1].value
-    value = parse_value(text, current)
+    value = parse_value(text, current, parameter)
+    refusal = _overlay_refusal(params, {parameter_id: value}, start, start)
+    if refusal:
+        raise ApplicationError(f"新取值无法用于测算：{refusal}", field="value")
     try:
         with transaction.atomic():
             row = ParameterValue.objects.create(parameter_id=parameter_id, start=start, value=value,
@@ -112,8 +170,12 @@ def run_create(*, user: User, kind: str, as_of: dt.date, name: str = "", reform:
                reform_start: dt.date | None = None) -> PolicyRun:
     """Record a run and queue it; the page follows its progress."""
     access.require_runs(user)
+    params = parameter_set()
+    refusal = engine_refusal(params, as_of)
+    if refusal:
+        raise ApplicationError(f"无法按测算日期 {as_of} 测算：{refusal}", field="as_of")
     if kind == PolicyRun.Kind.WHATIF:
-        reform = _checked_reform(reform or {})
+        reform = _checked_reform(params, reform or {}, as_of, reform_start)
     run = PolicyRun.objects.create(kind=kind, as_of=as_of, name=name[:100], reform=reform or {},
                                    reform_start=reform_start, created_by=user)
     audit_record(actor=user, action="policy_run", target_type="policy_run", target_id=str(run.pk),
@@ -124,16 +186,23 @@ def run_create(*, user: User, kind: str, as_of: dt.date, name: str = "", reform:
     return run
 
 
-def _checked_reform(reform: dict[str, Any]) -> dict[str, Any]:
+def _checked_reform(params: ParameterSet, reform: dict[str, Any], as_of: dt.date,
+                    reform_start: dt.date | None) -> dict[str, Any]:
     if not reform:
         raise ApplicationError("请至少调整一个参数", field="reform")
-    params = parameter_set()
     checked = {}
     for parameter_id, text in reform.items():
         if parameter_id not in params:
             raise ApplicationError(f"没有这个参数：{parameter_id}", field="reform")
-        current = params[parameter_id].values[-1].value
-        checked[parameter_id] = parse_value(str(text), current)
+        parameter = params[parameter_id]
+        try:
+            checked[parameter_id] = parse_value(str(text), parameter.values[-1].value, parameter)
+        except ApplicationError as exc:
+            raise ApplicationError(f"“{parameter.label}”：{exc.message}", field=parameter_id) from None
+    # as the comparison applies it: from the reform's start, or for every date
+    refusal = _overlay_refusal(params, checked, reform_start or dt.date(1900, 1, 1), as_of)
+    if refusal:
+        raise ApplicationError(f"调整后的参数无法用于测算：{refusal}", field="reform")
     return checked
 
 
@@ -156,6 +225,10 @@ def run_execute(run: PolicyRun) -> PolicyRun:
         run.status, run.message = PolicyRun.Status.FAILED, f"测算失败：{exc}{_enterprises_named(exc.credit_codes)}"
     except (ParameterError, ApplicationError) as exc:
         run.status, run.message = PolicyRun.Status.FAILED, f"测算失败：{exc}"
+    except Exception as exc:  # a run must end, never stay 计算中: the reason goes to the log
+        logger.exception("policy run %s failed", run.pk)
+        run.status = PolicyRun.Status.FAILED
+        run.message = f"测算出错（{type(exc).__name__}），请联系系统管理员查看日志"
     run.progress, run.stage, run.finished_at = 100, run.get_status_display(), timezone.now()
     run.save()
     return run

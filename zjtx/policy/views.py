@@ -16,7 +16,7 @@ from zjtx.core.errors import ApplicationError
 from zjtx.core.http import page_errors
 from zjtx.enterprises import access as enterprise_access
 from zjtx.policy import access, exports, frames, selectors, services
-from zjtx.policy.engine import evaluate, explain
+from zjtx.policy.engine import ParameterError, evaluate, explain
 from zjtx.policy.forms import EventForm, FactsForm, ParameterValueForm, ProvinceRunForm, WhatIfForm
 from zjtx.policy.models import EnterpriseFacts, PolicyRun, ProgrammeEvent
 
@@ -72,7 +72,7 @@ def whatif(request: HttpRequest) -> HttpResponse:
                                       name=form.cleaned_data["name"], reform=form.reform(),
                                       reform_start=form.cleaned_data["reform_start"])
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            form.add_service_error(exc.field, exc.message)
         else:
             return redirect("policy:run", pk=run.pk)
     return render(request, "policy/whatif.html", {"form": form, "runs": selectors.recent_runs(PolicyRun.Kind.WHATIF)})
@@ -88,8 +88,12 @@ def province_runs(request: HttpRequest) -> HttpResponse:
     form = ProvinceRunForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         as_of = form.cleaned_data["as_of"]
-        run = services.run_create(user=user, kind=PolicyRun.Kind.EVALUATE, as_of=as_of, name=f"全省测算 {as_of}")
-        return redirect("policy:run", pk=run.pk)
+        try:
+            run = services.run_create(user=user, kind=PolicyRun.Kind.EVALUATE, as_of=as_of, name=f"全省测算 {as_of}")
+        except ApplicationError as exc:
+            form.add_error("as_of" if exc.field == "as_of" else None, exc.message)
+        else:
+            return redirect("policy:run", pk=run.pk)
     return render(request, "policy/province_runs.html",
                   {"form": form, "runs": selectors.recent_runs(PolicyRun.Kind.EVALUATE)})
 
@@ -142,10 +146,17 @@ def run_export(request: HttpRequest, pk: int) -> HttpResponse:
 def explain_enterprise(request: HttpRequest, code: str) -> HttpResponse:
     enterprise = enterprise_access.access_enterprise_for_view(current_user(request), code)
     enterprises, indicators, events = frames.registry_frames([enterprise.credit_code])
-    result = evaluate(enterprises, indicators, events, _as_of(request), services.parameter_set())
-    return render(request, "policy/explain.html", {"e": enterprise, "text": explain(result, enterprise.credit_code),
-                                                   "as_of": result.as_of,
-                                                   "can_record": access.can_record(current_user(request))})
+    as_of, params = _as_of(request), services.parameter_set()
+    earliest = services.earliest_as_of(params)
+    context = {"e": enterprise, "as_of": as_of, "earliest": earliest,
+               "can_record": access.can_record(current_user(request))}
+    try:
+        result = evaluate(enterprises, indicators, events, as_of, params)
+    except ParameterError as exc:  # e.g. a date before the rules' parameters are in force
+        context["problem"] = f"无法按测算日期 {as_of} 测算：{exc}。请选择 {earliest} 以后的日期。"
+    else:
+        context["text"] = explain(result, enterprise.credit_code)
+    return render(request, "policy/explain.html", context)
 
 
 @login_required
@@ -168,9 +179,13 @@ def facts_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _as_of(request: HttpRequest) -> dt.date:
+    """The 测算日期 asked for; today when none is given, or (with a message) when it is not a date."""
+    text = request.GET.get("as_of", "")
     try:
-        return dt.date.fromisoformat(request.GET.get("as_of", ""))
+        return dt.date.fromisoformat(text)
     except ValueError:
+        if text:
+            messages.warning(request, f"测算日期“{text}”不是有效日期，已按今天测算。")
         return dt.date.today()
 
 

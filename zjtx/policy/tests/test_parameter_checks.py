@@ -1,0 +1,104 @@
+"""A new parameter value, a what-if or a run date the engine cannot use is refused at entry, by field;
+runs that fail anyway end 失败 with a reason instead of staying 计算中."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from tests.factories import make_enterprise, make_indicator, province_user
+from zjtx.core.errors import ApplicationError
+from zjtx.policy import services
+from zjtx.policy.models import ParameterValue, PolicyRun
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("parameter_id", "text", "message"),
+    [
+        ("awards.little_giant.amount", "NaN", "有限的数字"),
+        ("awards.little_giant.amount", "Infinity", "有限的数字"),
+        ("awards.little_giant.amount", "0.0000001", "超出分的精度"),
+        ("awards.four_transformations.rate", "150", "奖补比例不能超过 100%"),
+        ("criteria.2026.srdi.min_rd_ratio", "3.005", "超出可精确比较的精度"),
+        ("awards.upgrade_policy", "foo", "该参数只能取：difference、full"),
+        ("awards.cloud_service_provider.amount_by_rank", "[1, 2]", "无法完成测算"),
+    ],
+)
+def test_a_value_the_engine_cannot_use_is_refused_and_nothing_is_saved(parameter_id, text, message):
+    with pytest.raises(ApplicationError) as error:
+        services.parameter_value_add(user=province_user(), parameter_id=parameter_id, start=dt.date(2026, 12, 1),
+                                     text=text, reference="测试文件")
+    assert message in error.value.message and error.value.field == "value"
+    assert not ParameterValue.objects.exists()
+
+
+def test_the_parameter_page_names_the_field_of_a_bad_value():
+    client = Client()
+    client.force_login(province_user())
+    response = client.post("/policy/p/awards.little_giant.amount/",
+                           {"start": "2026-12-01", "value": "NaN", "reference": "测试文件"})
+    assert response.status_code == 200 and "有限的数字" in response.content.decode()
+    assert not ParameterValue.objects.exists()
+
+
+def _whatif(client: Client, **values: str):
+    data = {"name": "测试方案", "as_of": "2025-06-30", "param_0": "awards.little_giant.amount", "value_0": "120"}
+    data.update(values)
+    return client.post("/policy/whatif/", {k: v for k, v in data.items() if v is not None})
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"as_of": ""}, "测算日期：这个字段是必填项"),
+        ({"name": ""}, "方案名称：这个字段是必填项"),
+        ({"as_of": "2022-05-31"}, "测算日期：无法按测算日期 2022-05-31 测算"),
+        ({"value_0": "NaN"}, "一次性奖补”：该参数的取值应为有限的数字"),
+        ({"param_1": "awards.little_giant.amount", "value_1": "200"}, "参数2：同一参数只能调整一次"),
+        ({"param_1": "awards.upgrade_policy", "value_1": ""}, "新取值2：请填写所选参数的新取值"),
+        ({"param_1": "awards.upgrade_policy", "value_1": "foo"}, "新取值2：“"),
+    ],
+)
+def test_whatif_errors_name_their_field_and_start_nothing(values, message):
+    client = Client()
+    client.force_login(province_user())
+    response = _whatif(client, **values)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not PolicyRun.objects.exists()
+
+
+def test_a_province_run_before_the_rules_are_in_force_is_refused_on_its_date():
+    client = Client()
+    client.force_login(province_user())
+    text = client.post("/policy/runs/", {"as_of": "2022-05-31"}).content.decode()
+    assert "测算日期：无法按测算日期 2022-05-31 测算" in text and not PolicyRun.objects.exists()
+
+
+def test_an_unexpected_failure_ends_the_run_with_a_reason(monkeypatch):
+    make_indicator(make_enterprise(), 2024)
+    run = PolicyRun.objects.create(kind=PolicyRun.Kind.EVALUATE, as_of=dt.date(2025, 6, 30))
+
+    def broken(*args, **kwargs):
+        raise OverflowError("cannot convert Infinity to integer")
+
+    monkeypatch.setattr(services, "evaluate", broken)
+    services.run_execute(run)
+    run.refresh_from_db()
+    assert run.status == PolicyRun.Status.FAILED and run.progress == 100
+    assert run.message == "测算出错（OverflowError），请联系系统管理员查看日志"
+
+
+def test_the_explanation_before_the_rules_are_in_force_says_so_instead_of_failing():
+    enterprise = make_enterprise()
+    client = Client()
+    client.force_login(province_user())
+    response = client.get(f"/policy/explain/{enterprise.credit_code}/?as_of=2022-05-31")
+    text = response.content.decode()
+    assert response.status_code == 200 and "无法按测算日期 2022-05-31 测算" in text and 'min="2022-06-01"' in text
+    text = client.get(f"/policy/explain/{enterprise.credit_code}/?as_of=2026-13-45").content.decode()
+    assert "测算日期“2026-13-45”不是有效日期，已按今天测算。" in text
