@@ -16,7 +16,8 @@ from zjtx.policy.models import ParameterValue, PolicyRun, ProgrammeEvent, referr
 from zjtx.policy.services import parameter_set
 
 GROUPS = {"targets": "目标与年度任务", "awards": "奖补标准", "criteria": "认定标准", "province": "全省设置",
-          "operations": "工作机制", "cities": "各市配套奖补"}
+          "operations": "工作机制", "cities": "各市配套奖补", "finance": "金融服务", "services": "服务企业",
+          "tiers": "梯度培育工作流程"}
 
 
 def referenced_events(events: list[ProgrammeEvent]) -> set[int]:
@@ -36,7 +37,7 @@ def value_text(value: Any) -> str | None:
     None for a parameter that has stopped."""
     if value is None:
         return None
-    if isinstance(value, (str, int, Decimal)):
+    if isinstance(value, (str, int, Decimal, dt.date)):
         return str(value)
     return json.dumps(value, ensure_ascii=False, default=_plain_number)
 

@@ -102,3 +102,11 @@ def test_the_explanation_before_the_rules_are_in_force_says_so_instead_of_failin
     assert response.status_code == 200 and "无法按测算日期 2022-05-31 测算" in text and 'min="2022-06-01"' in text
     text = client.get(f"/policy/explain/{enterprise.credit_code}/?as_of=2026-13-45").content.decode()
     assert "测算日期“2026-13-45”不是有效日期，已按今天测算。" in text
+
+
+def test_the_parameter_list_names_every_group_in_chinese_and_dates_without_quotes():
+    from zjtx.policy import selectors
+
+    rows = selectors.parameter_rows()
+    assert all(not row["group"].isascii() for row in rows), {r["group"] for r in rows if r["group"].isascii()}
+    assert selectors.value_text(dt.date(2022, 6, 1)) == "2022-06-01"
