@@ -113,7 +113,9 @@ def _actual(row: pl.DataFrame, leaf: Leaf, data_year: int) -> str:
         return "、".join(f"{input_label(name, data_year)} {shown}" for name, shown in values)
     value: Any = row.select(leaf.actual.cast(pl.Float64)).item()
     if value is None:
-        return "缺"
+        # A rank of 0 is a known "none" (no award), not a missing figure.
+        known = all(row.item(0, name) is not None for name in leaf.inputs)
+        return "无" if leaf.unit == "名" and known else "缺"
     if leaf.unit == "是/否":
         return "是" if value else "否"
     return f"{fmt_number(round(value, 2))}{leaf.unit}"

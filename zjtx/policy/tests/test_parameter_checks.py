@@ -110,3 +110,15 @@ def test_the_parameter_list_names_every_group_in_chinese_and_dates_without_quote
     rows = selectors.parameter_rows()
     assert all(not row["group"].isascii() for row in rows), {r["group"] for r in rows if r["group"].isascii()}
     assert selectors.value_text(dt.date(2022, 6, 1)) == "2022-06-01"
+
+
+def test_a_rank_of_zero_reads_none_not_missing():
+    from zjtx.policy.models import EnterpriseFacts
+
+    enterprise = make_enterprise(tier="provincial")
+    EnterpriseFacts.objects.create(enterprise=enterprise,
+                                   data={"st_award_national_rank": 0, "st_award_provincial_rank": 0})
+    client = Client()
+    client.force_login(province_user())
+    text = client.get(f"/policy/explain/{enterprise.credit_code}/?as_of=2026-06-30").content.decode()
+    assert "近3年国家科技奖励排名：实际 无，要求 前 3 名" in text and "排名：实际 缺" not in text
