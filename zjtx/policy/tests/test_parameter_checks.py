@@ -121,4 +121,4 @@ def test_a_rank_of_zero_reads_none_not_missing():
     client = Client()
     client.force_login(province_user())
     text = client.get(f"/policy/explain/{enterprise.credit_code}/?as_of=2026-06-30").content.decode()
-    assert "近3年国家科技奖励排名：实际 无，要求 前 3 名" in text and "排名：实际 缺" not in text
+    assert "近3年国家科技奖励排名：实际 无，要求 前 3 名" in text and "科技奖励排名：实际 缺" not in text
