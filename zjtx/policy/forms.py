@@ -5,7 +5,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.validators import MaxValueValidator
 
 from zjtx.enterprises.models import Enterprise
 from zjtx.policy.engine.schema import GRADES, MONEY_LIMIT_WAN, VALUE_LABELS, Column
@@ -77,10 +76,23 @@ class WhatIfForm(forms.Form):
 class FactsForm(forms.Form):
     """One field per fact of ``FACT_COLUMNS``, typed by its kind; empty means unknown."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    # Upper bounds the criteria give a fact: the national 数字化水平评测 has four levels, and four
+    # quality-management items are listed (标准3.2 指标5、6); the province's 特色化 score is capped by
+    # the parameter of its maximum, which the view passes in (``limits``).
+    MAXIMA = {"digital_level": 4, "quality_items": 4}
+
+    def __init__(self, *args: Any, limits: dict[str, int] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        maxima = {**self.MAXIMA, **(limits or {})}
         for column in FACT_COLUMNS:
-            self.fields[column.name] = _fact_field(column)
+            self.fields[column.name] = _fact_field(column, maxima.get(column.name))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        two, three = cleaned.get("equity_financing_2y"), cleaned.get("equity_financing_3y")
+        if two is not None and three is not None and three < two:
+            self.add_error("equity_financing_3y", "近3年新增股权融资不能少于近2年（近3年包含近2年）")
+        return cleaned
 
     @staticmethod
     def initial_from(data: dict[str, Any]) -> dict[str, Any]:
@@ -108,7 +120,7 @@ class FactsForm(forms.Form):
         return found
 
 
-def _fact_field(column: Column) -> forms.Field:
+def _fact_field(column: Column, maximum: int | None = None) -> forms.Field:
     label = column.label
     if column.kind == "bool":
         return forms.ChoiceField(label=label, required=False, choices=[UNKNOWN, ("true", "是"), ("false", "否")])
@@ -117,7 +129,8 @@ def _fact_field(column: Column) -> forms.Field:
         return forms.ChoiceField(label=label, required=False,
                                  choices=[UNKNOWN, *[(v, names.get(v, v)) for v in column.allowed]])
     if column.kind == "int":
-        return forms.IntegerField(label=label, required=False, min_value=0, max_value=100_000)
+        return forms.IntegerField(label=label, required=False, min_value=0, max_value=maximum or 100_000,
+                                  help_text=f"0–{maximum}" if maximum else "")
     if column.kind == "money":
         return forms.DecimalField(label=label, required=False, min_value=Decimal(0), max_value=Decimal(MONEY_LIMIT_WAN),
                                   max_digits=16, decimal_places=2)
@@ -158,9 +171,11 @@ class EventForm(forms.ModelForm):
         grade = self.fields["grade"]
         assert isinstance(grade, forms.ChoiceField)
         grade.choices = [("", "—— 无 ——"), *[(g, g) for g in GRADES]]
-        # the engine refuses amounts beyond 1万亿元 (its exact arithmetic in 分 is bounded there)
-        self.fields["amount"].validators += [_positive, MaxValueValidator(Decimal(MONEY_LIMIT_WAN))]
-        self.fields["rank"].validators.append(_positive)
+        # Our own messages only (Django's add a second, differently worded one): the engine refuses
+        # amounts beyond 1万亿元 (its exact arithmetic in 分 is bounded there) and finer than 分.
+        too_much = _at_most(MONEY_LIMIT_WAN, "金额不能超过1万亿元（100000000万元）")
+        self.fields["amount"].validators = [_positive, too_much, _cents]
+        self.fields["rank"].validators = [_positive, _at_most(MAX_RANK, f"择优名次不能超过 {MAX_RANK}")]
 
     def clean_date(self) -> dt.date:
         date: dt.date = self.cleaned_data["date"]
@@ -179,9 +194,9 @@ class EventForm(forms.ModelForm):
         for name, label in NEED_LABELS.items():
             given = data.get(name) not in (None, "")
             if name == needed and not given and name not in self.errors:
-                self.add_error(name, f"“{EVENT_KIND_LABELS[kind]}”需要填写{label}")
-            elif name != needed and given:
-                self.add_error(name, f"“{EVENT_KIND_LABELS[kind]}”不用填写{label}")
+                self.add_error(name, f"{_quoted(EVENT_KIND_LABELS[kind])}需要填写{label}")
+            elif name != needed and given and name not in self.errors:
+                self.add_error(name, f"{_quoted(EVENT_KIND_LABELS[kind])}不用填写{label}")
         date = data.get("date")
         recorded = ProgrammeEvent.objects.filter(enterprise=self.enterprise, kind=kind).exclude(pk=self.instance.pk)
         if date is not None and recorded.filter(date=date).exists():
@@ -189,6 +204,27 @@ class EventForm(forms.ModelForm):
         return data
 
 
+MAX_RANK = 100_000  # a merit rank beyond any list; the database column holds far more
+
+
 def _positive(value: Any) -> None:
     if value is not None and value <= 0:
         raise forms.ValidationError("应大于0")
+
+
+def _at_most(limit: int, message: str) -> Any:
+    def check(value: Any) -> None:
+        if value is not None and value > limit:
+            raise forms.ValidationError(message)
+
+    return check
+
+
+def _cents(value: Any) -> None:
+    if isinstance(value, Decimal) and value.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise forms.ValidationError("金额最多保留两位小数（到分）")
+
+
+def _quoted(name: str) -> str:
+    """“name”, unless the name carries its own quotes (“精品安徽 皖美智造”宣传推广)."""
+    return name if "“" in name else f"“{name}”"

@@ -122,6 +122,13 @@ def engine_refusal(params: ParameterSet, as_of: dt.date) -> str | None:
     return None
 
 
+def fact_limits() -> dict[str, int]:
+    """Upper bounds of recognition facts that parameters give: the 特色化 score's maximum (the highest
+    it has been, so facts recorded for any year of the rules stay valid)."""
+    local_max = parameter_set()["criteria.2022.srdi.local_max"]
+    return {"local_feature_score": max(int(v.value) for v in local_max.values if v.value is not None)}
+
+
 def earliest_as_of(params: ParameterSet) -> dt.date:
     """The first 测算日期 the rules can take: the data-year rule (which year's figures are read) is
     the last of their parameters to come into force."""

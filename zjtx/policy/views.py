@@ -166,7 +166,8 @@ def facts_edit(request: HttpRequest, code: str) -> HttpResponse:
     user = current_user(request)
     enterprise = access.enterprise_for_recording(user, code)
     stored = EnterpriseFacts.objects.filter(enterprise=enterprise).first()
-    form = FactsForm(request.POST or None, initial=FactsForm.initial_from(stored.data if stored else {}))
+    form = FactsForm(request.POST or None, initial=FactsForm.initial_from(stored.data if stored else {}),
+                     limits=services.fact_limits())
     if request.method == "POST" and form.is_valid():
         changed = services.facts_save(user=user, enterprise=enterprise, values=form.values())
         if changed:

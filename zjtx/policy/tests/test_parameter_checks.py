@@ -122,3 +122,22 @@ def test_a_rank_of_zero_reads_none_not_missing():
     client.force_login(province_user())
     text = client.get(f"/policy/explain/{enterprise.credit_code}/?as_of=2026-06-30").content.decode()
     assert "近3年国家科技奖励排名：实际 无，要求 前 3 名" in text and "科技奖励排名：实际 缺" not in text
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"local_feature_score": "40"}, "特色化指标得分（省定）：确保该值小于或等于15"),
+        ({"digital_level": "99"}, "数字化水平等级：确保该值小于或等于4"),
+        ({"quality_items": "1000"}, "满足的质量管理条目数：确保该值小于或等于4"),
+        ({"equity_financing_2y": "7232.6", "equity_financing_3y": "0"}, "近3年新增股权融资不能少于近2年"),
+    ],
+)
+def test_facts_beyond_what_the_criteria_allow_are_refused(values, message):
+    from zjtx.policy.models import EnterpriseFacts
+
+    enterprise = make_enterprise()
+    client = Client()
+    client.force_login(province_user())
+    text = client.post(f"/policy/facts/{enterprise.credit_code}/", values).content.decode()
+    assert message in text and not EnterpriseFacts.objects.exists()
