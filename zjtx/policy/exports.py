@@ -10,6 +10,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from zjtx.policy.models import PolicyRun
+from zjtx.policy.selectors import reform_items
 
 HEAD = PatternFill("solid", fgColor="DDE6F3")
 
@@ -32,9 +33,9 @@ def whatif_xlsx(run: PolicyRun, tables: dict[str, Any]) -> bytes:
     sheet.title = "政策模拟"
     sheet.append([f"政策模拟对比表：{run.name}"])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([f"测算日期 {run.as_of}；调整生效日期 {run.reform_start or '全部日期'}；企业 {run.enterprises} 家；"
+    sheet.append([f"测算日期 {run.as_of}；调整生效日期 {run.reform_start or '全部日期'}；企业 {run.enterprises:,} 家；"
                   f"参数指纹 {run.fingerprint}"])
-    sheet.append(["调整的参数：" + "；".join(f"{k} → {v}" for k, v in run.reform.items())])
+    sheet.append(["调整的参数：" + "；".join(f"{r['label']}（{r['id']}）→ {r['value']}" for r in reform_items(run))])
     tier_head = ["梯度", "现行（家）", "调整后（家）", "新增符合", "不再符合", "差额"]
     _table(sheet, "一、全省各梯度符合条件企业数", tier_head,
            [[r["tier_label"], r["baseline"], r["reform"], r["gained"], r["lost"], r["difference"]]

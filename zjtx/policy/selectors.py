@@ -90,6 +90,13 @@ def whatif_tables(run: PolicyRun) -> dict[str, Any]:
     return {"province": province.to_dicts(), "cities": tiers.to_dicts(), "budget": budget}
 
 
+def reform_items(run: PolicyRun) -> list[dict[str, Any]]:
+    """A what-if's changed parameters as officials read them: label, id and the value set."""
+    params = parameter_set()
+    return [{"label": params[key].label if key in params else key, "id": key, "value": value_text(value)}
+            for key, value in run.reform.items()]
+
+
 def run_tables(run: PolicyRun) -> dict[str, Any]:
     """The tables of a finished run's page: a what-if's comparison, or a province run's counts."""
     if run.kind == PolicyRun.Kind.WHATIF:

@@ -113,7 +113,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_for(request, pk)
     tables = selectors.run_tables(run) if run.status == PolicyRun.Status.DONE else {}
     chart = _chart(tables) if run.kind == PolicyRun.Kind.WHATIF else {}
-    context: dict[str, Any] = {"run": run, "tables": tables, "chart": chart}
+    context: dict[str, Any] = {"run": run, "tables": tables, "chart": chart,
+                               "reform_items": selectors.reform_items(run)}
     template = "policy/_run_status.html" if getattr(request, "htmx", False) else "policy/run.html"
     return render(request, template, context)
 

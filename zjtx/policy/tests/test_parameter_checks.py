@@ -141,3 +141,16 @@ def test_facts_beyond_what_the_criteria_allow_are_refused(values, message):
     client.force_login(province_user())
     text = client.post(f"/policy/facts/{enterprise.credit_code}/", values).content.decode()
     assert message in text and not EnterpriseFacts.objects.exists()
+
+
+def test_a_whatif_page_names_its_changed_parameters_in_chinese():
+    from zjtx.policy import selectors
+
+    run = PolicyRun.objects.create(kind=PolicyRun.Kind.WHATIF, as_of=dt.date(2025, 6, 30), name="门槛调整",
+                                   reform={"criteria.innovative.min_growth": "55"})
+    label = services.parameter_set()["criteria.innovative.min_growth"].label
+    assert selectors.reform_items(run) == [{"label": label, "id": "criteria.innovative.min_growth", "value": "55"}]
+    client = Client()
+    client.force_login(province_user())
+    text = client.get(f"/policy/runs/{run.pk}/").content.decode()
+    assert f"调整的参数：{label} → <strong>55</strong>" in text
