@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from zjtx.core import clock
 from zjtx.enterprises.models import Enterprise
 from zjtx.policy.engine.schema import GRADES, MONEY_LIMIT_WAN, VALUE_LABELS, Column
 from zjtx.policy.frames import FACT_COLUMNS
@@ -25,13 +26,13 @@ class ParameterValueForm(forms.Form):
 
 
 class ProvinceRunForm(forms.Form):
-    as_of = forms.DateField(label="测算日期", initial=dt.date.today, widget=forms.DateInput(attrs={"type": "date"}),
+    as_of = forms.DateField(label="测算日期", initial=clock.today, widget=forms.DateInput(attrs={"type": "date"}),
                             help_text="按当日有效的参数、用上年度数据测算全省企业库")
 
 
 class WhatIfForm(forms.Form):
     name = forms.CharField(label="方案名称", max_length=100)
-    as_of = forms.DateField(label="测算日期", initial=dt.date.today, widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(label="测算日期", initial=clock.today, widget=forms.DateInput(attrs={"type": "date"}))
     reform_start = forms.DateField(label="调整生效日期", required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}),
                                    help_text="留空表示调整适用于全部日期")

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zjtx.accounts.models import current_user
+from zjtx.core import clock
 from zjtx.core.errors import ApplicationError
 from zjtx.core.http import page_errors
 from zjtx.enterprises import access as enterprise_access
@@ -188,7 +189,7 @@ def _as_of(request: HttpRequest) -> dt.date:
     except ValueError:
         if text:
             messages.warning(request, f"测算日期“{text}”不是有效日期，已按今天测算。")
-        return dt.date.today()
+        return clock.today()
 
 
 @login_required
@@ -197,7 +198,7 @@ def _as_of(request: HttpRequest) -> dt.date:
 def events(request: HttpRequest, code: str) -> HttpResponse:
     user = current_user(request)
     enterprise = access.enterprise_for_recording(user, code)
-    form = EventForm(request.POST or None, enterprise=enterprise, today=dt.date.today())
+    form = EventForm(request.POST or None, enterprise=enterprise, today=clock.today())
     if request.method == "POST" and form.is_valid():
         event = services.event_add(user=user, enterprise=enterprise, data=form.cleaned_data)
         messages.success(request, f"已录入：{event.title}，测算时据此计算奖补。")
@@ -224,7 +225,7 @@ def event_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     user, event = _recorded_event(request, code, pk)
     # Taken before the form is checked: a ModelForm puts the submitted values on the instance.
     title = event.title
-    form = EventForm(request.POST or None, instance=event, enterprise=event.enterprise, today=dt.date.today())
+    form = EventForm(request.POST or None, instance=event, enterprise=event.enterprise, today=clock.today())
     if request.method == "POST" and form.is_valid():
         try:
             changed = services.event_update(user=user, event=event, data=form.cleaned_data)

@@ -174,3 +174,11 @@ def test_only_province_and_the_enterprises_city_may_correct_or_withdraw():
     assert city.get(f"/policy/events/{enterprise.credit_code}/{event.pk}/withdraw/").status_code == 405
     assert ProgrammeEvent.objects.filter(pk=event.pk).exists()
     assert not AuditEvent.objects.filter(action="programme_event_withdraw").exists()
+
+
+def test_events_are_checked_against_the_sites_clock(settings):
+    settings.ZJTX_TODAY = dt.date(2027, 1, 15)  # a pinned demo date, as the workflow uses
+    enterprise = make_enterprise(city_code="340100")
+    text = _post(logged_in(province_user()), enterprise.credit_code, kind="srdi_board_listing",
+                 date="2027-01-10").content.decode()
+    assert "事件日期不能晚于今天" not in text and ProgrammeEvent.objects.filter(enterprise=enterprise).exists()
