@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 
 from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
+from zjtx.core import regions
 from zjtx.core.errors import NotFoundError, PermissionDeniedError
 from zjtx.enterprises.models import Enterprise, ImportJob, ListEntry
 
@@ -83,6 +84,24 @@ def editable_fields(user: User, fields: list[str]) -> list[str]:
     if user.role == Role.ENTERPRISE:
         return [f for f in fields if f not in ENTERPRISE_LOCKED_FIELDS]
     return fields
+
+
+def place_scope(user: User) -> tuple[str, str]:
+    """The city and county an enterprise edited by `user` must stay in ('' means any). A city or county
+    user who moved an enterprise out of its area would lose sight of it, so the move is refused."""
+    if user.role == Role.CITY:
+        return user.city_code, user.county_code
+    return "", ""
+
+
+def place_error(user: User, city_code: str, county_code: str) -> tuple[str, str] | None:
+    """(field, Chinese reason) when `user` may not place an enterprise in this city and county."""
+    city, county = place_scope(user)
+    if city and city_code != city:
+        return "city_code", f"只能选择本市（{regions.city_name(city)}）"
+    if county and county_code != county:
+        return "county_code", f"只能选择本县（区）（{regions.county_name(county)}）"
+    return None
 
 
 def import_city_scope(user: User) -> str:

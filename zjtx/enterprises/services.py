@@ -37,6 +37,7 @@ def enterprise_update(*, user: User, enterprise: Enterprise, data: dict[str, Any
         if name in data:
             setattr(enterprise, name, data[name])
     _full_clean(enterprise)
+    _check_place(user, enterprise)
     changed = changed_fields(before, model_to_dict(enterprise, fields=allowed))
     if not changed:
         return enterprise
@@ -49,6 +50,13 @@ def enterprise_update(*, user: User, enterprise: Enterprise, data: dict[str, Any
         if "industry_code" in changed:
             size_refresh(enterprise_ids=[enterprise.pk])
     return enterprise
+
+
+def _check_place(user: User, enterprise: Enterprise) -> None:
+    problem = access.place_error(user, enterprise.city_code, enterprise.county_code)
+    if problem:
+        field, message = problem
+        raise ApplicationError(f"{field_label(Enterprise, field)}：{message}", field=field)
 
 
 def indicator_save(*, user: User, enterprise: Enterprise, year: int, data: dict[str, Any]) -> Indicator:

@@ -104,7 +104,7 @@ def enterprise_edit(request: HttpRequest, code: str) -> HttpResponse:
     user = current_user(request)
     enterprise = access.access_enterprise_for_edit(user, code)
     locked = {"credit_code"} | (access.ENTERPRISE_LOCKED_FIELDS if user.role == Role.ENTERPRISE else set())
-    form = EnterpriseForm(request.POST or None, instance=enterprise, locked=locked)
+    form = EnterpriseForm(request.POST or None, instance=enterprise, locked=locked, scope=access.place_scope(user))
     if request.method == "POST" and form.is_valid():
         try:
             services.enterprise_update(user=user, enterprise=enterprise, data=form.cleaned_data)

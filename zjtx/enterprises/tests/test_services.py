@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from tests.factories import city_user, make_enterprise, make_indicator
+from tests.factories import city_user, make_enterprise, make_indicator, province_user
 from zjtx.core.audit import audit_record
 from zjtx.core.errors import ApplicationError
 from zjtx.core.models import AuditEvent
@@ -48,7 +48,7 @@ def test_bad_input_names_the_field_and_changes_nothing():
 
 
 def test_edit_page_shows_chinese_error_for_the_field():
-    user = city_user("340100")
+    user = province_user()  # a city user is not even offered another city's counties
     enterprise = make_enterprise()
     client = Client()
     client.force_login(user)
