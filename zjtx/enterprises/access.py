@@ -104,18 +104,22 @@ def place_error(user: User, city_code: str, county_code: str) -> tuple[str, str]
     return None
 
 
-def import_city_scope(user: User) -> str:
-    """The only city whose rows this user may import ('' means any city)."""
+def import_scope(user: User) -> tuple[str, str]:
+    """The only city and county whose rows this user may import ('' means any)."""
     require_import(user)
-    return user.city_code if user.role == Role.CITY else ""
+    return place_scope(user)
 
 
 def visible_import_jobs(user: User) -> QuerySet[ImportJob]:
-    """Import jobs the user may follow: all for the province, its own city's for a city user."""
+    """Import jobs the user may follow: all for the province, its city's for a city user, its county's
+    for a county user (a job lists other enterprises' rows and errors)."""
     qs = ImportJob.objects.select_related("created_by").order_by("-created_at")
     if user.role == Role.PROVINCE:
         return qs
-    return qs.filter(city_scope=user.city_code) if user.role == Role.CITY else qs.none()
+    if user.role != Role.CITY:
+        return qs.none()
+    qs = qs.filter(city_scope=user.city_code)
+    return qs.filter(county_scope=user.county_code) if user.county_code else qs
 
 
 def can_assign_officer(user: User) -> bool:

@@ -264,6 +264,7 @@ class ImportJob(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", null=True,
                                    on_delete=models.SET_NULL)
     city_scope = models.CharField("限定市", max_length=6, blank=True)
+    county_scope = models.CharField("限定县（区）", max_length=6, blank=True)
     created_at = models.DateTimeField("提交时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     progress = models.PositiveSmallIntegerField("进度（%）", default=0)

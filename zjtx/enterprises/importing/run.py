@@ -33,7 +33,7 @@ def run_import(job: ImportJob, on_progress: Progress | None = None) -> ImportJob
         raw = read_table(Path(job.file_path), COLUMNS[job.kind])
         job.total_rows = raw.height
         progress(20, "逐列校验")
-        checked = validate(raw, COLUMNS[job.kind], Context(city_scope=job.city_scope))
+        checked = validate(raw, COLUMNS[job.kind], Context(city_scope=job.city_scope, county_scope=job.county_scope))
         progress(50, "核对企业库")
         checked = _check_against_registry(job, checked)
         _finish(job, checked, progress)
@@ -110,16 +110,16 @@ def _check_against_registry(job: ImportJob, checked: Validated) -> Validated:
 
 
 def _existing(codes: pl.Series) -> pl.DataFrame:
-    """id, city and industry of the registry's enterprises among `codes` (one query per 20,000 codes)."""
+    """id, city, county and industry of the registry's enterprises among `codes` (one query per 20,000 codes)."""
     schema = {"credit_code": pl.String, "enterprise_id": pl.Int64, "registered_city": pl.String,
-              "registered_industry": pl.String}
+              "registered_county": pl.String, "registered_industry": pl.String}
     parts = [pl.DataFrame(schema=schema)]
     unique = codes.drop_nulls().unique().to_list()
     with connection.cursor() as cur:
         for start in range(0, len(unique), 20000):
             chunk = unique[start:start + 20000]
             marks = ", ".join(["%s"] * len(chunk))
-            cur.execute("SELECT credit_code, id, city_code, industry_code FROM enterprises_enterprise "
+            cur.execute("SELECT credit_code, id, city_code, county_code, industry_code FROM enterprises_enterprise "
                         f"WHERE credit_code IN ({marks})", chunk)
             parts.append(pl.DataFrame(cur.fetchall(), schema=schema, orient="row"))
     return pl.concat(parts)
@@ -129,9 +129,14 @@ def _enterprise_scope_errors(job: ImportJob, frame: pl.DataFrame) -> pl.DataFram
     if not job.city_scope:
         return pl.DataFrame(schema=ERROR_SCHEMA)
     joined = frame.join(_existing(frame["credit_code"]), on="credit_code", how="inner")
-    return joined.filter(pl.col("registered_city") != job.city_scope).select(
-        ROW_NO, pl.lit("统一社会信用代码").alias("列"), pl.col("credit_code").alias("原值"),
-        pl.lit("该企业已登记在其他市，不能由本市导入修改").alias("错误原因"))
+    other_county = pl.lit(False)
+    if job.county_scope:
+        other_county = pl.col("registered_county") != job.county_scope
+    reason = (pl.when(pl.col("registered_city") != job.city_scope)
+              .then(pl.lit("该企业已登记在其他市，不能由本市导入修改"))
+              .when(other_county).then(pl.lit("该企业已登记在其他县（区），不能由本县（区）导入修改")))
+    return joined.select(ROW_NO, pl.lit("统一社会信用代码").alias("列"), pl.col("credit_code").alias("原值"),
+                         reason.alias("错误原因")).filter(pl.col("错误原因").is_not_null())
 
 
 def _resolve_enterprises(job: ImportJob, frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -140,8 +145,12 @@ def _resolve_enterprises(job: ImportJob, frame: pl.DataFrame) -> tuple[pl.DataFr
     outside = pl.Series([False] * joined.height)
     if job.city_scope:
         outside = (joined["registered_city"] != job.city_scope).fill_null(False)
+    other_county = pl.Series([False] * joined.height)
+    if job.county_scope:
+        other_county = (joined["registered_county"] != job.county_scope).fill_null(False)
     reason = (pl.when(unknown).then(pl.lit("企业库中没有此信用代码，请先导入企业基本信息"))
-              .when(outside).then(pl.lit("该企业不在本市，无权导入其指标")))
+              .when(outside).then(pl.lit("该企业不在本市，无权导入其指标"))
+              .when(other_county).then(pl.lit("该企业不在本县（区），无权导入其指标")))
     errors = joined.select(ROW_NO, pl.lit("统一社会信用代码").alias("列"), pl.col("credit_code").alias("原值"),
                            reason.alias("错误原因")).filter(pl.col("错误原因").is_not_null())
     return joined, errors

@@ -21,9 +21,10 @@ ERROR_SCHEMA = {ROW_NO: pl.Int64, "列": pl.String, "原值": pl.String, "错误
 
 @dataclass
 class Context:
-    """What validation needs to know beyond the file: the user's city and today's date."""
+    """What validation needs to know beyond the file: the user's city and county, and today's date."""
 
     city_scope: str = ""
+    county_scope: str = ""
     today: date = field(default_factory=date.today)
 
 
@@ -103,6 +104,8 @@ def _cross_field(frame: pl.DataFrame, present: list[Column], ctx: Context) -> pl
     if ctx.city_scope and "city_code" in fields:
         name = regions.city_name(ctx.city_scope)
         rules.append(("city_code", pl.col("city_code") != ctx.city_scope, f"不是本市（{name}）企业，无权导入"))
+    if ctx.county_scope and "city_code" in fields:  # enterprise rows; indicators are checked against the registry
+        rules.append(_county_scope_rule(fields, ctx.county_scope))
     for target, broken, message in rules:
         err = f"__err_{target}"
         frame = frame.with_columns(
@@ -110,6 +113,14 @@ def _cross_field(frame: pl.DataFrame, present: list[Column], ctx: Context) -> pl
             .otherwise(pl.col(err)).alias(err)
         )
     return frame
+
+
+def _county_scope_rule(fields: set[str], county: str) -> tuple[str, pl.Expr, str]:
+    """A county user's rows must name its county; a row without one would leave its sight."""
+    message = f"不是本县（区）（{regions.county_name(county)}）企业，无权导入"
+    if "county_code" not in fields:  # the whole column is missing: say so on the required city column
+        return "city_code", pl.lit(True), message
+    return "county_code", pl.col("county_code").fill_null("") != county, message
 
 
 Parser = Callable[[pl.Expr, Column, Context], tuple[pl.Expr, pl.Expr]]

@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.test import Client
 from openpyxl import Workbook, load_workbook
 
 from tests.factories import city_user, credit_code, make_enterprise, province_user
@@ -106,6 +107,50 @@ def test_city_user_cannot_move_an_enterprise_registered_elsewhere(tmp_path):
     assert job.errors[0]["错误原因"] == "该企业已登记在其他市，不能由本市导入修改"
     other.refresh_from_db()
     assert other.city_code == "340200"
+
+
+def county_user(county_code: str = "340104"):  # 合肥市 · 蜀山区
+    return city_user("340100", county_code=county_code)
+
+
+def test_county_user_imports_only_its_own_countys_enterprises(tmp_path):
+    rows = good_rows(1) + good_rows(1, county="包河区") + [good_rows(1)[0].replace(",蜀山区,", ",,")]
+    job = run(tmp_path, [HEADER, *rows], mode="valid", user=county_user())
+    assert (job.created_rows, job.error_rows) == (1, 2)
+    assert [(e["行号"], e["列"], e["错误原因"]) for e in job.errors] == [
+        (3, "所在县（区）", "不是本县（区）（蜀山区）企业，无权导入"),
+        (4, "所在县（区）", "不是本县（区）（蜀山区）企业，无权导入")]
+    assert list(Enterprise.objects.values_list("county_code", flat=True)) == ["340104"]
+
+
+def test_county_user_cannot_overwrite_an_enterprise_of_another_county(tmp_path):
+    other = make_enterprise(county_code="340123", name="肥西企业有限公司")  # 肥西县
+    line = f"{other.credit_code},改名有限公司,合肥市,蜀山区,2019-01-01,3562,,100"
+    job = run(tmp_path, [HEADER, line], mode="valid", user=county_user())
+    assert job.errors[0]["错误原因"] == "该企业已登记在其他县（区），不能由本县（区）导入修改"
+    other.refresh_from_db()
+    assert (other.name, other.county_code) == ("肥西企业有限公司", "340123")
+
+
+def test_county_user_cannot_import_indicators_of_another_county(tmp_path):
+    other = make_enterprise(county_code="340123")
+    job = run(tmp_path, ["统一社会信用代码,年度,营业收入（万元）", f"{other.credit_code},2024,100"], mode="valid",
+              user=county_user(), kind="indicators")
+    assert job.errors[0]["错误原因"] == "该企业不在本县（区），无权导入其指标"
+    assert not Indicator.objects.exists()
+
+
+def test_county_user_sees_only_its_countys_import_jobs(tmp_path):
+    city_job = run(tmp_path, [HEADER, *good_rows(1)], user=city_user("340100"))
+    own_job = run(tmp_path, [HEADER, *good_rows(1)], user=county_user())
+    client = Client()
+    client.force_login(county_user())
+    assert client.get(f"/enterprises/import/{city_job.pk}/").status_code == 404
+    assert client.get(f"/enterprises/import/{own_job.pk}/").status_code == 200
+    page = client.get("/enterprises/import/").content.decode()
+    assert f"#{own_job.pk}<" in page and f"#{city_job.pk}<" not in page
+    client.force_login(city_user("340100"))
+    assert client.get(f"/enterprises/import/{own_job.pk}/").status_code == 200  # the city sees its counties' jobs
 
 
 def test_duplicate_codes_in_file_are_reported_with_first_row(tmp_path):
