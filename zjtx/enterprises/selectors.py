@@ -21,6 +21,8 @@ COUNT_CAP = 10_000  # beyond this the list says "10,000+" instead of counting mi
 
 @dataclass(frozen=True)
 class Filters:
+    """The list's filters. tier and size: None for any, "" for 未入库 / 未划型 (the empty choice)."""
+
     q: str = ""
     city: str = ""
     county: str = ""
@@ -49,9 +51,10 @@ class Filters:
         if self.industry:
             field = "industry_division" if len(self.industry) == 2 else "industry_code"
             qs = qs.filter(**{field: self.industry})
-        if self.tier is not None and self.tier != "":
+        # None means any; "" is a choice of its own (未入库, 未划型).
+        if self.tier is not None:
             qs = qs.filter(tier=self.tier)
-        if self.size is not None and self.size != "":
+        if self.size is not None:
             qs = qs.filter(size_class=self.size)
         if self.emerging:
             qs = qs.filter(emerging_industry=self.emerging)

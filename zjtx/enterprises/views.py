@@ -36,7 +36,8 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.Filters.from_params(request.GET)
     page = selectors.enterprise_page(user=user, filters=filters,
                                      before=_cursor(request.GET.get("before")), after=_cursor(request.GET.get("after")))
-    kept = {k: v for k, v in request.GET.items() if k not in ("before", "after") and v}
+    # An empty tier or size is a filter (未入库, 未划型), so page and export links keep it.
+    kept = {k: v for k, v in request.GET.items() if k not in ("before", "after") and (v or k in ("tier", "size"))}
     context = {
         "form": FilterForm(_with_defaults(request.GET), user_city=user.city_code if user.role == Role.CITY else ""),
         "page": page,
