@@ -169,6 +169,18 @@ class ListEntry(RegistryLabels, models.Model):
         return f"{self.name}（{self.credit_code}）"
 
 
+FIRST_INDICATOR_YEAR = 1949
+
+
+def indicator_year_error(year: int) -> str | None:
+    """Why `year` cannot have indicators (None when it can): figures exist only for years begun."""
+    if year < FIRST_INDICATOR_YEAR:
+        return f"年度不能早于{FIRST_INDICATOR_YEAR}年"
+    if year > date.today().year:
+        return "年度不能晚于今年"
+    return None
+
+
 class Indicator(models.Model):
     """One enterprise's figures for one year. Money in 万元."""
 
@@ -211,8 +223,9 @@ class Indicator(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        if self.year and self.year > date.today().year:
-            errors["year"] = "年度不能晚于今年"
+        year_problem = indicator_year_error(self.year) if self.year is not None else None
+        if year_problem:
+            errors["year"] = year_problem
         for name in (*self.MONEY_FIELDS, "net_profit"):  # net profit may be negative
             value = getattr(self, name)
             if value is not None and abs(value) >= MAX_MONEY_WAN:

@@ -18,7 +18,7 @@ from zjtx.core.http import page_errors
 from zjtx.enterprises import access, exports, selectors, services
 from zjtx.enterprises.forms import EnterpriseForm, FilterForm, ImportForm, IndicatorForm
 from zjtx.enterprises.importing.report import report_path
-from zjtx.enterprises.models import ImportJob, Indicator
+from zjtx.enterprises.models import ImportJob, Indicator, indicator_year_error
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -123,6 +123,10 @@ def enterprise_edit(request: HttpRequest, code: str) -> HttpResponse:
 def indicator_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
     user = current_user(request)
     enterprise = access.access_enterprise_for_edit(user, code)
+    # Refused before the form: the form has no year field to carry the model's year error.
+    if problem := indicator_year_error(year):
+        messages.error(request, f"{year}年：{problem}。")
+        return redirect("enterprises:detail", code=enterprise.credit_code)
     instance = Indicator.objects.filter(enterprise=enterprise, year=year).first() or Indicator(
         enterprise=enterprise, year=year)
     form = IndicatorForm(request.POST or None, instance=instance)
@@ -142,9 +146,12 @@ def indicator_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
 @require_GET
 def indicator_new(request: HttpRequest, code: str) -> HttpResponse:
     enterprise = access.access_enterprise_for_edit(current_user(request), code)
-    year = request.GET.get("year", "")
-    if not year.isdigit() or not 1949 <= int(year) <= 2100:
+    year = request.GET.get("year", "").strip()
+    if not year.isdigit() or len(year) != 4:
         messages.error(request, "请填写四位数的填报年度。")
+        return redirect("enterprises:detail", code=enterprise.credit_code)
+    if problem := indicator_year_error(int(year)):
+        messages.error(request, f"填报年度{year}：{problem}。")
         return redirect("enterprises:detail", code=enterprise.credit_code)
     return redirect("enterprises:indicator_edit", code=enterprise.credit_code, year=int(year))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,7 @@ from zjtx.core.audit import audit_record
 from zjtx.core.errors import ApplicationError
 from zjtx.core.models import AuditEvent
 from zjtx.enterprises import services
+from zjtx.enterprises.models import Indicator
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +127,22 @@ def test_the_history_names_coded_fields_and_takes_any_audited_value():
     assert response.status_code == 200
     assert "所在县（区）：肥东县 → 蜀山区" in history and "十大新兴产业：新能源和节能环保 → 空" in history
     assert "状态：空 → 待市级审核；附件：空 → 审计报告.pdf；引擎判定明显不符合：空 → 否" in history
+
+
+def test_a_future_or_too_early_indicator_year_is_refused_in_chinese_never_a_500():
+    enterprise = make_enterprise()
+    client = Client()
+    client.force_login(city_user("340100"))
+    base = f"/enterprises/{enterprise.credit_code}"
+    future = date.today().year + 1
+    response = client.get(f"{base}/indicators/new/", {"year": future}, follow=True)
+    assert response.redirect_chain[-1][0] == f"{base}/" and "年度不能晚于今年" in response.content.decode()
+    for year, message in ((future, "年度不能晚于今年"), (1800, "年度不能早于1949年")):
+        assert client.get(f"{base}/indicators/{year}/").status_code == 302
+        response = client.post(f"{base}/indicators/{year}/", {"revenue": "100"}, follow=True)
+        assert response.status_code == 200 and message in response.content.decode()
+        assert "indicator_year_range" not in response.content.decode()
+    assert not Indicator.objects.exists()
+    with pytest.raises(ApplicationError) as error:
+        services.indicator_save(user=city_user(), enterprise=enterprise, year=future, data={"revenue": 1})
+    assert error.value.field == "year" and "年度不能晚于今年" in error.value.message
