@@ -173,17 +173,23 @@ def _write(job: ImportJob, frame: pl.DataFrame) -> writer.Counts:
         return _write_indicators(job, frame, label, summary)
 
 
+# A blank optional cell keeps what the registry holds (values are cleared on the edit page). The county
+# is kept only while the city stays: a blank county in a row that moves the enterprise leaves it empty.
+KEEP_WHEN_BLANK = {c.field: f"t.{c.field}" for c in COLUMNS[ImportJob.Kind.ENTERPRISES] if not c.required}
+KEEP_WHEN_BLANK["county_code"] = "CASE WHEN s.city_code = t.city_code THEN t.county_code ELSE '' END"
+
+
 def _write_enterprises(job: ImportJob, frame: pl.DataFrame, label: str, summary: str) -> writer.Counts:
     if "industry_code" in frame.columns:
         frame = frame.with_columns(pl.col("industry_code").str.slice(0, 2).alias("industry_division"))
     fields = [c for c in frame.columns if c != ROW_NO]
-    rows, blanks = _blank_text(frame.select(fields), Enterprise)
-    known = rows["credit_code"].is_in(writer.existing_keys(rows["credit_code"]).implode())
+    known = frame["credit_code"].is_in(writer.existing_keys(frame["credit_code"]).implode())
     counts = writer.Counts()
     if known.any():
-        writer.stage(rows.filter(known))
+        writer.stage(frame.select(fields).filter(known))  # blanks stay NULL: see KEEP_WHEN_BLANK
         counts = writer.upsert(writer.ENTERPRISE_TARGET, fields, actor_id=job.created_by_id, actor_label=label,
-                               summary=summary, insert_extra=None)
+                               summary=summary, insert_extra=None, keep=KEEP_WHEN_BLANK)
+    rows, blanks = _blank_text(frame.select(fields), Enterprise)
     # In code order the unique index grows at its right edge instead of at a random page per row
     # (1,000,000 rows: COPY 10 s instead of 14 s); ids then follow the code order within one import.
     fresh = rows.filter(~known).sort("credit_code")

@@ -153,6 +153,39 @@ def test_county_user_sees_only_its_countys_import_jobs(tmp_path):
     assert client.get(f"/enterprises/import/{own_job.pk}/").status_code == 200  # the city sees its counties' jobs
 
 
+def test_blank_optional_cells_keep_the_stored_values(tmp_path):
+    stored = make_enterprise(county_code="340104", emerging_industry="new_energy_env", contact_name="杨辉欣",
+                             contact_phone="13541892785", registered_capital=Decimal("800"), founded_on="2015-01-02")
+    header = HEADER + ",联系人,联系电话"
+    job = run(tmp_path, [header, f"{stored.credit_code},新名称有限公司,合肥市,,,3562,,,,"], user=city_user("340100"))
+    assert (job.status, job.updated_rows) == (ImportJob.Status.DONE, 1)
+    stored.refresh_from_db()
+    assert (stored.name, stored.county_code, stored.emerging_industry, stored.contact_name, stored.contact_phone,
+            stored.registered_capital, str(stored.founded_on)) == (
+        "新名称有限公司", "340104", "new_energy_env", "杨辉欣", "13541892785", Decimal("800"), "2015-01-02")
+    event = AuditEvent.objects.get(action="import_update")
+    assert {k for k, v in event.after.items() if event.before[k] != v} == {"name"}
+
+
+def test_the_template_and_the_import_page_say_that_blank_cells_keep_stored_values(tmp_path):
+    from zjtx.enterprises.exports import template_xlsx
+
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(template_xlsx("enterprises"))
+    notes = [row[0] for row in load_workbook(path)["填写说明"].iter_rows(values_only=True)]
+    assert any(note and "留空表示保留原有内容" in note for note in notes)
+    client = Client()
+    client.force_login(city_user())
+    assert "留空表示保留原有内容" in client.get("/enterprises/import/").content.decode()
+
+
+def test_a_blank_county_does_not_follow_an_enterprise_to_another_city(tmp_path):
+    stored = make_enterprise(county_code="340104")
+    run(tmp_path, [HEADER, f"{stored.credit_code},搬家企业有限公司,芜湖市,,,3562,,"])
+    stored.refresh_from_db()
+    assert (stored.city_code, stored.county_code) == ("340200", "")
+
+
 def test_duplicate_codes_in_file_are_reported_with_first_row(tmp_path):
     rows = good_rows(2)
     job = run(tmp_path, [HEADER, rows[0], rows[1], rows[0]], mode="valid")
