@@ -123,6 +123,8 @@ class Enterprise(RegistryLabels, models.Model):
             errors["founded_on"] = "成立日期不能晚于今天"
         if self.registered_capital is not None and self.registered_capital < 0:
             errors["registered_capital"] = "注册资本不能为负数"
+        if phone_problem := reference.phone_error(self.contact_phone):
+            errors["contact_phone"] = phone_problem
         if errors:
             raise ValidationError(errors)
 

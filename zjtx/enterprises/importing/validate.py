@@ -153,8 +153,13 @@ def _text(col: pl.Expr, spec: Column, ctx: Context) -> tuple[pl.Expr, pl.Expr]:
 
 
 def _phone(col: pl.Expr, spec: Column, ctx: Context) -> tuple[pl.Expr, pl.Expr]:
-    ok = col.str.contains(r"^[0-9+\-() ]{5,20}$")
-    return col, pl.when(col.is_not_null() & ~ok).then(pl.lit("联系电话格式不正确")).otherwise(_none())
+    reason = (
+        pl.when(col.is_null()).then(_none())
+        .when(~col.str.contains(reference.PHONE_PATTERN)).then(pl.lit(reference.PHONE_MESSAGE))
+        .when(col.str.len_chars() > spec.max_len).then(pl.lit(f"{spec.header}不能超过{spec.max_len}个字"))
+        .otherwise(_none())
+    )
+    return col, reason
 
 
 def _lookup(mapping: dict[str, str], message: str) -> Parser:

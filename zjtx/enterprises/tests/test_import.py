@@ -186,6 +186,15 @@ def test_a_blank_county_does_not_follow_an_enterprise_to_another_city(tmp_path):
     assert (stored.city_code, stored.county_code) == ("340200", "")
 
 
+def test_a_bad_contact_phone_is_a_row_error(tmp_path):
+    rows = [f"{line},张三,{phone}" for line, phone in zip(good_rows(3), ["abc-not-a-phone", "0551-6234 5678",
+                                                                           "0551-62345678-1234567890"], strict=True)]
+    job = run(tmp_path, [HEADER + ",联系人,联系电话", *rows], mode="valid")
+    assert [(e["行号"], e["列"], e["错误原因"]) for e in job.errors] == [
+        (2, "联系电话", "联系电话只能包含数字和“-”"), (4, "联系电话", "联系电话不能超过20个字")]
+    assert job.created_rows == 1
+
+
 def test_duplicate_codes_in_file_are_reported_with_first_row(tmp_path):
     rows = good_rows(2)
     job = run(tmp_path, [HEADER, rows[0], rows[1], rows[0]], mode="valid")

@@ -146,3 +146,21 @@ def test_a_future_or_too_early_indicator_year_is_refused_in_chinese_never_a_500(
     with pytest.raises(ApplicationError) as error:
         services.indicator_save(user=city_user(), enterprise=enterprise, year=future, data={"revenue": 1})
     assert error.value.field == "year" and "年度不能晚于今年" in error.value.message
+
+
+def test_contact_phone_takes_digits_dashes_and_spaces_only():
+    enterprise = make_enterprise()
+    client = Client()
+    client.force_login(city_user("340100"))
+    data = {"name": enterprise.name, "city_code": "340100", "county_code": "", "industry_code": "3562",
+            "contact_phone": "abc-not-a-phone"}
+    response = client.post(f"/enterprises/{enterprise.credit_code}/edit/", data)
+    assert response.status_code == 200 and "联系电话只能包含数字和“-”" in response.content.decode()
+    enterprise.refresh_from_db()
+    assert enterprise.contact_phone == ""
+    with pytest.raises(ApplicationError) as error:
+        services.enterprise_update(user=city_user(), enterprise=enterprise, data={"contact_phone": "+86(551)1"})
+    assert (error.value.field, error.value.message) == ("contact_phone", "联系电话：联系电话只能包含数字和“-”")
+    services.enterprise_update(user=city_user(), enterprise=enterprise, data={"contact_phone": "0551-6234 5678"})
+    enterprise.refresh_from_db()
+    assert enterprise.contact_phone == "0551-6234 5678"
