@@ -275,3 +275,16 @@ def test_empty_and_corrupt_xlsx_fail_cleanly(tmp_path):
     assert "空的" in services.import_from_path(user=user, kind="enterprises", mode="all", path=empty).message
     job = services.import_from_path(user=user, kind="enterprises", mode="all", path=corrupt)
     assert job.status == ImportJob.Status.FAILED and "无法读取 Excel 文件" in job.message
+
+
+@pytest.mark.parametrize("kind", ["enterprises", "indicators"])
+def test_the_templates_example_row_passes_validation(tmp_path, kind):
+    from zjtx.enterprises.exports import template_xlsx
+    from zjtx.enterprises.importing.columns import COLUMNS
+    from zjtx.enterprises.importing.readers import read_table
+    from zjtx.enterprises.importing.validate import Context, validate
+
+    path = tmp_path / "template.xlsx"
+    path.write_bytes(template_xlsx(kind))
+    checked = validate(read_table(path, COLUMNS[kind]), COLUMNS[kind], Context())
+    assert checked.errors.to_dicts() == []
