@@ -222,6 +222,9 @@ class Indicator(models.Model):
 
     MONEY_FIELDS = ("revenue", "main_revenue", "rd_expense", "total_assets", "total_liabilities", "financing",
                     "export")
+    # The figures 划型 reads: a year with none of them has no size and tells nothing.
+    SIZE_FIELDS = ("revenue", "employees", "total_assets")
+    SIZE_FIELDS_MESSAGE = "营业收入、员工人数、资产总额至少填写一项"
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -239,6 +242,8 @@ class Indicator(models.Model):
             errors["main_revenue"] = "主营业务收入不能大于营业收入"
         if self.employees is not None and self.rd_staff is not None and self.rd_staff > self.employees:
             errors["rd_staff"] = "研发人员不能多于员工人数"
+        if all(getattr(self, name) is None for name in self.SIZE_FIELDS):
+            errors["revenue"] = self.SIZE_FIELDS_MESSAGE
         if self.market_share is not None and not 0 <= self.market_share <= 100:
             errors["market_share"] = "市场占有率应在0到100之间"
         if errors:

@@ -98,6 +98,9 @@ def _cross_field(frame: pl.DataFrame, present: list[Column], ctx: Context) -> pl
         rules.append(("main_revenue", pl.col("main_revenue") > pl.col("revenue"), "主营业务收入不能大于营业收入"))
     if {"employees", "rd_staff"} <= fields:
         rules.append(("rd_staff", pl.col("rd_staff") > pl.col("employees"), "研发人员不能多于员工人数"))
+    if {"revenue", "employees", "total_assets"} <= fields:  # as Indicator.clean; absent columns are not written
+        none = pl.col("revenue").is_null() & pl.col("employees").is_null() & pl.col("total_assets").is_null()
+        rules.append(("revenue", none, "营业收入、员工人数、资产总额至少填写一项"))
     if {"city_code", "county_code"} <= fields:
         county_city = pl.col("county_code").replace_strict(regions.county_city_map(), default=None)
         rules.append(("county_code", county_city != pl.col("city_code"), "所在县（区）不属于所填的市"))

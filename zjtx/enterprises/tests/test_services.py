@@ -164,3 +164,16 @@ def test_contact_phone_takes_digits_dashes_and_spaces_only():
     services.enterprise_update(user=city_user(), enterprise=enterprise, data={"contact_phone": "0551-6234 5678"})
     enterprise.refresh_from_db()
     assert enterprise.contact_phone == "0551-6234 5678"
+
+
+def test_an_indicator_year_without_revenue_staff_or_assets_is_refused(tmp_path):
+    enterprise = make_enterprise()
+    with pytest.raises(ApplicationError) as error:
+        services.indicator_save(user=city_user(), enterprise=enterprise, year=2024, data={"rd_expense": 10})
+    assert error.value.field == "revenue" and "营业收入、员工人数、资产总额至少填写一项" in error.value.message
+    assert not Indicator.objects.exists()
+    path = tmp_path / "ind.csv"
+    path.write_text("统一社会信用代码,年度,营业收入（万元）,员工人数,资产总额（万元）,研发费用（万元）\n"
+                    f"{enterprise.credit_code},2024,,,,10\n", encoding="utf-8")
+    job = services.import_from_path(user=province_user(), kind="indicators", mode="valid", path=path)
+    assert job.errors[0]["错误原因"] == "营业收入、员工人数、资产总额至少填写一项" and not Indicator.objects.exists()
