@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zjtx.accounts.models import current_user
@@ -63,13 +64,17 @@ def _with_defaults(params: QueryDict) -> QueryDict | None:
 @page_errors
 @require_GET
 def enterprise_export(request: HttpRequest) -> HttpResponse:
-    qs = selectors.enterprise_list(user=current_user(request), filters=selectors.Filters.from_params(request.GET))
+    user = current_user(request)
+    filters = selectors.Filters.from_params(request.GET)
+    qs = selectors.enterprise_list(user=user, filters=filters)
     if qs[: exports.EXPORT_LIMIT + 1].count() > exports.EXPORT_LIMIT:
         messages.error(request, f"符合条件的企业超过 {exports.EXPORT_LIMIT:,} 家，请增加筛选条件后再导出。")
         return redirect(f"{request.path.replace('export.xlsx', '')}?{request.GET.urlencode()}")
-    data = exports.enterprises_xlsx(qs, title=f"企业名单（{current_user(request).scope_label}）")
+    scope = [user.scope_label, *(p for p in filters.describe() if p not in user.scope_label)]
+    data = exports.enterprises_xlsx(qs, title=f"企业名单（{'，'.join(scope)}）")
     response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''enterprises.xlsx"
+    name = f"企业名单-{user.scope_label.replace(' · ', '')}-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
 
 

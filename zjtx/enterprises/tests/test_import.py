@@ -288,3 +288,10 @@ def test_the_templates_example_row_passes_validation(tmp_path, kind):
     path.write_bytes(template_xlsx(kind))
     checked = validate(read_table(path, COLUMNS[kind]), COLUMNS[kind], Context())
     assert checked.errors.to_dicts() == []
+
+
+def test_wrong_headers_name_the_missing_columns_and_the_recognised_ones(tmp_path):
+    job = run(tmp_path, ["code,name,city", f"{credit_code()},某公司,合肥市"])
+    assert job.status == ImportJob.Status.FAILED
+    assert job.message.startswith("缺少必填列：统一社会信用代码、所在市、国民经济行业代码。"
+                                  "已识别的列：企业名称（表头“name”）。")

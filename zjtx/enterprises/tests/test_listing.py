@@ -184,3 +184,17 @@ def _xlsx_text(content: bytes) -> bytes:
 
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         return b"".join(archive.read(n) for n in archive.namelist() if n.startswith("xl/"))
+
+
+def test_export_has_a_chinese_file_name_and_a_title_naming_the_filters():
+    from urllib.parse import unquote
+
+    make_enterprise(county_code="340104")
+    client = Client()
+    client.force_login(city_user())
+    response = client.get("/enterprises/export.xlsx", {"county": "340104", "tier": "provincial", "size": ""})
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment; filename*=UTF-8''") and disposition.isascii()
+    assert unquote(disposition.split("''")[1]).startswith("企业名单-合肥市-")
+    text = _xlsx_text(response.content).decode()
+    assert "企业名单（合肥市，蜀山区，省专精特新企业，未划型（数据不足））" in text
