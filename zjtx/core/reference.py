@@ -3,6 +3,7 @@ province's 十大新兴产业. Pure module (stdlib + yaml): no Django."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -53,3 +54,13 @@ def emerging_lookup() -> dict[str, str]:
     lookup = {code: code for code, _ in EMERGING_INDUSTRIES}
     lookup.update({name: code for code, name in EMERGING_INDUSTRIES})
     return lookup
+
+
+# 联系电话: digits, "-" and spaces, as on the 梯度培育 application form; the registry edit and import use the same.
+PHONE_PATTERN = r"^[0-9 \-]*[0-9][0-9 \-]*$"
+PHONE_MESSAGE = "联系电话只能包含数字和“-”"
+
+
+def phone_error(value: str) -> str | None:
+    """Why `value` is not a phone number (None when it is, or when it is empty: the field is optional)."""
+    return PHONE_MESSAGE if value and not re.match(PHONE_PATTERN, value) else None

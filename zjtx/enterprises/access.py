@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 
 from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
+from zjtx.core import regions
 from zjtx.core.errors import NotFoundError, PermissionDeniedError
 from zjtx.enterprises.models import Enterprise, ImportJob, ListEntry
 
@@ -85,18 +86,40 @@ def editable_fields(user: User, fields: list[str]) -> list[str]:
     return fields
 
 
-def import_city_scope(user: User) -> str:
-    """The only city whose rows this user may import ('' means any city)."""
+def place_scope(user: User) -> tuple[str, str]:
+    """The city and county an enterprise edited by `user` must stay in ('' means any). A city or county
+    user who moved an enterprise out of its area would lose sight of it, so the move is refused."""
+    if user.role == Role.CITY:
+        return user.city_code, user.county_code
+    return "", ""
+
+
+def place_error(user: User, city_code: str, county_code: str) -> tuple[str, str] | None:
+    """(field, Chinese reason) when `user` may not place an enterprise in this city and county."""
+    city, county = place_scope(user)
+    if city and city_code != city:
+        return "city_code", f"只能选择本市（{regions.city_name(city)}）"
+    if county and county_code != county:
+        return "county_code", f"只能选择本县（区）（{regions.county_name(county)}）"
+    return None
+
+
+def import_scope(user: User) -> tuple[str, str]:
+    """The only city and county whose rows this user may import ('' means any)."""
     require_import(user)
-    return user.city_code if user.role == Role.CITY else ""
+    return place_scope(user)
 
 
 def visible_import_jobs(user: User) -> QuerySet[ImportJob]:
-    """Import jobs the user may follow: all for the province, its own city's for a city user."""
+    """Import jobs the user may follow: all for the province, its city's for a city user, its county's
+    for a county user (a job lists other enterprises' rows and errors)."""
     qs = ImportJob.objects.select_related("created_by").order_by("-created_at")
     if user.role == Role.PROVINCE:
         return qs
-    return qs.filter(city_scope=user.city_code) if user.role == Role.CITY else qs.none()
+    if user.role != Role.CITY:
+        return qs.none()
+    qs = qs.filter(city_scope=user.city_code)
+    return qs.filter(county_scope=user.county_code) if user.county_code else qs
 
 
 def can_assign_officer(user: User) -> bool:

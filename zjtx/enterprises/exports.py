@@ -76,9 +76,16 @@ def template_xlsx(kind: str) -> bytes:
         notes.append([col.header, "必填" if col.required else "选填", _explain(col.kind)])
     notes.append([])
     notes.append(["第2行为示例，导入前请删除或替换。金额单位均为万元；红色表头为必填列。"])
+    notes.append([BLANK_NOTES[kind]])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+BLANK_NOTES = {
+    "enterprises": "已在企业库中的企业：选填列留空表示保留原有内容，不会清空；需要清空请在企业信息编辑页修改。",
+    "indicators": "已有的年度指标按文件整行写入：留空的指标项将被清空。",
+}
 
 
 def _explain(kind: str) -> str:
@@ -94,5 +101,5 @@ def _explain(kind: str) -> str:
         "int": "非负整数",
         "percent": "0到100之间的数字",
         "year": "四位年份，如 2024",
-        "phone": "电话号码",
+        "phone": "电话号码，只能包含数字和“-”，如 0551-62345678",
     }.get(kind, "文本")

@@ -50,12 +50,25 @@ class EnterpriseForm(forms.ModelForm):
         fields = ["credit_code", "name", "city_code", "county_code", "founded_on", "industry_code",
                   "emerging_industry", "registered_capital", "contact_name", "contact_phone"]
 
-    def __init__(self, *args: object, locked: set[str] | None = None, **kwargs: object) -> None:
+    def __init__(self, *args: object, locked: set[str] | None = None, scope: tuple[str, str] = ("", ""),
+                 **kwargs: object) -> None:
+        """`scope` is the (city, county) the user must keep the enterprise in ('' = any): see access.place_scope."""
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        city, county = scope
+        city_field = self.fields["city_code"]
+        assert isinstance(city_field, forms.ChoiceField)
+        if city:
+            city_field.choices = [(city, regions.city_name(city))]
+            city_field.error_messages["invalid_choice"] = f"只能选择本市（{regions.city_name(city)}）"
         county_field = self.fields["county_code"]
         assert isinstance(county_field, forms.ChoiceField)
-        county_field.choices = [("", "请选择"), *[(c, f"{regions.city_name(city)} {n}")
-                                                 for c, n, city in regions.all_counties()]]
+        counties = [(c, f"{regions.city_name(in_city)} {n}") for c, n, in_city in regions.all_counties()
+                    if not city or in_city == city]
+        county_field.choices = [c for c in counties if c[0] == county] if county else [("", "请选择"), *counties]
+        if county:
+            county_field.error_messages["invalid_choice"] = f"只能选择本县（区）（{regions.county_name(county)}）"
+        elif city:
+            county_field.error_messages["invalid_choice"] = f"所在县（区）不属于本市（{regions.city_name(city)}）"
         for name in locked or set():
             self.fields[name].disabled = True
 

@@ -123,6 +123,8 @@ class Enterprise(RegistryLabels, models.Model):
             errors["founded_on"] = "成立日期不能晚于今天"
         if self.registered_capital is not None and self.registered_capital < 0:
             errors["registered_capital"] = "注册资本不能为负数"
+        if phone_problem := reference.phone_error(self.contact_phone):
+            errors["contact_phone"] = phone_problem
         if errors:
             raise ValidationError(errors)
 
@@ -169,6 +171,18 @@ class ListEntry(RegistryLabels, models.Model):
         return f"{self.name}（{self.credit_code}）"
 
 
+FIRST_INDICATOR_YEAR = 1949
+
+
+def indicator_year_error(year: int) -> str | None:
+    """Why `year` cannot have indicators (None when it can): figures exist only for years begun."""
+    if year < FIRST_INDICATOR_YEAR:
+        return f"年度不能早于{FIRST_INDICATOR_YEAR}年"
+    if year > date.today().year:
+        return "年度不能晚于今年"
+    return None
+
+
 class Indicator(models.Model):
     """One enterprise's figures for one year. Money in 万元."""
 
@@ -208,11 +222,15 @@ class Indicator(models.Model):
 
     MONEY_FIELDS = ("revenue", "main_revenue", "rd_expense", "total_assets", "total_liabilities", "financing",
                     "export")
+    # The figures 划型 reads: a year with none of them has no size and tells nothing.
+    SIZE_FIELDS = ("revenue", "employees", "total_assets")
+    SIZE_FIELDS_MESSAGE = "营业收入、员工人数、资产总额至少填写一项"
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        if self.year and self.year > date.today().year:
-            errors["year"] = "年度不能晚于今年"
+        year_problem = indicator_year_error(self.year) if self.year is not None else None
+        if year_problem:
+            errors["year"] = year_problem
         for name in (*self.MONEY_FIELDS, "net_profit"):  # net profit may be negative
             value = getattr(self, name)
             if value is not None and abs(value) >= MAX_MONEY_WAN:
@@ -224,6 +242,8 @@ class Indicator(models.Model):
             errors["main_revenue"] = "主营业务收入不能大于营业收入"
         if self.employees is not None and self.rd_staff is not None and self.rd_staff > self.employees:
             errors["rd_staff"] = "研发人员不能多于员工人数"
+        if all(getattr(self, name) is None for name in self.SIZE_FIELDS):
+            errors["revenue"] = self.SIZE_FIELDS_MESSAGE
         if self.market_share is not None and not 0 <= self.market_share <= 100:
             errors["market_share"] = "市场占有率应在0到100之间"
         if errors:
@@ -264,6 +284,7 @@ class ImportJob(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", null=True,
                                    on_delete=models.SET_NULL)
     city_scope = models.CharField("限定市", max_length=6, blank=True)
+    county_scope = models.CharField("限定县（区）", max_length=6, blank=True)
     created_at = models.DateTimeField("提交时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     progress = models.PositiveSmallIntegerField("进度（%）", default=0)

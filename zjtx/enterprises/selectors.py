@@ -10,10 +10,11 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from zjtx.accounts.models import User
+from zjtx.core import reference, regions
 from zjtx.core.audit import describe_change
 from zjtx.core.models import AuditEvent
 from zjtx.enterprises import access
-from zjtx.enterprises.models import Enterprise, ImportJob, Indicator, ListEntry
+from zjtx.enterprises.models import Enterprise, ImportJob, Indicator, ListEntry, SizeClass, Tier
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000  # beyond this the list says "10,000+" instead of counting millions of rows
@@ -21,6 +22,8 @@ COUNT_CAP = 10_000  # beyond this the list says "10,000+" instead of counting mi
 
 @dataclass(frozen=True)
 class Filters:
+    """The list's filters. tier and size: None for any, "" for 未入库 / 未划型 (the empty choice)."""
+
     q: str = ""
     city: str = ""
     county: str = ""
@@ -39,6 +42,17 @@ class Filters:
                    size=params.get("size") if "size" in params and params.get("size") != "all" else None,
                    emerging=get("emerging"))
 
+    def describe(self) -> list[str]:
+        """The filters in Chinese, for an export's title (e.g. 蜀山区、省专精特新企业)."""
+        parts = [f"名称或代码含“{self.q}”" if self.q else "",
+                 regions.city_name(self.city) if regions.is_city(self.city) else "",
+                 regions.county_name(self.county) if self.county in regions.county_city_map() else "",
+                 f"行业{self.industry}" if self.industry else "",
+                 dict(Tier.choices).get(self.tier, "") if self.tier is not None else "",
+                 dict(SizeClass.choices).get(self.size, "") if self.size is not None else "",
+                 dict(reference.EMERGING_INDUSTRIES).get(self.emerging, "")]
+        return [p for p in parts if p]
+
     def apply(self, qs: QuerySet[ListEntry]) -> QuerySet[ListEntry]:
         if self.q:
             qs = _search(qs, self.q)
@@ -49,9 +63,10 @@ class Filters:
         if self.industry:
             field = "industry_division" if len(self.industry) == 2 else "industry_code"
             qs = qs.filter(**{field: self.industry})
-        if self.tier is not None and self.tier != "":
+        # None means any; "" is a choice of its own (未入库, 未划型).
+        if self.tier is not None:
             qs = qs.filter(tier=self.tier)
-        if self.size is not None and self.size != "":
+        if self.size is not None:
             qs = qs.filter(size_class=self.size)
         if self.emerging:
             qs = qs.filter(emerging_industry=self.emerging)

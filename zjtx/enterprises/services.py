@@ -37,6 +37,7 @@ def enterprise_update(*, user: User, enterprise: Enterprise, data: dict[str, Any
         if name in data:
             setattr(enterprise, name, data[name])
     _full_clean(enterprise)
+    _check_place(user, enterprise)
     changed = changed_fields(before, model_to_dict(enterprise, fields=allowed))
     if not changed:
         return enterprise
@@ -49,6 +50,13 @@ def enterprise_update(*, user: User, enterprise: Enterprise, data: dict[str, Any
         if "industry_code" in changed:
             size_refresh(enterprise_ids=[enterprise.pk])
     return enterprise
+
+
+def _check_place(user: User, enterprise: Enterprise) -> None:
+    problem = access.place_error(user, enterprise.city_code, enterprise.county_code)
+    if problem:
+        field, message = problem
+        raise ApplicationError(f"{field_label(Enterprise, field)}：{message}", field=field)
 
 
 def indicator_save(*, user: User, enterprise: Enterprise, year: int, data: dict[str, Any]) -> Indicator:
@@ -130,7 +138,7 @@ def _size_inputs(enterprise_ids: Sequence[int] | None, codes: Sequence[str] | No
 
 def import_submit(*, user: User, kind: str, mode: str, upload: UploadedFile) -> ImportJob:
     """Store the uploaded file and queue its import as a background task."""
-    city_scope = access.import_city_scope(user)
+    scope = access.import_scope(user)
     if kind not in ImportJob.Kind.values:
         raise ApplicationError("请选择导入类型：企业基本信息或年度指标", field="kind")
     if mode not in ImportJob.Mode.values:
@@ -140,19 +148,20 @@ def import_submit(*, user: User, kind: str, mode: str, upload: UploadedFile) -> 
         raise ApplicationError("只支持 .xlsx 或 .csv 文件", field="file")
     if (upload.size or 0) > MAX_UPLOAD_BYTES:
         raise ApplicationError("文件超过 200MB，请拆分后导入或使用命令行导入", field="file")
-    job = _store_upload(user, kind, mode, name, upload, city_scope)
+    job = _store_upload(user, kind, mode, name, upload, scope)
     from zjtx.enterprises.tasks import run_import_task
 
     transaction.on_commit(lambda: run_import_task.enqueue(job.pk))
     return job
 
 
-def _store_upload(user: User, kind: str, mode: str, name: str, upload: UploadedFile, city_scope: str) -> ImportJob:
+def _store_upload(user: User, kind: str, mode: str, name: str, upload: UploadedFile,
+                  scope: tuple[str, str]) -> ImportJob:
     digest = hashlib.sha256()
     folder = Path(settings.MEDIA_ROOT) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     job = ImportJob.objects.create(kind=kind, mode=mode, file_name=name[:200], file_path="", file_sha256="",
-                                   created_by=user, city_scope=city_scope)
+                                   created_by=user, city_scope=scope[0], county_scope=scope[1])
     path = folder / f"{job.pk}{Path(name).suffix.lower()}"
     with path.open("wb") as out:
         for chunk in upload.chunks():
@@ -169,9 +178,9 @@ def import_from_path(*, user: User | None, kind: str, mode: str, path: Path, pro
     """Run an import synchronously from a file on disk (management command, benchmarks)."""
     from zjtx.enterprises.importing.run import run_import
 
+    city, county = access.import_scope(user) if user else ("", "")
     job = ImportJob.objects.create(kind=kind, mode=mode, file_name=path.name, file_path=str(path),
-                                   file_sha256=_sha256(path), created_by=user,
-                                   city_scope=access.import_city_scope(user) if user else "")
+                                   file_sha256=_sha256(path), created_by=user, city_scope=city, county_scope=county)
     return run_import(job, progress)
 
 

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zjtx.accounts.models import current_user
@@ -18,7 +19,7 @@ from zjtx.core.http import page_errors
 from zjtx.enterprises import access, exports, selectors, services
 from zjtx.enterprises.forms import EnterpriseForm, FilterForm, ImportForm, IndicatorForm
 from zjtx.enterprises.importing.report import report_path
-from zjtx.enterprises.models import ImportJob, Indicator
+from zjtx.enterprises.models import ImportJob, Indicator, indicator_year_error
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -36,7 +37,8 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.Filters.from_params(request.GET)
     page = selectors.enterprise_page(user=user, filters=filters,
                                      before=_cursor(request.GET.get("before")), after=_cursor(request.GET.get("after")))
-    kept = {k: v for k, v in request.GET.items() if k not in ("before", "after") and v}
+    # An empty tier or size is a filter (未入库, 未划型), so page and export links keep it.
+    kept = {k: v for k, v in request.GET.items() if k not in ("before", "after") and (v or k in ("tier", "size"))}
     context = {
         "form": FilterForm(_with_defaults(request.GET), user_city=user.city_code if user.role == Role.CITY else ""),
         "page": page,
@@ -62,13 +64,17 @@ def _with_defaults(params: QueryDict) -> QueryDict | None:
 @page_errors
 @require_GET
 def enterprise_export(request: HttpRequest) -> HttpResponse:
-    qs = selectors.enterprise_list(user=current_user(request), filters=selectors.Filters.from_params(request.GET))
+    user = current_user(request)
+    filters = selectors.Filters.from_params(request.GET)
+    qs = selectors.enterprise_list(user=user, filters=filters)
     if qs[: exports.EXPORT_LIMIT + 1].count() > exports.EXPORT_LIMIT:
         messages.error(request, f"符合条件的企业超过 {exports.EXPORT_LIMIT:,} 家，请增加筛选条件后再导出。")
         return redirect(f"{request.path.replace('export.xlsx', '')}?{request.GET.urlencode()}")
-    data = exports.enterprises_xlsx(qs, title=f"企业名单（{current_user(request).scope_label}）")
+    scope = [user.scope_label, *(p for p in filters.describe() if p not in user.scope_label)]
+    data = exports.enterprises_xlsx(qs, title=f"企业名单（{'，'.join(scope)}）")
     response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''enterprises.xlsx"
+    name = f"企业名单-{user.scope_label.replace(' · ', '')}-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
 
 
@@ -104,7 +110,7 @@ def enterprise_edit(request: HttpRequest, code: str) -> HttpResponse:
     user = current_user(request)
     enterprise = access.access_enterprise_for_edit(user, code)
     locked = {"credit_code"} | (access.ENTERPRISE_LOCKED_FIELDS if user.role == Role.ENTERPRISE else set())
-    form = EnterpriseForm(request.POST or None, instance=enterprise, locked=locked)
+    form = EnterpriseForm(request.POST or None, instance=enterprise, locked=locked, scope=access.place_scope(user))
     if request.method == "POST" and form.is_valid():
         try:
             services.enterprise_update(user=user, enterprise=enterprise, data=form.cleaned_data)
@@ -122,6 +128,10 @@ def enterprise_edit(request: HttpRequest, code: str) -> HttpResponse:
 def indicator_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
     user = current_user(request)
     enterprise = access.access_enterprise_for_edit(user, code)
+    # Refused before the form: the form has no year field to carry the model's year error.
+    if problem := indicator_year_error(year):
+        messages.error(request, f"{year}年：{problem}。")
+        return redirect("enterprises:detail", code=enterprise.credit_code)
     instance = Indicator.objects.filter(enterprise=enterprise, year=year).first() or Indicator(
         enterprise=enterprise, year=year)
     form = IndicatorForm(request.POST or None, instance=instance)
@@ -141,9 +151,12 @@ def indicator_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
 @require_GET
 def indicator_new(request: HttpRequest, code: str) -> HttpResponse:
     enterprise = access.access_enterprise_for_edit(current_user(request), code)
-    year = request.GET.get("year", "")
-    if not year.isdigit() or not 1949 <= int(year) <= 2100:
+    year = request.GET.get("year", "").strip()
+    if not year.isdigit() or len(year) != 4:
         messages.error(request, "请填写四位数的填报年度。")
+        return redirect("enterprises:detail", code=enterprise.credit_code)
+    if problem := indicator_year_error(int(year)):
+        messages.error(request, f"填报年度{year}：{problem}。")
         return redirect("enterprises:detail", code=enterprise.credit_code)
     return redirect("enterprises:indicator_edit", code=enterprise.credit_code, year=int(year))
 

@@ -20,7 +20,7 @@ class Column:
 
 
 ENTERPRISE_COLUMNS: tuple[Column, ...] = (
-    Column("credit_code", "统一社会信用代码", "code", True, 18, "91340100MA2N0T1K3X"),
+    Column("credit_code", "统一社会信用代码", "code", True, 18, "91340100MA2N0T1K34"),
     Column("name", "企业名称", "text", True, 100, "合肥示例科技有限公司"),
     Column("city_code", "所在市", "city", True, 0, "合肥市"),
     Column("county_code", "所在县（区）", "county", False, 0, "蜀山区"),
@@ -33,7 +33,7 @@ ENTERPRISE_COLUMNS: tuple[Column, ...] = (
 )
 
 INDICATOR_COLUMNS: tuple[Column, ...] = (
-    Column("credit_code", "统一社会信用代码", "code", True, 18, "91340100MA2N0T1K3X"),
+    Column("credit_code", "统一社会信用代码", "code", True, 18, "91340100MA2N0T1K34"),
     Column("year", "年度", "year", True, 0, "2024"),
     Column("revenue", "营业收入（万元）", "money", False, 0, "12800.50"),
     Column("main_revenue", "主营业务收入（万元）", "money", False, 0, "11900"),

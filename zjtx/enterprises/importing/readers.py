@@ -118,7 +118,11 @@ def _to_template(frame: pl.DataFrame, columns: tuple[Column, ...]) -> pl.DataFra
             renames[name] = field
     missing = [c.header for c in columns if c.required and c.field not in renames.values()]
     if missing:
-        raise ImportFileError(f"缺少必填列：{'、'.join(missing)}。请使用页面提供的导入模板", field="file")
+        # Field names are accepted as headers too ("name"), so say what was recognised, not just what is missing.
+        headers = {c.field: c.header for c in columns}
+        found = "、".join(f"{headers[field]}（表头“{src}”）" for src, field in renames.items())
+        raise ImportFileError(f"缺少必填列：{'、'.join(missing)}。" + (f"已识别的列：{found}。" if found else "")
+                              + "请使用页面提供的导入模板", field="file")
     if frame.height == 0:
         raise ImportFileError("文件只有表头，没有数据行", field="file")
     present = [c for c in columns if c.field in renames.values()]

@@ -33,7 +33,7 @@ def run_import(job: ImportJob, on_progress: Progress | None = None) -> ImportJob
         raw = read_table(Path(job.file_path), COLUMNS[job.kind])
         job.total_rows = raw.height
         progress(20, "逐列校验")
-        checked = validate(raw, COLUMNS[job.kind], Context(city_scope=job.city_scope))
+        checked = validate(raw, COLUMNS[job.kind], Context(city_scope=job.city_scope, county_scope=job.county_scope))
         progress(50, "核对企业库")
         checked = _check_against_registry(job, checked)
         _finish(job, checked, progress)
@@ -110,16 +110,16 @@ def _check_against_registry(job: ImportJob, checked: Validated) -> Validated:
 
 
 def _existing(codes: pl.Series) -> pl.DataFrame:
-    """id, city and industry of the registry's enterprises among `codes` (one query per 20,000 codes)."""
+    """id, city, county and industry of the registry's enterprises among `codes` (one query per 20,000 codes)."""
     schema = {"credit_code": pl.String, "enterprise_id": pl.Int64, "registered_city": pl.String,
-              "registered_industry": pl.String}
+              "registered_county": pl.String, "registered_industry": pl.String}
     parts = [pl.DataFrame(schema=schema)]
     unique = codes.drop_nulls().unique().to_list()
     with connection.cursor() as cur:
         for start in range(0, len(unique), 20000):
             chunk = unique[start:start + 20000]
             marks = ", ".join(["%s"] * len(chunk))
-            cur.execute("SELECT credit_code, id, city_code, industry_code FROM enterprises_enterprise "
+            cur.execute("SELECT credit_code, id, city_code, county_code, industry_code FROM enterprises_enterprise "
                         f"WHERE credit_code IN ({marks})", chunk)
             parts.append(pl.DataFrame(cur.fetchall(), schema=schema, orient="row"))
     return pl.concat(parts)
@@ -129,9 +129,14 @@ def _enterprise_scope_errors(job: ImportJob, frame: pl.DataFrame) -> pl.DataFram
     if not job.city_scope:
         return pl.DataFrame(schema=ERROR_SCHEMA)
     joined = frame.join(_existing(frame["credit_code"]), on="credit_code", how="inner")
-    return joined.filter(pl.col("registered_city") != job.city_scope).select(
-        ROW_NO, pl.lit("统一社会信用代码").alias("列"), pl.col("credit_code").alias("原值"),
-        pl.lit("该企业已登记在其他市，不能由本市导入修改").alias("错误原因"))
+    other_county = pl.lit(False)
+    if job.county_scope:
+        other_county = pl.col("registered_county") != job.county_scope
+    reason = (pl.when(pl.col("registered_city") != job.city_scope)
+              .then(pl.lit("该企业已登记在其他市，不能由本市导入修改"))
+              .when(other_county).then(pl.lit("该企业已登记在其他县（区），不能由本县（区）导入修改")))
+    return joined.select(ROW_NO, pl.lit("统一社会信用代码").alias("列"), pl.col("credit_code").alias("原值"),
+                         reason.alias("错误原因")).filter(pl.col("错误原因").is_not_null())
 
 
 def _resolve_enterprises(job: ImportJob, frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -140,8 +145,12 @@ def _resolve_enterprises(job: ImportJob, frame: pl.DataFrame) -> tuple[pl.DataFr
     outside = pl.Series([False] * joined.height)
     if job.city_scope:
         outside = (joined["registered_city"] != job.city_scope).fill_null(False)
+    other_county = pl.Series([False] * joined.height)
+    if job.county_scope:
+        other_county = (joined["registered_county"] != job.county_scope).fill_null(False)
     reason = (pl.when(unknown).then(pl.lit("企业库中没有此信用代码，请先导入企业基本信息"))
-              .when(outside).then(pl.lit("该企业不在本市，无权导入其指标")))
+              .when(outside).then(pl.lit("该企业不在本市，无权导入其指标"))
+              .when(other_county).then(pl.lit("该企业不在本县（区），无权导入其指标")))
     errors = joined.select(ROW_NO, pl.lit("统一社会信用代码").alias("列"), pl.col("credit_code").alias("原值"),
                            reason.alias("错误原因")).filter(pl.col("错误原因").is_not_null())
     return joined, errors
@@ -164,17 +173,23 @@ def _write(job: ImportJob, frame: pl.DataFrame) -> writer.Counts:
         return _write_indicators(job, frame, label, summary)
 
 
+# A blank optional cell keeps what the registry holds (values are cleared on the edit page). The county
+# is kept only while the city stays: a blank county in a row that moves the enterprise leaves it empty.
+KEEP_WHEN_BLANK = {c.field: f"t.{c.field}" for c in COLUMNS[ImportJob.Kind.ENTERPRISES] if not c.required}
+KEEP_WHEN_BLANK["county_code"] = "CASE WHEN s.city_code = t.city_code THEN t.county_code ELSE '' END"
+
+
 def _write_enterprises(job: ImportJob, frame: pl.DataFrame, label: str, summary: str) -> writer.Counts:
     if "industry_code" in frame.columns:
         frame = frame.with_columns(pl.col("industry_code").str.slice(0, 2).alias("industry_division"))
     fields = [c for c in frame.columns if c != ROW_NO]
-    rows, blanks = _blank_text(frame.select(fields), Enterprise)
-    known = rows["credit_code"].is_in(writer.existing_keys(rows["credit_code"]).implode())
+    known = frame["credit_code"].is_in(writer.existing_keys(frame["credit_code"]).implode())
     counts = writer.Counts()
     if known.any():
-        writer.stage(rows.filter(known))
+        writer.stage(frame.select(fields).filter(known))  # blanks stay NULL: see KEEP_WHEN_BLANK
         counts = writer.upsert(writer.ENTERPRISE_TARGET, fields, actor_id=job.created_by_id, actor_label=label,
-                               summary=summary, insert_extra=None)
+                               summary=summary, insert_extra=None, keep=KEEP_WHEN_BLANK)
+    rows, blanks = _blank_text(frame.select(fields), Enterprise)
     # In code order the unique index grows at its right edge instead of at a random page per row
     # (1,000,000 rows: COPY 10 s instead of 14 s); ids then follow the code order within one import.
     fresh = rows.filter(~known).sort("credit_code")

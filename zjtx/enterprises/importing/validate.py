@@ -21,9 +21,10 @@ ERROR_SCHEMA = {ROW_NO: pl.Int64, "列": pl.String, "原值": pl.String, "错误
 
 @dataclass
 class Context:
-    """What validation needs to know beyond the file: the user's city and today's date."""
+    """What validation needs to know beyond the file: the user's city and county, and today's date."""
 
     city_scope: str = ""
+    county_scope: str = ""
     today: date = field(default_factory=date.today)
 
 
@@ -97,12 +98,17 @@ def _cross_field(frame: pl.DataFrame, present: list[Column], ctx: Context) -> pl
         rules.append(("main_revenue", pl.col("main_revenue") > pl.col("revenue"), "主营业务收入不能大于营业收入"))
     if {"employees", "rd_staff"} <= fields:
         rules.append(("rd_staff", pl.col("rd_staff") > pl.col("employees"), "研发人员不能多于员工人数"))
+    if {"revenue", "employees", "total_assets"} <= fields:  # as Indicator.clean; absent columns are not written
+        none = pl.col("revenue").is_null() & pl.col("employees").is_null() & pl.col("total_assets").is_null()
+        rules.append(("revenue", none, "营业收入、员工人数、资产总额至少填写一项"))
     if {"city_code", "county_code"} <= fields:
         county_city = pl.col("county_code").replace_strict(regions.county_city_map(), default=None)
         rules.append(("county_code", county_city != pl.col("city_code"), "所在县（区）不属于所填的市"))
     if ctx.city_scope and "city_code" in fields:
         name = regions.city_name(ctx.city_scope)
         rules.append(("city_code", pl.col("city_code") != ctx.city_scope, f"不是本市（{name}）企业，无权导入"))
+    if ctx.county_scope and "city_code" in fields:  # enterprise rows; indicators are checked against the registry
+        rules.append(_county_scope_rule(fields, ctx.county_scope))
     for target, broken, message in rules:
         err = f"__err_{target}"
         frame = frame.with_columns(
@@ -110,6 +116,14 @@ def _cross_field(frame: pl.DataFrame, present: list[Column], ctx: Context) -> pl
             .otherwise(pl.col(err)).alias(err)
         )
     return frame
+
+
+def _county_scope_rule(fields: set[str], county: str) -> tuple[str, pl.Expr, str]:
+    """A county user's rows must name its county; a row without one would leave its sight."""
+    message = f"不是本县（区）（{regions.county_name(county)}）企业，无权导入"
+    if "county_code" not in fields:  # the whole column is missing: say so on the required city column
+        return "city_code", pl.lit(True), message
+    return "county_code", pl.col("county_code").fill_null("") != county, message
 
 
 Parser = Callable[[pl.Expr, Column, Context], tuple[pl.Expr, pl.Expr]]
@@ -142,8 +156,13 @@ def _text(col: pl.Expr, spec: Column, ctx: Context) -> tuple[pl.Expr, pl.Expr]:
 
 
 def _phone(col: pl.Expr, spec: Column, ctx: Context) -> tuple[pl.Expr, pl.Expr]:
-    ok = col.str.contains(r"^[0-9+\-() ]{5,20}$")
-    return col, pl.when(col.is_not_null() & ~ok).then(pl.lit("联系电话格式不正确")).otherwise(_none())
+    reason = (
+        pl.when(col.is_null()).then(_none())
+        .when(~col.str.contains(reference.PHONE_PATTERN)).then(pl.lit(reference.PHONE_MESSAGE))
+        .when(col.str.len_chars() > spec.max_len).then(pl.lit(f"{spec.header}不能超过{spec.max_len}个字"))
+        .otherwise(_none())
+    )
+    return col, reason
 
 
 def _lookup(mapping: dict[str, str], message: str) -> Parser:

@@ -102,16 +102,17 @@ def _insert_many(cur: Any, table: str, frame: pl.DataFrame) -> None:
 
 
 def upsert(target: Target, fields: Sequence[str], *, actor_id: int | None, actor_label: str, summary: str,
-           insert_extra: dict[str, str] | None) -> Counts:
+           insert_extra: dict[str, str] | None, keep: dict[str, str] | None = None) -> Counts:
     """Apply the staged rows to `target`: audit and update changed rows, insert new ones (not when
-    `insert_extra` is None: the caller staged only rows known to exist)."""
+    `insert_extra` is None: the caller staged only rows known to exist). `keep`: field → SQL value (of the
+    stored row `t`) that a staged NULL in that field stands for, so that a blank cell keeps what is stored."""
     fields = [f for f in fields if f not in target.key]
     with connection.cursor() as cur:
         total = _scalar(cur, f"SELECT count(*) FROM {STAGE}")
         updated = 0
         if fields:
-            cur.execute(_audit_sql(target, fields), [actor_id, actor_label, summary])
-            cur.execute(_update_sql(target, fields))
+            cur.execute(_audit_sql(target, fields, keep), [actor_id, actor_label, summary])
+            cur.execute(_update_sql(target, fields, keep))
             updated = cur.rowcount
         created = 0
         if insert_extra is not None:
@@ -129,13 +130,18 @@ def _join(target: Target, alias: str) -> str:
     return " AND ".join(f"{alias}.{k} = s.{k}" for k in target.key)
 
 
-def _differs(fields: Sequence[str], alias: str) -> str:
-    return "(" + " OR ".join(f"{alias}.{f} IS DISTINCT FROM s.{f}" for f in fields) + ")"
+def _new(field: str, keep: dict[str, str] | None) -> str:
+    """The value the stored row gets: the staged one, or where it is NULL and the field keeps, the fallback."""
+    return f"COALESCE(s.{field}, {keep[field]})" if keep and field in keep else f"s.{field}"
 
 
-def _json(fields: Sequence[str], alias: str) -> str:
+def _differs(fields: Sequence[str], keep: dict[str, str] | None) -> str:
+    return "(" + " OR ".join(f"t.{f} IS DISTINCT FROM {_new(f, keep)}" for f in fields) + ")"
+
+
+def _json(fields: Sequence[str], values: Sequence[str]) -> str:
     fn = "jsonb_build_object" if connection.vendor == "postgresql" else "json_object"
-    return f"{fn}(" + ", ".join(f"'{f}', {alias}.{f}" for f in fields) + ")"
+    return f"{fn}(" + ", ".join(f"'{f}', {v}" for f, v in zip(fields, values, strict=True)) + ")"
 
 
 def _now() -> str:
@@ -149,22 +155,23 @@ def _enterprise_code(target: Target) -> str:
     return "(SELECT credit_code FROM enterprises_enterprise WHERE id = t.enterprise_id)"
 
 
-def _audit_sql(target: Target, fields: Sequence[str]) -> str:
+def _audit_sql(target: Target, fields: Sequence[str], keep: dict[str, str] | None = None) -> str:
     key = " || '/' || ".join(f"CAST(t.{k} AS varchar)" for k in target.key)
+    before, after = _json(fields, [f"t.{f}" for f in fields]), _json(fields, [_new(f, keep) for f in fields])
     return (
         "INSERT INTO core_auditevent (at, actor_id, actor_label, action, target_type, target_id, enterprise_code, "
         f"summary, before, after) SELECT {_now()}, %s, %s, 'import_update', '{target.target_type}', {key}, "
-        f"{_enterprise_code(target)}, %s, {_json(fields, 't')}, {_json(fields, 's')} "
-        f"FROM {STAGE} s JOIN {target.table} t ON {_join(target, 't')} WHERE {_differs(fields, 't')}"
+        f"{_enterprise_code(target)}, %s, {before}, {after} "
+        f"FROM {STAGE} s JOIN {target.table} t ON {_join(target, 't')} WHERE {_differs(fields, keep)}"
     )
 
 
-def _update_sql(target: Target, fields: Sequence[str]) -> str:
-    assignments = ", ".join(f"{f} = s.{f}" for f in fields)
+def _update_sql(target: Target, fields: Sequence[str], keep: dict[str, str] | None = None) -> str:
+    assignments = ", ".join(f"{f} = {_new(f, keep)}" for f in fields)
     touch = ", updated_at = " + _now() if target is ENTERPRISE_TARGET else ""
     return (
-        f"UPDATE {target.table} SET {assignments}{touch} FROM {STAGE} s "
-        f"WHERE {_join(target, target.table)} AND {_differs(fields, target.table)}"
+        f"UPDATE {target.table} AS t SET {assignments}{touch} FROM {STAGE} s "
+        f"WHERE {_join(target, 't')} AND {_differs(fields, keep)}"
     )
 
 

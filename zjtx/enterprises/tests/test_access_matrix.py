@@ -12,6 +12,9 @@ from django.test import Client
 
 from tests.factories import make_enterprise, make_user
 from zjtx.accounts.roles import Role
+from zjtx.core.errors import ApplicationError
+from zjtx.core.models import AuditEvent
+from zjtx.enterprises import services
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +132,48 @@ def _xlsx_text(content: bytes) -> bytes:
 
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         return b"".join(archive.read(n) for n in archive.namelist() if n.startswith("xl/"))
+
+
+def test_city_user_cannot_move_an_enterprise_to_another_city(world):
+    a = world["A"]
+    client = client_for(world, "city")
+    page = client.get(f"/enterprises/{a.credit_code}/edit/").content.decode()
+    assert 'value="340200"' not in page and 'value="340202"' not in page  # 芜湖市, 镜湖区 not offered
+    response = client.post(f"/enterprises/{a.credit_code}/edit/", {
+        "name": a.name, "city_code": "340200", "county_code": "", "industry_code": "3562"})
+    assert response.status_code == 200 and "只能选择本市（合肥市）" in response.content.decode()
+    a.refresh_from_db()
+    assert a.city_code == "340100" and not AuditEvent.objects.filter(action="update").exists()
+
+
+def test_county_user_cannot_move_an_enterprise_to_another_county(world):
+    a = world["A"]
+    client = client_for(world, "county")
+    page = client.get(f"/enterprises/{a.credit_code}/edit/").content.decode()
+    assert 'value="340111"' not in page  # 包河区
+    response = client.post(f"/enterprises/{a.credit_code}/edit/", {
+        "name": a.name, "city_code": "340100", "county_code": "340111", "industry_code": "3562"})
+    assert response.status_code == 200 and "只能选择本县（区）（蜀山区）" in response.content.decode()
+    a.refresh_from_db()
+    assert a.county_code == "340104"
+
+
+def test_the_service_refuses_a_move_out_of_scope_with_a_field_error(world):
+    a = world["A"]
+    with pytest.raises(ApplicationError) as error:
+        services.enterprise_update(user=world["users"]["county"], enterprise=a, data={"county_code": "340111"})
+    assert (error.value.field, error.value.message) == ("county_code", "所在县（区）：只能选择本县（区）（蜀山区）")
+    with pytest.raises(ApplicationError) as error:
+        services.enterprise_update(user=world["users"]["city"], enterprise=a,
+                                   data={"city_code": "340200", "county_code": ""})
+    assert (error.value.field, error.value.message) == ("city_code", "所在市：只能选择本市（合肥市）")
+    a.refresh_from_db()
+    assert (a.city_code, a.county_code) == ("340100", "340104")
+
+
+def test_province_may_move_an_enterprise_anywhere(world):
+    a = world["A"]
+    services.enterprise_update(user=world["users"]["province"], enterprise=a,
+                               data={"city_code": "340200", "county_code": "340202"})
+    a.refresh_from_db()
+    assert (a.city_code, a.county_code) == ("340200", "340202")

@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.test import Client
 from openpyxl import Workbook, load_workbook
 
 from tests.factories import city_user, credit_code, make_enterprise, province_user
@@ -108,6 +109,92 @@ def test_city_user_cannot_move_an_enterprise_registered_elsewhere(tmp_path):
     assert other.city_code == "340200"
 
 
+def county_user(county_code: str = "340104"):  # 合肥市 · 蜀山区
+    return city_user("340100", county_code=county_code)
+
+
+def test_county_user_imports_only_its_own_countys_enterprises(tmp_path):
+    rows = good_rows(1) + good_rows(1, county="包河区") + [good_rows(1)[0].replace(",蜀山区,", ",,")]
+    job = run(tmp_path, [HEADER, *rows], mode="valid", user=county_user())
+    assert (job.created_rows, job.error_rows) == (1, 2)
+    assert [(e["行号"], e["列"], e["错误原因"]) for e in job.errors] == [
+        (3, "所在县（区）", "不是本县（区）（蜀山区）企业，无权导入"),
+        (4, "所在县（区）", "不是本县（区）（蜀山区）企业，无权导入")]
+    assert list(Enterprise.objects.values_list("county_code", flat=True)) == ["340104"]
+
+
+def test_county_user_cannot_overwrite_an_enterprise_of_another_county(tmp_path):
+    other = make_enterprise(county_code="340123", name="肥西企业有限公司")  # 肥西县
+    line = f"{other.credit_code},改名有限公司,合肥市,蜀山区,2019-01-01,3562,,100"
+    job = run(tmp_path, [HEADER, line], mode="valid", user=county_user())
+    assert job.errors[0]["错误原因"] == "该企业已登记在其他县（区），不能由本县（区）导入修改"
+    other.refresh_from_db()
+    assert (other.name, other.county_code) == ("肥西企业有限公司", "340123")
+
+
+def test_county_user_cannot_import_indicators_of_another_county(tmp_path):
+    other = make_enterprise(county_code="340123")
+    job = run(tmp_path, ["统一社会信用代码,年度,营业收入（万元）", f"{other.credit_code},2024,100"], mode="valid",
+              user=county_user(), kind="indicators")
+    assert job.errors[0]["错误原因"] == "该企业不在本县（区），无权导入其指标"
+    assert not Indicator.objects.exists()
+
+
+def test_county_user_sees_only_its_countys_import_jobs(tmp_path):
+    city_job = run(tmp_path, [HEADER, *good_rows(1)], user=city_user("340100"))
+    own_job = run(tmp_path, [HEADER, *good_rows(1)], user=county_user())
+    client = Client()
+    client.force_login(county_user())
+    assert client.get(f"/enterprises/import/{city_job.pk}/").status_code == 404
+    assert client.get(f"/enterprises/import/{own_job.pk}/").status_code == 200
+    page = client.get("/enterprises/import/").content.decode()
+    assert f"#{own_job.pk}<" in page and f"#{city_job.pk}<" not in page
+    client.force_login(city_user("340100"))
+    assert client.get(f"/enterprises/import/{own_job.pk}/").status_code == 200  # the city sees its counties' jobs
+
+
+def test_blank_optional_cells_keep_the_stored_values(tmp_path):
+    stored = make_enterprise(county_code="340104", emerging_industry="new_energy_env", contact_name="杨辉欣",
+                             contact_phone="13541892785", registered_capital=Decimal("800"), founded_on="2015-01-02")
+    header = HEADER + ",联系人,联系电话"
+    job = run(tmp_path, [header, f"{stored.credit_code},新名称有限公司,合肥市,,,3562,,,,"], user=city_user("340100"))
+    assert (job.status, job.updated_rows) == (ImportJob.Status.DONE, 1)
+    stored.refresh_from_db()
+    assert (stored.name, stored.county_code, stored.emerging_industry, stored.contact_name, stored.contact_phone,
+            stored.registered_capital, str(stored.founded_on)) == (
+        "新名称有限公司", "340104", "new_energy_env", "杨辉欣", "13541892785", Decimal("800"), "2015-01-02")
+    event = AuditEvent.objects.get(action="import_update")
+    assert {k for k, v in event.after.items() if event.before[k] != v} == {"name"}
+
+
+def test_the_template_and_the_import_page_say_that_blank_cells_keep_stored_values(tmp_path):
+    from zjtx.enterprises.exports import template_xlsx
+
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(template_xlsx("enterprises"))
+    notes = [row[0] for row in load_workbook(path)["填写说明"].iter_rows(values_only=True)]
+    assert any(note and "留空表示保留原有内容" in note for note in notes)
+    client = Client()
+    client.force_login(city_user())
+    assert "留空表示保留原有内容" in client.get("/enterprises/import/").content.decode()
+
+
+def test_a_blank_county_does_not_follow_an_enterprise_to_another_city(tmp_path):
+    stored = make_enterprise(county_code="340104")
+    run(tmp_path, [HEADER, f"{stored.credit_code},搬家企业有限公司,芜湖市,,,3562,,"])
+    stored.refresh_from_db()
+    assert (stored.city_code, stored.county_code) == ("340200", "")
+
+
+def test_a_bad_contact_phone_is_a_row_error(tmp_path):
+    rows = [f"{line},张三,{phone}" for line, phone in zip(good_rows(3), ["abc-not-a-phone", "0551-6234 5678",
+                                                                           "0551-62345678-1234567890"], strict=True)]
+    job = run(tmp_path, [HEADER + ",联系人,联系电话", *rows], mode="valid")
+    assert [(e["行号"], e["列"], e["错误原因"]) for e in job.errors] == [
+        (2, "联系电话", "联系电话只能包含数字和“-”"), (4, "联系电话", "联系电话不能超过20个字")]
+    assert job.created_rows == 1
+
+
 def test_duplicate_codes_in_file_are_reported_with_first_row(tmp_path):
     rows = good_rows(2)
     job = run(tmp_path, [HEADER, rows[0], rows[1], rows[0]], mode="valid")
@@ -188,3 +275,23 @@ def test_empty_and_corrupt_xlsx_fail_cleanly(tmp_path):
     assert "空的" in services.import_from_path(user=user, kind="enterprises", mode="all", path=empty).message
     job = services.import_from_path(user=user, kind="enterprises", mode="all", path=corrupt)
     assert job.status == ImportJob.Status.FAILED and "无法读取 Excel 文件" in job.message
+
+
+@pytest.mark.parametrize("kind", ["enterprises", "indicators"])
+def test_the_templates_example_row_passes_validation(tmp_path, kind):
+    from zjtx.enterprises.exports import template_xlsx
+    from zjtx.enterprises.importing.columns import COLUMNS
+    from zjtx.enterprises.importing.readers import read_table
+    from zjtx.enterprises.importing.validate import Context, validate
+
+    path = tmp_path / "template.xlsx"
+    path.write_bytes(template_xlsx(kind))
+    checked = validate(read_table(path, COLUMNS[kind]), COLUMNS[kind], Context())
+    assert checked.errors.to_dicts() == []
+
+
+def test_wrong_headers_name_the_missing_columns_and_the_recognised_ones(tmp_path):
+    job = run(tmp_path, ["code,name,city", f"{credit_code()},某公司,合肥市"])
+    assert job.status == ImportJob.Status.FAILED
+    assert job.message.startswith("缺少必填列：统一社会信用代码、所在市、国民经济行业代码。"
+                                  "已识别的列：企业名称（表头“name”）。")

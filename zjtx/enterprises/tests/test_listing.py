@@ -152,3 +152,49 @@ def test_a_failed_large_import_leaves_nothing_pending_and_queues_nothing(tmp_pat
     assert (job.status, job.listing_pending, fake.queued) == (ImportJob.Status.FAILED, False, [])
     assert set(Enterprise.objects.values_list("industry_code", flat=True)) == {"3562"}  # rolled back
     assert listing.missing_or_stale() == 0
+
+
+def _codes_in(content: bytes) -> set[str]:
+    return {e.credit_code for e in Enterprise.objects.all() if e.credit_code.encode() in content}
+
+
+def test_untiered_and_unsized_filters_list_only_those(tmp_path: Path):
+    plain = make_enterprise()
+    tiered = make_enterprise()
+    services.enterprise_set_tier(user=province_user(), enterprise=tiered, tier="provincial")
+    sized = make_enterprise(industry_code="3562")
+    make_indicator(sized, 2024, employees=20, revenue=500)
+    services.size_refresh(enterprise_ids=[sized.pk])
+    client = Client()
+    client.force_login(city_user())
+    untiered = client.get("/enterprises/", {"tier": "", "size": "all"})
+    assert _codes_in(untiered.content) == {plain.credit_code, sized.credit_code}
+    assert "tier=&amp;" in untiered.content.decode()  # the export link keeps the filter
+    assert _codes_in(client.get("/enterprises/", {"tier": "all", "size": ""}).content) == {
+        plain.credit_code, tiered.credit_code}
+    assert _codes_in(_xlsx_text(client.get("/enterprises/export.xlsx", {"tier": ""}).content)) == {
+        plain.credit_code, sized.credit_code}
+    assert _codes_in(client.get("/enterprises/", {"tier": "all", "size": "all"}).content) == {
+        plain.credit_code, tiered.credit_code, sized.credit_code}
+
+
+def _xlsx_text(content: bytes) -> bytes:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return b"".join(archive.read(n) for n in archive.namelist() if n.startswith("xl/"))
+
+
+def test_export_has_a_chinese_file_name_and_a_title_naming_the_filters():
+    from urllib.parse import unquote
+
+    make_enterprise(county_code="340104")
+    client = Client()
+    client.force_login(city_user())
+    response = client.get("/enterprises/export.xlsx", {"county": "340104", "tier": "provincial", "size": ""})
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment; filename*=UTF-8''") and disposition.isascii()
+    assert unquote(disposition.split("''")[1]).startswith("企业名单-合肥市-")
+    text = _xlsx_text(response.content).decode()
+    assert "企业名单（合肥市，蜀山区，省专精特新企业，未划型（数据不足））" in text

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.test import Client
 
-from tests.factories import city_user, make_enterprise, make_indicator
+from tests.factories import city_user, make_enterprise, make_indicator, province_user
 from zjtx.core.audit import audit_record
 from zjtx.core.errors import ApplicationError
 from zjtx.core.models import AuditEvent
 from zjtx.enterprises import services
+from zjtx.enterprises.models import Indicator
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +50,7 @@ def test_bad_input_names_the_field_and_changes_nothing():
 
 
 def test_edit_page_shows_chinese_error_for_the_field():
-    user = city_user("340100")
+    user = province_user()  # a city user is not even offered another city's counties
     enterprise = make_enterprise()
     client = Client()
     client.force_login(user)
@@ -127,3 +129,53 @@ def test_the_history_names_coded_fields_and_takes_any_audited_value():
     # (PostgreSQL's jsonb orders the keys its own way: each change is looked for alone)
     for change in ("状态：空 → 待市级审核", "附件：空 → 审计报告.pdf", "引擎判定明显不符合：空 → 否"):
         assert change in history
+
+
+def test_a_future_or_too_early_indicator_year_is_refused_in_chinese_never_a_500():
+    enterprise = make_enterprise()
+    client = Client()
+    client.force_login(city_user("340100"))
+    base = f"/enterprises/{enterprise.credit_code}"
+    future = date.today().year + 1
+    response = client.get(f"{base}/indicators/new/", {"year": future}, follow=True)
+    assert response.redirect_chain[-1][0] == f"{base}/" and "年度不能晚于今年" in response.content.decode()
+    for year, message in ((future, "年度不能晚于今年"), (1800, "年度不能早于1949年")):
+        assert client.get(f"{base}/indicators/{year}/").status_code == 302
+        response = client.post(f"{base}/indicators/{year}/", {"revenue": "100"}, follow=True)
+        assert response.status_code == 200 and message in response.content.decode()
+        assert "indicator_year_range" not in response.content.decode()
+    assert not Indicator.objects.exists()
+    with pytest.raises(ApplicationError) as error:
+        services.indicator_save(user=city_user(), enterprise=enterprise, year=future, data={"revenue": 1})
+    assert error.value.field == "year" and "年度不能晚于今年" in error.value.message
+
+
+def test_contact_phone_takes_digits_dashes_and_spaces_only():
+    enterprise = make_enterprise()
+    client = Client()
+    client.force_login(city_user("340100"))
+    data = {"name": enterprise.name, "city_code": "340100", "county_code": "", "industry_code": "3562",
+            "contact_phone": "abc-not-a-phone"}
+    response = client.post(f"/enterprises/{enterprise.credit_code}/edit/", data)
+    assert response.status_code == 200 and "联系电话只能包含数字和“-”" in response.content.decode()
+    enterprise.refresh_from_db()
+    assert enterprise.contact_phone == ""
+    with pytest.raises(ApplicationError) as error:
+        services.enterprise_update(user=city_user(), enterprise=enterprise, data={"contact_phone": "+86(551)1"})
+    assert (error.value.field, error.value.message) == ("contact_phone", "联系电话：联系电话只能包含数字和“-”")
+    services.enterprise_update(user=city_user(), enterprise=enterprise, data={"contact_phone": "0551-6234 5678"})
+    enterprise.refresh_from_db()
+    assert enterprise.contact_phone == "0551-6234 5678"
+
+
+def test_an_indicator_year_without_revenue_staff_or_assets_is_refused(tmp_path):
+    enterprise = make_enterprise()
+    with pytest.raises(ApplicationError) as error:
+        services.indicator_save(user=city_user(), enterprise=enterprise, year=2024, data={"rd_expense": 10})
+    assert error.value.field == "revenue" and "营业收入、员工人数、资产总额至少填写一项" in error.value.message
+    assert not Indicator.objects.exists()
+    path = tmp_path / "ind.csv"
+    path.write_text("统一社会信用代码,年度,营业收入（万元）,员工人数,资产总额（万元）,研发费用（万元）\n"
+                    f"{enterprise.credit_code},2024,,,,10\n", encoding="utf-8")
+    job = services.import_from_path(user=province_user(), kind="indicators", mode="valid", path=path)
+    assert job.errors[0]["错误原因"] == "营业收入、员工人数、资产总额至少填写一项" and not Indicator.objects.exists()
