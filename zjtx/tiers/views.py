@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zjtx.accounts.models import User, current_user
 from zjtx.accounts.roles import Role
-from zjtx.core.errors import ApplicationError
+from zjtx.core.errors import ApplicationError, PermissionDeniedError
 from zjtx.core.http import page_errors
 from zjtx.enterprises.models import Enterprise
 from zjtx.tiers import access, assessment, clock, selectors, services, workflow
@@ -302,7 +302,7 @@ def holidays(request: HttpRequest) -> HttpResponse:
 def reviews(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     if user.role != Role.EXPERT:
-        raise Http404("只有评审专家有评审任务")
+        raise PermissionDeniedError("只有评审专家有评审任务，您的角色无权查看我的评审")
     form = ConflictForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         enterprise = Enterprise.objects.filter(credit_code=form.cleaned_data["credit_code"].strip().upper()).first()

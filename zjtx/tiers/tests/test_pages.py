@@ -80,3 +80,10 @@ def test_api_lists_batches_with_counts(people, applicant):
     assert hefei["in_batch"] == 1
     assert client.get("/api/v1/tiers/applications").json()[0]["status"] == "recognized"
     assert client_for(make_user(Role.BANK)).get("/api/v1/tiers/applications").status_code == 403
+
+
+def test_reviews_page_refuses_other_roles_with_403_and_the_reason(people):
+    for user in (people["province"], people["city"], make_user(Role.BANK)):
+        response = client_for(user).get(reverse("tiers:reviews"))
+        assert response.status_code == 403, user.role
+        assert "只有评审专家有评审任务" in response.content.decode()
