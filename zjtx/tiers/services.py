@@ -336,7 +336,10 @@ def _score(value: Any) -> Decimal:
         raise ApplicationError("评分应为 0 到 100 之间的数字", field="score") from None
     if not score.is_finite() or not Decimal(0) <= score <= Decimal(100):
         raise ApplicationError("评分应为 0 到 100 之间的数字", field="score")
-    return score.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    # Refused rather than rounded: the expert must see the score that is stored (85.555 is not 85.56).
+    if score != score.quantize(Decimal("0.01")):
+        raise ApplicationError("评分最多保留两位小数", field="score")
+    return score.quantize(Decimal("0.01"))
 
 
 def expert_score(*, user: User, application: Application, score: Any, comment: str = "") -> ExpertAssignment:

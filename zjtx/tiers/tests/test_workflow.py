@@ -147,6 +147,12 @@ def test_only_assigned_experts_score_and_scores_are_checked(people, applicant):
     assert exc.value.field == "score"
     with pytest.raises(ApplicationError, match="评分应为"):
         services.expert_score(user=people["experts"][0], application=application, score="abc")
+    with pytest.raises(ApplicationError, match="评分最多保留两位小数") as exc:
+        services.expert_score(user=people["experts"][0], application=application, score="85.555")
+    assert exc.value.field == "score"
+    assert not ExpertAssignment.objects.filter(score__isnull=False).exists()
+    assert services.expert_score(user=people["experts"][0], application=application, score="85.50").score == Decimal(
+        "85.50")
 
 
 def test_decision_needs_every_score_and_uses_the_aggregation_rule(people, applicant):
