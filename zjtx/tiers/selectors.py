@@ -15,7 +15,7 @@ from zjtx.core.models import AuditEvent
 from zjtx.enterprises.models import Enterprise
 from zjtx.policy import frames
 from zjtx.policy.services import parameter_set
-from zjtx.tiers import access, clock
+from zjtx.tiers import access, clock, params
 from zjtx.tiers.models import LADDER, Application, Batch, Recognition
 
 
@@ -92,6 +92,11 @@ def batch_applications(*, user: User, batch: Batch) -> list[Application]:
 def application_history(application: Application) -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(target_type="application", target_id=str(application.pk))
                 .order_by("at", "id"))
+
+
+def min_experts(application: Application) -> int:
+    """How many experts must review it (the parameter in force when the batch opened, as the decision reads it)."""
+    return int(params.number(parameter_set(), "tiers.expert_review.min_experts", application.batch.opens_on))
 
 
 def eligible_experts(application: Application) -> list[tuple[User, str | None]]:

@@ -29,7 +29,7 @@ from zjtx.policy import frames
 from zjtx.policy.engine import ParameterSet
 from zjtx.policy.events import programme_event_announce, programme_event_record
 from zjtx.policy.services import parameter_set
-from zjtx.tiers import access, assessment, clock, params, workdays, workflow
+from zjtx.tiers import access, assessment, clock, params, selectors, workdays, workflow
 from zjtx.tiers.models import (
     NATIONAL_TIERS,
     Application,
@@ -302,6 +302,12 @@ def expert_conflict_declare(*, user: User, enterprise: Enterprise, reason: str) 
     return conflict
 
 
+def _independent_assigned(application: Application) -> int:
+    """Assigned experts who may still review (a conflict declared since makes one ineligible)."""
+    assigned = application.assignments.select_related("expert")
+    return sum(1 for a in assigned if access.expert_conflict_reason(a.expert, application.enterprise) is None)
+
+
 def experts_assign(*, user: User, application: Application, experts: Sequence[User]) -> Application:
     """Give the application its reviewers; none may be linked to the enterprise (declared or same unit)."""
     with transaction.atomic():
@@ -315,14 +321,16 @@ def experts_assign(*, user: User, application: Application, experts: Sequence[Us
         new = [e for e in experts if e.pk not in already]
         if not new:
             raise ApplicationError("所选专家均已分配", field="experts")
-        p = parameter_set()
-        minimum = int(params.number(p, "tiers.expert_review.min_experts", application.batch.opens_on))
+        minimum = selectors.min_experts(application)
+        total = _independent_assigned(application) + len(new)
+        if total < minimum:
+            raise ApplicationError(f"评审专家：每份申报至少需分配 {minimum} 位无需回避的专家，"
+                                   f"本次分配后只有 {total} 位，请再选择 {minimum - total} 位", field="experts")
         before = {"status": application.status, "experts": sorted(already)}
         for expert in new:
             ExpertAssignment.objects.create(application=application, expert=expert, assigned_by=user)
         application.status = t.target or application.status
         application.save(update_fields=["status", "updated_at"])
-        total = len(already) + len(new)
         _audit(user, "assign_experts", application, application.enterprise,
                f"分配评审专家：{'、'.join(e.display_name for e in new)}（共 {total} 人，至少需 {minimum} 人）",
                before, {"status": application.status, "experts": sorted(already | {e.pk for e in new})})

@@ -127,6 +127,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "a": application, "actions": actions, "assignments": assignments, "mine": mine,
         "show_scores": user.role in (Role.PROVINCE, Role.EXPERT),
         "experts": selectors.eligible_experts(application) if "assign_experts" in actions else [],
+        "min_experts": selectors.min_experts(application) if "assign_experts" in actions else None,
         "objections": list(application.objections.select_related("filed_by")),
         "history": selectors.application_history(application),
         "recognition": getattr(application, "recognition", None) if application.status == "recognized" else None,

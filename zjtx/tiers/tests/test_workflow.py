@@ -355,3 +355,20 @@ def test_revocation_needs_a_reason_and_lowers_the_registry_tier(people, applican
     assert enterprise.tier == ""
     with pytest.raises(IllegalTransitionError, match="当前状态为“已撤销”"):
         services.recognition_revoke(user=people["province"], recognition=recognition, reason="再次")
+
+
+def test_assignment_below_the_minimum_is_refused_and_the_form_states_it(people, applicant):
+    from tests.factories import logged_in
+
+    application = through("city", people, applicant)
+    page = logged_in(people["province"]).get(f"/tiers/applications/{application.pk}/").content.decode()
+    assert "至少需分配 <strong>3</strong> 位评审专家" in page
+    with pytest.raises(ApplicationError, match="至少需分配 3 位无需回避的专家，本次分配后只有 1 位") as exc:
+        services.experts_assign(user=people["province"], application=application, experts=people["experts"][:1])
+    assert exc.value.field == "experts"
+    application.refresh_from_db()
+    assert application.status == Application.Status.CITY_APPROVED and not ExpertAssignment.objects.exists()
+    services.experts_assign(user=people["province"], application=application, experts=people["experts"])
+    # A further expert may join a full panel.
+    services.experts_assign(user=people["province"], application=application, experts=[make_user(Role.EXPERT)])
+    assert ExpertAssignment.objects.count() == 4
