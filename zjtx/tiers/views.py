@@ -315,7 +315,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
             except ApplicationError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
-                messages.success(request, "回避关系已申报。")
+                messages.success(request, "回避关系已申报；该企业尚未评分的评审任务已撤回，由省级另行分配专家。")
                 return redirect("tiers:reviews")
     context: dict[str, Any] = {"rows": selectors.expert_assignments(user), "form": form,
                                "conflicts": ExpertConflict.objects.filter(expert=user).select_related("enterprise")}

@@ -372,3 +372,24 @@ def test_assignment_below_the_minimum_is_refused_and_the_form_states_it(people, 
     # A further expert may join a full panel.
     services.experts_assign(user=people["province"], application=application, experts=[make_user(Role.EXPERT)])
     assert ExpertAssignment.objects.count() == 4
+
+
+def test_a_conflict_declared_after_assignment_withdraws_it_and_a_replacement_can_score(people, applicant, enterprise):
+    from tests.factories import logged_in
+
+    application = through("experts", people, applicant)
+    conflicted, scorer, other = people["experts"]
+    services.expert_score(user=scorer, application=application, score=80)
+    services.expert_conflict_declare(user=conflicted, enterprise=enterprise, reason="持有该企业股份")
+    assert set(application.assignments.values_list("expert_id", flat=True)) == {scorer.pk, other.pk}
+    withdrawal = AuditEvent.objects.get(action="tiers.assignment_withdraw")
+    assert withdrawal.target_id == str(application.pk) and "持有该企业股份" in withdrawal.summary
+    assert "暂无评审任务" in logged_in(conflicted).get("/tiers/reviews/").content.decode()
+    services.expert_score(user=other, application=application, score=85)
+    with pytest.raises(ApplicationError, match="至少需要 3 位专家评分，目前 2 位"):
+        services.application_decide(user=people["province"], application=application, approve=True)
+    replacement = make_user(Role.EXPERT, full_name="替补专家")
+    services.experts_assign(user=people["province"], application=application, experts=[replacement])
+    services.expert_score(user=replacement, application=application, score=85)
+    application = services.application_decide(user=people["province"], application=application, approve=True)
+    assert application.status == Application.Status.IN_NOTICE
