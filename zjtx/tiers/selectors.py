@@ -12,11 +12,11 @@ from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
 from zjtx.core import regions
 from zjtx.core.models import AuditEvent
-from zjtx.enterprises.models import Enterprise
+from zjtx.enterprises.models import Enterprise, Tier
 from zjtx.policy import frames
 from zjtx.policy.services import parameter_set
 from zjtx.tiers import access, clock, params
-from zjtx.tiers.models import LADDER, Application, Batch, Recognition
+from zjtx.tiers.models import LADDER, Application, Batch, Recognition, tier_rank
 
 
 @dataclass
@@ -92,6 +92,25 @@ def batch_applications(*, user: User, batch: Batch) -> list[Application]:
 def application_history(application: Application) -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(target_type="application", target_id=str(application.pk))
                 .order_by("at", "id"))
+
+
+def held_tier_refusal(enterprise: Enterprise, tier: str, today: dt.date) -> str | None:
+    """Why `enterprise` may not apply for `tier`: it holds that tier, or a higher one, already (None: it may)."""
+    labels = dict(Tier.choices)
+    held = list(Recognition.objects.filter(enterprise=enterprise, status=Recognition.Status.VALID,
+                                           expires_on__gte=today))
+    same = next((r for r in held if r.tier == tier), None)
+    if same is not None:
+        return (f"贵企业已是{labels[tier]}（证书 {same.certificate_no}，有效期至 {same.expires_on}），"
+                "到期前请参加复核，无需重新申报")
+    higher = max((r for r in held if tier_rank(r.tier) > tier_rank(tier)), key=lambda r: tier_rank(r.tier),
+                 default=None)
+    if higher is not None:
+        return (f"贵企业已认定为{labels[higher.tier]}（证书 {higher.certificate_no}，有效期至 {higher.expires_on}），"
+                f"高于本批次的{labels[tier]}，不能申报较低层级")
+    if tier_rank(enterprise.tier) >= tier_rank(tier):
+        return f"贵企业在企业库中的梯度层级已是{labels[enterprise.tier]}，不低于本批次的{labels[tier]}，不能申报本批次"
+    return None
 
 
 def min_experts(application: Application) -> int:

@@ -224,11 +224,9 @@ def application_submit(*, user: User, batch: Batch, contact_name: str, contact_p
     if not batch.accepting(today):
         raise ApplicationError(f"批次《{batch.title}》不在申报期内（{batch.opens_on} 至 {batch.closes_on}）"
                                + ("，已截止申报" if batch.status == Batch.Status.CLOSED else ""), field="batch")
-    holding = Recognition.objects.filter(enterprise=enterprise, tier=batch.tier, status=Recognition.Status.VALID,
-                                         expires_on__gte=today).first()
-    if holding is not None:
-        raise ApplicationError(f"贵企业已是{TIER_LABELS[batch.tier]}（证书 {holding.certificate_no}，有效期至 "
-                               f"{holding.expires_on}），到期前请参加复核，无需重新申报", field="batch")
+    refusal = selectors.held_tier_refusal(enterprise, batch.tier, today)
+    if refusal:
+        raise ApplicationError(refusal, field="batch")
     result = assessment.self_assessment(enterprise=enterprise, tier=batch.tier, as_of=today)
     flagged = assessment.clearly_not_qualified(result)
     unmet = [u["label"] for u in result.get("unmet", []) if u["status"] == "不满足"]

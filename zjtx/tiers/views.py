@@ -105,10 +105,12 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
             note = "（政策引擎自评为不符合，申报已标记，仍会进入审核。）" if application.flagged else ""
             messages.success(request, "申报已提交，等待市级审核。" + note)
             return redirect("tiers:application", pk=application.pk)
-    result = assessment.self_assessment(enterprise=enterprise, tier=batch.tier, as_of=today)
+    refusal = selectors.held_tier_refusal(enterprise, batch.tier, today)
+    # A held tier is not assessed: the engine would evaluate it under the re-review criteria (复核).
+    result = {} if refusal else assessment.self_assessment(enterprise=enterprise, tier=batch.tier, as_of=today)
     context = {"batch": batch, "e": enterprise, "form": form, "assessment": result, "existing": existing,
                "declared": assessment.declared_snapshot(enterprise, result.get("data_year")),
-               "accepting": batch.accepting(today)}
+               "accepting": batch.accepting(today), "refusal": refusal}
     return render(request, "tiers/apply.html", context)
 
 

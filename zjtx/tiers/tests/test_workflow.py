@@ -393,3 +393,24 @@ def test_a_conflict_declared_after_assignment_withdraws_it_and_a_replacement_can
     services.expert_score(user=replacement, application=application, score=85)
     application = services.application_decide(user=people["province"], application=application, approve=True)
     assert application.status == Application.Status.IN_NOTICE
+
+
+def test_an_enterprise_at_or_above_the_batch_tier_cannot_apply(people, applicant, enterprise):
+    from tests.factories import logged_in
+
+    innovative = open_batch(people["province"], tier="innovative", title="2026年创新型中小企业评价")
+    # The registry tier (省专精特新) is above 创新型: refused before the engine calls it 复核.
+    with pytest.raises(ApplicationError, match="企业库中的梯度层级已是省专精特新企业，不低于本批次") as exc:
+        submit(applicant, innovative)
+    assert exc.value.field == "batch"
+    page = logged_in(applicant).get(f"/tiers/batches/{innovative.pk}/apply/").content.decode()
+    assert "不能申报本批次" in page and "提交申报" not in page and "（复核，" not in page
+    same = open_batch(people["province"], tier="provincial", title="2026年省专精特新企业遴选")
+    with pytest.raises(ApplicationError, match="不低于本批次的省专精特新企业"):
+        submit(applicant, same)
+    # A valid recognition above the batch's tier refuses too, naming the certificate.
+    services.recognition_record_national(user=people["province"], enterprise=enterprise, tier="little_giant",
+                                         certificate_no="工信部企业函〔2026〕1号", start_date=TODAY)
+    with pytest.raises(ApplicationError, match=r"已认定为.*工信部企业函〔2026〕1号.*不能申报较低层级"):
+        submit(applicant, open_batch(people["province"]))
+    assert Application.objects.count() == 0
