@@ -242,6 +242,7 @@ def application_submit(*, user: User, batch: Batch, contact_name: str, contact_p
         if application.pk and application.attachments.count() + len(attachments) > MAX_ATTACHMENTS:
             raise ApplicationError(f"附件最多 {MAX_ATTACHMENTS} 个", field="attachments")
         application.status = A.SUBMITTED
+        application.return_reason = ""  # answered by this resubmission; the history keeps it
         application.contact_name, application.contact_phone, application.statement = (contact_name, contact_phone,
                                                                                        statement)
         application.declared, application.assessment = declared, result

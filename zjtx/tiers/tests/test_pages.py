@@ -87,3 +87,23 @@ def test_reviews_page_refuses_other_roles_with_403_and_the_reason(people):
         response = client_for(user).get(reverse("tiers:reviews"))
         assert response.status_code == 403, user.role
         assert "只有评审专家有评审任务" in response.content.decode()
+
+
+def test_a_returned_application_offers_resubmission_and_the_old_reason_then_leaves(people, applicant):
+    from zjtx.tiers import services
+
+    application = through("submitted", people, applicant)
+    services.application_city_review(user=people["city"], application=application, approve=False,
+                                     reason="请补充审计报告")
+    url = reverse("tiers:application", args=[application.pk])
+    page = client_for(applicant).get(url).content.decode()
+    apply_url = reverse("tiers:apply", args=[application.batch_id])
+    assert f'href="{apply_url}" data-testid="resubmit">修改后重新提交' in page
+    assert 'data-testid="return-reason">请补充审计报告' in page
+    assert "修改后重新提交" not in client_for(people["city"]).get(url).content.decode()
+    client_for(applicant).post(apply_url, {"contact_name": "张三", "contact_phone": "0551-1234"})
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED and application.return_reason == ""
+    page = client_for(people["city"]).get(url).content.decode()
+    assert 'data-testid="return-reason"' not in page and "修改后重新提交" not in page
+    assert "市级退回：请补充审计报告" in page  # in the history only
