@@ -84,6 +84,14 @@ class Batch(models.Model):
         return self.status == self.Status.OPEN and self.opens_on <= today <= self.closes_on
 
 
+class Aggregation(models.TextChoices):
+    """Values of the parameter tiers.expert_review.aggregation and their Chinese names."""
+
+    MEAN = "mean", "算术平均"
+    TRIMMED_MEAN = "trimmed_mean", "去掉最高分和最低分后平均（专家不少于5人时，不足5人算术平均）"
+    MEDIAN = "median", "中位数"
+
+
 class Application(models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", "待市级审核"
@@ -111,7 +119,7 @@ class Application(models.Model):
                                          blank=True, on_delete=models.SET_NULL, related_name="+")
     city_reviewed_at = models.DateTimeField("市级审核时间", null=True, blank=True)
     expert_score = models.DecimalField("专家评审汇总得分", max_digits=5, decimal_places=2, null=True, blank=True)
-    aggregation = models.CharField("汇总规则", max_length=20, blank=True)
+    aggregation = models.CharField("汇总规则", max_length=20, blank=True, choices=Aggregation.choices)
     decision_reason = models.CharField("省级意见", max_length=300, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="省级决定人", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")

@@ -113,6 +113,12 @@ def held_tier_refusal(enterprise: Enterprise, tier: str, today: dt.date) -> str 
     return None
 
 
+def parameter_label(parameter_id: str) -> str:
+    """The Chinese name of a parameter for pages (the id itself when it is no longer in the set)."""
+    p = parameter_set()
+    return p[parameter_id].label if parameter_id in p else parameter_id
+
+
 def min_experts(application: Application) -> int:
     """How many experts must review it (the parameter in force when the batch opened, as the decision reads it)."""
     return int(params.number(parameter_set(), "tiers.expert_review.min_experts", application.batch.opens_on))

@@ -32,6 +32,7 @@ from zjtx.policy.services import parameter_set
 from zjtx.tiers import access, assessment, clock, params, selectors, workdays, workflow
 from zjtx.tiers.models import (
     NATIONAL_TIERS,
+    Aggregation,
     Application,
     Attachment,
     Batch,
@@ -60,7 +61,7 @@ CERTIFICATE_PREFIX = {
 ATTACHMENT_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".zip", ".ofd"}
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 MAX_ATTACHMENTS = 20
-AGGREGATIONS = {"mean", "trimmed_mean", "median"}
+AGGREGATIONS = set(Aggregation.values)
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -568,7 +569,7 @@ def _create_recognition(*, user: User, enterprise: Enterprise, tier: str, start_
         enterprise_set_tier(user=user, enterprise=enterprise, tier=tier)
     _audit(user, "recognize", recognition, enterprise,
            f"认定为{TIER_LABELS[tier]}，证书 {recognition.certificate_no}，"
-           f"有效期 {start_date} 至 {recognition.expires_on}（{years}年，{parameter_id}）", None,
+           f"有效期 {start_date} 至 {recognition.expires_on}（{years}年，依据：{p[parameter_id].label}）", None,
            {"tier": tier, "certificate_no": recognition.certificate_no, "start_date": start_date,
             "expires_on": recognition.expires_on})
     if recognition.event is not None:

@@ -60,7 +60,8 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
                "applications": selectors.batch_applications(user=user, batch=batch), "today": today,
                "can_close": "close" in workflow.available(workflow.BATCH, user=user, state=batch.status),
                "can_apply": user.role == Role.ENTERPRISE and batch.accepting(today),
-               "is_province": user.role == Role.PROVINCE}
+               "is_province": user.role == Role.PROVINCE,
+               "quota_label": selectors.parameter_label(batch.quota_parameter) if batch.quota_parameter else ""}
     return render(request, "tiers/batch.html", context)
 
 
@@ -264,8 +265,9 @@ def recognition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # the tier, so the engine takes its re-review set), as an applicant's page shows the first-time one.
     check = (assessment.self_assessment(enterprise=recognition.enterprise, tier=recognition.tier, as_of=clock.today())
              if "re_review" in actions else None)
-    return render(request, "tiers/recognition.html", {"r": recognition, "actions": actions, "assessment": check,
-                                                      "reviews": recognition.re_reviews.all()})
+    return render(request, "tiers/recognition.html", {
+        "r": recognition, "actions": actions, "assessment": check, "reviews": recognition.re_reviews.all(),
+        "validity_label": selectors.parameter_label(recognition.validity_parameter)})
 
 
 @login_required

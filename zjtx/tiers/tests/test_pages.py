@@ -107,3 +107,22 @@ def test_a_returned_application_offers_resubmission_and_the_old_reason_then_leav
     page = client_for(people["city"]).get(url).content.decode()
     assert 'data-testid="return-reason"' not in page and "修改后重新提交" not in page
     assert "市级退回：请补充审计报告" in page  # in the history only
+
+
+def test_pages_name_rules_and_parameters_in_chinese_not_by_code(people, applicant, enterprise):
+    from zjtx.tiers.models import Recognition
+
+    application = through("recognized", people, applicant)
+    recognition = Recognition.objects.get()
+    page = client_for(applicant).get(reverse("tiers:application", args=[application.pk])).content.decode()
+    assert "汇总规则：去掉最高分和最低分后平均" in page and "trimmed_mean" not in page
+    page = client_for(applicant).get(reverse("tiers:recognition", args=[recognition.pk])).content.decode()
+    assert "依据：省专精特新冠军企业有效期" in page and "tiers.validity_years" not in page
+    second = open_batch(people["province"], tier="provincial_champion", title="第二批")
+    assert "参数指纹" not in client_for(make_user(Role.ENTERPRISE, credit_code=make_enterprise(
+        tier="provincial").credit_code)).get(reverse("tiers:apply", args=[second.pk])).content.decode()
+    srdi = open_batch(people["province"], tier="provincial", title="省专精特新")
+    page = client_for(people["city"]).get(reverse("tiers:batch", args=[srdi.pk])).content.decode()
+    assert "500 家（依据：" in page and "targets." not in page
+    history = client_for(people["city"]).get(reverse("enterprises:detail", args=[enterprise.credit_code]))
+    assert "trimmed_mean" not in history.content.decode() and "tiers.validity_years" not in history.content.decode()
