@@ -255,8 +255,9 @@ class Recognition(models.Model):
                               related_name="recognitions")
     certificate_no = models.CharField("证书编号", max_length=60, unique=True)
     start_date = models.DateField("有效期起")
-    validity_years = models.PositiveSmallIntegerField("有效期（年）")
-    validity_parameter = models.CharField("有效期依据参数", max_length=80)
+    # The first term; each passed 复核 records its renewal (ReReview.validity_years / validity_parameter).
+    validity_years = models.PositiveSmallIntegerField("首次认定有效期（年）")
+    validity_parameter = models.CharField("首次认定有效期依据参数", max_length=80)
     expires_on = models.DateField("有效期至")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.VALID)
     revoked_reason = models.CharField("撤销原因", max_length=300, blank=True)
@@ -298,6 +299,8 @@ class ReReview(models.Model):
     reason = models.CharField("复核意见", max_length=300, blank=True)
     previous_expires_on = models.DateField("原有效期至")
     new_expires_on = models.DateField("新有效期至", null=True, blank=True)
+    validity_years = models.PositiveSmallIntegerField("续期（年）", null=True, blank=True)
+    validity_parameter = models.CharField("续期依据参数", max_length=80, blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="复核人", null=True,
                                     on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField("录入时间", auto_now_add=True)

@@ -113,6 +113,37 @@ def held_tier_refusal(enterprise: Enterprise, tier: str, today: dt.date) -> str 
     return None
 
 
+@dataclass
+class Term:
+    kind: str  # 首次认定 / 复核续期
+    start: dt.date
+    end: dt.date
+    years: int
+    label: str
+    parameter: str
+
+
+def _whole_years(start: dt.date, end: dt.date) -> int:
+    """Years of a term ending the day before an anniversary (renewals recorded before the years were kept)."""
+    return (end + dt.timedelta(days=1)).year - start.year
+
+
+def validity_terms(recognition: Recognition) -> list[Term]:
+    """The first term and each renewal by a passed 复核, oldest first; the last one is the current term."""
+    renewals = sorted((r for r in recognition.re_reviews.all() if r.passed and r.new_expires_on),
+                      key=lambda r: r.previous_expires_on)
+    first_end = renewals[0].previous_expires_on if renewals else recognition.expires_on
+    terms = [Term("首次认定", recognition.start_date, first_end, recognition.validity_years,
+                  parameter_label(recognition.validity_parameter), recognition.validity_parameter)]
+    for review in renewals:
+        assert review.new_expires_on is not None
+        start = review.previous_expires_on + dt.timedelta(days=1)
+        years = review.validity_years or _whole_years(start, review.new_expires_on)
+        label = parameter_label(review.validity_parameter) if review.validity_parameter else ""
+        terms.append(Term("复核续期", start, review.new_expires_on, years, label, review.validity_parameter))
+    return terms
+
+
 def parameter_label(parameter_id: str) -> str:
     """The Chinese name of a parameter for pages (the id itself when it is no longer in the set)."""
     p = parameter_set()

@@ -648,9 +648,9 @@ def recognition_re_review(*, user: User, recognition: Recognition, passed: bool,
             renewal_start = recognition.expires_on + dt.timedelta(days=1)
             years, parameter_id = validity(p, recognition.tier, today, re_review=True)
             recognition.expires_on = add_years(renewal_start, years) - dt.timedelta(days=1)
-            recognition.validity_parameter = parameter_id
             review.new_expires_on = recognition.expires_on
-            recognition.save(update_fields=["expires_on", "validity_parameter"])
+            review.validity_years, review.validity_parameter = years, parameter_id
+            recognition.save(update_fields=["expires_on"])
         else:
             recognition.status = Recognition.Status.REVOKED
             recognition.revoked_reason = f"复核未通过：{reason}"[:300]
@@ -659,9 +659,14 @@ def recognition_re_review(*, user: User, recognition: Recognition, passed: bool,
             _refresh_enterprise_tier(user, recognition)
         review.save()
         _audit(user, "re_review", recognition, recognition.enterprise,
-               f"复核{'通过，有效期延至 ' + str(recognition.expires_on) if passed else '未通过：' + reason}", before,
+               f"复核{_renewal_text(review) if passed else '未通过：' + reason}", before,
                {"status": recognition.status, "expires_on": recognition.expires_on})
     return recognition
+
+
+def _renewal_text(review: ReReview) -> str:
+    start = review.previous_expires_on + dt.timedelta(days=1)
+    return f"通过，续期 {start} 至 {review.new_expires_on}（{review.validity_years}年）"
 
 
 def recognition_revoke(*, user: User, recognition: Recognition, reason: str) -> Recognition:

@@ -267,7 +267,7 @@ def recognition_detail(request: HttpRequest, pk: int) -> HttpResponse:
              if "re_review" in actions else None)
     return render(request, "tiers/recognition.html", {
         "r": recognition, "actions": actions, "assessment": check, "reviews": recognition.re_reviews.all(),
-        "validity_label": selectors.parameter_label(recognition.validity_parameter)})
+        "terms": selectors.validity_terms(recognition)})
 
 
 @login_required

@@ -126,3 +126,21 @@ def test_pages_name_rules_and_parameters_in_chinese_not_by_code(people, applican
     assert "500 家（依据：" in page and "targets." not in page
     history = client_for(people["city"]).get(reverse("enterprises:detail", args=[enterprise.credit_code]))
     assert "trimmed_mean" not in history.content.decode() and "tiers.validity_years" not in history.content.decode()
+
+
+def test_after_a_passed_re_review_the_page_shows_the_current_term_and_the_renewal(people, applicant):
+    import datetime as dt
+
+    from zjtx.tiers import services
+    from zjtx.tiers.models import Recognition
+
+    through("recognized", people, applicant)
+    recognition = services.recognition_re_review(user=people["province"], recognition=Recognition.objects.get(),
+                                                 passed=True, today=dt.date(2029, 3, 1))
+    review = recognition.re_reviews.get()
+    assert (review.validity_years, review.validity_parameter) == (3, "tiers.validity_years.provincial_champion")
+    page = client_for(applicant).get(reverse("tiers:recognition", args=[recognition.pk])).content.decode()
+    assert "2026-06-09 至 2032-06-08" not in page  # two terms of 3 years are not one "3年" span
+    assert 'data-testid="validity">2029-06-09 至 2032-06-08（3年，复核续期）' in page
+    assert "首次认定：2026-06-09 至 2029-06-08（3年，依据：省专精特新冠军企业有效期）" in page
+    assert "复核续期：2029-06-09 至 2032-06-08（3年，依据：省专精特新冠军企业有效期）" in page
