@@ -454,6 +454,8 @@ def objection_file(*, user: User, application: Application, content: str,
     with transaction.atomic():
         application = _locked(application)
         workflow.application_check("file_objection", user=user, application=application)
+        if application.notice_start and today < application.notice_start:
+            raise ApplicationError(f"公示期自 {application.notice_start} 开始，公示开始前不能提出异议", field="content")
         if application.notice_end and today > application.notice_end:
             raise ApplicationError(f"公示期已于 {application.notice_end} 结束，不能再提出异议", field="content")
         if user.role == Role.ENTERPRISE and user.credit_code == application.enterprise.credit_code:

@@ -17,7 +17,7 @@ from zjtx.core.errors import ApplicationError, PermissionDeniedError
 from zjtx.core.http import page_errors
 from zjtx.enterprises.models import Enterprise
 from zjtx.tiers import access, assessment, clock, selectors, services, workflow
-from zjtx.tiers.forms import ApplyForm, BatchForm, ConflictForm, HolidayForm, NationalForm
+from zjtx.tiers.forms import ApplyForm, BatchForm, ConflictForm, HolidayForm, NationalForm, ObjectionForm
 from zjtx.tiers.models import Application, Attachment, ExpertConflict, Holiday, Objection
 
 
@@ -196,6 +196,37 @@ def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "异议已处理。")
     return redirect("tiers:application", pk=objection.application_id)
+
+
+@login_required
+@page_errors
+@require_GET
+def notices(request: HttpRequest) -> HttpResponse:
+    rows = access.notices(current_user(request)).order_by("notice_end", "enterprise__name")
+    return render(request, "tiers/notices.html", {"rows": rows, "today": clock.today()})
+
+
+@login_required
+@page_errors
+@require_http_methods(["GET", "POST"])
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The public part of an application in 公示 and the objection form; never its figures, files or scores."""
+    user = current_user(request)
+    application = access.access_notice(user, pk)
+    form = ObjectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.objection_file(user=user, application=application, content=form.cleaned_data["content"])
+        except ApplicationError as exc:
+            form.add_error("content", exc.message)
+        else:
+            messages.success(request, "异议已提交，省级管理员将核实处理。")
+            return redirect("tiers:notice", pk=pk)
+    today = clock.today()
+    context = {"a": application, "form": form, "today": today,
+               "is_applicant": user.role == Role.ENTERPRISE and user.credit_code == application.enterprise.credit_code,
+               "mine": Objection.objects.filter(application=application, filed_by=user)}
+    return render(request, "tiers/notice.html", context)
 
 
 @login_required

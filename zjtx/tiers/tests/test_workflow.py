@@ -191,9 +191,11 @@ def test_low_score_cannot_be_approved(people, applicant):
 def test_objections_block_recognition_until_resolved(people, applicant):
     application = through("decided", people, applicant)
     competitor = make_user(Role.ENTERPRISE, credit_code=make_enterprise().credit_code)
+    during = application.notice_start
     with pytest.raises(ApplicationError, match="申报企业不能对自己的公示提出异议"):
-        services.objection_file(user=applicant, application=application, content="无")
-    objection = services.objection_file(user=competitor, application=application, content="市场占有率数据存疑")
+        services.objection_file(user=applicant, application=application, content="无", today=during)
+    objection = services.objection_file(user=competitor, application=application, content="市场占有率数据存疑",
+                                        today=during)
     after_notice = application.notice_end + dt.timedelta(days=1)
     with pytest.raises(ApplicationError, match="还有 1 条公示异议未处理"):
         services.application_recognize(user=people["province"], application=application, today=after_notice)
@@ -210,7 +212,8 @@ def test_objections_block_recognition_until_resolved(people, applicant):
 
 def test_upheld_objection_rejects_the_application(people, applicant):
     application = through("decided", people, applicant)
-    objection = services.objection_file(user=people["city"], application=application, content="存在安全生产事故")
+    objection = services.objection_file(user=people["city"], application=application, content="存在安全生产事故",
+                                        today=application.notice_end)
     services.objection_resolve(user=people["province"], objection=objection, upheld=True, resolution="经查属实")
     application.refresh_from_db()
     assert application.status == Application.Status.REJECTED
