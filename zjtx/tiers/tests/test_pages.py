@@ -144,3 +144,16 @@ def test_after_a_passed_re_review_the_page_shows_the_current_term_and_the_renewa
     assert 'data-testid="validity">2029-06-09 至 2032-06-08（3年，复核续期）' in page
     assert "首次认定：2026-06-09 至 2029-06-08（3年，依据：省专精特新冠军企业有效期）" in page
     assert "复核续期：2029-06-09 至 2032-06-08（3年，依据：省专精特新冠军企业有效期）" in page
+
+
+def test_the_recognition_list_shows_the_start_and_the_current_end_not_one_span(people, applicant):
+    import datetime as dt
+
+    from zjtx.tiers import services
+    from zjtx.tiers.models import Recognition
+
+    through("recognized", people, applicant)
+    services.recognition_re_review(user=people["province"], recognition=Recognition.objects.get(), passed=True,
+                                   today=dt.date(2029, 3, 1))
+    page = client_for(people["province"]).get(reverse("tiers:recognitions")).content.decode()
+    assert "<td>2026-06-09</td><td>2032-06-08</td>" in page and "2026-06-09 至 2032-06-08" not in page
