@@ -62,6 +62,20 @@ def access_application(user: User, pk: int) -> Application:
     return application
 
 
+def notices(user: User) -> QuerySet[Application]:
+    """Applications in 公示. Every signed-in role may read their public part (name, place, tier, batch,
+    period) to raise an objection; the application itself stays within visible_applications."""
+    require_login(user)
+    return Application.objects.filter(status=Application.Status.IN_NOTICE).select_related("batch", "enterprise")
+
+
+def access_notice(user: User, pk: int) -> Application:
+    application = notices(user).filter(pk=pk).first()
+    if application is None:
+        raise NotFoundError("该申报不在公示中")
+    return application
+
+
 def in_scope(user: User, enterprise: Enterprise) -> bool:
     """Whether a city (or county) official covers this enterprise."""
     if user.role != Role.CITY or enterprise.city_code != user.city_code:

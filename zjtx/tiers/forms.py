@@ -57,6 +57,11 @@ class HolidayForm(forms.Form):
     name = forms.CharField(label="名称", max_length=40)
 
 
+class ObjectionForm(forms.Form):
+    content = forms.CharField(label="异议内容（请写明事实和依据）", max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 4}))
+
+
 class ConflictForm(forms.Form):
     credit_code = forms.CharField(label="企业统一社会信用代码", max_length=18)
     reason = forms.CharField(label="关联关系", max_length=200)

@@ -84,6 +84,14 @@ class Batch(models.Model):
         return self.status == self.Status.OPEN and self.opens_on <= today <= self.closes_on
 
 
+class Aggregation(models.TextChoices):
+    """Values of the parameter tiers.expert_review.aggregation and their Chinese names."""
+
+    MEAN = "mean", "算术平均"
+    TRIMMED_MEAN = "trimmed_mean", "去掉最高分和最低分后平均（专家不少于5人时，不足5人算术平均）"
+    MEDIAN = "median", "中位数"
+
+
 class Application(models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", "待市级审核"
@@ -111,7 +119,7 @@ class Application(models.Model):
                                          blank=True, on_delete=models.SET_NULL, related_name="+")
     city_reviewed_at = models.DateTimeField("市级审核时间", null=True, blank=True)
     expert_score = models.DecimalField("专家评审汇总得分", max_digits=5, decimal_places=2, null=True, blank=True)
-    aggregation = models.CharField("汇总规则", max_length=20, blank=True)
+    aggregation = models.CharField("汇总规则", max_length=20, blank=True, choices=Aggregation.choices)
     decision_reason = models.CharField("省级意见", max_length=300, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="省级决定人", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
@@ -247,8 +255,9 @@ class Recognition(models.Model):
                               related_name="recognitions")
     certificate_no = models.CharField("证书编号", max_length=60, unique=True)
     start_date = models.DateField("有效期起")
-    validity_years = models.PositiveSmallIntegerField("有效期（年）")
-    validity_parameter = models.CharField("有效期依据参数", max_length=80)
+    # The first term; each passed 复核 records its renewal (ReReview.validity_years / validity_parameter).
+    validity_years = models.PositiveSmallIntegerField("首次认定有效期（年）")
+    validity_parameter = models.CharField("首次认定有效期依据参数", max_length=80)
     expires_on = models.DateField("有效期至")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.VALID)
     revoked_reason = models.CharField("撤销原因", max_length=300, blank=True)
@@ -290,6 +299,8 @@ class ReReview(models.Model):
     reason = models.CharField("复核意见", max_length=300, blank=True)
     previous_expires_on = models.DateField("原有效期至")
     new_expires_on = models.DateField("新有效期至", null=True, blank=True)
+    validity_years = models.PositiveSmallIntegerField("续期（年）", null=True, blank=True)
+    validity_parameter = models.CharField("续期依据参数", max_length=80, blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="复核人", null=True,
                                     on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField("录入时间", auto_now_add=True)

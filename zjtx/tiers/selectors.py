@@ -12,11 +12,11 @@ from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
 from zjtx.core import regions
 from zjtx.core.models import AuditEvent
-from zjtx.enterprises.models import Enterprise
+from zjtx.enterprises.models import Enterprise, Tier
 from zjtx.policy import frames
 from zjtx.policy.services import parameter_set
-from zjtx.tiers import access, clock
-from zjtx.tiers.models import LADDER, Application, Batch, Recognition
+from zjtx.tiers import access, clock, params
+from zjtx.tiers.models import LADDER, Application, Batch, Recognition, tier_rank
 
 
 @dataclass
@@ -92,6 +92,67 @@ def batch_applications(*, user: User, batch: Batch) -> list[Application]:
 def application_history(application: Application) -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(target_type="application", target_id=str(application.pk))
                 .order_by("at", "id"))
+
+
+def held_tier_refusal(enterprise: Enterprise, tier: str, today: dt.date) -> str | None:
+    """Why `enterprise` may not apply for `tier`: it holds that tier, or a higher one, already (None: it may)."""
+    labels = dict(Tier.choices)
+    held = list(Recognition.objects.filter(enterprise=enterprise, status=Recognition.Status.VALID,
+                                           expires_on__gte=today))
+    same = next((r for r in held if r.tier == tier), None)
+    if same is not None:
+        return (f"贵企业已是{labels[tier]}（证书 {same.certificate_no}，有效期至 {same.expires_on}），"
+                "到期前请参加复核，无需重新申报")
+    higher = max((r for r in held if tier_rank(r.tier) > tier_rank(tier)), key=lambda r: tier_rank(r.tier),
+                 default=None)
+    if higher is not None:
+        return (f"贵企业已认定为{labels[higher.tier]}（证书 {higher.certificate_no}，有效期至 {higher.expires_on}），"
+                f"高于本批次的{labels[tier]}，不能申报较低层级")
+    if tier_rank(enterprise.tier) >= tier_rank(tier):
+        return f"贵企业在企业库中的梯度层级已是{labels[enterprise.tier]}，不低于本批次的{labels[tier]}，不能申报本批次"
+    return None
+
+
+@dataclass
+class Term:
+    kind: str  # 首次认定 / 复核续期
+    start: dt.date
+    end: dt.date
+    years: int
+    label: str
+    parameter: str
+
+
+def _whole_years(start: dt.date, end: dt.date) -> int:
+    """Years of a term ending the day before an anniversary (renewals recorded before the years were kept)."""
+    return (end + dt.timedelta(days=1)).year - start.year
+
+
+def validity_terms(recognition: Recognition) -> list[Term]:
+    """The first term and each renewal by a passed 复核, oldest first; the last one is the current term."""
+    renewals = sorted((r for r in recognition.re_reviews.all() if r.passed and r.new_expires_on),
+                      key=lambda r: r.previous_expires_on)
+    first_end = renewals[0].previous_expires_on if renewals else recognition.expires_on
+    terms = [Term("首次认定", recognition.start_date, first_end, recognition.validity_years,
+                  parameter_label(recognition.validity_parameter), recognition.validity_parameter)]
+    for review in renewals:
+        assert review.new_expires_on is not None
+        start = review.previous_expires_on + dt.timedelta(days=1)
+        years = review.validity_years or _whole_years(start, review.new_expires_on)
+        label = parameter_label(review.validity_parameter) if review.validity_parameter else ""
+        terms.append(Term("复核续期", start, review.new_expires_on, years, label, review.validity_parameter))
+    return terms
+
+
+def parameter_label(parameter_id: str) -> str:
+    """The Chinese name of a parameter for pages (the id itself when it is no longer in the set)."""
+    p = parameter_set()
+    return p[parameter_id].label if parameter_id in p else parameter_id
+
+
+def min_experts(application: Application) -> int:
+    """How many experts must review it (the parameter in force when the batch opened, as the decision reads it)."""
+    return int(params.number(parameter_set(), "tiers.expert_review.min_experts", application.batch.opens_on))
 
 
 def eligible_experts(application: Application) -> list[tuple[User, str | None]]:

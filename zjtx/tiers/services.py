@@ -29,9 +29,10 @@ from zjtx.policy import frames
 from zjtx.policy.engine import ParameterSet
 from zjtx.policy.events import programme_event_announce, programme_event_record
 from zjtx.policy.services import parameter_set
-from zjtx.tiers import access, assessment, clock, params, workdays, workflow
+from zjtx.tiers import access, assessment, clock, params, selectors, workdays, workflow
 from zjtx.tiers.models import (
     NATIONAL_TIERS,
+    Aggregation,
     Application,
     Attachment,
     Batch,
@@ -60,7 +61,7 @@ CERTIFICATE_PREFIX = {
 ATTACHMENT_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".zip", ".ofd"}
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 MAX_ATTACHMENTS = 20
-AGGREGATIONS = {"mean", "trimmed_mean", "median"}
+AGGREGATIONS = set(Aggregation.values)
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -224,11 +225,9 @@ def application_submit(*, user: User, batch: Batch, contact_name: str, contact_p
     if not batch.accepting(today):
         raise ApplicationError(f"批次《{batch.title}》不在申报期内（{batch.opens_on} 至 {batch.closes_on}）"
                                + ("，已截止申报" if batch.status == Batch.Status.CLOSED else ""), field="batch")
-    holding = Recognition.objects.filter(enterprise=enterprise, tier=batch.tier, status=Recognition.Status.VALID,
-                                         expires_on__gte=today).first()
-    if holding is not None:
-        raise ApplicationError(f"贵企业已是{TIER_LABELS[batch.tier]}（证书 {holding.certificate_no}，有效期至 "
-                               f"{holding.expires_on}），到期前请参加复核，无需重新申报", field="batch")
+    refusal = selectors.held_tier_refusal(enterprise, batch.tier, today)
+    if refusal:
+        raise ApplicationError(refusal, field="batch")
     result = assessment.self_assessment(enterprise=enterprise, tier=batch.tier, as_of=today)
     flagged = assessment.clearly_not_qualified(result)
     unmet = [u["label"] for u in result.get("unmet", []) if u["status"] == "不满足"]
@@ -244,6 +243,7 @@ def application_submit(*, user: User, batch: Batch, contact_name: str, contact_p
         if application.pk and application.attachments.count() + len(attachments) > MAX_ATTACHMENTS:
             raise ApplicationError(f"附件最多 {MAX_ATTACHMENTS} 个", field="attachments")
         application.status = A.SUBMITTED
+        application.return_reason = ""  # answered by this resubmission; the history keeps it
         application.contact_name, application.contact_phone, application.statement = (contact_name, contact_phone,
                                                                                        statement)
         application.declared, application.assessment = declared, result
@@ -299,7 +299,33 @@ def expert_conflict_declare(*, user: User, enterprise: Enterprise, reason: str) 
                                                                  defaults={"reason": reason})
         if created:
             _audit(user, "conflict_declare", conflict, enterprise, f"专家申报回避：{reason}", None, {"reason": reason})
+        pending = (ExpertAssignment.objects.filter(expert=user, application__enterprise=enterprise, score__isnull=True,
+                                                   application__status__in=[A.CITY_APPROVED, A.EXPERT_REVIEW])
+                   .values_list("application_id", flat=True))
+        for application in Application.objects.filter(pk__in=list(pending)):
+            _assignment_withdraw(user, application, conflict.reason)
     return conflict
+
+
+def _assignment_withdraw(expert: User, application: Application, reason: str) -> None:
+    """A conflicted expert may not score: their open assignment goes, so the province can assign another
+    expert instead of the application waiting for a score that can never come."""
+    application = _locked(application)
+    assignment = ExpertAssignment.objects.select_for_update().filter(application=application, expert=expert,
+                                                                     score__isnull=True).first()
+    if assignment is None:
+        return
+    experts = sorted(application.assignments.values_list("expert_id", flat=True))
+    assignment.delete()
+    _audit(expert, "assignment_withdraw", application, application.enterprise,
+           f"专家 {expert.display_name} 申报回避（{reason}），撤回其评审分配，请省级管理员另行分配专家",
+           {"experts": experts}, {"experts": [e for e in experts if e != expert.pk]})
+
+
+def _independent_assigned(application: Application) -> int:
+    """Assigned experts who may still review (a conflict declared since makes one ineligible)."""
+    assigned = application.assignments.select_related("expert")
+    return sum(1 for a in assigned if access.expert_conflict_reason(a.expert, application.enterprise) is None)
 
 
 def experts_assign(*, user: User, application: Application, experts: Sequence[User]) -> Application:
@@ -315,14 +341,16 @@ def experts_assign(*, user: User, application: Application, experts: Sequence[Us
         new = [e for e in experts if e.pk not in already]
         if not new:
             raise ApplicationError("所选专家均已分配", field="experts")
-        p = parameter_set()
-        minimum = int(params.number(p, "tiers.expert_review.min_experts", application.batch.opens_on))
+        minimum = selectors.min_experts(application)
+        total = _independent_assigned(application) + len(new)
+        if total < minimum:
+            raise ApplicationError(f"评审专家：每份申报至少需分配 {minimum} 位无需回避的专家，"
+                                   f"本次分配后只有 {total} 位，请再选择 {minimum - total} 位", field="experts")
         before = {"status": application.status, "experts": sorted(already)}
         for expert in new:
             ExpertAssignment.objects.create(application=application, expert=expert, assigned_by=user)
         application.status = t.target or application.status
         application.save(update_fields=["status", "updated_at"])
-        total = len(already) + len(new)
         _audit(user, "assign_experts", application, application.enterprise,
                f"分配评审专家：{'、'.join(e.display_name for e in new)}（共 {total} 人，至少需 {minimum} 人）",
                before, {"status": application.status, "experts": sorted(already | {e.pk for e in new})})
@@ -336,7 +364,10 @@ def _score(value: Any) -> Decimal:
         raise ApplicationError("评分应为 0 到 100 之间的数字", field="score") from None
     if not score.is_finite() or not Decimal(0) <= score <= Decimal(100):
         raise ApplicationError("评分应为 0 到 100 之间的数字", field="score")
-    return score.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    # Refused rather than rounded: the expert must see the score that is stored (85.555 is not 85.56).
+    if score != score.quantize(Decimal("0.01")):
+        raise ApplicationError("评分最多保留两位小数", field="score")
+    return score.quantize(Decimal("0.01"))
 
 
 def expert_score(*, user: User, application: Application, score: Any, comment: str = "") -> ExpertAssignment:
@@ -423,6 +454,8 @@ def objection_file(*, user: User, application: Application, content: str,
     with transaction.atomic():
         application = _locked(application)
         workflow.application_check("file_objection", user=user, application=application)
+        if application.notice_start and today < application.notice_start:
+            raise ApplicationError(f"公示期自 {application.notice_start} 开始，公示开始前不能提出异议", field="content")
         if application.notice_end and today > application.notice_end:
             raise ApplicationError(f"公示期已于 {application.notice_end} 结束，不能再提出异议", field="content")
         if user.role == Role.ENTERPRISE and user.credit_code == application.enterprise.credit_code:
@@ -538,7 +571,7 @@ def _create_recognition(*, user: User, enterprise: Enterprise, tier: str, start_
         enterprise_set_tier(user=user, enterprise=enterprise, tier=tier)
     _audit(user, "recognize", recognition, enterprise,
            f"认定为{TIER_LABELS[tier]}，证书 {recognition.certificate_no}，"
-           f"有效期 {start_date} 至 {recognition.expires_on}（{years}年，{parameter_id}）", None,
+           f"有效期 {start_date} 至 {recognition.expires_on}（{years}年，依据：{p[parameter_id].label}）", None,
            {"tier": tier, "certificate_no": recognition.certificate_no, "start_date": start_date,
             "expires_on": recognition.expires_on})
     if recognition.event is not None:
@@ -617,9 +650,9 @@ def recognition_re_review(*, user: User, recognition: Recognition, passed: bool,
             renewal_start = recognition.expires_on + dt.timedelta(days=1)
             years, parameter_id = validity(p, recognition.tier, today, re_review=True)
             recognition.expires_on = add_years(renewal_start, years) - dt.timedelta(days=1)
-            recognition.validity_parameter = parameter_id
             review.new_expires_on = recognition.expires_on
-            recognition.save(update_fields=["expires_on", "validity_parameter"])
+            review.validity_years, review.validity_parameter = years, parameter_id
+            recognition.save(update_fields=["expires_on"])
         else:
             recognition.status = Recognition.Status.REVOKED
             recognition.revoked_reason = f"复核未通过：{reason}"[:300]
@@ -628,9 +661,14 @@ def recognition_re_review(*, user: User, recognition: Recognition, passed: bool,
             _refresh_enterprise_tier(user, recognition)
         review.save()
         _audit(user, "re_review", recognition, recognition.enterprise,
-               f"复核{'通过，有效期延至 ' + str(recognition.expires_on) if passed else '未通过：' + reason}", before,
+               f"复核{_renewal_text(review) if passed else '未通过：' + reason}", before,
                {"status": recognition.status, "expires_on": recognition.expires_on})
     return recognition
+
+
+def _renewal_text(review: ReReview) -> str:
+    start = review.previous_expires_on + dt.timedelta(days=1)
+    return f"通过，续期 {start} 至 {review.new_expires_on}（{review.validity_years}年）"
 
 
 def recognition_revoke(*, user: User, recognition: Recognition, reason: str) -> Recognition:

@@ -13,11 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zjtx.accounts.models import User, current_user
 from zjtx.accounts.roles import Role
-from zjtx.core.errors import ApplicationError
+from zjtx.core.errors import ApplicationError, PermissionDeniedError
 from zjtx.core.http import page_errors
 from zjtx.enterprises.models import Enterprise
 from zjtx.tiers import access, assessment, clock, selectors, services, workflow
-from zjtx.tiers.forms import ApplyForm, BatchForm, ConflictForm, HolidayForm, NationalForm
+from zjtx.tiers.forms import ApplyForm, BatchForm, ConflictForm, HolidayForm, NationalForm, ObjectionForm
 from zjtx.tiers.models import Application, Attachment, ExpertConflict, Holiday, Objection
 
 
@@ -60,7 +60,8 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
                "applications": selectors.batch_applications(user=user, batch=batch), "today": today,
                "can_close": "close" in workflow.available(workflow.BATCH, user=user, state=batch.status),
                "can_apply": user.role == Role.ENTERPRISE and batch.accepting(today),
-               "is_province": user.role == Role.PROVINCE}
+               "is_province": user.role == Role.PROVINCE,
+               "quota_label": selectors.parameter_label(batch.quota_parameter) if batch.quota_parameter else ""}
     return render(request, "tiers/batch.html", context)
 
 
@@ -105,10 +106,12 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
             note = "（政策引擎自评为不符合，申报已标记，仍会进入审核。）" if application.flagged else ""
             messages.success(request, "申报已提交，等待市级审核。" + note)
             return redirect("tiers:application", pk=application.pk)
-    result = assessment.self_assessment(enterprise=enterprise, tier=batch.tier, as_of=today)
+    refusal = selectors.held_tier_refusal(enterprise, batch.tier, today)
+    # A held tier is not assessed: the engine would evaluate it under the re-review criteria (复核).
+    result = {} if refusal else assessment.self_assessment(enterprise=enterprise, tier=batch.tier, as_of=today)
     context = {"batch": batch, "e": enterprise, "form": form, "assessment": result, "existing": existing,
                "declared": assessment.declared_snapshot(enterprise, result.get("data_year")),
-               "accepting": batch.accepting(today)}
+               "accepting": batch.accepting(today), "refusal": refusal}
     return render(request, "tiers/apply.html", context)
 
 
@@ -127,6 +130,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "a": application, "actions": actions, "assignments": assignments, "mine": mine,
         "show_scores": user.role in (Role.PROVINCE, Role.EXPERT),
         "experts": selectors.eligible_experts(application) if "assign_experts" in actions else [],
+        "min_experts": selectors.min_experts(application) if "assign_experts" in actions else None,
         "objections": list(application.objections.select_related("filed_by")),
         "history": selectors.application_history(application),
         "recognition": getattr(application, "recognition", None) if application.status == "recognized" else None,
@@ -197,6 +201,37 @@ def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @page_errors
 @require_GET
+def notices(request: HttpRequest) -> HttpResponse:
+    rows = access.notices(current_user(request)).order_by("notice_end", "enterprise__name")
+    return render(request, "tiers/notices.html", {"rows": rows, "today": clock.today()})
+
+
+@login_required
+@page_errors
+@require_http_methods(["GET", "POST"])
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The public part of an application in 公示 and the objection form; never its figures, files or scores."""
+    user = current_user(request)
+    application = access.access_notice(user, pk)
+    form = ObjectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.objection_file(user=user, application=application, content=form.cleaned_data["content"])
+        except ApplicationError as exc:
+            form.add_error("content", exc.message)
+        else:
+            messages.success(request, "异议已提交，省级管理员将核实处理。")
+            return redirect("tiers:notice", pk=pk)
+    today = clock.today()
+    context = {"a": application, "form": form, "today": today,
+               "is_applicant": user.role == Role.ENTERPRISE and user.credit_code == application.enterprise.credit_code,
+               "mine": Objection.objects.filter(application=application, filed_by=user)}
+    return render(request, "tiers/notice.html", context)
+
+
+@login_required
+@page_errors
+@require_GET
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = Attachment.objects.filter(pk=pk).first()
     if attachment is None:
@@ -261,8 +296,9 @@ def recognition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # the tier, so the engine takes its re-review set), as an applicant's page shows the first-time one.
     check = (assessment.self_assessment(enterprise=recognition.enterprise, tier=recognition.tier, as_of=clock.today())
              if "re_review" in actions else None)
-    return render(request, "tiers/recognition.html", {"r": recognition, "actions": actions, "assessment": check,
-                                                      "reviews": recognition.re_reviews.all()})
+    return render(request, "tiers/recognition.html", {
+        "r": recognition, "actions": actions, "assessment": check, "reviews": recognition.re_reviews.all(),
+        "terms": selectors.validity_terms(recognition)})
 
 
 @login_required
@@ -302,7 +338,7 @@ def holidays(request: HttpRequest) -> HttpResponse:
 def reviews(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     if user.role != Role.EXPERT:
-        raise Http404("只有评审专家有评审任务")
+        raise PermissionDeniedError("只有评审专家有评审任务，您的角色无权查看我的评审")
     form = ConflictForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         enterprise = Enterprise.objects.filter(credit_code=form.cleaned_data["credit_code"].strip().upper()).first()
@@ -314,7 +350,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
             except ApplicationError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
-                messages.success(request, "回避关系已申报。")
+                messages.success(request, "回避关系已申报；该企业尚未评分的评审任务已撤回，由省级另行分配专家。")
                 return redirect("tiers:reviews")
     context: dict[str, Any] = {"rows": selectors.expert_assignments(user), "form": form,
                                "conflicts": ExpertConflict.objects.filter(expert=user).select_related("enterprise")}

@@ -80,3 +80,80 @@ def test_api_lists_batches_with_counts(people, applicant):
     assert hefei["in_batch"] == 1
     assert client.get("/api/v1/tiers/applications").json()[0]["status"] == "recognized"
     assert client_for(make_user(Role.BANK)).get("/api/v1/tiers/applications").status_code == 403
+
+
+def test_reviews_page_refuses_other_roles_with_403_and_the_reason(people):
+    for user in (people["province"], people["city"], make_user(Role.BANK)):
+        response = client_for(user).get(reverse("tiers:reviews"))
+        assert response.status_code == 403, user.role
+        assert "只有评审专家有评审任务" in response.content.decode()
+
+
+def test_a_returned_application_offers_resubmission_and_the_old_reason_then_leaves(people, applicant):
+    from zjtx.tiers import services
+
+    application = through("submitted", people, applicant)
+    services.application_city_review(user=people["city"], application=application, approve=False,
+                                     reason="请补充审计报告")
+    url = reverse("tiers:application", args=[application.pk])
+    page = client_for(applicant).get(url).content.decode()
+    apply_url = reverse("tiers:apply", args=[application.batch_id])
+    assert f'href="{apply_url}" data-testid="resubmit">修改后重新提交' in page
+    assert 'data-testid="return-reason">请补充审计报告' in page
+    assert "修改后重新提交" not in client_for(people["city"]).get(url).content.decode()
+    client_for(applicant).post(apply_url, {"contact_name": "张三", "contact_phone": "0551-1234"})
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED and application.return_reason == ""
+    page = client_for(people["city"]).get(url).content.decode()
+    assert 'data-testid="return-reason"' not in page and "修改后重新提交" not in page
+    assert "市级退回：请补充审计报告" in page  # in the history only
+
+
+def test_pages_name_rules_and_parameters_in_chinese_not_by_code(people, applicant, enterprise):
+    from zjtx.tiers.models import Recognition
+
+    application = through("recognized", people, applicant)
+    recognition = Recognition.objects.get()
+    page = client_for(applicant).get(reverse("tiers:application", args=[application.pk])).content.decode()
+    assert "汇总规则：去掉最高分和最低分后平均" in page and "trimmed_mean" not in page
+    page = client_for(applicant).get(reverse("tiers:recognition", args=[recognition.pk])).content.decode()
+    assert "依据：省专精特新冠军企业有效期" in page and "tiers.validity_years" not in page
+    second = open_batch(people["province"], tier="provincial_champion", title="第二批")
+    assert "参数指纹" not in client_for(make_user(Role.ENTERPRISE, credit_code=make_enterprise(
+        tier="provincial").credit_code)).get(reverse("tiers:apply", args=[second.pk])).content.decode()
+    srdi = open_batch(people["province"], tier="provincial", title="省专精特新")
+    page = client_for(people["city"]).get(reverse("tiers:batch", args=[srdi.pk])).content.decode()
+    assert "500 家（依据：" in page and "targets." not in page
+    history = client_for(people["city"]).get(reverse("enterprises:detail", args=[enterprise.credit_code]))
+    assert "trimmed_mean" not in history.content.decode() and "tiers.validity_years" not in history.content.decode()
+
+
+def test_after_a_passed_re_review_the_page_shows_the_current_term_and_the_renewal(people, applicant):
+    import datetime as dt
+
+    from zjtx.tiers import services
+    from zjtx.tiers.models import Recognition
+
+    through("recognized", people, applicant)
+    recognition = services.recognition_re_review(user=people["province"], recognition=Recognition.objects.get(),
+                                                 passed=True, today=dt.date(2029, 3, 1))
+    review = recognition.re_reviews.get()
+    assert (review.validity_years, review.validity_parameter) == (3, "tiers.validity_years.provincial_champion")
+    page = client_for(applicant).get(reverse("tiers:recognition", args=[recognition.pk])).content.decode()
+    assert "2026-06-09 至 2032-06-08" not in page  # two terms of 3 years are not one "3年" span
+    assert 'data-testid="validity">2029-06-09 至 2032-06-08（3年，复核续期）' in page
+    assert "首次认定：2026-06-09 至 2029-06-08（3年，依据：省专精特新冠军企业有效期）" in page
+    assert "复核续期：2029-06-09 至 2032-06-08（3年，依据：省专精特新冠军企业有效期）" in page
+
+
+def test_the_recognition_list_shows_the_start_and_the_current_end_not_one_span(people, applicant):
+    import datetime as dt
+
+    from zjtx.tiers import services
+    from zjtx.tiers.models import Recognition
+
+    through("recognized", people, applicant)
+    services.recognition_re_review(user=people["province"], recognition=Recognition.objects.get(), passed=True,
+                                   today=dt.date(2029, 3, 1))
+    page = client_for(people["province"]).get(reverse("tiers:recognitions")).content.decode()
+    assert "<td>2026-06-09</td><td>2032-06-08</td>" in page and "2026-06-09 至 2032-06-08" not in page

@@ -147,6 +147,12 @@ def test_only_assigned_experts_score_and_scores_are_checked(people, applicant):
     assert exc.value.field == "score"
     with pytest.raises(ApplicationError, match="评分应为"):
         services.expert_score(user=people["experts"][0], application=application, score="abc")
+    with pytest.raises(ApplicationError, match="评分最多保留两位小数") as exc:
+        services.expert_score(user=people["experts"][0], application=application, score="85.555")
+    assert exc.value.field == "score"
+    assert not ExpertAssignment.objects.filter(score__isnull=False).exists()
+    assert services.expert_score(user=people["experts"][0], application=application, score="85.50").score == Decimal(
+        "85.50")
 
 
 def test_decision_needs_every_score_and_uses_the_aggregation_rule(people, applicant):
@@ -185,9 +191,11 @@ def test_low_score_cannot_be_approved(people, applicant):
 def test_objections_block_recognition_until_resolved(people, applicant):
     application = through("decided", people, applicant)
     competitor = make_user(Role.ENTERPRISE, credit_code=make_enterprise().credit_code)
+    during = application.notice_start
     with pytest.raises(ApplicationError, match="申报企业不能对自己的公示提出异议"):
-        services.objection_file(user=applicant, application=application, content="无")
-    objection = services.objection_file(user=competitor, application=application, content="市场占有率数据存疑")
+        services.objection_file(user=applicant, application=application, content="无", today=during)
+    objection = services.objection_file(user=competitor, application=application, content="市场占有率数据存疑",
+                                        today=during)
     after_notice = application.notice_end + dt.timedelta(days=1)
     with pytest.raises(ApplicationError, match="还有 1 条公示异议未处理"):
         services.application_recognize(user=people["province"], application=application, today=after_notice)
@@ -204,7 +212,8 @@ def test_objections_block_recognition_until_resolved(people, applicant):
 
 def test_upheld_objection_rejects_the_application(people, applicant):
     application = through("decided", people, applicant)
-    objection = services.objection_file(user=people["city"], application=application, content="存在安全生产事故")
+    objection = services.objection_file(user=people["city"], application=application, content="存在安全生产事故",
+                                        today=application.notice_end)
     services.objection_resolve(user=people["province"], objection=objection, upheld=True, resolution="经查属实")
     application.refresh_from_db()
     assert application.status == Application.Status.REJECTED
@@ -349,3 +358,62 @@ def test_revocation_needs_a_reason_and_lowers_the_registry_tier(people, applican
     assert enterprise.tier == ""
     with pytest.raises(IllegalTransitionError, match="当前状态为“已撤销”"):
         services.recognition_revoke(user=people["province"], recognition=recognition, reason="再次")
+
+
+def test_assignment_below_the_minimum_is_refused_and_the_form_states_it(people, applicant):
+    from tests.factories import logged_in
+
+    application = through("city", people, applicant)
+    page = logged_in(people["province"]).get(f"/tiers/applications/{application.pk}/").content.decode()
+    assert "至少需分配 <strong>3</strong> 位评审专家" in page
+    with pytest.raises(ApplicationError, match="至少需分配 3 位无需回避的专家，本次分配后只有 1 位") as exc:
+        services.experts_assign(user=people["province"], application=application, experts=people["experts"][:1])
+    assert exc.value.field == "experts"
+    application.refresh_from_db()
+    assert application.status == Application.Status.CITY_APPROVED and not ExpertAssignment.objects.exists()
+    services.experts_assign(user=people["province"], application=application, experts=people["experts"])
+    # A further expert may join a full panel.
+    services.experts_assign(user=people["province"], application=application, experts=[make_user(Role.EXPERT)])
+    assert ExpertAssignment.objects.count() == 4
+
+
+def test_a_conflict_declared_after_assignment_withdraws_it_and_a_replacement_can_score(people, applicant, enterprise):
+    from tests.factories import logged_in
+
+    application = through("experts", people, applicant)
+    conflicted, scorer, other = people["experts"]
+    services.expert_score(user=scorer, application=application, score=80)
+    services.expert_conflict_declare(user=conflicted, enterprise=enterprise, reason="持有该企业股份")
+    assert set(application.assignments.values_list("expert_id", flat=True)) == {scorer.pk, other.pk}
+    withdrawal = AuditEvent.objects.get(action="tiers.assignment_withdraw")
+    assert withdrawal.target_id == str(application.pk) and "持有该企业股份" in withdrawal.summary
+    assert "暂无评审任务" in logged_in(conflicted).get("/tiers/reviews/").content.decode()
+    services.expert_score(user=other, application=application, score=85)
+    with pytest.raises(ApplicationError, match="至少需要 3 位专家评分，目前 2 位"):
+        services.application_decide(user=people["province"], application=application, approve=True)
+    replacement = make_user(Role.EXPERT, full_name="替补专家")
+    services.experts_assign(user=people["province"], application=application, experts=[replacement])
+    services.expert_score(user=replacement, application=application, score=85)
+    application = services.application_decide(user=people["province"], application=application, approve=True)
+    assert application.status == Application.Status.IN_NOTICE
+
+
+def test_an_enterprise_at_or_above_the_batch_tier_cannot_apply(people, applicant, enterprise):
+    from tests.factories import logged_in
+
+    innovative = open_batch(people["province"], tier="innovative", title="2026年创新型中小企业评价")
+    # The registry tier (省专精特新) is above 创新型: refused before the engine calls it 复核.
+    with pytest.raises(ApplicationError, match="企业库中的梯度层级已是省专精特新企业，不低于本批次") as exc:
+        submit(applicant, innovative)
+    assert exc.value.field == "batch"
+    page = logged_in(applicant).get(f"/tiers/batches/{innovative.pk}/apply/").content.decode()
+    assert "不能申报本批次" in page and "提交申报" not in page and "（复核，" not in page
+    same = open_batch(people["province"], tier="provincial", title="2026年省专精特新企业遴选")
+    with pytest.raises(ApplicationError, match="不低于本批次的省专精特新企业"):
+        submit(applicant, same)
+    # A valid recognition above the batch's tier refuses too, naming the certificate.
+    services.recognition_record_national(user=people["province"], enterprise=enterprise, tier="little_giant",
+                                         certificate_no="工信部企业函〔2026〕1号", start_date=TODAY)
+    with pytest.raises(ApplicationError, match=r"已认定为.*工信部企业函〔2026〕1号.*不能申报较低层级"):
+        submit(applicant, open_batch(people["province"]))
+    assert Application.objects.count() == 0
