@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
 
 from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
@@ -206,3 +207,32 @@ def expiring(*, user: User, within_days: int = 180, today: dt.date | None = None
     today = today or clock.today()
     return access.visible_recognitions(user).filter(status=Recognition.Status.VALID, expires_on__gte=today,
                                                     expires_on__lte=today + dt.timedelta(days=within_days))
+
+
+RECOGNITIONS_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class RecognitionFilters:
+    tier: str = ""
+    status: str = ""  # a Recognition.Status value, or "" for any
+    city_code: str = ""
+    search: str = ""  # part of the enterprise's name, or its credit code
+
+    def apply(self, qs: QuerySet[Recognition]) -> QuerySet[Recognition]:
+        if self.tier in LADDER:
+            qs = qs.filter(tier=self.tier)
+        if self.status in Recognition.Status.values:
+            qs = qs.filter(status=self.status)
+        if regions.is_city(self.city_code):
+            qs = qs.filter(enterprise__city_code=self.city_code)
+        if self.search:
+            qs = qs.filter(Q(enterprise__name__contains=self.search)
+                           | Q(enterprise__credit_code=self.search.upper()))
+        return qs
+
+
+def recognition_page(*, user: User, filters: RecognitionFilters, page: Any = 1) -> Page[Recognition]:
+    """One page of the recognitions the user may see, newest first, with the filtered count."""
+    qs = filters.apply(access.visible_recognitions(user)).order_by("-start_date", "-id")
+    return Paginator(qs, RECOGNITIONS_PER_PAGE).get_page(page)

@@ -13,12 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zjtx.accounts.models import User, current_user
 from zjtx.accounts.roles import Role
+from zjtx.core import regions
 from zjtx.core.errors import ApplicationError, PermissionDeniedError
 from zjtx.core.http import page_errors
 from zjtx.enterprises.models import Enterprise
 from zjtx.tiers import access, assessment, clock, selectors, services, workflow
 from zjtx.tiers.forms import ApplyForm, BatchForm, ConflictForm, HolidayForm, NationalForm, ObjectionForm
-from zjtx.tiers.models import Application, Attachment, ExpertConflict, Holiday, Objection
+from zjtx.tiers.models import BATCH_TIERS, Application, Attachment, ExpertConflict, Holiday, Objection, Recognition
 
 
 def _fail(request: HttpRequest, exc: ApplicationError) -> None:
@@ -263,8 +264,16 @@ def recognitions(request: HttpRequest) -> HttpResponse:
                 else:
                     messages.success(request, f"已录入{enterprise.name}的{recognition.get_tier_display()}称号。")
                     return redirect("tiers:recognition", pk=recognition.pk)
-    rows = access.visible_recognitions(user).order_by("-start_date", "-id")[:500]
-    context = {"rows": rows, "form": form, "is_province": user.role == Role.PROVINCE, "today": clock.today(),
+    filters = selectors.RecognitionFilters(tier=request.GET.get("tier", ""), status=request.GET.get("status", ""),
+                                           city_code=request.GET.get("city", ""),
+                                           search=request.GET.get("q", "").strip()[:60])
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"page": selectors.recognition_page(user=user, filters=filters, page=request.GET.get("page", 1)),
+               "filters": filters, "query": query.urlencode(), "tiers": BATCH_TIERS,
+               "statuses": Recognition.Status.choices,
+               "cities": regions.CITIES if user.role in (Role.PROVINCE, Role.DEPARTMENT) else [],
+               "form": form, "is_province": user.role == Role.PROVINCE, "today": clock.today(),
                "expiring": selectors.expiring(user=user)[:50]}
     return render(request, "tiers/recognitions.html", context)
 

@@ -157,3 +157,29 @@ def test_the_recognition_list_shows_the_start_and_the_current_end_not_one_span(p
                                    today=dt.date(2029, 3, 1))
     page = client_for(people["province"]).get(reverse("tiers:recognitions")).content.decode()
     assert "<td>2026-06-09</td><td>2032-06-08</td>" in page and "2026-06-09 至 2032-06-08" not in page
+
+
+def test_the_recognition_list_pages_and_filters(people):
+    import datetime as dt
+
+    from zjtx.tiers.models import Recognition
+
+    for i in range(62):
+        enterprise = make_enterprise(city_code="340100" if i % 2 else "340200", name=f"测试企业{i:02d}有限公司")
+        Recognition.objects.create(enterprise=enterprise, tier="provincial" if i < 60 else "innovative",
+                                   certificate_no=f"皖专精特新〔2025〕{i:05d}号", start_date=dt.date(2025, 1, 1),
+                                   validity_years=3, validity_parameter="x", expires_on=dt.date(2027, 12, 31))
+    client = Client()
+    client.force_login(people["province"])
+    first = client.get("/tiers/recognitions/").content.decode()
+    assert "共 62 项认定，第 1/2 页" in first and first.count('href="/tiers/recognitions/') >= 50
+    second = client.get("/tiers/recognitions/?page=2").content.decode()
+    assert second.count("皖专精特新〔2025〕") == 12
+    assert "共 2 项认定" in client.get("/tiers/recognitions/?tier=innovative").content.decode()
+    assert "共 31 项认定" in client.get("/tiers/recognitions/?city=340200").content.decode()
+    found = client.get("/tiers/recognitions/", {"q": "测试企业07"}).content.decode()
+    assert "共 1 项认定" in found and "测试企业07有限公司" in found
+    city = Client()
+    city.force_login(people["city"])  # a city sees its own enterprises only, and no city filter
+    page = city.get("/tiers/recognitions/").content.decode()
+    assert "共 31 项认定" in page and 'name="city"' not in page
