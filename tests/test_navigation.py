@@ -33,3 +33,11 @@ def test_a_city_official_sees_every_working_module():
     page = logged_in(city_user("340100")).get("/").content.decode()
     for url in ("/enterprises/", "/tiers/", "/policy/", "/awards/"):
         assert f'href="{url}"' in page
+
+
+@pytest.mark.parametrize(("role", "shown"), [(Role.BANK, False), (Role.EXPERT, False), (Role.OFFICER, True)])
+def test_the_tiers_tabs_offer_the_recognition_list_only_to_roles_that_may_open_it(role, shown):
+    client = logged_in(make_user(role))
+    page = client.get("/tiers/").content.decode()
+    assert ('href="/tiers/recognitions/"' in page) is shown
+    assert client.get("/tiers/recognitions/").status_code == (200 if shown else 403)
