@@ -394,6 +394,16 @@ def ledger_reverse(*, user: User, entry: LedgerEntry, reason: str) -> LedgerEntr
     return reversal
 
 
+def _check_within_entitlement(entitlement: Entitlement, value: Decimal) -> None:
+    """A reissue corrects where or how much was paid, never pays more than the engine granted: the net of
+    the entitlement's ledger (0 after a reversal) plus the reissue stays within its amount."""
+    net = entitlement.ledger_entries.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    if value > entitlement.amount - net:
+        paid = f"，已拨付净额 {net.normalize():f} 万元" if net else ""
+        raise ApplicationError(f"更正后金额不能超过奖补资格金额 {entitlement.amount.normalize():f} 万元{paid}",
+                               field="amount")
+
+
 def ledger_reissue(*, user: User, entitlement: Entitlement, amount: Any, reason: str) -> LedgerEntry:
     """After a reversal, pay the corrected amount (once per reversal), within the budget."""
     value = _money(amount, "amount", "更正后金额", allow_zero=False)
@@ -404,6 +414,7 @@ def ledger_reissue(*, user: User, entitlement: Entitlement, amount: Any, reason:
         reversal = entitlement.ledger_entries.filter(kind=LedgerEntry.Kind.REVERSAL).order_by("-id").first()
         if reversal is None:
             raise ApplicationError("没有可依据的冲销分录", field="entry")
+        _check_within_entitlement(entitlement, value)
         assert entitlement.budget is not None
         budget = Budget.objects.select_for_update().get(pk=entitlement.budget.pk)
         if value > budget_figures(budget)["remaining"]:

@@ -199,3 +199,17 @@ def test_correction_is_a_reversing_entry_then_a_reissue(people, ready):
     assert [e.kind for e in LedgerEntry.objects.order_by("id")] == ["payment", "reversal", "reissue"]
     ready.refresh_from_db()
     assert ready.status == S.PAID
+
+
+def test_reissue_cannot_pay_more_than_the_entitlement(people, ready):
+    budget = services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="5000")
+    entry = services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
+    services.ledger_reverse(user=people["province"], entry=entry, reason="收款账号有误")
+    with pytest.raises(ApplicationError, match="更正后金额不能超过奖补资格金额 100 万元") as exc:
+        services.ledger_reissue(user=people["province"], entitlement=ready, amount="2000", reason="更正账号")
+    assert exc.value.field == "amount"
+    ready.refresh_from_db()
+    assert ready.status == S.REVERSED and services.budget_figures(budget)["paid"] == Decimal("0")
+    assert LedgerEntry.objects.count() == 2
+    reissue = services.ledger_reissue(user=people["province"], entitlement=ready, amount="80", reason="核减后重拨")
+    assert reissue.amount == Decimal("80")
