@@ -71,3 +71,18 @@ def test_roles_without_awards_view_are_refused(people, enterprise):
     assert client_for(make_user(Role.BANK)).get(reverse("awards:entitlements")).status_code == 403
     assert client_for(people["other_city"]).get(reverse("awards:entitlement", args=[entitlement.pk])).status_code == 404
     assert client_for(people["city"]).get(reverse("awards:entitlement", args=[entitlement.pk])).status_code == 200
+
+
+def test_payment_list_workbook_shows_local_booking_time():
+    import datetime as dt
+
+    from zjtx.awards.exports import payment_list_xlsx
+    from zjtx.awards.selectors import PaymentList
+
+    row = {"credit_code": "91340100MA2N0000XX", "enterprise": "某公司", "city": "合肥市", "award": "奖补",
+           "clause": "二(一)2", "funding_level": "省级", "budget_year": 2026, "budget_line": "专项资金",
+           "kind": "拨付", "amount": Decimal("50"), "bank_name": "徽商银行", "account_no": "6228480012345678",
+           "at": dt.datetime(2026, 11, 30, 2, 21, tzinfo=dt.UTC)}
+    data = PaymentList(title="拨付清单", rows=[row], total=Decimal("50"), enterprises=1, batch=None, city_code="")
+    sheet = load_workbook(io.BytesIO(payment_list_xlsx(data))).active
+    assert sheet.cell(row=4, column=14).value == "2026-11-30 10:21"  # Asia/Shanghai, as on the pages
