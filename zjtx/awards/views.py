@@ -16,7 +16,6 @@ from zjtx.accounts.roles import Role
 from zjtx.awards import access, exports, selectors, services, workflow
 from zjtx.awards.forms import AccountForm, BudgetForm
 from zjtx.awards.models import Entitlement, LedgerEntry
-from zjtx.core import regions
 from zjtx.core.errors import ApplicationError
 from zjtx.core.http import page_errors
 from zjtx.tiers import clock
@@ -155,10 +154,12 @@ def ledger(request: HttpRequest) -> HttpResponse:
     return render(request, "awards/ledger.html", {"rows": rows})
 
 
-def _list_params(request: HttpRequest) -> tuple[int | None, str]:
+def _list_params(request: HttpRequest, user: User) -> tuple[int | None, str]:
+    """Batch and city of a payment list; a city user's list is always its own city's."""
     batch = request.GET.get("batch", "")
-    city = request.GET.get("city", "")
-    return (int(batch) if batch.isdigit() else None), (city if regions.is_city(city) else "")
+    allowed = [code for code, _ in access.filter_cities(user)]
+    city = allowed[0] if len(allowed) == 1 else request.GET.get("city", "")
+    return (int(batch) if batch.isdigit() else None), (city if city in allowed else "")
 
 
 @login_required
@@ -166,9 +167,9 @@ def _list_params(request: HttpRequest) -> tuple[int | None, str]:
 @require_GET
 def payments(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    batch_id, city = _list_params(request)
+    batch_id, city = _list_params(request, user)
     data = selectors.payment_list(user=user, batch_id=batch_id, city_code=city)
-    context = {"data": data, "batches": Batch.objects.order_by("-opens_on"), "cities": regions.CITIES,
+    context = {"data": data, "batches": Batch.objects.order_by("-opens_on"), "cities": access.filter_cities(user),
                "batch_id": batch_id, "city": city, "query": request.GET.urlencode()}
     return render(request, "awards/payments.html", context)
 
@@ -177,8 +178,9 @@ def payments(request: HttpRequest) -> HttpResponse:
 @page_errors
 @require_GET
 def payments_xlsx(request: HttpRequest) -> HttpResponse:
-    batch_id, city = _list_params(request)
-    data = selectors.payment_list(user=current_user(request), batch_id=batch_id, city_code=city)
+    user = current_user(request)
+    batch_id, city = _list_params(request, user)
+    data = selectors.payment_list(user=user, batch_id=batch_id, city_code=city)
     response = HttpResponse(exports.payment_list_xlsx(data), content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(data.title)}.xlsx"
     return response

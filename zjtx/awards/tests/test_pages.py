@@ -86,3 +86,13 @@ def test_payment_list_workbook_shows_local_booking_time():
     data = PaymentList(title="拨付清单", rows=[row], total=Decimal("50"), enterprises=1, batch=None, city_code="")
     sheet = load_workbook(io.BytesIO(payment_list_xlsx(data))).active
     assert sheet.cell(row=4, column=14).value == "2026-11-30 10:21"  # Asia/Shanghai, as on the pages
+
+
+def test_city_payment_list_offers_only_its_own_city(people):
+    hefei = client_for(people["city"])
+    page = hefei.get(reverse("awards:payments") + "?city=340200").content.decode()
+    assert "专精特新奖补资金拨付清单（合肥市）" in page and "芜湖市" not in page
+    workbook = load_workbook(io.BytesIO(hefei.get(reverse("awards:payments_xlsx") + "?city=340200").content))
+    assert workbook.active["A1"].value == "专精特新奖补资金拨付清单（合肥市）"
+    province = client_for(people["province"]).get(reverse("awards:payments")).content.decode()
+    assert 'data-testid="payment-city"' in province and "芜湖市" in province
