@@ -38,6 +38,8 @@ from zjtx.tiers.models import Recognition
 from zjtx.tiers.params import value as parameter_value
 
 S = Entitlement.Status
+# Entitlements that are no grant: a refused award is not a prior grant of once-only awards and upgrades.
+NOT_GRANTED = (S.REJECTED,)
 SIX_PLACES = Decimal("0.000001")
 ACCOUNT_NO = re.compile(r"^[0-9]{8,32}$")
 DEFAULT_LINES = {FundingLevel.PROVINCE: "省中小企业（民营经济）发展专项资金",
@@ -151,13 +153,13 @@ def entitlements_generate(*, user: User, codes: Sequence[str] | None = None,
 def entitlements_for_events(*, actor: Any, codes: Sequence[str] | None = None,
                             today: dt.date | None = None) -> list[Entitlement]:
     """Evaluate the programme events (up to today) with the policy engine and create every new entitlement
-    it grants. Existing entitlements are the engine's prior grants, so once-only awards and upgrades
-    (awards.upgrade_policy) are decided by the engine. Running it again creates nothing new."""
+    it grants. Existing entitlements not refused are the engine's prior grants, so once-only awards and
+    upgrades (awards.upgrade_policy) are decided by the engine. Running it again creates nothing new."""
     today = _today(today)
     events_qs = ProgrammeEvent.objects.filter(date__lte=today).select_related("enterprise").order_by("date", "id")
     if codes is not None:
         events_qs = events_qs.filter(enterprise__credit_code__in=list(codes))
-    events = list(events_qs)
+    events = _without_refused(list(events_qs))
     if not events:
         return []
     enterprise_codes = sorted({e.enterprise.credit_code for e in events})
@@ -178,12 +180,23 @@ def entitlements_for_events(*, actor: Any, codes: Sequence[str] | None = None,
     return created
 
 
+def _without_refused(events: list[ProgrammeEvent]) -> list[ProgrammeEvent]:
+    """Leave out the events whose every entitlement was refused (不予兑现). The engine nets an upgrade
+    against the grades of earlier events, and a refused grade paid nothing: a later 4A must pay in full.
+    The refused entitlement is not created again for its event (the refusal stands); a new event is
+    evaluated afresh."""
+    with_entitlements = Entitlement.objects.filter(event__in=events)
+    refused = set(with_entitlements.filter(status__in=NOT_GRANTED).values_list("event_id", flat=True))
+    live = set(with_entitlements.exclude(status__in=NOT_GRANTED).values_list("event_id", flat=True))
+    return [e for e in events if e.pk not in refused - live]
+
+
 def _evaluate(codes: list[str], events: list[ProgrammeEvent], today: dt.date, p: ParameterSet) -> Any:
     ents, inds, _ = frames.registry_frames(codes)
     event_rows = [{"credit_code": e.enterprise.credit_code, "kind": e.kind, "date": e.date, "grade": e.grade or None,
                    "amount": float(e.amount) if e.amount is not None else None, "rank": e.rank} for e in events]
     prior_rows = [{"credit_code": code, "award": award} for code, award in
-                  Entitlement.objects.filter(enterprise__credit_code__in=codes)
+                  Entitlement.objects.filter(enterprise__credit_code__in=codes).exclude(status__in=NOT_GRANTED)
                   .values_list("enterprise__credit_code", "award")]
     prior = records_frame(prior_rows, PRIOR_COLUMNS) if prior_rows else empty_frame(PRIOR_COLUMNS)
     return evaluate(ents, inds, records_frame(event_rows, EVENT_COLUMNS), today, p, prior)

@@ -213,3 +213,25 @@ def test_reissue_cannot_pay_more_than_the_entitlement(people, ready):
     assert LedgerEntry.objects.count() == 2
     reissue = services.ledger_reissue(user=people["province"], entitlement=ready, amount="80", reason="核减后重拨")
     assert reissue.amount == Decimal("80")
+
+
+def test_a_refused_grade_is_no_prior_grant_of_an_upgrade(people, enterprise, applicant):
+    def assess(grade, day):
+        event = programme_event_record(user=people["province"], enterprise=enterprise, kind="digital_assessment",
+                                       date=day, grade=grade)
+        programme_event_announce(user=people["province"], event=event)
+
+    assess("3A", dt.date(2026, 3, 1))
+    refused = Entitlement.objects.get(award="digital_assessment.3A")
+    services.entitlement_confirm_account(user=applicant, entitlement=refused, account_name=enterprise.name,
+                                         bank_name="徽商银行", account_no="6228480012345678")
+    services.entitlement_city_check(user=people["city"], entitlement=refused, approve=False, reason="材料不实")
+    assess("4A", dt.date(2026, 4, 1))
+    assess("5A", dt.date(2026, 5, 1))
+    amounts = dict(Entitlement.objects.values_list("award", "amount"))
+    assert amounts == {"digital_assessment.3A": Decimal("50"), "digital_assessment.4A": Decimal("100"),
+                       "digital_assessment.5A": Decimal("50")}  # 5A tops up to 150 in all
+    assert "50万元" not in Entitlement.objects.get(award="digital_assessment.4A").reason
+    # The refusal stands: generating again recreates nothing for the refused event.
+    assert services.entitlements_generate(user=people["province"], today=TODAY) == []
+    assert Entitlement.objects.get(award="digital_assessment.3A").status == S.REJECTED
