@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -57,15 +58,26 @@ def generate(request: HttpRequest) -> HttpResponse:
 def entitlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     entitlement = access.access_entitlement(user, pk)
+    return render(request, "awards/entitlement.html", _detail_context(user, entitlement))
+
+
+def _detail_context(user: User, entitlement: Entitlement, form: AccountForm | None = None) -> dict[str, Any]:
     actions = workflow.available(workflow.ENTITLEMENT, user=user, state=entitlement.status)
-    initial = {"account_name": entitlement.account_name or entitlement.enterprise.name,
-               "bank_name": entitlement.bank_name, "account_no": entitlement.account_no}
-    context: dict[str, Any] = {
-        "x": entitlement, "actions": actions, "form": AccountForm(initial=initial),
+    return {
+        "x": entitlement, "actions": actions, "form": form or _account_form(entitlement, actions),
         "entries": entitlement.ledger_entries.order_by("id"),
         "history": _history(entitlement),
     }
-    return render(request, "awards/entitlement.html", context)
+
+
+def _account_form(entitlement: Entitlement, actions: Any) -> AccountForm | None:
+    """The blank account form of the account action the user may take now, if any."""
+    action = next((a for a in ACCOUNT_ACTIONS if a in actions), None)
+    if action is None:
+        return None
+    initial = {"account_name": entitlement.account_name or entitlement.enterprise.name,
+               "bank_name": entitlement.bank_name, "account_no": entitlement.account_no}
+    return AccountForm(initial=initial, action=action)
 
 
 def _history(entitlement: Entitlement) -> list[Any]:
@@ -75,15 +87,30 @@ def _history(entitlement: Entitlement) -> list[Any]:
                                                                                                           "id"))
 
 
+# Account actions: the service that takes the form's fields and the message on success.
+ACCOUNT_ACTIONS: dict[str, tuple[Callable[..., Any], str]] = {
+    "confirm_account": (services.entitlement_confirm_account, "收款账户已确认，等待市级审核。"),
+    "apply": (services.entitlement_confirm_account, "奖补申请已提交，等待市级审核。"),
+}
+
+
+def _account_act(request: HttpRequest, user: User, x: Entitlement, action: str) -> HttpResponse:
+    """Save the account, or show the page again with what was typed and the error beside its field."""
+    form = AccountForm(request.POST, action=action)
+    if form.is_valid():
+        service, done = ACCOUNT_ACTIONS[action]
+        try:
+            service(user=user, entitlement=x, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, done)
+            return redirect("awards:entitlement", pk=x.pk)
+    return render(request, "awards/entitlement.html", _detail_context(user, x, form))
+
+
 def _act(request: HttpRequest, user: User, x: Entitlement, action: str) -> str:
     post = request.POST
-    if action in ("confirm_account", "apply"):
-        form = AccountForm(post)
-        if not form.is_valid():
-            field, errors = next(iter(form.errors.items()))
-            raise ApplicationError(f"{form.fields[field].label}：{errors[0]}", field=field)
-        services.entitlement_confirm_account(user=user, entitlement=x, **form.cleaned_data)
-        return "收款账户已确认，等待市级审核。"
     if action == "city_pass":
         services.entitlement_city_check(user=user, entitlement=x, approve=True)
         return "市级审核通过，已报省级审批。"
@@ -118,6 +145,8 @@ def _act(request: HttpRequest, user: User, x: Entitlement, action: str) -> str:
 def entitlement_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = current_user(request)
     entitlement = access.access_entitlement(user, pk)
+    if action in ACCOUNT_ACTIONS:
+        return _account_act(request, user, entitlement, action)
     try:
         messages.success(request, _act(request, user, entitlement, action))
     except ApplicationError as exc:

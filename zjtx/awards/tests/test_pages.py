@@ -96,3 +96,23 @@ def test_city_payment_list_offers_only_its_own_city(people):
     assert workbook.active["A1"].value == "专精特新奖补资金拨付清单（合肥市）"
     province = client_for(people["province"]).get(reverse("awards:payments")).content.decode()
     assert 'data-testid="payment-city"' in province and "芜湖市" in province
+
+
+def test_account_errors_show_at_the_field_with_what_was_typed(people, enterprise, applicant):
+    from zjtx.awards.tests.conftest import national_entitlement
+
+    entitlement = national_entitlement(people, enterprise)
+    qiye = client_for(applicant)
+    page = qiye.get(reverse("awards:entitlement", args=[entitlement.pk])).content.decode()
+    assert 'name="account_no"' in page and 'name="note"' not in page  # 免申即享: no 申请说明
+    url = reverse("awards:entitlement_act", args=[entitlement.pk, "confirm_account"])
+    response = qiye.post(url, {"account_name": enterprise.name, "bank_name": "徽商银行", "account_no": "62220abc"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="62220abc"' in page and 'value="徽商银行"' in page
+    field = page[page.index('name="account_no"'):]
+    assert "银行账号应为8到32位数字" in field[:field.index("</label>")]
+    page = qiye.post(url, {"account_name": enterprise.name, "bank_name": "", "account_no": "6228480012345678"})
+    assert "开户银行：不能为空" in page.content.decode() and 'value="6228480012345678"' in page.content.decode()
+    entitlement.refresh_from_db()
+    assert entitlement.status == Entitlement.Status.AWAITING_ACCOUNT and entitlement.account_no == ""
