@@ -261,6 +261,24 @@ def entitlement_confirm_account(*, user: User, entitlement: Entitlement, account
     return entitlement
 
 
+def entitlement_correct_account(*, user: User, entitlement: Entitlement, account_name: str, bank_name: str,
+                                account_no: str, note: str) -> Entitlement:
+    """After a reversal (e.g. 账号有误), the enterprise or the province corrects where the reissue goes."""
+    with transaction.atomic():
+        entitlement = _locked(entitlement)
+        access.require_own(user, entitlement)
+        workflow.entitlement_check("correct_account", user=user, entitlement=entitlement)
+        name, bank, number = _account(entitlement, account_name, bank_name, account_no)
+        reason = _text(note, "note", "更正原因", max_length=300)
+        before = {"bank_name": entitlement.bank_name, "account_tail": entitlement.account_no[-4:]}
+        entitlement.account_name, entitlement.bank_name, entitlement.account_no = name, bank, number
+        entitlement.save(update_fields=["account_name", "bank_name", "account_no", "updated_at"])
+        _audit(user, "correct_account", entitlement, entitlement.enterprise,
+               f"更正收款账户：{before['bank_name']} 尾号{before['account_tail']} → {bank} 尾号{number[-4:]}：{reason}",
+               before, {"bank_name": bank, "account_tail": number[-4:]})
+    return entitlement
+
+
 # ---------------------------------------------------------------- review, approval, payment
 
 def entitlement_city_check(*, user: User, entitlement: Entitlement, approve: bool, reason: str = "") -> Entitlement:

@@ -91,6 +91,7 @@ def _history(entitlement: Entitlement) -> list[Any]:
 ACCOUNT_ACTIONS: dict[str, tuple[Callable[..., Any], str]] = {
     "confirm_account": (services.entitlement_confirm_account, "收款账户已确认，等待市级审核。"),
     "apply": (services.entitlement_confirm_account, "奖补申请已提交，等待市级审核。"),
+    "correct_account": (services.entitlement_correct_account, "收款账户已更正，更正重拨将拨付到新账户。"),
 }
 
 

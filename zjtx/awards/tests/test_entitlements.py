@@ -235,3 +235,28 @@ def test_a_refused_grade_is_no_prior_grant_of_an_upgrade(people, enterprise, app
     # The refusal stands: generating again recreates nothing for the refused event.
     assert services.entitlements_generate(user=people["province"], today=TODAY) == []
     assert Entitlement.objects.get(award="digital_assessment.3A").status == S.REJECTED
+
+
+def test_account_corrected_after_a_reversal_receives_the_reissue(people, ready, enterprise, applicant):
+    services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="1000")
+    entry = services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
+    correct = {"account_name": enterprise.name, "bank_name": "建设银行合肥分行", "account_no": "6217000099998888",
+               "note": "原账号已销户"}
+    with pytest.raises(IllegalTransitionError):  # only a reversed entitlement's account is corrected
+        services.entitlement_correct_account(user=applicant, entitlement=ready, **correct)
+    services.ledger_reverse(user=people["province"], entry=entry, reason="账号有误")
+    with pytest.raises(ApplicationError, match="请填写更正原因") as exc:
+        services.entitlement_correct_account(user=applicant, entitlement=ready, **{**correct, "note": ""})
+    assert exc.value.field == "note"
+    with pytest.raises(PermissionDeniedError):
+        services.entitlement_correct_account(user=people["city"], entitlement=ready, **correct)
+    services.entitlement_correct_account(user=applicant, entitlement=ready, **correct)
+    ready.refresh_from_db()
+    assert ready.status == S.REVERSED and ready.account_no == "6217000099998888"
+    audit = AuditEvent.objects.get(action="awards.correct_account")
+    assert audit.before == {"bank_name": "徽商银行合肥分行", "account_tail": "5678"} and "原账号已销户" in audit.summary
+    services.entitlement_correct_account(user=people["province"], entitlement=ready,
+                                         **{**correct, "bank_name": "建设银行合肥蜀山支行"})
+    reissue = services.ledger_reissue(user=people["province"], entitlement=ready, amount="100", reason="更正账号后重拨")
+    assert (reissue.bank_name, reissue.account_no) == ("建设银行合肥蜀山支行", "6217000099998888")
+    assert LedgerEntry.objects.get(pk=entry.pk).account_no == "6228480012345678"  # the original line stays

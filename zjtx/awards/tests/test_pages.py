@@ -116,3 +116,16 @@ def test_account_errors_show_at_the_field_with_what_was_typed(people, enterprise
     assert "开户银行：不能为空" in page.content.decode() and 'value="6228480012345678"' in page.content.decode()
     entitlement.refresh_from_db()
     assert entitlement.status == Entitlement.Status.AWAITING_ACCOUNT and entitlement.account_no == ""
+
+
+def test_enterprise_corrects_the_account_of_a_reversed_entitlement_on_its_page(people, ready, enterprise, applicant):
+    services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="500")
+    entry = services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
+    services.ledger_reverse(user=people["province"], entry=entry, reason="账号有误")
+    qiye = client_for(applicant)
+    page = qiye.get(reverse("awards:entitlement", args=[ready.pk])).content.decode()
+    assert "更正收款账户" in page and 'name="note"' in page
+    url = reverse("awards:entitlement_act", args=[ready.pk, "correct_account"])
+    page = qiye.post(url, {"account_name": enterprise.name, "bank_name": "建设银行", "account_no": "6217000099998888",
+                           "note": "原账号已销户"}, follow=True).content.decode()
+    assert "收款账户已更正" in page and "6217000099998888" in page
