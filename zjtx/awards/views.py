@@ -30,11 +30,18 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @require_GET
 def entitlements(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
+    cities = access.filter_cities(user)
     status = request.GET.get("status", "")
-    qs = access.visible_entitlements(user).order_by("-created_at", "-id")
-    if status in Entitlement.Status.values:
-        qs = qs.filter(status=status)
-    context = {"rows": qs[:500], "status": status, "statuses": Entitlement.Status.choices,
+    city = request.GET.get("city", "")
+    city = city if len(cities) > 1 and city in dict(cities) else ""
+    search = request.GET.get("q", "").strip()[:60] if user.role != Role.ENTERPRISE else ""
+    data = selectors.entitlement_list(user=user, status=status, city_code=city, search=search,
+                                      page=request.GET.get("page", 1))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"data": data, "rows": data.page.object_list, "status": status, "statuses": Entitlement.Status.choices,
+               "city": city, "cities": cities if len(cities) > 1 else [], "q": search,
+               "searchable": user.role != Role.ENTERPRISE, "query": query.urlencode(),
                "is_province": user.role == Role.PROVINCE}
     return render(request, "awards/entitlements.html", context)
 

@@ -129,3 +129,28 @@ def test_enterprise_corrects_the_account_of_a_reversed_entitlement_on_its_page(p
     page = qiye.post(url, {"account_name": enterprise.name, "bank_name": "建设银行", "account_no": "6217000099998888",
                            "note": "原账号已销户"}, follow=True).content.decode()
     assert "收款账户已更正" in page and "6217000099998888" in page
+
+
+def test_entitlement_list_pages_totals_and_filters(people, enterprise):
+    from zjtx.awards.tests.conftest import national_entitlement
+    from zjtx.tiers.tests.conftest import qualifying_enterprise
+
+    first = national_entitlement(people, enterprise)  # 100 万元
+    fields = {f.name: getattr(first, f.name) for f in Entitlement._meta.concrete_fields
+              if f.name not in ("id", "award", "amount", "created_at", "updated_at")}
+    Entitlement.objects.bulk_create([Entitlement(**fields, award=f"award{i}", amount=Decimal("1.5"))
+                                     for i in range(60)])
+    wuhu = national_entitlement(people, qualifying_enterprise(city_code="340200", name="芜湖某公司",
+                                                              credit_code="91340200MA2N00001B"))
+    province = client_for(people["province"])
+    page = province.get(reverse("awards:entitlements")).content.decode()
+    assert "共 62 项，合计 290 万元" in page and "第 1 / 2 页" in page and "page=2" in page
+    assert page.count('href="/awards/entitlements/') == 50
+    page = province.get(reverse("awards:entitlements") + "?city=340200").content.decode()
+    assert "共 1 项，合计 100 万元" in page and reverse("awards:entitlement", args=[wuhu.pk]) in page
+    page = province.get(reverse("awards:entitlements") + "?q=芜湖&page=9").content.decode()
+    assert "共 1 项，合计 100 万元" in page and "芜湖某公司" in page
+    page = province.get(reverse("awards:entitlements") + f"?q={enterprise.credit_code[:12]}").content.decode()
+    assert "共 61 项，合计 190 万元" in page
+    city = client_for(people["city"]).get(reverse("awards:entitlements") + "?city=340200").content.decode()
+    assert "共 61 项" in city and 'name="city"' not in city
