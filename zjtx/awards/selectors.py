@@ -14,6 +14,7 @@ from zjtx.awards import access
 from zjtx.awards.models import Budget, Entitlement, LedgerEntry
 from zjtx.awards.services import budget_figures
 from zjtx.core import regions
+from zjtx.policy.engine import load_parameters
 from zjtx.tiers.models import Batch
 
 
@@ -30,6 +31,13 @@ def budget_rows(user: User) -> list[dict[str, Any]]:
 
 
 ENTITLEMENTS_PER_PAGE = 50
+
+
+def parameters_used(entitlement: Entitlement) -> list[dict[str, str]]:
+    """The parameters the engine read for the entitlement, by their Chinese label (labels are not dated)."""
+    params = load_parameters()
+    ids = [p for p in entitlement.parameter_ids.split(",") if p]
+    return [{"id": p, "label": params[p].label if p in params else p} for p in ids]
 
 
 @dataclass

@@ -74,6 +74,8 @@ def _detail_context(user: User, entitlement: Entitlement, form: AccountForm | No
         "x": entitlement, "actions": actions, "form": form or _account_form(entitlement, actions),
         "entries": entitlement.ledger_entries.order_by("id"),
         "history": _history(entitlement),
+        # Officials check the engine's parameters by id; an enterprise reads their names only.
+        "parameters": selectors.parameters_used(entitlement), "show_ids": user.role != Role.ENTERPRISE,
     }
 
 
