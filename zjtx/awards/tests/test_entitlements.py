@@ -57,6 +57,8 @@ def test_grade_upgrade_pays_the_difference(people, enterprise):
         programme_event_announce(user=people["province"], event=event)
     amounts = dict(Entitlement.objects.values_list("award", "amount"))
     assert amounts == {"digital_assessment.3A": Decimal("50"), "digital_assessment.4A": Decimal("50")}
+    labels = set(Entitlement.objects.values_list("award_label", flat=True))
+    assert labels == {"数字化转型评估3A级一次性奖补", "数字化转型评估4A级一次性奖补"}
     assert Entitlement.objects.get(award="digital_assessment.4A").once_key == "digital_assessment.4A"
 
 
