@@ -43,8 +43,11 @@ def test_officer_changes_a_parameter_and_runs_a_whatif(browser, live_server):
     page.wait_for_selector("[data-testid=run-status]:text('已完成')")
     row = page.get_by_test_id("whatif-budget").locator("tbody tr").filter(has_text="数字化")
     cells = [c.strip() for c in row.locator("td").all_inner_texts()]
-    assert cells[0] == "数字化转型评估等级一次性奖补（4A）"
+    assert cells[0] == "数字化转型评估4A级一次性奖补"
     assert [Decimal(c) for c in cells[2:]] == [Decimal(100), Decimal(130), Decimal(30)]
+    # The charts draw after the page loads: wait for them rather than count at once (it raced).
+    page.wait_for_selector("#whatif-chart canvas")
+    page.wait_for_selector("#budget-chart canvas")
     assert page.locator("#whatif-chart canvas").count() == 1 and page.locator("#budget-chart canvas").count() == 1
     with page.expect_download() as download:
         page.get_by_test_id("whatif-export").click()
@@ -72,7 +75,7 @@ def test_officer_starts_a_province_run_and_reads_its_counts(browser, live_server
     page.wait_for_selector("[data-testid=run-status]:text('已完成')")
     assert "已完成：1 家企业" in page.content()
     budget = page.get_by_test_id("run-budget").inner_text()
-    assert "数字化转型评估等级一次性奖补（4A）" in budget and "100" in budget
+    assert "数字化转型评估4A级一次性奖补" in budget and "100" in budget
     assert "合肥市" in page.get_by_test_id("run-cities").inner_text()
     page.click("text=返回全省测算")
     assert "已完成" in page.get_by_test_id("province-runs").inner_text()

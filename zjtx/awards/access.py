@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
 from zjtx.awards.models import Budget, Entitlement, LedgerEntry
+from zjtx.core import regions
 from zjtx.core.errors import NotFoundError, PermissionDeniedError
 
 VIEW_ROLES = {Role.PROVINCE, Role.CITY, Role.ENTERPRISE}
@@ -49,6 +50,15 @@ def visible_ledger(user: User) -> QuerySet[LedgerEntry]:
         qs = qs.filter(enterprise__city_code=user.city_code)
         return qs.filter(enterprise__county_code=user.county_code) if user.county_code else qs
     return qs.filter(enterprise__credit_code=user.credit_code)
+
+
+def filter_cities(user: User) -> list[tuple[str, str]]:
+    """The cities a list may be filtered by: all for the province, its own for a city, none for an enterprise."""
+    if user.role == Role.PROVINCE:
+        return list(regions.CITIES)
+    if user.role == Role.CITY:
+        return [(user.city_code, regions.city_name(user.city_code))]
+    return []
 
 
 def visible_budgets(user: User) -> QuerySet[Budget]:

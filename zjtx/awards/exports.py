@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
@@ -16,6 +18,11 @@ COLUMNS = [("序号", 6), ("统一社会信用代码", 22), ("企业名称", 30)
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 AMOUNT_FORMAT = "#,##0.00####"
+
+
+def _local(at: dt.datetime) -> str:
+    """Booking time as the pages show it (Asia/Shanghai), not the stored UTC."""
+    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
 
 
 def payment_list_xlsx(data: PaymentList) -> bytes:
@@ -40,7 +47,7 @@ def payment_list_xlsx(data: PaymentList) -> bytes:
     for n, r in enumerate(data.rows, start=1):
         values = [n, r["credit_code"], r["enterprise"], r["city"], r["award"], r["clause"], r["funding_level"],
                   r["budget_year"], r["budget_line"], r["kind"], r["amount"], r["bank_name"], r["account_no"],
-                  r["at"].strftime("%Y-%m-%d %H:%M")]
+                  _local(r["at"])]
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=col, value=value)
             cell.border = BOX

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from zjtx.awards.models import FundingLevel
@@ -14,8 +16,27 @@ class BudgetForm(forms.Form):
     allocated = forms.CharField(label="下达额度（万元）", max_length=24)
 
 
+REQUIRED = {"required": "不能为空"}
+# The note each account action asks for: (label, required); 免申即享 asks for none.
+ACCOUNT_NOTES: dict[str, tuple[str, bool] | None] = {
+    "confirm_account": None,
+    "apply": ("申请说明", False),
+    "correct_account": ("更正原因", True),
+}
+
+
 class AccountForm(forms.Form):
-    account_name = forms.CharField(label="收款户名", max_length=100)
-    bank_name = forms.CharField(label="开户银行", max_length=100)
-    account_no = forms.CharField(label="银行账号", max_length=40)
-    note = forms.CharField(label="申请说明", required=False, max_length=500)
+    """Where the money goes, for one of ACCOUNT_NOTES' actions (the errors show at their field)."""
+
+    account_name = forms.CharField(label="收款户名", max_length=100, error_messages=REQUIRED)
+    bank_name = forms.CharField(label="开户银行", max_length=100, error_messages=REQUIRED)
+    account_no = forms.CharField(label="银行账号", max_length=40, error_messages=REQUIRED)
+
+    def __init__(self, *args: Any, action: str = "confirm_account", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.action = action
+        note = ACCOUNT_NOTES[action]
+        if note is not None:
+            label, required = note
+            self.fields["note"] = forms.CharField(label=label, required=required, max_length=500,
+                                                  error_messages=REQUIRED)

@@ -6,11 +6,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, Sum
+
 from zjtx.accounts.models import User
 from zjtx.awards import access
-from zjtx.awards.models import Budget, LedgerEntry
+from zjtx.awards.models import Budget, Entitlement, LedgerEntry
 from zjtx.awards.services import budget_figures
 from zjtx.core import regions
+from zjtx.policy.engine import load_parameters
 from zjtx.tiers.models import Batch
 
 
@@ -24,6 +28,39 @@ def budget_rows(user: User) -> list[dict[str, Any]]:
         rows.append({"budget": budget, "city_name": city_label(budget.city_code) if budget.city_code else "全省",
                      **budget_figures(budget)})
     return rows
+
+
+ENTITLEMENTS_PER_PAGE = 50
+
+
+def parameters_used(entitlement: Entitlement) -> list[dict[str, str]]:
+    """The parameters the engine read for the entitlement, by their Chinese label (labels are not dated)."""
+    params = load_parameters()
+    ids = [p for p in entitlement.parameter_ids.split(",") if p]
+    return [{"id": p, "label": params[p].label if p in params else p} for p in ids]
+
+
+@dataclass
+class EntitlementList:
+    page: Page[Entitlement]
+    count: int
+    total: Decimal  # amount of every entitlement the filters select, not only this page's
+
+
+def entitlement_list(*, user: User, status: str = "", city_code: str = "", search: str = "",
+                     page: str | int = 1) -> EntitlementList:
+    """A page of the entitlements the user sees, newest first, filtered by status, city and enterprise
+    (name or credit code), with the count and total amount of the whole filtered set."""
+    qs = access.visible_entitlements(user).order_by("-created_at", "-id")
+    if status in Entitlement.Status.values:
+        qs = qs.filter(status=status)
+    if city_code:
+        qs = qs.filter(enterprise__city_code=city_code)
+    if search:
+        qs = qs.filter(Q(enterprise__name__icontains=search) | Q(enterprise__credit_code__startswith=search.upper()))
+    figures = qs.aggregate(n=Count("id"), total=Sum("amount"))
+    return EntitlementList(page=Paginator(qs, ENTITLEMENTS_PER_PAGE).get_page(page), count=figures["n"],
+                           total=figures["total"] or Decimal(0))
 
 
 @dataclass

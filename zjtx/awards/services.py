@@ -38,6 +38,8 @@ from zjtx.tiers.models import Recognition
 from zjtx.tiers.params import value as parameter_value
 
 S = Entitlement.Status
+# Entitlements that are no grant: a refused award is not a prior grant of once-only awards and upgrades.
+NOT_GRANTED = (S.REJECTED,)
 SIX_PLACES = Decimal("0.000001")
 ACCOUNT_NO = re.compile(r"^[0-9]{8,32}$")
 DEFAULT_LINES = {FundingLevel.PROVINCE: "省中小企业（民营经济）发展专项资金",
@@ -151,13 +153,13 @@ def entitlements_generate(*, user: User, codes: Sequence[str] | None = None,
 def entitlements_for_events(*, actor: Any, codes: Sequence[str] | None = None,
                             today: dt.date | None = None) -> list[Entitlement]:
     """Evaluate the programme events (up to today) with the policy engine and create every new entitlement
-    it grants. Existing entitlements are the engine's prior grants, so once-only awards and upgrades
-    (awards.upgrade_policy) are decided by the engine. Running it again creates nothing new."""
+    it grants. Existing entitlements not refused are the engine's prior grants, so once-only awards and
+    upgrades (awards.upgrade_policy) are decided by the engine. Running it again creates nothing new."""
     today = _today(today)
     events_qs = ProgrammeEvent.objects.filter(date__lte=today).select_related("enterprise").order_by("date", "id")
     if codes is not None:
         events_qs = events_qs.filter(enterprise__credit_code__in=list(codes))
-    events = list(events_qs)
+    events = _without_refused(list(events_qs))
     if not events:
         return []
     enterprise_codes = sorted({e.enterprise.credit_code for e in events})
@@ -178,12 +180,23 @@ def entitlements_for_events(*, actor: Any, codes: Sequence[str] | None = None,
     return created
 
 
+def _without_refused(events: list[ProgrammeEvent]) -> list[ProgrammeEvent]:
+    """Leave out the events whose every entitlement was refused (不予兑现). The engine nets an upgrade
+    against the grades of earlier events, and a refused grade paid nothing: a later 4A must pay in full.
+    The refused entitlement is not created again for its event (the refusal stands); a new event is
+    evaluated afresh."""
+    with_entitlements = Entitlement.objects.filter(event__in=events)
+    refused = set(with_entitlements.filter(status__in=NOT_GRANTED).values_list("event_id", flat=True))
+    live = set(with_entitlements.exclude(status__in=NOT_GRANTED).values_list("event_id", flat=True))
+    return [e for e in events if e.pk not in refused - live]
+
+
 def _evaluate(codes: list[str], events: list[ProgrammeEvent], today: dt.date, p: ParameterSet) -> Any:
     ents, inds, _ = frames.registry_frames(codes)
     event_rows = [{"credit_code": e.enterprise.credit_code, "kind": e.kind, "date": e.date, "grade": e.grade or None,
                    "amount": float(e.amount) if e.amount is not None else None, "rank": e.rank} for e in events]
     prior_rows = [{"credit_code": code, "award": award} for code, award in
-                  Entitlement.objects.filter(enterprise__credit_code__in=codes)
+                  Entitlement.objects.filter(enterprise__credit_code__in=codes).exclude(status__in=NOT_GRANTED)
                   .values_list("enterprise__credit_code", "award")]
     prior = records_frame(prior_rows, PRIOR_COLUMNS) if prior_rows else empty_frame(PRIOR_COLUMNS)
     return evaluate(ents, inds, records_frame(event_rows, EVENT_COLUMNS), today, p, prior)
@@ -245,6 +258,24 @@ def entitlement_confirm_account(*, user: User, entitlement: Entitlement, account
         _audit(user, action, entitlement, entitlement.enterprise,
                f"{'确认收款账户' if action == 'confirm_account' else '提交奖补申请'}：{bank} 尾号{number[-4:]}", before,
                {"status": entitlement.status, "bank_name": bank, "account_tail": number[-4:]})
+    return entitlement
+
+
+def entitlement_correct_account(*, user: User, entitlement: Entitlement, account_name: str, bank_name: str,
+                                account_no: str, note: str) -> Entitlement:
+    """After a reversal (e.g. 账号有误), the enterprise or the province corrects where the reissue goes."""
+    with transaction.atomic():
+        entitlement = _locked(entitlement)
+        access.require_own(user, entitlement)
+        workflow.entitlement_check("correct_account", user=user, entitlement=entitlement)
+        name, bank, number = _account(entitlement, account_name, bank_name, account_no)
+        reason = _text(note, "note", "更正原因", max_length=300)
+        before = {"bank_name": entitlement.bank_name, "account_tail": entitlement.account_no[-4:]}
+        entitlement.account_name, entitlement.bank_name, entitlement.account_no = name, bank, number
+        entitlement.save(update_fields=["account_name", "bank_name", "account_no", "updated_at"])
+        _audit(user, "correct_account", entitlement, entitlement.enterprise,
+               f"更正收款账户：{before['bank_name']} 尾号{before['account_tail']} → {bank} 尾号{number[-4:]}：{reason}",
+               before, {"bank_name": bank, "account_tail": number[-4:]})
     return entitlement
 
 
@@ -394,6 +425,16 @@ def ledger_reverse(*, user: User, entry: LedgerEntry, reason: str) -> LedgerEntr
     return reversal
 
 
+def _check_within_entitlement(entitlement: Entitlement, value: Decimal) -> None:
+    """A reissue corrects where or how much was paid, never pays more than the engine granted: the net of
+    the entitlement's ledger (0 after a reversal) plus the reissue stays within its amount."""
+    net = entitlement.ledger_entries.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    if value > entitlement.amount - net:
+        paid = f"，已拨付净额 {net.normalize():f} 万元" if net else ""
+        raise ApplicationError(f"更正后金额不能超过奖补资格金额 {entitlement.amount.normalize():f} 万元{paid}",
+                               field="amount")
+
+
 def ledger_reissue(*, user: User, entitlement: Entitlement, amount: Any, reason: str) -> LedgerEntry:
     """After a reversal, pay the corrected amount (once per reversal), within the budget."""
     value = _money(amount, "amount", "更正后金额", allow_zero=False)
@@ -404,6 +445,7 @@ def ledger_reissue(*, user: User, entitlement: Entitlement, amount: Any, reason:
         reversal = entitlement.ledger_entries.filter(kind=LedgerEntry.Kind.REVERSAL).order_by("-id").first()
         if reversal is None:
             raise ApplicationError("没有可依据的冲销分录", field="entry")
+        _check_within_entitlement(entitlement, value)
         assert entitlement.budget is not None
         budget = Budget.objects.select_for_update().get(pk=entitlement.budget.pk)
         if value > budget_figures(budget)["remaining"]:

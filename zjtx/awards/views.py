@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -16,7 +17,6 @@ from zjtx.accounts.roles import Role
 from zjtx.awards import access, exports, selectors, services, workflow
 from zjtx.awards.forms import AccountForm, BudgetForm
 from zjtx.awards.models import Entitlement, LedgerEntry
-from zjtx.core import regions
 from zjtx.core.errors import ApplicationError
 from zjtx.core.http import page_errors
 from zjtx.tiers import clock
@@ -30,11 +30,18 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @require_GET
 def entitlements(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
+    cities = access.filter_cities(user)
     status = request.GET.get("status", "")
-    qs = access.visible_entitlements(user).order_by("-created_at", "-id")
-    if status in Entitlement.Status.values:
-        qs = qs.filter(status=status)
-    context = {"rows": qs[:500], "status": status, "statuses": Entitlement.Status.choices,
+    city = request.GET.get("city", "")
+    city = city if len(cities) > 1 and city in dict(cities) else ""
+    search = request.GET.get("q", "").strip()[:60] if user.role != Role.ENTERPRISE else ""
+    data = selectors.entitlement_list(user=user, status=status, city_code=city, search=search,
+                                      page=request.GET.get("page", 1))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"data": data, "rows": data.page.object_list, "status": status, "statuses": Entitlement.Status.choices,
+               "city": city, "cities": cities if len(cities) > 1 else [], "q": search,
+               "searchable": user.role != Role.ENTERPRISE, "query": query.urlencode(),
                "is_province": user.role == Role.PROVINCE}
     return render(request, "awards/entitlements.html", context)
 
@@ -58,15 +65,28 @@ def generate(request: HttpRequest) -> HttpResponse:
 def entitlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     entitlement = access.access_entitlement(user, pk)
+    return render(request, "awards/entitlement.html", _detail_context(user, entitlement))
+
+
+def _detail_context(user: User, entitlement: Entitlement, form: AccountForm | None = None) -> dict[str, Any]:
     actions = workflow.available(workflow.ENTITLEMENT, user=user, state=entitlement.status)
-    initial = {"account_name": entitlement.account_name or entitlement.enterprise.name,
-               "bank_name": entitlement.bank_name, "account_no": entitlement.account_no}
-    context: dict[str, Any] = {
-        "x": entitlement, "actions": actions, "form": AccountForm(initial=initial),
+    return {
+        "x": entitlement, "actions": actions, "form": form or _account_form(entitlement, actions),
         "entries": entitlement.ledger_entries.order_by("id"),
         "history": _history(entitlement),
+        # Officials check the engine's parameters by id; an enterprise reads their names only.
+        "parameters": selectors.parameters_used(entitlement), "show_ids": user.role != Role.ENTERPRISE,
     }
-    return render(request, "awards/entitlement.html", context)
+
+
+def _account_form(entitlement: Entitlement, actions: Any) -> AccountForm | None:
+    """The blank account form of the account action the user may take now, if any."""
+    action = next((a for a in ACCOUNT_ACTIONS if a in actions), None)
+    if action is None:
+        return None
+    initial = {"account_name": entitlement.account_name or entitlement.enterprise.name,
+               "bank_name": entitlement.bank_name, "account_no": entitlement.account_no}
+    return AccountForm(initial=initial, action=action)
 
 
 def _history(entitlement: Entitlement) -> list[Any]:
@@ -76,15 +96,31 @@ def _history(entitlement: Entitlement) -> list[Any]:
                                                                                                           "id"))
 
 
+# Account actions: the service that takes the form's fields and the message on success.
+ACCOUNT_ACTIONS: dict[str, tuple[Callable[..., Any], str]] = {
+    "confirm_account": (services.entitlement_confirm_account, "收款账户已确认，等待市级审核。"),
+    "apply": (services.entitlement_confirm_account, "奖补申请已提交，等待市级审核。"),
+    "correct_account": (services.entitlement_correct_account, "收款账户已更正，更正重拨将拨付到新账户。"),
+}
+
+
+def _account_act(request: HttpRequest, user: User, x: Entitlement, action: str) -> HttpResponse:
+    """Save the account, or show the page again with what was typed and the error beside its field."""
+    form = AccountForm(request.POST, action=action)
+    if form.is_valid():
+        service, done = ACCOUNT_ACTIONS[action]
+        try:
+            service(user=user, entitlement=x, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, done)
+            return redirect("awards:entitlement", pk=x.pk)
+    return render(request, "awards/entitlement.html", _detail_context(user, x, form))
+
+
 def _act(request: HttpRequest, user: User, x: Entitlement, action: str) -> str:
     post = request.POST
-    if action in ("confirm_account", "apply"):
-        form = AccountForm(post)
-        if not form.is_valid():
-            field, errors = next(iter(form.errors.items()))
-            raise ApplicationError(f"{form.fields[field].label}：{errors[0]}", field=field)
-        services.entitlement_confirm_account(user=user, entitlement=x, **form.cleaned_data)
-        return "收款账户已确认，等待市级审核。"
     if action == "city_pass":
         services.entitlement_city_check(user=user, entitlement=x, approve=True)
         return "市级审核通过，已报省级审批。"
@@ -119,6 +155,8 @@ def _act(request: HttpRequest, user: User, x: Entitlement, action: str) -> str:
 def entitlement_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = current_user(request)
     entitlement = access.access_entitlement(user, pk)
+    if action in ACCOUNT_ACTIONS:
+        return _account_act(request, user, entitlement, action)
     try:
         messages.success(request, _act(request, user, entitlement, action))
     except ApplicationError as exc:
@@ -155,10 +193,12 @@ def ledger(request: HttpRequest) -> HttpResponse:
     return render(request, "awards/ledger.html", {"rows": rows})
 
 
-def _list_params(request: HttpRequest) -> tuple[int | None, str]:
+def _list_params(request: HttpRequest, user: User) -> tuple[int | None, str]:
+    """Batch and city of a payment list; a city user's list is always its own city's."""
     batch = request.GET.get("batch", "")
-    city = request.GET.get("city", "")
-    return (int(batch) if batch.isdigit() else None), (city if regions.is_city(city) else "")
+    allowed = [code for code, _ in access.filter_cities(user)]
+    city = allowed[0] if len(allowed) == 1 else request.GET.get("city", "")
+    return (int(batch) if batch.isdigit() else None), (city if city in allowed else "")
 
 
 @login_required
@@ -166,9 +206,9 @@ def _list_params(request: HttpRequest) -> tuple[int | None, str]:
 @require_GET
 def payments(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    batch_id, city = _list_params(request)
+    batch_id, city = _list_params(request, user)
     data = selectors.payment_list(user=user, batch_id=batch_id, city_code=city)
-    context = {"data": data, "batches": Batch.objects.order_by("-opens_on"), "cities": regions.CITIES,
+    context = {"data": data, "batches": Batch.objects.order_by("-opens_on"), "cities": access.filter_cities(user),
                "batch_id": batch_id, "city": city, "query": request.GET.urlencode()}
     return render(request, "awards/payments.html", context)
 
@@ -177,8 +217,9 @@ def payments(request: HttpRequest) -> HttpResponse:
 @page_errors
 @require_GET
 def payments_xlsx(request: HttpRequest) -> HttpResponse:
-    batch_id, city = _list_params(request)
-    data = selectors.payment_list(user=current_user(request), batch_id=batch_id, city_code=city)
+    user = current_user(request)
+    batch_id, city = _list_params(request, user)
+    data = selectors.payment_list(user=user, batch_id=batch_id, city_code=city)
     response = HttpResponse(exports.payment_list_xlsx(data), content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(data.title)}.xlsx"
     return response

@@ -19,6 +19,7 @@ ENTITLEMENT = table(
     ("reject", "省级不予兑现", {Role.PROVINCE}, {S.PROVINCE_APPROVAL}, S.REJECTED),
     ("pay", "拨付", {Role.PROVINCE}, {S.APPROVED}, S.PAID),
     ("reverse", "冲销拨付", {Role.PROVINCE}, {S.PAID}, S.REVERSED),
+    ("correct_account", "更正收款账户", {Role.ENTERPRISE, Role.PROVINCE}, {S.REVERSED}, None),
     ("reissue", "更正重拨", {Role.PROVINCE}, {S.REVERSED}, S.PAID),
 )
 LABELS = dict(S.choices)

@@ -11,7 +11,6 @@ import polars as pl
 
 from zjtx.core import regions
 from zjtx.policy.engine import list_parameters
-from zjtx.policy.engine.schema import GRADES
 from zjtx.policy.models import ParameterValue, PolicyRun, ProgrammeEvent, referring_relations
 from zjtx.policy.services import parameter_set
 
@@ -81,7 +80,7 @@ def recent_runs(kind: str) -> list[PolicyRun]:
 def whatif_tables(run: PolicyRun) -> dict[str, Any]:
     """Province totals per tier, per-city rows, and the budget difference, ready for the page and export."""
     tiers = pl.DataFrame(run.summary.get("tiers") or [], infer_schema_length=None)
-    budget = [_with_grade(row) for row in run.summary.get("budget") or []]
+    budget = run.summary.get("budget") or []
     if tiers.is_empty():
         return {"province": [], "cities": [], "budget": budget}
     tiers = tiers.with_columns(pl.col("city_code").map_elements(_city, return_dtype=pl.String).alias("city_name"))
@@ -108,7 +107,7 @@ def evaluation_tables(run: PolicyRun) -> dict[str, Any]:
     """A province run: enterprises qualifying for each tier (province and per city, a column per tier)
     and the entitlements due (应享) by award and funding level."""
     rows = pl.DataFrame(run.summary.get("tiers") or [], infer_schema_length=None)
-    budget = [_with_grade(row) for row in run.summary.get("budget") or []]
+    budget = run.summary.get("budget") or []
     if rows.is_empty():
         return {"province": [], "tiers": [], "cities": [], "budget": budget}
     province = rows.group_by("tier", "tier_label", maintain_order=True).agg(pl.col("count").sum())
@@ -117,15 +116,6 @@ def evaluation_tables(run: PolicyRun) -> dict[str, Any]:
     cities = [{"city_name": _city(r["city_code"]), "counts": [r.get(label) or 0 for label in labels]}
               for r in by_city.sort("city_code").to_dicts()]
     return {"province": province.to_dicts(), "tiers": labels, "cities": cities, "budget": budget}
-
-
-def _with_grade(row: dict[str, Any]) -> dict[str, Any]:
-    """The 3A/4A/5A awards share one label: name the grade (award ``digital_assessment.4A``)."""
-    award, label = str(row.get("award") or ""), row.get("label")
-    grade = award.rsplit(".", 1)[-1]
-    if label and award.startswith("digital_assessment.") and grade in GRADES:
-        return {**row, "label": f"{label}（{grade}）"}
-    return row
 
 
 def _city(code: str) -> str:

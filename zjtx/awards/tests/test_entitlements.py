@@ -57,6 +57,8 @@ def test_grade_upgrade_pays_the_difference(people, enterprise):
         programme_event_announce(user=people["province"], event=event)
     amounts = dict(Entitlement.objects.values_list("award", "amount"))
     assert amounts == {"digital_assessment.3A": Decimal("50"), "digital_assessment.4A": Decimal("50")}
+    labels = set(Entitlement.objects.values_list("award_label", flat=True))
+    assert labels == {"数字化转型评估3A级一次性奖补", "数字化转型评估4A级一次性奖补"}
     assert Entitlement.objects.get(award="digital_assessment.4A").once_key == "digital_assessment.4A"
 
 
@@ -199,3 +201,64 @@ def test_correction_is_a_reversing_entry_then_a_reissue(people, ready):
     assert [e.kind for e in LedgerEntry.objects.order_by("id")] == ["payment", "reversal", "reissue"]
     ready.refresh_from_db()
     assert ready.status == S.PAID
+
+
+def test_reissue_cannot_pay_more_than_the_entitlement(people, ready):
+    budget = services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="5000")
+    entry = services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
+    services.ledger_reverse(user=people["province"], entry=entry, reason="收款账号有误")
+    with pytest.raises(ApplicationError, match="更正后金额不能超过奖补资格金额 100 万元") as exc:
+        services.ledger_reissue(user=people["province"], entitlement=ready, amount="2000", reason="更正账号")
+    assert exc.value.field == "amount"
+    ready.refresh_from_db()
+    assert ready.status == S.REVERSED and services.budget_figures(budget)["paid"] == Decimal("0")
+    assert LedgerEntry.objects.count() == 2
+    reissue = services.ledger_reissue(user=people["province"], entitlement=ready, amount="80", reason="核减后重拨")
+    assert reissue.amount == Decimal("80")
+
+
+def test_a_refused_grade_is_no_prior_grant_of_an_upgrade(people, enterprise, applicant):
+    def assess(grade, day):
+        event = programme_event_record(user=people["province"], enterprise=enterprise, kind="digital_assessment",
+                                       date=day, grade=grade)
+        programme_event_announce(user=people["province"], event=event)
+
+    assess("3A", dt.date(2026, 3, 1))
+    refused = Entitlement.objects.get(award="digital_assessment.3A")
+    services.entitlement_confirm_account(user=applicant, entitlement=refused, account_name=enterprise.name,
+                                         bank_name="徽商银行", account_no="6228480012345678")
+    services.entitlement_city_check(user=people["city"], entitlement=refused, approve=False, reason="材料不实")
+    assess("4A", dt.date(2026, 4, 1))
+    assess("5A", dt.date(2026, 5, 1))
+    amounts = dict(Entitlement.objects.values_list("award", "amount"))
+    assert amounts == {"digital_assessment.3A": Decimal("50"), "digital_assessment.4A": Decimal("100"),
+                       "digital_assessment.5A": Decimal("50")}  # 5A tops up to 150 in all
+    assert "50万元" not in Entitlement.objects.get(award="digital_assessment.4A").reason
+    # The refusal stands: generating again recreates nothing for the refused event.
+    assert services.entitlements_generate(user=people["province"], today=TODAY) == []
+    assert Entitlement.objects.get(award="digital_assessment.3A").status == S.REJECTED
+
+
+def test_account_corrected_after_a_reversal_receives_the_reissue(people, ready, enterprise, applicant):
+    services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="1000")
+    entry = services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
+    correct = {"account_name": enterprise.name, "bank_name": "建设银行合肥分行", "account_no": "6217000099998888",
+               "note": "原账号已销户"}
+    with pytest.raises(IllegalTransitionError):  # only a reversed entitlement's account is corrected
+        services.entitlement_correct_account(user=applicant, entitlement=ready, **correct)
+    services.ledger_reverse(user=people["province"], entry=entry, reason="账号有误")
+    with pytest.raises(ApplicationError, match="请填写更正原因") as exc:
+        services.entitlement_correct_account(user=applicant, entitlement=ready, **{**correct, "note": ""})
+    assert exc.value.field == "note"
+    with pytest.raises(PermissionDeniedError):
+        services.entitlement_correct_account(user=people["city"], entitlement=ready, **correct)
+    services.entitlement_correct_account(user=applicant, entitlement=ready, **correct)
+    ready.refresh_from_db()
+    assert ready.status == S.REVERSED and ready.account_no == "6217000099998888"
+    audit = AuditEvent.objects.get(action="awards.correct_account")
+    assert audit.before == {"bank_name": "徽商银行合肥分行", "account_tail": "5678"} and "原账号已销户" in audit.summary
+    services.entitlement_correct_account(user=people["province"], entitlement=ready,
+                                         **{**correct, "bank_name": "建设银行合肥蜀山支行"})
+    reissue = services.ledger_reissue(user=people["province"], entitlement=ready, amount="100", reason="更正账号后重拨")
+    assert (reissue.bank_name, reissue.account_no) == ("建设银行合肥蜀山支行", "6217000099998888")
+    assert LedgerEntry.objects.get(pk=entry.pk).account_no == "6228480012345678"  # the original line stays

@@ -71,3 +71,86 @@ def test_roles_without_awards_view_are_refused(people, enterprise):
     assert client_for(make_user(Role.BANK)).get(reverse("awards:entitlements")).status_code == 403
     assert client_for(people["other_city"]).get(reverse("awards:entitlement", args=[entitlement.pk])).status_code == 404
     assert client_for(people["city"]).get(reverse("awards:entitlement", args=[entitlement.pk])).status_code == 200
+
+
+def test_payment_list_workbook_shows_local_booking_time():
+    import datetime as dt
+
+    from zjtx.awards.exports import payment_list_xlsx
+    from zjtx.awards.selectors import PaymentList
+
+    row = {"credit_code": "91340100MA2N0000XX", "enterprise": "某公司", "city": "合肥市", "award": "奖补",
+           "clause": "二(一)2", "funding_level": "省级", "budget_year": 2026, "budget_line": "专项资金",
+           "kind": "拨付", "amount": Decimal("50"), "bank_name": "徽商银行", "account_no": "6228480012345678",
+           "at": dt.datetime(2026, 11, 30, 2, 21, tzinfo=dt.UTC)}
+    data = PaymentList(title="拨付清单", rows=[row], total=Decimal("50"), enterprises=1, batch=None, city_code="")
+    sheet = load_workbook(io.BytesIO(payment_list_xlsx(data))).active
+    assert sheet.cell(row=4, column=14).value == "2026-11-30 10:21"  # Asia/Shanghai, as on the pages
+
+
+def test_city_payment_list_offers_only_its_own_city(people):
+    hefei = client_for(people["city"])
+    page = hefei.get(reverse("awards:payments") + "?city=340200").content.decode()
+    assert "专精特新奖补资金拨付清单（合肥市）" in page and "芜湖市" not in page
+    workbook = load_workbook(io.BytesIO(hefei.get(reverse("awards:payments_xlsx") + "?city=340200").content))
+    assert workbook.active["A1"].value == "专精特新奖补资金拨付清单（合肥市）"
+    province = client_for(people["province"]).get(reverse("awards:payments")).content.decode()
+    assert 'data-testid="payment-city"' in province and "芜湖市" in province
+
+
+def test_account_errors_show_at_the_field_with_what_was_typed(people, enterprise, applicant):
+    from zjtx.awards.tests.conftest import national_entitlement
+
+    entitlement = national_entitlement(people, enterprise)
+    qiye = client_for(applicant)
+    page = qiye.get(reverse("awards:entitlement", args=[entitlement.pk])).content.decode()
+    assert 'name="account_no"' in page and 'name="note"' not in page  # 免申即享: no 申请说明
+    url = reverse("awards:entitlement_act", args=[entitlement.pk, "confirm_account"])
+    response = qiye.post(url, {"account_name": enterprise.name, "bank_name": "徽商银行", "account_no": "62220abc"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="62220abc"' in page and 'value="徽商银行"' in page
+    field = page[page.index('name="account_no"'):]
+    assert "银行账号应为8到32位数字" in field[:field.index("</label>")]
+    page = qiye.post(url, {"account_name": enterprise.name, "bank_name": "", "account_no": "6228480012345678"})
+    assert "开户银行：不能为空" in page.content.decode() and 'value="6228480012345678"' in page.content.decode()
+    entitlement.refresh_from_db()
+    assert entitlement.status == Entitlement.Status.AWAITING_ACCOUNT and entitlement.account_no == ""
+
+
+def test_enterprise_corrects_the_account_of_a_reversed_entitlement_on_its_page(people, ready, enterprise, applicant):
+    services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="500")
+    entry = services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
+    services.ledger_reverse(user=people["province"], entry=entry, reason="账号有误")
+    qiye = client_for(applicant)
+    page = qiye.get(reverse("awards:entitlement", args=[ready.pk])).content.decode()
+    assert "更正收款账户" in page and 'name="note"' in page
+    url = reverse("awards:entitlement_act", args=[ready.pk, "correct_account"])
+    page = qiye.post(url, {"account_name": enterprise.name, "bank_name": "建设银行", "account_no": "6217000099998888",
+                           "note": "原账号已销户"}, follow=True).content.decode()
+    assert "收款账户已更正" in page and "6217000099998888" in page
+
+
+def test_entitlement_list_pages_totals_and_filters(people, enterprise):
+    from zjtx.awards.tests.conftest import national_entitlement
+    from zjtx.tiers.tests.conftest import qualifying_enterprise
+
+    first = national_entitlement(people, enterprise)  # 100 万元
+    fields = {f.name: getattr(first, f.name) for f in Entitlement._meta.concrete_fields
+              if f.name not in ("id", "award", "amount", "created_at", "updated_at")}
+    Entitlement.objects.bulk_create([Entitlement(**fields, award=f"award{i}", amount=Decimal("1.5"))
+                                     for i in range(60)])
+    wuhu = national_entitlement(people, qualifying_enterprise(city_code="340200", name="芜湖某公司",
+                                                              credit_code="91340200MA2N00001B"))
+    province = client_for(people["province"])
+    page = province.get(reverse("awards:entitlements")).content.decode()
+    assert "共 62 项，合计 290 万元" in page and "第 1 / 2 页" in page and "page=2" in page
+    assert page.count('href="/awards/entitlements/') == 50
+    page = province.get(reverse("awards:entitlements") + "?city=340200").content.decode()
+    assert "共 1 项，合计 100 万元" in page and reverse("awards:entitlement", args=[wuhu.pk]) in page
+    page = province.get(reverse("awards:entitlements") + "?q=芜湖&page=9").content.decode()
+    assert "共 1 项，合计 100 万元" in page and "芜湖某公司" in page
+    page = province.get(reverse("awards:entitlements") + f"?q={enterprise.credit_code[:12]}").content.decode()
+    assert "共 61 项，合计 190 万元" in page
+    city = client_for(people["city"]).get(reverse("awards:entitlements") + "?city=340200").content.decode()
+    assert "共 61 项" in city and 'name="city"' not in city

@@ -67,6 +67,7 @@ class AwardSpec:
     base_label: str = ""
     scope: str | None = None
     grade_params: tuple[tuple[str, str], ...] = ()
+    grade_labels: tuple[tuple[str, str], ...] = ()  # graded awards: each grade's own name
 
 
 def award_specs(reader: ParamReader) -> list[AwardSpec]:
@@ -122,6 +123,13 @@ def _check_once_keys(specs: list[AwardSpec]) -> None:
                     )
 
 
+def award_label(reader: ParamReader, parameter_id: str) -> str:
+    """The award's name (``meta.award_label``); the parameter's label only where none is given (a
+    parameter label names a number, e.g. a rate, not the award)."""
+    parameter = reader.params[parameter_id]
+    return str(parameter.meta.get("award_label") or parameter.label)
+
+
 def _meta(reader: ParamReader, parameter_id: str) -> dict[str, Any]:
     parameter = reader.params[parameter_id]
     meta = dict(parameter.meta)
@@ -130,7 +138,7 @@ def _meta(reader: ParamReader, parameter_id: str) -> dict[str, Any]:
     return {
         "award": str(meta["award"]),
         "event": str(meta["event"]),
-        "label": parameter.label,
+        "label": award_label(reader, parameter_id),
         "clause": parameter.clause,
         "funding_level": parameter.funding_level or PROVINCE,
         "once_key": None if meta.get("once_key") is None else str(meta["once_key"]),
@@ -162,8 +170,11 @@ def _rank(reader: ParamReader) -> AwardSpec:
 def _graded(reader: ParamReader) -> AwardSpec:
     grades = tuple((g, f"awards.digital_assessment.amount_{g.lower()}") for g in GRADES)
     meta = _meta(reader, grades[0][1])
-    meta.update(award=DIGITAL_PREFIX, label="数字化转型评估等级一次性奖补")
-    return AwardSpec(method="graded", main_param="awards.upgrade_policy", grade_params=grades, **meta)
+    # The generic name is left only for an event without a known grade.
+    meta.update(award=DIGITAL_PREFIX, label="数字化转型评估一次性奖补")
+    labels = tuple((g, award_label(reader, p)) for g, p in grades)
+    return AwardSpec(method="graded", main_param="awards.upgrade_policy", grade_params=grades, grade_labels=labels,
+                     **meta)
 
 
 # ---------------------------------------------------------------- dated values as expressions
@@ -349,10 +360,14 @@ def _conform(part: pl.LazyFrame, schema: dict[str, pl.DataType]) -> pl.LazyFrame
 def _common(spec: AwardSpec) -> list[pl.Expr]:
     payer = pl.lit("省级财政") if spec.funding_level == PROVINCE else pl.col("city_code")
     params = ",".join(p for p in (spec.main_param, spec.cap_param, *[g[1] for g in spec.grade_params]) if p)
+    label = pl.lit(spec.label)
+    if spec.grade_labels:
+        by_grade = pl.col("grade").replace_strict(dict(spec.grade_labels), default=None, return_dtype=pl.String)
+        label = by_grade.fill_null(spec.label)
     return [
         pl.col("amount").alias("base"),
         pl.lit(spec.award).alias("award"),
-        pl.lit(spec.label).alias("label"),
+        label.alias("label"),
         pl.lit(spec.clause).alias("clause"),
         pl.lit(spec.funding_level).alias("funding_level"),
         payer.alias("payer"),

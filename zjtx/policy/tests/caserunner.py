@@ -230,7 +230,7 @@ def _check_entitlements(result: Result, ref_awards: list[Any], expect: dict[str,
         if row is None:
             failures.append(f"无奖补记录 {keys}")
             continue
-        for key in ("amount", "status", "funding_level", "reason", "payer"):
+        for key in ("amount", "status", "funding_level", "award_label", "reason", "payer"):
             if key in item and _differs(row[key], item[key]):
                 failures.append(f"{keys} {key}: 引擎 {row[key]!r} ≠ 期望 {item[key]!r}")
         refs = [a for a in ref_awards if a.credit_code == keys["credit_code"] and a.award == item["award"]]

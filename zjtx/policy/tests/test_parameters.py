@@ -80,6 +80,17 @@ def test_every_parameter_is_complete() -> None:
         assert parameter.clause and parameter.label and parameter.unit and parameter.values, parameter.id
 
 
+def test_every_award_has_its_own_name() -> None:
+    """Awards are named by meta.award_label (a parameter label names a rate or cap), with Chinese quotes,
+    each grade of the 3A/4A/5A ladder by its grade."""
+    awards = [p for p in load_parameters().values() if "award" in p.meta]
+    labels = {str(p.meta["award"]): str(p.meta.get("award_label") or "") for p in awards}
+    assert all(labels.values()) and len(set(labels.values())) == len(labels), labels
+    assert not any('"' in label or "比例" in label or "（" in label for label in labels.values())
+    for grade in ("3A", "4A", "5A"):
+        assert labels[f"digital_assessment.{grade}"] == f"数字化转型评估{grade}级一次性奖补"
+
+
 def test_units_and_funding_levels() -> None:
     params = load_parameters()
     assert params["awards.little_giant.amount"].unit == "万元"
