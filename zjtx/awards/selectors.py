@@ -64,6 +64,21 @@ def entitlement_list(*, user: User, status: str = "", city_code: str = "", searc
 
 
 @dataclass
+class LedgerPage:
+    page: Page[LedgerEntry]
+    count: int
+    total: Decimal  # net of every line the user sees (payments less reversals)
+
+
+def ledger_page(*, user: User, page: str | int = 1) -> LedgerPage:
+    """A page of the ledger lines the user sees, newest first, with the count and net total of all."""
+    qs = access.visible_ledger(user).select_related("enterprise", "entitlement").order_by("-id")
+    figures = qs.aggregate(n=Count("id"), total=Sum("amount"))
+    return LedgerPage(page=Paginator(qs, ENTITLEMENTS_PER_PAGE).get_page(page), count=figures["n"],
+                      total=figures["total"] or Decimal(0))
+
+
+@dataclass
 class PaymentList:
     title: str
     rows: list[dict[str, Any]]

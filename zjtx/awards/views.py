@@ -189,8 +189,8 @@ def budgets(request: HttpRequest) -> HttpResponse:
 @require_GET
 def ledger(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    rows = access.visible_ledger(user).order_by("-id")[:500]
-    return render(request, "awards/ledger.html", {"rows": rows})
+    data = selectors.ledger_page(user=user, page=request.GET.get("page", 1))
+    return render(request, "awards/ledger.html", {"data": data, "rows": data.page.object_list})
 
 
 def _list_params(request: HttpRequest, user: User) -> tuple[int | None, str]:

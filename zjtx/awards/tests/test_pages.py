@@ -154,3 +154,18 @@ def test_entitlement_list_pages_totals_and_filters(people, enterprise):
     assert "共 61 项，合计 190 万元" in page
     city = client_for(people["city"]).get(reverse("awards:entitlements") + "?city=340200").content.decode()
     assert "共 61 项" in city and 'name="city"' not in city
+
+
+def test_the_ledger_pages_with_the_count_and_net_total(people, ready, monkeypatch):
+    from zjtx.awards import selectors
+
+    monkeypatch.setattr(selectors, "ENTITLEMENTS_PER_PAGE", 1)
+    services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="500")
+    entry = services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
+    services.ledger_reverse(user=people["province"], entry=entry, reason="账号有误")
+    province = client_for(people["province"])
+    page = province.get(reverse("awards:ledger")).content.decode()
+    assert "共 2 条分录，净额 0 万元" in page and "第 1 / 2 页" in page and "page=2" in page
+    assert page.count("<td>#") == 1  # one line on the page
+    second = province.get(reverse("awards:ledger") + "?page=2").content.decode()
+    assert f"<td>#{entry.pk}</td>" in second
