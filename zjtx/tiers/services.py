@@ -299,7 +299,9 @@ def expert_conflict_declare(*, user: User, enterprise: Enterprise, reason: str) 
                                                                  defaults={"reason": reason})
         if created:
             _audit(user, "conflict_declare", conflict, enterprise, f"专家申报回避：{reason}", None, {"reason": reason})
-        pending = (ExpertAssignment.objects.filter(expert=user, application__enterprise=enterprise, score__isnull=True,
+        # While the review is open, a score already given goes too: it came from an expert who was not
+        # independent.  (After the decision an objection in the 公示 is the way to raise it.)
+        pending = (ExpertAssignment.objects.filter(expert=user, application__enterprise=enterprise,
                                                    application__status__in=[A.CITY_APPROVED, A.EXPERT_REVIEW])
                    .values_list("application_id", flat=True))
         for application in Application.objects.filter(pk__in=list(pending)):
@@ -308,18 +310,19 @@ def expert_conflict_declare(*, user: User, enterprise: Enterprise, reason: str) 
 
 
 def _assignment_withdraw(expert: User, application: Application, reason: str) -> None:
-    """A conflicted expert may not score: their open assignment goes, so the province can assign another
-    expert instead of the application waiting for a score that can never come."""
+    """A conflicted expert may not review: their assignment (and any score) goes, so the province can
+    assign another expert instead of the application waiting for a score that can never come."""
     application = _locked(application)
-    assignment = ExpertAssignment.objects.select_for_update().filter(application=application, expert=expert,
-                                                                     score__isnull=True).first()
+    assignment = ExpertAssignment.objects.select_for_update().filter(application=application, expert=expert).first()
     if assignment is None:
         return
     experts = sorted(application.assignments.values_list("expert_id", flat=True))
+    score = assignment.score
     assignment.delete()
+    dropped = f"，其评分 {score} 分作废" if score is not None else ""
     _audit(expert, "assignment_withdraw", application, application.enterprise,
-           f"专家 {expert.display_name} 申报回避（{reason}），撤回其评审分配，请省级管理员另行分配专家",
-           {"experts": experts}, {"experts": [e for e in experts if e != expert.pk]})
+           f"专家 {expert.display_name} 申报回避（{reason}），撤回其评审分配{dropped}，请省级管理员另行分配专家",
+           {"experts": experts, "score": score}, {"experts": [e for e in experts if e != expert.pk], "score": None})
 
 
 def _independent_assigned(application: Application) -> int:

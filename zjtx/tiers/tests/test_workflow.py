@@ -417,3 +417,16 @@ def test_an_enterprise_at_or_above_the_batch_tier_cannot_apply(people, applicant
     with pytest.raises(ApplicationError, match=r"已认定为.*工信部企业函〔2026〕1号.*不能申报较低层级"):
         submit(applicant, open_batch(people["province"]))
     assert Application.objects.count() == 0
+
+
+def test_a_conflict_declared_after_scoring_voids_the_score_while_the_review_is_open(people, applicant, enterprise):
+    application = through("experts", people, applicant)
+    conflicted, scorer, other = people["experts"]
+    for expert in people["experts"]:
+        services.expert_score(user=expert, application=application, score=90)
+    services.expert_conflict_declare(user=conflicted, enterprise=enterprise, reason="曾任该企业独立董事")
+    assert set(application.assignments.values_list("expert_id", flat=True)) == {scorer.pk, other.pk}
+    withdrawal = AuditEvent.objects.get(action="tiers.assignment_withdraw")
+    assert "其评分 90.00 分作废" in withdrawal.summary and withdrawal.before["score"] == "90.00"
+    with pytest.raises(ApplicationError, match="至少需要 3 位专家评分，目前 2 位"):
+        services.application_decide(user=people["province"], application=application, approve=True)
