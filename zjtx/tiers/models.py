@@ -83,6 +83,13 @@ class Batch(models.Model):
     def accepting(self, today: dt.date) -> bool:
         return self.status == self.Status.OPEN and self.opens_on <= today <= self.closes_on
 
+    def accepting_from(self, application: Application | None, today: dt.date) -> bool:
+        """New applications while the batch is open; an application the city returned for revision may
+        come back until the city's review deadline, even once the batch has closed to new ones."""
+        if application is not None and application.status == Application.Status.RETURNED:
+            return self.opens_on <= today <= max(self.closes_on, self.city_review_deadline)
+        return self.accepting(today)
+
 
 class Aggregation(models.TextChoices):
     """Values of the parameter tiers.expert_review.aggregation and their Chinese names."""

@@ -222,7 +222,11 @@ def application_submit(*, user: User, batch: Batch, contact_name: str, contact_p
     if len(attachments) > MAX_ATTACHMENTS:
         raise ApplicationError(f"附件最多 {MAX_ATTACHMENTS} 个", field="attachments")
     names = [_check_upload(f) for f in attachments]
-    if not batch.accepting(today):
+    returned = Application.objects.filter(batch=batch, enterprise=enterprise, status=A.RETURNED).first()
+    if not batch.accepting_from(returned, today):
+        if returned is not None:
+            raise ApplicationError(f"退回的申报须在市级审核截止日期 {batch.city_review_deadline} 前重新提交",
+                                   field="batch")
         raise ApplicationError(f"批次《{batch.title}》不在申报期内（{batch.opens_on} 至 {batch.closes_on}）"
                                + ("，已截止申报" if batch.status == Batch.Status.CLOSED else ""), field="batch")
     refusal = selectors.held_tier_refusal(enterprise, batch.tier, today)

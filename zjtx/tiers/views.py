@@ -112,7 +112,7 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
     result = {} if refusal else assessment.self_assessment(enterprise=enterprise, tier=batch.tier, as_of=today)
     context = {"batch": batch, "e": enterprise, "form": form, "assessment": result, "existing": existing,
                "declared": assessment.declared_snapshot(enterprise, result.get("data_year")),
-               "accepting": batch.accepting(today), "refusal": refusal}
+               "accepting": batch.accepting_from(existing, today), "refusal": refusal}
     return render(request, "tiers/apply.html", context)
 
 

@@ -430,3 +430,20 @@ def test_a_conflict_declared_after_scoring_voids_the_score_while_the_review_is_o
     assert "其评分 90.00 分作废" in withdrawal.summary and withdrawal.before["score"] == "90.00"
     with pytest.raises(ApplicationError, match="至少需要 3 位专家评分，目前 2 位"):
         services.application_decide(user=people["province"], application=application, approve=True)
+
+
+def test_a_returned_application_comes_back_until_the_city_deadline_even_after_the_batch_closed(people, applicant):
+    batch = open_batch(people["province"])  # closes 2026-06-30, city review until 2026-07-15
+    application = submit(applicant, batch)
+    services.application_city_review(user=people["city"], application=application, approve=False,
+                                     reason="请补充审计报告")
+    services.batch_close(user=people["province"], batch=batch)
+    again = submit(applicant, batch, statement="已补充审计报告", today=dt.date(2026, 7, 10))
+    assert again.pk == application.pk and again.status == Application.Status.SUBMITTED
+    services.application_city_review(user=people["city"], application=again, approve=False, reason="仍缺附件")
+    with pytest.raises(ApplicationError, match="须在市级审核截止日期 2026-07-15 前重新提交"):
+        submit(applicant, batch, today=dt.date(2026, 7, 16))
+    other = make_enterprise(tier="provincial")  # a new application to the closed batch stays refused
+    from tests.factories import make_user as user_of
+    with pytest.raises(ApplicationError, match="不在申报期内"):
+        submit(user_of(Role.ENTERPRISE, credit_code=other.credit_code), batch, today=dt.date(2026, 7, 10))
