@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import json
 import logging
+import re
 import shutil
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
@@ -221,12 +222,11 @@ def run_execute(run: PolicyRun) -> PolicyRun:
         enterprises, indicators, events = frames.registry_frames(years=_indicator_years(run, params))
         run.enterprises = enterprises.height
         _progress(run, 40, "规则计算")
-        if run.kind == PolicyRun.Kind.WHATIF:
-            _execute_whatif(run, params, enterprises, indicators, events)
-        else:
-            _execute_evaluation(run, params, enterprises, indicators, events)
+        execute = _execute_whatif if run.kind == PolicyRun.Kind.WHATIF else _execute_evaluation
+        set_aside = _setting_aside(lambda *frames: execute(run, params, *frames), enterprises, indicators, events)
         run.status = PolicyRun.Status.DONE
-        run.message = f"已完成：{run.enterprises:,} 家企业。"
+        run.message = f"已完成：{run.enterprises - len(set_aside):,} 家企业。" + _set_aside_note(set_aside)
+        run.summary = {**run.summary, "set_aside": _set_aside_rows(set_aside)}
     except InputError as exc:
         # Row numbers of the registry's frames mean nothing to an official: name the enterprises.
         run.status, run.message = PolicyRun.Status.FAILED, f"测算失败：{exc}{_enterprises_named(exc.credit_codes)}"
@@ -239,6 +239,44 @@ def run_execute(run: PolicyRun) -> PolicyRun:
     run.progress, run.stage, run.finished_at = 100, run.get_status_display(), timezone.now()
     run.save()
     return run
+
+
+SET_ASIDE_ROUNDS = 10  # each round names at most a few rows per kind of problem (inputs.MAX_EXAMPLES)
+ROW_PLACE = re.compile(r"第 [\d, ]+ 行：")
+
+
+def _setting_aside(execute: Any, enterprises: pl.DataFrame, indicators: pl.DataFrame,
+                   events: pl.DataFrame) -> dict[str, str]:
+    """Run ``execute`` on the registry's frames; an enterprise whose stored values the engine refuses
+    (written past the forms, e.g. by hand in the database) is set aside with the problem, and the run
+    goes on with the others, so that one bad record does not stop the province.  Returns credit code →
+    problem of those set aside; a problem that names no enterprise still fails the run."""
+    set_aside: dict[str, str] = {}
+    for _ in range(SET_ASIDE_ROUNDS):
+        try:
+            execute(enterprises, indicators, events)
+            return set_aside
+        except InputError as exc:
+            if not exc.credit_codes:
+                raise
+            problem = "；".join(ROW_PLACE.sub("：", p) for p in exc.problems)
+            set_aside.update(dict.fromkeys(exc.credit_codes, problem))
+            keep = ~pl.col("credit_code").is_in(exc.credit_codes)
+            enterprises, indicators, events = enterprises.filter(keep), indicators.filter(keep), events.filter(keep)
+    raise InputError([f"企业库中数据有误的企业超过 {len(set_aside)} 家，请先核对这些企业的信息和年度指标"],
+                     list(set_aside))
+
+
+def _set_aside_note(set_aside: dict[str, str]) -> str:
+    if not set_aside:
+        return ""
+    return f"另有 {len(set_aside)} 家企业的数据有误，未参与测算（见下表），请核对其企业信息或年度指标后重新测算。"
+
+
+def _set_aside_rows(set_aside: dict[str, str]) -> list[dict[str, str]]:
+    names = dict(Enterprise.objects.filter(credit_code__in=list(set_aside)).values_list("credit_code", "name"))
+    return [{"credit_code": code, "name": names.get(code, ""), "problem": problem}
+            for code, problem in set_aside.items()]
 
 
 def _enterprises_named(codes: list[str]) -> str:

@@ -171,7 +171,7 @@ def test_province_run_started_from_its_page_shows_its_counts_and_awards(django_c
     assert city.get(f"/policy/runs/{run.pk}/").status_code == 403
 
 
-def test_a_province_run_stopped_by_a_bad_stored_value_names_the_enterprise():
+def test_a_province_run_sets_aside_an_enterprise_with_a_bad_stored_value_and_names_it():
     from zjtx.enterprises.models import Indicator
 
     _small_province()
@@ -180,9 +180,28 @@ def test_a_province_run_stopped_by_a_bad_stored_value_names_the_enterprise():
     Indicator.objects.filter(pk=bad.pk).update(revenue=Decimal("-5"))
     run = PolicyRun.objects.create(kind=PolicyRun.Kind.EVALUATE, as_of=dt.date(2025, 6, 30), created_by=province_user())
     run = services.run_execute(run)
-    assert run.status == PolicyRun.Status.FAILED
-    assert "revenue（营业收入" in run.message and "为负数或超过1万亿元" in run.message
-    assert f"涉及企业：{bad.enterprise.name}（{bad.enterprise.credit_code}）" in run.message
+    assert run.status == PolicyRun.Status.DONE  # the other enterprises are evaluated
+    assert run.message.startswith("已完成：5 家企业。另有 1 家企业的数据有误，未参与测算")
+    [row] = run.summary["set_aside"]
+    assert (row["credit_code"], row["name"]) == (bad.enterprise.credit_code, bad.enterprise.name)
+    assert "revenue（营业收入" in row["problem"] and "为负数或超过1万亿元" in row["problem"]
+    assert "第" not in row["problem"]  # frame row numbers mean nothing to an official
+    client = Client()
+    client.force_login(run.created_by)
+    page = client.get(f"/policy/runs/{run.pk}/").content.decode()
+    assert "未参与测算的企业（数据有误）" in page and bad.enterprise.credit_code in page
+    assert len({row["city_code"] for row in run.summary["tiers"]}) == 2
+
+
+def test_a_run_fails_with_the_enterprises_named_when_too_many_records_are_bad(monkeypatch):
+    from zjtx.enterprises.models import Indicator
+
+    _small_province()
+    Indicator.objects.update(revenue=Decimal("-5"))
+    monkeypatch.setattr(services, "SET_ASIDE_ROUNDS", 1)
+    run = PolicyRun.objects.create(kind=PolicyRun.Kind.EVALUATE, as_of=dt.date(2025, 6, 30), created_by=province_user())
+    run = services.run_execute(run)
+    assert run.status == PolicyRun.Status.FAILED and "数据有误的企业超过" in run.message and "涉及企业：" in run.message
 
 
 def test_a_run_folder_holds_only_that_runs_files(settings):
