@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
@@ -13,6 +14,7 @@ from zjtx.policy.models import PolicyRun
 from zjtx.policy.selectors import reform_items
 
 HEAD = PatternFill("solid", fgColor="DDE6F3")
+MONEY_FORMAT = "#,##0.00####"
 
 
 def _table(sheet: Worksheet, title: str, headers: list[str], rows: list[list[Any]]) -> None:
@@ -44,11 +46,14 @@ def whatif_xlsx(run: PolicyRun, tables: dict[str, Any]) -> bytes:
            [[r["city_name"], r["tier_label"], r["baseline"], r["reform"], r["gained"], r["lost"], r["difference"]]
             for r in tables["cities"]])
     budget = tables["budget"]
+    keys = ("baseline", "reform", "difference")
     _table(sheet, "三、奖补资金（单位：万元）", ["奖补项目", "资金层级", "现行", "调整后", "差额"],
-           [[r.get("label") or r["award"], r["funding_level"],
-             *(float(r[k]) for k in ("baseline", "reform", "difference"))] for r in budget])
-    totals = (sum(float(r[k]) for r in budget) for k in ("baseline", "reform", "difference"))
-    sheet.append(["合计", "", *totals])
+           [[r.get("label") or r["award"], r["funding_level"], *(Decimal(str(r[k])) for k in keys)] for r in budget])
+    first = sheet.max_row - len(budget) + 1
+    sheet.append(["合计", "", *(sum((Decimal(str(r[k])) for r in budget), Decimal(0)) for k in keys)])
+    for row in sheet.iter_rows(min_row=first, max_row=sheet.max_row, min_col=3, max_col=5):
+        for cell in row:  # exact amounts (to the 分), shown with separators and at least two decimals
+            cell.number_format = MONEY_FORMAT
     sheet.append([])
     sheet.append(["制表：", "", "审核：", "", "安徽省经济和信息化厅"])
     for column, width in zip("ABCDEFG", (34, 26, 14, 14, 12, 12, 10), strict=True):

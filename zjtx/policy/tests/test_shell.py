@@ -133,6 +133,8 @@ def test_whatif_page_runs_and_exports(django_capture_on_commit_callbacks):
     assert Decimal(digital["reform"]) - Decimal(digital["baseline"]) == Decimal("20")
     sheet = load_workbook(io.BytesIO(client.get(f"/policy/runs/{run.pk}/export.xlsx").content)).active
     assert sheet["A1"].value == "政策模拟对比表：数字化奖补提高"
+    total = next(row for row in sheet.iter_rows() if row[0].value == "合计")
+    assert total[4].value == 20 and total[4].number_format == "#,##0.00####"  # the difference, exact
     assert run.parameter_versions and run.fingerprint
 
 
