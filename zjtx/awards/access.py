@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from zjtx.accounts.models import User
@@ -79,3 +81,9 @@ def require_city_scope(user: User, entitlement: Entitlement) -> None:
 def require_own(user: User, entitlement: Entitlement) -> None:
     if user.role == Role.ENTERPRISE and entitlement.enterprise.credit_code != user.credit_code:
         raise NotFoundError("奖补资格不存在或不在您的范围内")
+
+
+def may_read_record(user: User, event: Any) -> bool:
+    """An audit record of the award ledger (amounts, bank and account tails): for the roles that see the
+    awards at all, where records are listed together (the enterprise's change history)."""
+    return user.role in VIEW_ROLES

@@ -9,10 +9,13 @@ class AwardsConfig(AppConfig):
 
     def ready(self) -> None:
         from zjtx.awards import receivers
-        from zjtx.awards.access import VIEW_ROLES
+        from zjtx.awards.access import VIEW_ROLES, may_read_record
+        from zjtx.core.audit import register_visibility
         from zjtx.core.navigation import register_opener
         from zjtx.policy.events import programme_event_recorded
 
         register_opener("awards", lambda user: user.role in VIEW_ROLES)
+        for target_type in ("entitlement", "ledgerentry", "budget"):
+            register_visibility(target_type, may_read_record)
 
         programme_event_recorded.connect(receivers.on_programme_event, dispatch_uid="awards.on_programme_event")

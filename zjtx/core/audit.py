@@ -38,6 +38,23 @@ def field_label(model: Any, name: str) -> str:
     return str(getattr(model._meta.get_field(name), "verbose_name", name))
 
 
+# (user, audit record) → may the user read it where records of many kinds are listed (an enterprise's
+# change history): each app guards its confidential records (experts' scores, objections, bank accounts).
+Visibility = Callable[[Any, AuditEvent], bool]
+_VISIBILITY: dict[str, Visibility] = {}
+
+
+def register_visibility(target_type: str, rule: Visibility) -> None:
+    """Registered in the app's ``ready``, beside its describer; without one, a record is shown to whoever
+    may see its enterprise."""
+    _VISIBILITY[target_type] = rule
+
+
+def visible_to(user: Any, event: AuditEvent) -> bool:
+    rule = _VISIBILITY.get(event.target_type)
+    return rule is None or rule(user, event)
+
+
 def register_describer(target_type: str, describer: Describer) -> None:
     """Let an app say how the keys and values of its audit records read (registered in ``ready``):
     core cannot import the apps above it."""

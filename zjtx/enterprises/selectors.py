@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from zjtx.accounts.models import User
 from zjtx.core import reference, regions
-from zjtx.core.audit import describe_change
+from zjtx.core.audit import describe_change, visible_to
 from zjtx.core.models import AuditEvent
 from zjtx.enterprises import access
 from zjtx.enterprises.models import Enterprise, ImportJob, Indicator, ListEntry, SizeClass, Tier
@@ -144,10 +144,12 @@ def enterprise_indicators(*, enterprise: Enterprise) -> list[Indicator]:
     return list(Indicator.objects.filter(enterprise=enterprise).order_by("year"))
 
 
-def enterprise_history(*, enterprise: Enterprise, limit: int = 200) -> list[AuditEvent]:
-    """Audit events of the enterprise, newest first, each with ``changes``: (label, before, after) as
-    people read them (Chinese labels and choice names; a withdrawn record's values go to 空)."""
-    events = list(AuditEvent.objects.filter(enterprise_code=enterprise.credit_code).order_by("-at", "-id")[:limit])
+def enterprise_history(*, enterprise: Enterprise, user: User, limit: int = 200) -> list[AuditEvent]:
+    """Audit events of the enterprise that ``user`` may read (``core.audit.visible_to``: each app hides
+    its confidential records), newest first, each with ``changes``: (label, before, after) as people
+    read them (Chinese labels and choice names; a withdrawn record's values go to 空)."""
+    found = AuditEvent.objects.filter(enterprise_code=enterprise.credit_code).order_by("-at", "-id")[:limit]
+    events = [event for event in found if visible_to(user, event)]
     for event in events:
         event.changes = _changes(event)  # type: ignore[attr-defined]
     return events

@@ -89,7 +89,7 @@ def enterprise_detail(request: HttpRequest, code: str) -> HttpResponse:
         "e": enterprise,
         "indicators": indicators,
         "chart": _chart_data(indicators),
-        "history": selectors.enterprise_history(enterprise=enterprise),
+        "history": selectors.enterprise_history(enterprise=enterprise, user=user),
         "can_edit": user.role in access.EDIT_ROLES,
     }
     return render(request, "enterprises/detail.html", context)

@@ -6,6 +6,8 @@ that may not use a function at all gets 403.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
 from zjtx.accounts.models import User
@@ -130,3 +132,17 @@ def require_expert_independent(expert: User, enterprise: Enterprise) -> None:
     if reason:
         raise ApplicationError(f"专家 {expert.display_name} 须回避（{reason}），不能评审{enterprise.name}",
                                field="experts", code="conflict")
+
+
+# Records of the review that only the province reads: who reviews, their scores and conflicts, who objected
+# and what was said. The applicant, the city and the others see the application's course, not these.
+CONFIDENTIAL_ACTIONS = {"tiers.assign_experts", "tiers.expert_score", "tiers.assignment_withdraw",
+                        "tiers.conflict_declare", "tiers.objection_file", "tiers.objection_resolve"}
+
+
+def may_read_record(user: User, event: Any) -> bool:
+    """An audit record of an application (or an expert's conflict), where records are listed together
+    (the enterprise's change history)."""
+    if event.action in CONFIDENTIAL_ACTIONS:
+        return user.role == Role.PROVINCE
+    return user.role in APPLICATION_ROLES

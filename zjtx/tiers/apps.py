@@ -6,3 +6,10 @@ class TiersConfig(AppConfig):
     label = "tiers"
     verbose_name = "梯度培育"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from zjtx.core.audit import register_visibility
+        from zjtx.tiers.access import may_read_record
+
+        for target_type in ("application", "expertconflict"):
+            register_visibility(target_type, may_read_record)
