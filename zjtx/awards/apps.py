@@ -10,11 +10,13 @@ class AwardsConfig(AppConfig):
     def ready(self) -> None:
         from zjtx.awards import receivers
         from zjtx.awards.access import VIEW_ROLES, may_read_record
+        from zjtx.awards.todos import todos
         from zjtx.core.audit import register_visibility
-        from zjtx.core.navigation import register_opener
+        from zjtx.core.navigation import register_opener, register_todos
         from zjtx.policy.events import programme_event_recorded
 
         register_opener("awards", lambda user: user.role in VIEW_ROLES)
+        register_todos(todos)
         for target_type in ("entitlement", "ledgerentry", "budget"):
             register_visibility(target_type, may_read_record)
 

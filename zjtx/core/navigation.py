@@ -45,3 +45,25 @@ def register_opener(slug: str, can_open: Callable[[Any], bool]) -> None:
 def modules_for(user: Any) -> list[Module]:
     """The modules shown to ``user`` in the menu and on the home page: those it may open."""
     return [m for m in MODULES if m.slug not in _OPENERS or _OPENERS[m.slug](user)]
+
+
+@dataclass(frozen=True)
+class Todo:
+    """Work waiting for the user: what, how many, and the page where it is done."""
+
+    label: str
+    count: int
+    url: str
+
+
+# Each app registers a provider (user → its to-dos) in ``ready``; the home page lists them all.
+_TODO_PROVIDERS: list[Callable[[Any], list[Todo]]] = []
+
+
+def register_todos(provider: Callable[[Any], list[Todo]]) -> None:
+    if provider not in _TODO_PROVIDERS:
+        _TODO_PROVIDERS.append(provider)
+
+
+def todos_for(user: Any) -> list[Todo]:
+    return [todo for provider in _TODO_PROVIDERS for todo in provider(user) if todo.count]

@@ -3,12 +3,12 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from zjtx.core.navigation import module, modules_for
+from zjtx.core.navigation import module, modules_for, todos_for
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"modules": modules_for(request.user)})
+    return render(request, "core/home.html", {"modules": modules_for(request.user), "todos": todos_for(request.user)})
 
 
 @login_required

@@ -9,7 +9,11 @@ class TiersConfig(AppConfig):
 
     def ready(self) -> None:
         from zjtx.core.audit import register_visibility
+        from zjtx.core.navigation import register_todos
         from zjtx.tiers.access import may_read_record
+        from zjtx.tiers.todos import todos
+
+        register_todos(todos)
 
         for target_type in ("application", "expertconflict"):
             register_visibility(target_type, may_read_record)

@@ -1,0 +1,27 @@
+"""What waits for each role in 奖补兑现, for the home page's 待办事项 (``core.navigation.register_todos``)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from zjtx.accounts.models import User
+from zjtx.accounts.roles import Role
+from zjtx.awards import access
+from zjtx.awards.models import Entitlement
+from zjtx.core.navigation import Todo
+
+S = Entitlement.Status
+WAITING: dict[str, list[tuple[str, str]]] = {
+    Role.ENTERPRISE: [(S.AWAITING_ACCOUNT, "奖补待确认收款账户"), (S.AWAITING_APPLICATION, "奖补待提交申请")],
+    Role.CITY: [(S.CITY_CHECK, "奖补待市级审核")],
+    Role.PROVINCE: [(S.PROVINCE_APPROVAL, "奖补待省级审批"), (S.APPROVED, "奖补已审批待拨付")],
+}
+
+
+def todos(user: User) -> list[Todo]:
+    if not user.is_authenticated or user.role not in WAITING:
+        return []
+    visible = access.visible_entitlements(user)
+    url = reverse("awards:entitlements")
+    return [Todo(label, visible.filter(status=status).count(), f"{url}?status={status}")
+            for status, label in WAITING[user.role]]
