@@ -212,14 +212,24 @@ def expiring(*, user: User, within_days: int = 180, today: dt.date | None = None
 RECOGNITIONS_PER_PAGE = 50
 
 
+def re_review_window(today: dt.date | None = None) -> int:
+    """Days before expiry from which 复核 is held (parameter tiers.re_review.window_days)."""
+    return int(params.number(parameter_set(), "tiers.re_review.window_days", today or clock.today()))
+
+
 @dataclass(frozen=True)
 class RecognitionFilters:
     tier: str = ""
     status: str = ""  # a Recognition.Status value, or "" for any
     city_code: str = ""
     search: str = ""  # part of the enterprise's name, or its credit code
+    due_within: int | None = None  # only recognitions in force that expire within so many days (复核 due)
 
     def apply(self, qs: QuerySet[Recognition]) -> QuerySet[Recognition]:
+        if self.due_within is not None:
+            today = clock.today()
+            qs = qs.filter(status=Recognition.Status.VALID, expires_on__gte=today,
+                           expires_on__lte=today + dt.timedelta(days=self.due_within))
         if self.tier in LADDER:
             qs = qs.filter(tier=self.tier)
         if self.status in Recognition.Status.values:

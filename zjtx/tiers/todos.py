@@ -10,8 +10,7 @@ from django.urls import reverse
 from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
 from zjtx.core.navigation import Todo
-from zjtx.policy.services import parameter_set
-from zjtx.tiers import access, clock, params, selectors
+from zjtx.tiers import access, clock, selectors
 from zjtx.tiers.models import Application, ExpertAssignment, Objection
 
 A = Application.Status
@@ -42,11 +41,11 @@ def _province_extra(user: User) -> list[Todo]:
     today = clock.today()
     ended = Application.objects.filter(status=A.IN_NOTICE, notice_end__lt=today)
     objections = Objection.objects.filter(status=Objection.Status.OPEN, application__status=A.IN_NOTICE)
-    window = int(params.number(parameter_set(), "tiers.re_review.window_days", today))
+    window = selectors.re_review_window(today)
     expiring = selectors.expiring(user=user, within_days=window, today=today).count()
     return [_applications("公示期满待认定", ended),
             _applications("公示异议待处理", Application.objects.filter(pk__in=objections.values("application"))),
-            Todo(f"认定将在{window}天内到期，需开展复核", expiring, reverse("tiers:recognitions") + "?status=valid")]
+            Todo(f"认定将在{window}天内到期，需开展复核", expiring, reverse("tiers:recognitions") + "?due=1")]
 
 
 def _applications(label: str, qs: QuerySet[Application]) -> Todo:

@@ -183,3 +183,21 @@ def test_the_recognition_list_pages_and_filters(people):
     city.force_login(people["city"])  # a city sees its own enterprises only, and no city filter
     page = city.get("/tiers/recognitions/").content.decode()
     assert "共 31 项认定" in page and 'name="city"' not in page
+
+
+def test_the_recognition_list_shows_those_due_for_re_review(people):
+    import datetime as dt
+
+    from zjtx.tiers.models import Recognition
+    from zjtx.tiers.tests.conftest import TODAY
+
+    for i, days in enumerate((30, 170, 400)):  # 复核 from 180 days before expiry (tiers.re_review.window_days)
+        Recognition.objects.create(enterprise=make_enterprise(), tier="provincial", certificate_no=f"皖〔2024〕{i}号",
+                                   start_date=dt.date(2024, 1, 1), validity_years=3, validity_parameter="x",
+                                   expires_on=TODAY + dt.timedelta(days=days))
+    client = Client()
+    client.force_login(people["province"])
+    assert "共 2 项认定" in client.get("/tiers/recognitions/?due=1").content.decode()
+    home = client.get("/").content.decode()
+    assert "认定将在180天内到期，需开展复核</a> <strong class=\"count\">2</strong>" in home
+    assert 'href="/tiers/recognitions/?due=1"' in home
