@@ -38,20 +38,23 @@ def _facts(frame: pl.DataFrame, rng: np.random.Generator, today: dt.date) -> lis
     chance = rng.random((12, n))
     levels = np.array(["national", "provincial", "city", "county", "none"])
     level_index = np.clip((4 - good * 4.6 + rng.normal(0, 0.6, n)).round(), 0, 4).astype(int)
+    two_years = np.where(chance[2] < 0.08 + 0.2 * good, (rng.lognormal(7, 1.2, n)).round(1), 0.0)
     columns: dict[str, Any] = {
         "niche_years": np.minimum(founded_years, 2 + rng.poisson(2 + 8 * good)),
         "ip_i_high_value": rng.binomial(3, good * 0.5),
         "ip_i_own": rng.binomial(6, good * 0.6),
         "ip_ii_count": rng.poisson(2 + 6 * good),
         "rd_institution_level": levels[level_index],
-        "digital_level": np.clip((1 + good * 3 + rng.normal(0, 0.5, n)).round(), 1, 5).astype(int),
+        # the national 数字化水平评测 has four levels (the facts form allows no more)
+        "digital_level": np.clip((1 + good * 3 + rng.normal(0, 0.5, n)).round(), 1, 4).astype(int),
         "quality_items": rng.binomial(4, 0.3 + 0.6 * good),
         "strategic_emerging_field": frame["emerging"].is_not_null().to_numpy() | (chance[0] < 0.2),
         "key_chain_field": np.where(chance[1] < good * 0.5, "key_chain",
                                     np.where(chance[1] < 0.7, "supporting", "none")),
         "local_feature_score": np.clip((good * 15 + rng.normal(0, 3, n)).round(), 0, 15).astype(int),
-        "equity_financing_2y": np.where(chance[2] < 0.08 + 0.2 * good, (rng.lognormal(7, 1.2, n)).round(1), 0.0),
-        "equity_financing_3y": np.where(chance[3] < 0.1 + 0.25 * good, (rng.lognormal(7.3, 1.2, n)).round(1), 0.0),
+        "equity_financing_2y": two_years,
+        # three years include the last two: what was raised in the year before them comes on top
+        "equity_financing_3y": (two_years + np.where(chance[3] < 0.1, rng.lognormal(6.5, 1.2, n), 0.0)).round(1),
         "st_award_national_rank": np.where(chance[4] < 0.03 * good, rng.integers(1, 10, n), 0),
         "st_award_provincial_rank": np.where(chance[5] < 0.12 * good, rng.integers(1, 8, n), 0),
         "maker_china_rank": np.where(chance[6] < 0.02, rng.integers(1, 500, n), 0),
