@@ -146,18 +146,20 @@ def run_export(request: HttpRequest, pk: int) -> HttpResponse:
 @page_errors
 @require_GET
 def explain_enterprise(request: HttpRequest, code: str) -> HttpResponse:
-    enterprise = enterprise_access.access_enterprise_for_view(current_user(request), code)
+    user = current_user(request)
+    enterprise = enterprise_access.access_enterprise_for_view(user, code)
     enterprises, indicators, events = frames.registry_frames([enterprise.credit_code])
     as_of, params = _as_of(request), services.parameter_set()
     earliest = services.earliest_as_of(params)
     context = {"e": enterprise, "as_of": as_of, "earliest": earliest,
-               "can_record": access.can_record(current_user(request))}
+               "can_record": access.can_record(user)}
     try:
         result = evaluate(enterprises, indicators, events, as_of, params)
     except ParameterError as exc:  # e.g. a date before the rules' parameters are in force
         context["problem"] = f"无法按测算日期 {as_of} 测算：{exc}。请选择 {earliest} 以后的日期。"
     else:
-        context["text"] = explain(result, enterprise.credit_code)
+        # parameter and award ids are for the policy staff; others read the clauses
+        context["text"] = explain(result, enterprise.credit_code, technical=access.can_edit_parameters(user))
     return render(request, "policy/explain.html", context)
 
 

@@ -19,25 +19,27 @@ from zjtx.policy.engine.tree import Leaf, Node, RuleTree, colname, fmt_number
 MARKS = {True: "✓", False: "✗", None: "？"}
 
 
-def explain(result: Result, credit_code: str) -> str:
+def explain(result: Result, credit_code: str, *, technical: bool = True) -> str:
+    """The trace of one enterprise's results.  ``technical``: with the parameter ids, award ids and the
+    parameter fingerprint, for policy staff and the terminal; without them, clauses name the sources."""
     row = result.frame_rows(pl.col("credit_code") == credit_code)
     if row.height == 0:
         return f"企业 {credit_code} 不在本次评价范围内。"
     city = row.item(0, "city_code")
     lines = [
         f"企业 {credit_code}（{result.city_names.get(city, city)}）",
-        f"评价日期 {result.as_of.isoformat()}，采用 {result.data_year} 年度（上年度）数据；"
-        f"参数指纹 {result.fingerprint}",
+        f"评价日期 {result.as_of.isoformat()}，采用 {result.data_year} 年度（上年度）数据"
+        + (f"；参数指纹 {result.fingerprint}" if technical else ""),
     ]
     for overlay in result.overlays:
         lines.append(f"模拟方案「{overlay['name']}」自 {overlay['start']} 起：{overlay['values']}")
     for tier_plan in result.plans:
-        lines += _tier_section(result, row, tier_plan)
-    lines += _award_section(result, credit_code)
+        lines += _tier_section(result, row, tier_plan, technical)
+    lines += _award_section(result, credit_code, technical)
     return "\n".join(lines)
 
 
-def _tier_section(result: Result, row: pl.DataFrame, p: TierPlan) -> list[str]:
+def _tier_section(result: Result, row: pl.DataFrame, p: TierPlan, technical: bool) -> list[str]:
     tree = next(t for t in p.trees.values() if row.select(uses_tree(p, t)).item())
     qualifies = row.item(0, f"{p.tier}:qualifies")
     status = {True: recognition.STATUS_PASS, False: recognition.STATUS_FAIL}.get(qualifies, recognition.STATUS_UNKNOWN)
@@ -46,7 +48,7 @@ def _tier_section(result: Result, row: pl.DataFrame, p: TierPlan) -> list[str]:
     lines = ["", f"【{TIER_LABELS[p.tier]}】{status}（{review}，采用 {_set_text(criteria_set)}）"]
     lines += _score_lines(result, row, p, tree)
     lines.append("  条件：")
-    lines += _node_lines(result, row, tree, tree.root, 2)
+    lines += _node_lines(result, row, tree, tree.root, 2, technical)
     return lines
 
 
@@ -79,22 +81,24 @@ def _score_lines(result: Result, row: pl.DataFrame, p: TierPlan, tree: RuleTree)
     return []
 
 
-def _node_lines(result: Result, row: pl.DataFrame, tree: RuleTree, node: Node, depth: int) -> list[str]:
+def _node_lines(
+    result: Result, row: pl.DataFrame, tree: RuleTree, node: Node, depth: int, technical: bool
+) -> list[str]:
     indent = "  " * depth
     if isinstance(node, Leaf):
-        return [indent + _leaf_text(result, row, tree, node)]
+        return [indent + _leaf_text(result, row, tree, node, technical)]
     value = row.item(0, recognition.group_column(tree, node))
     mode = "" if ("任一" in node.label or "全部" in node.label) else ("（全部）" if node.mode == "all" else "（任一）")
     lines = [f"{indent}{MARKS[value]} {node.label}{mode}"]
     for child in node.children:
-        lines += _node_lines(result, row, tree, child, depth + 1)
+        lines += _node_lines(result, row, tree, child, depth + 1, technical)
     return lines
 
 
-def _leaf_text(result: Result, row: pl.DataFrame, tree: RuleTree, leaf: Leaf) -> str:
+def _leaf_text(result: Result, row: pl.DataFrame, tree: RuleTree, leaf: Leaf, technical: bool) -> str:
     value = row.item(0, recognition.leaf_column(tree, leaf.id))
     actual = _actual(row, leaf, result.data_year)
-    source = "，".join(x for x in (",".join(leaf.params), leaf.clause) if x)
+    source = "，".join(x for x in (",".join(leaf.params) if technical else "", leaf.clause) if x)
     text = f"{MARKS[value]} {leaf.label}：实际 {actual}，要求 {leaf.threshold}（{source}）"
     if value is None:
         missing = [input_label(name, result.data_year) for name in leaf.inputs if row.item(0, name) is None]
@@ -130,15 +134,16 @@ def _shown(name: str, value: Any) -> str:
     return VALUE_LABELS.get(name, {}).get(value, str(value))
 
 
-def _award_section(result: Result, credit_code: str) -> list[str]:
+def _award_section(result: Result, credit_code: str, technical: bool) -> list[str]:
     rows = result.entitlements.filter(pl.col("credit_code") == credit_code)
     if rows.height == 0:
         return ["", "【奖补】无触发奖补的事件"]
     lines = ["", "【奖补】"]
     for r in rows.iter_rows(named=True):
         amount = "—" if r["amount"] is None else f"{fmt_number(r['amount'])}万元"
+        ids = (f"{r['award']}，", f"{r['parameter_ids']}，") if technical else ("", "")
         lines.append(
-            f"  - {r['award_label']}（{r['award']}，{r['event_date']}）：{r['status']} {amount}，"
-            f"{r['funding_level']}；{r['reason']}（{r['parameter_ids']}，{r['clause']}）"
+            f"  - {r['award_label']}（{ids[0]}{r['event_date']}）：{r['status']} {amount}，"
+            f"{r['funding_level']}；{r['reason']}（{ids[1]}{r['clause']}）"
         )
     return lines

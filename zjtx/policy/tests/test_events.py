@@ -32,7 +32,11 @@ def test_an_official_records_an_assessment_and_the_explanation_grants_its_award(
     audit = AuditEvent.objects.get(action="programme_event_add")
     assert audit.enterprise_code == enterprise.credit_code and audit.after["grade"] == "4A"
     explanation = client.get(f"/policy/explain/{enterprise.credit_code}/?as_of=2025-06-30").content.decode()
-    assert "（digital_assessment.4A，2025-03-01）：应享 100万元，省级" in explanation
+    # a city official reads the clauses; award and parameter ids are for the province's policy staff
+    assert "数字化转型评估4A级一次性奖补（2025-03-01）：应享 100万元，省级" in explanation
+    assert "digital_assessment" not in explanation and "参数指纹" not in explanation
+    province = logged_in(province_user()).get(f"/policy/explain/{enterprise.credit_code}/?as_of=2025-06-30")
+    assert "（digital_assessment.4A，2025-03-01）：应享 100万元，省级" in province.content.decode()
 
 
 @pytest.mark.parametrize(
