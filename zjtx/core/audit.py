@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 
 from zjtx.core.models import AuditEvent
 
@@ -80,14 +81,24 @@ def model_describer(model: Any) -> Describer:
             except FieldDoesNotExist:
                 field = None
         label = str(getattr(field, "verbose_name", "") or COMMON_LABELS.get(key, key))
+        if isinstance(field, models.DecimalField) and value not in (None, ""):
+            return label, _decimal_text(value)
         choices = dict(getattr(field, "flatchoices", None) or ())
         return label, shown_value(choices.get(value, value) if isinstance(value, (str, int)) else value)
 
     return describe
 
 
+def _decimal_text(value: Any) -> str:
+    """8000.00 and 9000 alike as 8,000 and 9,000: amounts stored as text keep their scale's zeros."""
+    try:
+        return f"{Decimal(str(value)).normalize():,f}"
+    except (InvalidOperation, ValueError):
+        return str(value)
+
+
 def shown_value(value: Any) -> str | None:
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return None
     if isinstance(value, bool):
         return "是" if value else "否"
