@@ -246,9 +246,11 @@ def event_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 @login_required
 @page_errors
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def event_withdraw(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     user, event = _recorded_event(request, code, pk)
+    if request.method == "GET":  # an opened link: the withdrawal form is on the events page
+        return redirect("policy:events", code=event.enterprise.credit_code)
     title = event.title
     try:
         services.event_withdraw(user=user, event=event, reason=request.POST.get("reason", ""))

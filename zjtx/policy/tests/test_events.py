@@ -157,6 +157,9 @@ def test_an_event_is_withdrawn_only_with_a_reason_and_the_audit_keeps_it():
     assert audit.target_id == str(event.pk) and "重复录入：已由市局统一报送" in audit.summary
     assert audit.before["kind"] == "publicity" and Decimal(str(audit.before["amount"])) == Decimal("80")
     assert client.post(url, {"reason": "再撤一次"}).status_code == 404  # gone
+    other = _record(client, enterprise.credit_code, kind="publicity", date="2025-04-01", amount="20")
+    opened = client.get(f"/policy/events/{enterprise.credit_code}/{other.pk}/withdraw/")  # a link, not the form
+    assert opened.status_code == 302 and ProgrammeEvent.objects.filter(pk=other.pk).exists()
     history = client.get(f"/enterprises/{enterprise.credit_code}/").content.decode()
     # the enterprise's change history reads in Chinese: labels, the kind's name, what the withdrawal removed
     # each change alone: PostgreSQL's jsonb keeps the keys in its own order
