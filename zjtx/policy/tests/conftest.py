@@ -13,7 +13,7 @@ def _django_active(config: pytest.Config) -> bool:
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    if collection_path.name == "test_shell.py" and not _django_active(config):
+    if collection_path.name in ("test_shell.py", "test_evaluate_api.py") and not _django_active(config):
         return True  # the Django shell's tests; they run in the full (pytest-django) suite
     return None
 

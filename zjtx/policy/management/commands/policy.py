@@ -13,9 +13,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from zjtx.core.errors import ApplicationError
 from zjtx.policy import frames, services
 from zjtx.policy.engine import (
-    ENTERPRISE_COLUMNS,
-    EVENT_COLUMNS,
-    INDICATOR_COLUMNS,
     InputError,
     ParameterError,
     evaluate,
@@ -97,12 +94,12 @@ class Command(BaseCommand):
     def _inputs(self, options: dict[str, Any]) -> tuple[Any, Any, Any]:
         if options["enterprises"] is None:
             return frames.registry_frames()
-        enterprises = read_frame(options["enterprises"], ENTERPRISE_COLUMNS)
+        enterprises = read_frame(options["enterprises"], "enterprises")
         if options["indicators"] is not None:
-            indicators = read_frame(options["indicators"], INDICATOR_COLUMNS)
+            indicators = read_frame(options["indicators"], "indicators")
         else:
             indicators = frames.registry_frames(enterprises["credit_code"].to_list())[1]
-        events = read_frame(options["events"], EVENT_COLUMNS) if options["events"] else None
+        events = read_frame(options["events"], "events") if options["events"] else None
         return enterprises, indicators, events
 
     def _store(self, as_of: dt.date) -> None:
