@@ -19,7 +19,9 @@ from pydantic import ValidationError as PydanticError
 from zjtx.core import creditcode, regions
 from zjtx.core.errors import ApplicationError
 from zjtx.core.schemas import error_message
+from zjtx.policy.engine import to_json, write
 from zjtx.policy.engine.schema import DTYPES, Column
+from zjtx.policy.engine.serialize import metadata
 from zjtx.policy.schemas import ROW_MODELS, TABLES, table_label
 
 MAX_PROBLEMS = 20  # listed in one message; enough to fix a file's pattern of mistakes
@@ -177,3 +179,41 @@ def records_frame(records: Any, columns: tuple[Column, ...]) -> pl.DataFrame:
         raise ApplicationError(f"数据类型不符合约定：{str(exc).splitlines()[0][:150]}") from exc
     dates = [n for n in present if known[n].kind == "date"]
     return frame.with_columns([pl.col(n).str.to_date(strict=False) for n in dates])
+
+
+def check_output(out: Path) -> None:
+    """Refuse an output the command could not write, before it evaluates anything."""
+    if out.suffix.lower() in (".csv", ".parquet", ".xlsx"):
+        raise ApplicationError(
+            f"--out {out}：结果是三张表（recognition、unmet、entitlements），不能写进一个 {out.suffix} 文件；"
+            "请给一个目录（加 --format csv 写 CSV），或以 .json 结尾写一个 JSON 文件", field="out")
+    if not out.parent.is_dir():
+        raise ApplicationError(f"--out {out}：所在目录 {out.parent} 不存在", field="out")
+    if out.suffix.lower() == ".json" and out.is_dir():
+        raise ApplicationError(f"--out {out}：这是一个目录，不能写成 JSON 文件", field="out")
+    if out.suffix.lower() != ".json" and out.exists() and not out.is_dir():
+        raise ApplicationError(f"--out {out}：已有同名文件，目录输出需要一个目录名", field="out")
+
+
+def write_result(result: Any, out: Path, fmt: str) -> str:
+    """Write the result to ``out`` (checked by ``check_output``); says what was written."""
+    if out.suffix.lower() == ".json":
+        out.write_text(to_json(result), encoding="utf-8")
+        return f"结果已写入 JSON 文件 {out}"
+    if fmt == "parquet":
+        write(result, out, "parquet")
+    else:
+        _write_csv(result, out)
+    return f"结果已写入目录 {out}：recognition、unmet、entitlements（{fmt}）和 metadata.json"
+
+
+def _write_csv(result: Any, directory: Path) -> None:
+    # With a BOM, so that Excel on Windows reads the Chinese text as UTF-8.
+    directory.mkdir(exist_ok=True)
+    for name in ("recognition", "unmet", "entitlements"):
+        frame: pl.DataFrame = getattr(result, name)
+        lists = [n for n, dtype in frame.schema.items() if isinstance(dtype, pl.List)]
+        flat = frame.with_columns([pl.col(n).cast(pl.List(pl.String)).list.join("、") for n in lists])
+        flat.write_csv(directory / f"{name}.csv", include_bom=True)
+    (directory / "metadata.json").write_text(json.dumps(metadata(result), ensure_ascii=False, indent=2),
+                                             encoding="utf-8")
