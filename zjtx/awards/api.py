@@ -7,15 +7,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from zjtx.accounts.models import current_user
 from zjtx.awards import access, selectors, services
 from zjtx.awards.models import Entitlement
 from zjtx.core import regions
-from zjtx.core.errors import ApplicationError
+from zjtx.core.errors import ApplicationError, PermissionDeniedError
+from zjtx.core.schemas import Id, Text
 
 router = Router(tags=["奖补兑现"])
+PAGE_LIMIT = 1000
 
 
 class EntitlementOut(Schema):
@@ -87,8 +89,14 @@ class PaymentListOut(Schema):
 
 
 class PaymentFilter(Schema):
-    batch: int | None = None
-    city: str = ""
+    batch: Id | None = Field(None, description="批次 id")
+    city: Text = Field("", description="所在市代码；市级用户只能查看本市，缺省即本市")
+
+
+class EntitlementFilter(Schema):
+    status: Text = Field("", description="状态代码；空为全部")
+    before: Id | None = Field(None, description="只列 id 小于它的（下一页：传本页最后一条的 id）")
+    limit: int = Field(PAGE_LIMIT, ge=1, le=PAGE_LIMIT, description=f"条数，1–{PAGE_LIMIT}")
 
 
 class LedgerOut(Schema):
@@ -96,10 +104,15 @@ class LedgerOut(Schema):
     kind: str
 
 
-@router.get("/entitlements", response=list[EntitlementOut], summary="奖补资格（按权限范围）")
-def list_entitlements(request: HttpRequest, status: str = "") -> Any:
+@router.get("/entitlements", response=list[EntitlementOut],
+            summary=f"奖补资格（按权限范围，id 倒序，每次最多 {PAGE_LIMIT} 条；下一页传 before=本页最后一条的 id）")
+def list_entitlements(request: HttpRequest, params: Query[EntitlementFilter]) -> Any:
     qs = access.visible_entitlements(current_user(request)).order_by("-id")
-    return qs.filter(status=status)[:1000] if status else qs[:1000]
+    if params.status:
+        qs = qs.filter(status=params.status)
+    if params.before:
+        qs = qs.filter(id__lt=params.before)
+    return qs[: params.limit]
 
 
 @router.get("/budgets", response=list[BudgetOut], summary="预算执行：下达、已审批待拨付、已拨付、剩余（万元）")
@@ -112,10 +125,20 @@ def list_budgets(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/payments", response=PaymentListOut, summary="拨付清单（按批次、按市），与 Excel 导出同一数据")
 def payments(request: HttpRequest, params: Query[PaymentFilter]) -> dict[str, Any]:
-    if params.city and not regions.is_city(params.city):
-        raise ApplicationError("city 应为16个设区市的6位代码之一", field="city")
-    data = selectors.payment_list(user=current_user(request), batch_id=params.batch, city_code=params.city)
+    user = current_user(request)
+    data = selectors.payment_list(user=user, batch_id=params.batch, city_code=_payment_city(user, params.city))
     return {"title": data.title, "total": data.total, "enterprises": data.enterprises, "rows": data.rows}
+
+
+def _payment_city(user: Any, city: str) -> str:
+    """The city of a payment list: as on the page, a city user's list is always its own city's."""
+    if city and not regions.is_city(city):
+        raise ApplicationError("city（所在市）：应为16个设区市的6位代码之一", field="city")
+    allowed = [code for code, _ in access.filter_cities(user)]
+    if len(allowed) == 1 and city not in ("", allowed[0]):
+        raise PermissionDeniedError(f"city（所在市）：只能查看本市（{regions.city_name(allowed[0])}）的拨付清单",
+                                    field="city")
+    return allowed[0] if len(allowed) == 1 else city
 
 
 @router.post("/entitlements/{pk}/approve", response=EntitlementOut, summary="省级审批（超出预算时拒绝）")

@@ -6,11 +6,14 @@ from datetime import date
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
+from pydantic import field_validator
+from pydantic_core import PydanticCustomError
 
 from zjtx.accounts.models import current_user
+from zjtx.core.schemas import Id, Text
 from zjtx.enterprises import access, selectors, services
-from zjtx.enterprises.models import Enterprise
+from zjtx.enterprises.models import Enterprise, SizeClass, Tier
 
 router = Router(tags=["企业库"])
 
@@ -65,34 +68,72 @@ class PageOut(Schema):
     results: list[EnterpriseOut]
 
 
+ANY_TIER = "none"  # the query value for 未入库 / 未划型; empty means no filter, as for city and q
+
+
 class FilterIn(Schema):
-    q: str = ""
-    city: str = ""
-    county: str = ""
-    industry: str = ""
-    tier: str | None = None
-    size: str | None = None
-    emerging: str = ""
-    before: int | None = None
-    after: int | None = None
-    limit: int = 50
+    q: Text = Field("", max_length=100, description="名称或信用代码包含；空为不筛选")
+    city: Text = Field("", max_length=6, description="所在市代码；空为不筛选")
+    county: Text = Field("", max_length=6, description="所在县（区）代码；空为不筛选")
+    industry: Text = Field("", max_length=4, description="行业代码前缀；空为不筛选")
+    tier: Text = Field("", description="梯度层级代码；none 为未入库；空为不筛选")
+    size: Text = Field("", description="企业规模代码；none 为未划型；空为不筛选")
+    emerging: Text = Field("", max_length=24, description="十大新兴产业；空为不筛选")
+    before: Id | None = Field(None, description="上一页游标（prev_cursor）")
+    after: Id | None = Field(None, description="下一页游标（next_cursor）")
+    limit: int = Field(50, description="每页条数，1–500（超出时取最近的边界）")
+
+    @field_validator("tier")
+    @classmethod
+    def _known_tier(cls, value: str) -> str:
+        return _choice(value, Tier.choices)
+
+    @field_validator("size")
+    @classmethod
+    def _known_size(cls, value: str) -> str:
+        return _choice(value, SizeClass.choices)
+
+
+def _choice(value: str, choices: list[tuple[str, str]]) -> str:
+    known = [code for code, _ in choices if code]
+    if value and value != ANY_TIER and value not in known:
+        raise PydanticCustomError("choice", "取值应为 {known} 之一（none 为未入库/未划型，空为不筛选）",
+                                  {"known": "、".join(known)})
+    return value
+
+
+def _filter_value(value: str) -> str | None:
+    """Query value → selectors' filter: None for any, "" for 未入库 / 未划型."""
+    return None if value == "" else "" if value == ANY_TIER else value
 
 
 class EnterprisePatch(Schema):
-    name: str | None = None
-    county_code: str | None = None
+    """Only the fields sent are changed. Text fields take a string ("" clears it), never null."""
+
+    name: Text | None = None
+    county_code: Text | None = None
     founded_on: date | None = None
-    industry_code: str | None = None
-    emerging_industry: str | None = None
+    industry_code: Text | None = None
+    emerging_industry: Text | None = None
     registered_capital: Decimal | None = None
-    contact_name: str | None = None
-    contact_phone: str | None = None
+    contact_name: Text | None = None
+    contact_phone: Text | None = None
+
+    @field_validator("name", "county_code", "industry_code", "emerging_industry", "contact_name", "contact_phone",
+                     mode="before")
+    @classmethod
+    def _text_not_null(cls, value: object) -> object:
+        # The registry's text fields hold "" for none; null would reach the database as NULL (a 500).
+        if value is None:
+            raise PydanticCustomError("null_text", '不能为 null；清空请传空字符串 ""')
+        return value
 
 
 @router.get("", response=PageOut, summary="企业列表（按权限范围）")
 def list_enterprises(request: HttpRequest, params: Query[FilterIn]) -> dict[str, object]:
     filters = selectors.Filters(q=params.q, city=params.city, county=params.county, industry=params.industry,
-                                tier=params.tier, size=params.size, emerging=params.emerging)
+                                tier=_filter_value(params.tier), size=_filter_value(params.size),
+                                emerging=params.emerging)
     page = selectors.enterprise_page(user=current_user(request), filters=filters, before=params.before,
                                      after=params.after, size=max(1, min(params.limit, 500)))
     return {"count": page.count, "count_capped": page.capped, "next_cursor": page.next_cursor,

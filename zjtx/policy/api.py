@@ -3,63 +3,92 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from zjtx.accounts.models import current_user
 from zjtx.core.errors import ApplicationError
 from zjtx.policy import access, services
-from zjtx.policy.engine import (
-    ENTERPRISE_COLUMNS,
-    EVENT_COLUMNS,
-    INDICATOR_COLUMNS,
-    PRIOR_COLUMNS,
-    InputError,
-    ParameterError,
-    evaluate,
-    list_parameters,
-    to_dict,
-    to_jsonable,
+from zjtx.policy.engine import InputError, ParameterError, evaluate, list_parameters, to_dict, to_jsonable
+from zjtx.policy.engine.schema import INDICATOR_COLUMNS, empty_frame
+from zjtx.policy.io import check_references, table_frame
+from zjtx.policy.schemas import (
+    MAX_ENTERPRISES,
+    MAX_EVENTS,
+    MAX_INDICATORS,
+    MAX_PRIOR,
+    TABLES,
+    EnterpriseRow,
+    EventRow,
+    IndicatorRow,
+    PriorRow,
 )
-from zjtx.policy.engine.schema import empty_frame
-from zjtx.policy.io import records_frame
 
 router = Router(tags=["政策引擎"])
-MAX_ENTERPRISES = 10_000  # larger populations go through the background province run
 
 
 class EvaluateIn(Schema):
-    as_of: dt.date
-    enterprises: list[dict[str, Any]]
-    indicators: list[dict[str, Any]] = []
-    events: list[dict[str, Any]] = []
-    prior: list[dict[str, Any]] = []
+    as_of: dt.date = Field(description="测算日期（申报日期），YYYY-MM-DD；“上年度”数据取其前一年")
+    enterprises: list[EnterpriseRow] = Field(  # type: ignore[valid-type]
+        min_length=1, max_length=MAX_ENTERPRISES,
+        description=f"企业表，每企业一行，1 至 {MAX_ENTERPRISES} 行；更多企业请用全省测算（/policy/runs/）")
+    indicators: list[IndicatorRow] = Field(  # type: ignore[valid-type]
+        [], max_length=MAX_INDICATORS, description=f"年度指标表，每企业每年一行，最多 {MAX_INDICATORS} 行")
+    events: list[EventRow] = Field(  # type: ignore[valid-type]
+        [], max_length=MAX_EVENTS, description=f"事件表（触发奖补的事件），最多 {MAX_EVENTS} 行")
+    prior: list[PriorRow] = Field(  # type: ignore[valid-type]
+        [], max_length=MAX_PRIOR, description="已享受奖补表：已给过的奖补，一次性奖补不再重复给")
+    unmet: bool = Field(True, description="是否返回未满足条件表 unmet（约占响应的九成；false 时返回空数组）")
 
 
-@router.post("/evaluate", summary="测算认定条件与奖补资格（请求内提供企业、指标和事件）")
+class ErrorOut(Schema):
+    code: str = Field(description="invalid / unauthenticated / forbidden / csrf / not_found")
+    message: str = Field(description="中文说明，写明表、行和列或字段")
+    field: str | None = Field(description="出错的字段，如 indicators[0].revenue")
+
+
+# An engine problem names its table and, when it is about cells, the column: "年度指标表第 1 行：revenue（…".
+_PROBLEM = re.compile(r"^(?P<table>\S+?表)(?:第 (?P<row>\d+)(?:, \d+)* 行：(?P<column>\w+))?")
+
+
+def _engine_field(problem: str) -> str | None:
+    match = _PROBLEM.match(problem)
+    tables = {label: name for name, (label, _) in TABLES.items()}
+    if match is None or match["table"] not in tables:
+        return None
+    table = tables[match["table"]]
+    return f"{table}[{int(match['row']) - 1}].{match['column']}" if match["row"] else table
+
+
+@router.post("/evaluate", response={200: dict[str, Any], 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
+             summary="测算认定条件与奖补资格（请求内提供企业、指标和事件）")
 def evaluate_api(request: HttpRequest, payload: EvaluateIn) -> dict[str, Any]:
+    """列名、类型与取值见下方请求结构（与 docs/policy.md「输入约定」相同）。类型不符、信用代码无效、市县代码未知、
+    指标或事件的企业不在企业表中时返回 400，写明表、行（从 1 起）和列。"""
     access.require_view(current_user(request))
-    if not payload.enterprises:
-        raise ApplicationError("enterprises 不能为空", field="enterprises")
-    if len(payload.enterprises) > MAX_ENTERPRISES:
-        raise ApplicationError(f"一次最多测算 {MAX_ENTERPRISES} 家企业，更多请使用全省测算", field="enterprises")
+    tables = {"enterprises": payload.enterprises, "indicators": payload.indicators, "events": payload.events,
+              "prior": payload.prior}
+    check_references(tables)
     try:
         result = evaluate(
-            records_frame(payload.enterprises, ENTERPRISE_COLUMNS),
-            records_frame(payload.indicators, INDICATOR_COLUMNS) if payload.indicators else
-            empty_frame(INDICATOR_COLUMNS),
-            records_frame(payload.events, EVENT_COLUMNS) if payload.events else None,
+            table_frame(payload.enterprises, "enterprises"),
+            table_frame(payload.indicators, "indicators") if payload.indicators else empty_frame(INDICATOR_COLUMNS),
+            table_frame(payload.events, "events") if payload.events else None,
             payload.as_of,
             services.parameter_set(),
-            records_frame(payload.prior, PRIOR_COLUMNS) if payload.prior else None,
+            table_frame(payload.prior, "prior") if payload.prior else None,
         )
     except InputError as exc:
-        raise ApplicationError("；".join(exc.problems[:20]), field="input") from exc
+        raise ApplicationError("；".join(exc.problems[:20]), field=_engine_field(exc.problems[0])) from exc
     except ParameterError as exc:
         raise ApplicationError(str(exc), field="as_of") from exc
-    return to_dict(result)
+    body = to_dict(result)
+    if not payload.unmet:
+        body["unmet"] = []
+    return body
 
 
 @router.get("/parameters", summary="全部政策参数（条款、单位、现行取值与历史）")

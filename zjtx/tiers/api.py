@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from zjtx.accounts.models import current_user
+from zjtx.core.schemas import Id
 from zjtx.tiers import access, clock, selectors
 
 router = Router(tags=["梯度培育"])
@@ -80,7 +81,7 @@ def batch(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.get("/applications", response=list[ApplicationOut], summary="申报（按权限范围）")
-def applications(request: HttpRequest, batch: int | None = None) -> list[dict[str, Any]]:
+def applications(request: HttpRequest, batch: Id | None = None) -> list[dict[str, Any]]:
     qs = access.visible_applications(current_user(request)).order_by("-id")
     if batch:
         qs = qs.filter(batch_id=batch)

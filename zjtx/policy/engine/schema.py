@@ -89,7 +89,7 @@ ENTERPRISE_COLUMNS: tuple[Column, ...] = (
     Column("city_code", "str", "所在市（6位行政区划代码）", required=True),
     Column("county_code", "str", "所在县区（6位行政区划代码）", required=True),
     Column("industry_code", "str", "国民经济行业代码（GB/T 4754 两位大类或四位小类）", required=True, digits=(2, 4)),
-    Column("emerging_industry", "str", "所属十大新兴产业", required=True),
+    Column("emerging_industry", "str", "所属十大新兴产业（可省略，不参与认定规则）"),
     Column("founded_on", "date", "成立日期", required=True),
     Column("current_tier", "str", "现有梯度称号", required=True, allowed=("none", *TIERS)),
     Column("is_tech_sme", "bool", "有效的科技型中小企业"),

@@ -12,8 +12,11 @@ def _django_active(config: pytest.Config) -> bool:
     return bool(config.pluginmanager.hasplugin("django"))
 
 
+DJANGO_MODULES = ("test_shell.py", "test_evaluate_api.py", "test_command.py")
+
+
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    if collection_path.name == "test_shell.py" and not _django_active(config):
+    if collection_path.name in DJANGO_MODULES and not _django_active(config):
         return True  # the Django shell's tests; they run in the full (pytest-django) suite
     return None
 

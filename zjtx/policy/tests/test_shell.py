@@ -16,7 +16,7 @@ from django.db import connection
 from django.test import Client
 from openpyxl import load_workbook
 
-from tests.factories import city_user, make_enterprise, make_indicator, province_user
+from tests.factories import city_user, credit_code, make_enterprise, make_indicator, province_user
 from zjtx.core.models import AuditEvent
 from zjtx.enterprises.models import Enterprise
 from zjtx.policy import frames, services
@@ -84,17 +84,18 @@ def test_only_the_province_may_change_parameters():
 def test_api_evaluates_given_enterprises_and_events():
     client = Client()
     client.force_login(city_user())
+    code = credit_code("340100", 1)
     payload = {
         "as_of": "2025-06-30",
-        "enterprises": [{"credit_code": "A", "city_code": "340100", "county_code": "340104", "industry_code": "35",
+        "enterprises": [{"credit_code": code, "city_code": "340100", "county_code": "340104", "industry_code": "35",
                          "emerging_industry": None, "founded_on": "2015-01-01", "current_tier": "srdi"}],
-        "events": [{"credit_code": "A", "kind": "four_transformations_project", "date": "2025-03-01",
+        "events": [{"credit_code": code, "kind": "four_transformations_project", "date": "2025-03-01",
                     "amount": 8000}],
     }
     response = client.post("/api/v1/policy/evaluate", json.dumps(payload), content_type="application/json")
     assert response.status_code == 200, response.content
     entitlements = response.json()["entitlements"]
-    four = [e for e in entitlements if e["credit_code"] == "A" and e["award"].startswith("four_transformations")]
+    four = [e for e in entitlements if e["credit_code"] == code and e["award"].startswith("four_transformations")]
     assert four and Decimal(four[0]["amount"]) == Decimal("500")  # 10% of 8000 is 800, capped at 500
 
 

@@ -1,0 +1,46 @@
+"""The awards API: ids in range, a city user's payment list is its own city's, entitlements paged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.factories import logged_in
+from zjtx.awards import api as awards_api
+from zjtx.awards.tests.conftest import national_entitlement
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("url", ["/api/v1/awards/payments?batch=99999999999999999999",
+                                 "/api/v1/tiers/applications?batch=99999999999999999999",
+                                 "/api/v1/awards/entitlements?before=99999999999999999999"])
+def test_ids_beyond_64_bits_are_refused_naming_the_field(people: dict[str, Any], url: str) -> None:
+    response = logged_in(people["province"]).get(url)
+    assert response.status_code == 400, response.content
+    assert response.json()["field"] in ("batch", "before")
+    assert "应不大于 9223372036854775807" in response.json()["message"]
+
+
+def test_a_city_user_gets_its_own_citys_payment_list(people: dict[str, Any]) -> None:
+    city = logged_in(people["city"])
+    own = city.get("/api/v1/awards/payments").json()
+    assert "合肥市" in own["title"]
+    refused = city.get("/api/v1/awards/payments?city=340200")
+    assert refused.status_code == 403 and refused.json()["field"] == "city"
+    assert "只能查看本市（合肥市）" in refused.json()["message"]
+    assert city.get("/api/v1/awards/payments?city=340100").status_code == 200
+
+
+def test_entitlements_come_in_pages_by_id(people: dict[str, Any], enterprise: Any, monkeypatch) -> None:
+    from tests.factories import make_enterprise
+
+    national_entitlement(people, enterprise)
+    national_entitlement(people, make_enterprise(), "single_champion")
+    client = logged_in(people["province"])
+    first = client.get("/api/v1/awards/entitlements?limit=1").json()
+    assert len(first) == 1
+    second = client.get(f"/api/v1/awards/entitlements?limit=1&before={first[0]['id']}").json()
+    assert len(second) == 1 and second[0]["id"] < first[0]["id"]
+    assert client.get(f"/api/v1/awards/entitlements?limit={awards_api.PAGE_LIMIT + 1}").status_code == 400
