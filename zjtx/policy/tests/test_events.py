@@ -137,7 +137,7 @@ def test_a_bad_correction_names_the_field_and_changes_nothing(values, message):
                     amount="5000")
     text = client.post(f"/policy/events/{enterprise.credit_code}/{event.pk}/edit/", values).content.decode()
     assert message in text and "未保存任何数据" in text
-    assert "更正““四化”改造项目（2025-03-01）”" in text  # the event as recorded, not as submitted
+    assert "更正：“四化”改造项目（2025-03-01）。" in text  # the event as recorded, not as submitted
     event.refresh_from_db()
     assert (event.date, event.amount) == (dt.date(2025, 3, 1), Decimal("5000"))
     assert not AuditEvent.objects.filter(action="programme_event_update").exists()
@@ -183,7 +183,7 @@ def test_only_province_and_the_enterprises_city_may_correct_or_withdraw():
     # The event through another enterprise's address: not found.
     city = logged_in(city_user("340100", username="hefei-other"))
     assert city.post(f"/policy/events/{other.credit_code}/{event.pk}/withdraw/", {"reason": "x"}).status_code == 404
-    assert city.get(f"/policy/events/{enterprise.credit_code}/{event.pk}/withdraw/").status_code == 405
+    assert city.get(f"/policy/events/{enterprise.credit_code}/{event.pk}/withdraw/").status_code == 302  # a link: back
     assert ProgrammeEvent.objects.filter(pk=event.pk).exists()
     assert not AuditEvent.objects.filter(action="programme_event_withdraw").exists()
 
