@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import logging
 import re
 import shutil
@@ -24,8 +23,10 @@ from zjtx.core.audit import audit_record
 from zjtx.core.errors import ApplicationError
 from zjtx.enterprises.models import Enterprise
 from zjtx.policy import access, frames
+from zjtx.policy.codes import code_problem
 from zjtx.policy.engine import ParameterError, ParameterSet, compare, evaluate, load_parameters, synthetic
-from zjtx.policy.engine.parameters import DatedValue, to_jsonable
+from zjtx.policy.engine.checks import value_problem
+from zjtx.policy.engine.parameters import DatedValue, Parameter, normalise, to_jsonable
 from zjtx.policy.engine.schema import TIER_LABELS, InputError, input_label, rule_years
 from zjtx.policy.models import EnterpriseFacts, ParameterValue, PolicyRun, ProgrammeEvent
 
@@ -64,39 +65,44 @@ def _engine_value(value: Any) -> Any:
     return value
 
 
-def parse_value(text: str, current: Any, parameter: Any = None) -> Any:
-    """The officer's input (a number, or YAML for structured values) checked against the current shape
-    and, given the parameter, its allowed options and, for an award's rate, at most 100%."""
+def parse_value(text: str, parameter: Parameter, params: ParameterSet) -> Any:
+    """The officer's input (a number, or YAML for structured values) as stored (numbers as exact text),
+    checked against the parameter's *defined* form (its shipped values, never the value entered last:
+    a wrong value saved once must not refuse its own correction), its unit, its tables and the codes
+    it may list (``engine.checks``, ``codes``)."""
     try:
         value = yaml.safe_load(text) if text.strip() else None
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a number of thousands of digits
         raise ApplicationError("取值格式不正确：结构化取值请按 YAML 书写", field="value") from exc
     if value is None:
         raise ApplicationError("请填写新取值", field="value")
-    if isinstance(current, (int, float, Decimal)) and not isinstance(current, bool):
-        return str(_number(value, parameter))
-    options = [str(o) for o in (parameter.meta.get("options") or [])] if parameter is not None else []
-    if options and str(value) not in options:
-        raise ApplicationError(f"该参数只能取：{'、'.join(options)}", field="value")
-    if isinstance(current, dict) and (not isinstance(value, dict) or set(value) != set(current)):
-        raise ApplicationError(f"该参数的取值应包含这些项：{'、'.join(map(str, current))}", field="value")
-    if isinstance(current, bool) and not isinstance(value, bool):
-        raise ApplicationError("该参数的取值应为 true 或 false", field="value")
-    return json.loads(json.dumps(to_jsonable(value), default=str))
+    shipped = _shipped(parameter)
+    value = _as_defined(value, shipped.values[0].value)
+    problem = value_problem(shipped, value) or code_problem(parameter, params, value)
+    if problem:
+        raise ApplicationError(problem, field="value")
+    return to_jsonable(normalise(value))
 
 
-def _number(value: Any, parameter: Any) -> Decimal:
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation as exc:
-        raise ApplicationError("该参数的取值应为数字", field="value") from exc
-    if not number.is_finite():
-        raise ApplicationError("该参数的取值应为有限的数字", field="value")
-    if number < 0:
-        raise ApplicationError("取值不能为负数", field="value")
-    if parameter is not None and parameter.id.startswith("awards.") and parameter.unit == "%" and number > 100:
-        raise ApplicationError("奖补比例不能超过 100%", field="value")
-    return number
+def _shipped(parameter: Parameter) -> Parameter:
+    """The parameter as the YAML defines it (page values left out); the parameter itself if none does."""
+    return load_parameters().get(parameter.id, parameter)
+
+
+def _as_defined(value: Any, defined: Any) -> Any:
+    """A whole number typed where the parameter holds text (a version "2023", an industry code "13")
+    is that text: YAML reads 2023 as a number; and "NaN" where it holds a number is that number (to be
+    refused as one)."""
+    if isinstance(defined, Decimal) and isinstance(value, str):
+        try:
+            return Decimal(value.strip())
+        except InvalidOperation:
+            return value
+    if isinstance(defined, str) and isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(defined, list) and defined and isinstance(value, list):
+        return [_as_defined(v, defined[0]) for v in value]
+    return value
 
 
 @functools.lru_cache(maxsize=4)
@@ -158,7 +164,7 @@ def parameter_value_add(*, user: User, parameter_id: str, start: dt.date, text: 
     if start <= parameter.values[0].start:
         raise ApplicationError(f"生效日期应晚于该参数最早取值的日期 {parameter.values[0].start}", field="start")
     current = parameter.value_at(start) if parameter.entry_at(start) else parameter.values[-1].value
-    value = parse_value(text, current, parameter)
+    value = parse_value(text, parameter, params)
     refusal = _overlay_refusal(params, {parameter_id: value}, start, start)
     if refusal:
         raise ApplicationError(f"新取值无法用于测算：{refusal}", field="value")
@@ -204,7 +210,7 @@ def _checked_reform(params: ParameterSet, reform: dict[str, Any], as_of: dt.date
             raise ApplicationError(f"没有这个参数：{parameter_id}", field="reform")
         parameter = params[parameter_id]
         try:
-            checked[parameter_id] = parse_value(str(text), parameter.values[-1].value, parameter)
+            checked[parameter_id] = parse_value(str(text), parameter, params)
         except ApplicationError as exc:
             raise ApplicationError(f"“{parameter.label}”：{exc.message}", field=parameter_id) from None
     # as the comparison applies it: from the reform's start, or for every date
