@@ -69,7 +69,9 @@ def parameter_detail(parameter_id: str) -> dict[str, Any] | None:
     for entry in row["history"]:
         entry["value_text"] = value_text(entry["value"])
         source = added.get(entry["start"])
+        entry["page_entry"] = source is not None  # entered on the page: may be withdrawn
         entry["added_by"] = source.created_by.display_name if source and source.created_by else None
+        entry["added_at"] = source.created_at if source else None
     return row
 
 

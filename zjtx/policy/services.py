@@ -151,33 +151,71 @@ def _overlay_refusal(params: ParameterSet, values: dict[str, Any], start: dt.dat
     return engine_refusal(params.with_overlay(overlay, start, "录入检查"), as_of)
 
 
+# A reference that names a document: its number (皖政办〔2024〕12号) or its title in 《》.  Only such a
+# value counts as 已核实; "x" or "测试" leaves it 待核实 (docs/policy.md).
+DOCUMENT_REFERENCE = re.compile(r"[〔［\[]\d{4}[〕］\]]\s*\S*号|《[^》]+》")
+
+
 def parameter_value_add(*, user: User, parameter_id: str, start: dt.date, text: str, reference: str,
                         note: str = "") -> ParameterValue:
-    """Give a parameter a new value from `start` on; earlier values stay in force before that date."""
+    """Give a parameter a new value from `start` on; earlier values stay in force before that date.
+    Not on a date of a value shipped with the code: the page value would hide it from the history."""
     access.require_edit_parameters(user)
     params = parameter_set()
     if parameter_id not in params:
         raise ApplicationError(f"没有这个参数：{parameter_id}", field="parameter_id")
-    if not reference.strip():
+    reference = reference.strip()
+    if not reference:
         raise ApplicationError("请填写依据文件（文号或名称）", field="reference")
     parameter = params[parameter_id]
     if start <= parameter.values[0].start:
         raise ApplicationError(f"生效日期应晚于该参数最早取值的日期 {parameter.values[0].start}", field="start")
+    if start in _shipped(parameter).starts():
+        raise ApplicationError(f"该参数在 {start} 已有随系统发布的取值，同一日期不能再录入；"
+                               "如需改变，请选择之后的生效日期", field="start")
     current = parameter.value_at(start) if parameter.entry_at(start) else parameter.values[-1].value
     value = parse_value(text, parameter, params)
     refusal = _overlay_refusal(params, {parameter_id: value}, start, start)
     if refusal:
         raise ApplicationError(f"新取值无法用于测算：{refusal}", field="value")
+    confirmed = bool(DOCUMENT_REFERENCE.search(reference))
     try:
         with transaction.atomic():
             row = ParameterValue.objects.create(parameter_id=parameter_id, start=start, value=value,
-                                                reference=reference.strip(), note=note.strip(), created_by=user)
+                                                reference=reference, note=note.strip(), confirmed=confirmed,
+                                                created_by=user)
             audit_record(actor=user, action="parameter_value_add", target_type="parameter", target_id=parameter_id,
-                         summary=f"参数“{parameter.label}”自 {start} 起取值调整为 {value}（{reference.strip()}）",
-                         before={"value": to_jsonable(current)}, after={"value": value, "start": start})
+                         summary=f"参数“{parameter.label}”自 {start} 起取值调整为 {value}（{reference}）",
+                         before={"value": to_jsonable(current)},
+                         after={"value": value, "start": start, "confirmed": confirmed})
     except IntegrityError as exc:
-        raise ApplicationError(f"该参数在 {start} 已有页面录入的取值，请换一个生效日期", field="start") from exc
+        raise ApplicationError(f"该参数在 {start} 已有页面录入的取值；如录错，请先撤销该取值再录入",
+                               field="start") from exc
     return row
+
+
+def parameter_value_withdraw(*, user: User, parameter_id: str, start: dt.date, reason: str) -> None:
+    """Withdraw a value entered on the page in error: it is removed (the values before it apply again
+    from its date), and the audit keeps the value, its reference, who entered it and the reason.
+    Runs made with it keep it in their stored parameter versions."""
+    access.require_edit_parameters(user)
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError("请填写撤销原因（记入审计）", field="reason")
+    if len(reason) > 200:
+        raise ApplicationError("撤销原因不能超过200字", field="reason")
+    with transaction.atomic():
+        row = (ParameterValue.objects.select_for_update().select_related("created_by")
+               .filter(parameter_id=parameter_id, start=start).first())
+        if row is None:
+            raise ApplicationError(f"该参数在 {start} 没有页面录入的取值（可能已被撤销）", field="start")
+        before = {"start": start, "value": row.value, "reference": row.reference, "note": row.note,
+                  "confirmed": row.confirmed, "entered_by": row.created_by.display_name if row.created_by else "",
+                  "entered_at": row.created_at.isoformat()}
+        row.delete()
+        audit_record(actor=user, action="parameter_value_withdraw", target_type="parameter", target_id=parameter_id,
+                     summary=f"撤销参数 {parameter_id} 自 {start} 起的取值 {row.value}。原因：{reason}"[:300],
+                     before=before, after={"reason": reason})
 
 
 def run_create(*, user: User, kind: str, as_of: dt.date, name: str = "", reform: dict[str, Any] | None = None,

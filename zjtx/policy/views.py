@@ -61,6 +61,24 @@ def parameter_detail(request: HttpRequest, parameter_id: str) -> HttpResponse:
 
 @login_required
 @page_errors
+@require_http_methods(["POST"])
+def parameter_value_withdraw(request: HttpRequest, parameter_id: str) -> HttpResponse:
+    """Withdraw a value entered on the page in error, with a reason (audited)."""
+    try:
+        start = dt.date.fromisoformat(request.POST.get("start", ""))
+        services.parameter_value_withdraw(user=current_user(request), parameter_id=parameter_id, start=start,
+                                          reason=request.POST.get("reason", ""))
+    except ValueError:
+        messages.error(request, "撤销失败：生效日期不是有效日期")
+    except ApplicationError as exc:
+        messages.error(request, f"撤销失败：{exc.message}")
+    else:
+        messages.success(request, f"已撤销 {start} 起的取值；撤销前的内容和原因记入审计。")
+    return redirect("policy:parameter", parameter_id=parameter_id)
+
+
+@login_required
+@page_errors
 @require_http_methods(["GET", "POST"])
 def whatif(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
