@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zjtx.accounts.models import User
+from zjtx.core import clock
 from zjtx.core.audit import audit_record
 from zjtx.core.errors import ApplicationError
 from zjtx.enterprises.models import Enterprise
@@ -27,7 +28,7 @@ from zjtx.policy.codes import code_problem
 from zjtx.policy.engine import ParameterError, ParameterSet, compare, evaluate, load_parameters, synthetic
 from zjtx.policy.engine.checks import value_problem
 from zjtx.policy.engine.parameters import DatedValue, Parameter, normalise, to_jsonable
-from zjtx.policy.engine.schema import TIER_LABELS, InputError, input_label, rule_years
+from zjtx.policy.engine.schema import TIER_LABELS, TIERS, InputError, input_label, rule_years
 from zjtx.policy.models import EnterpriseFacts, ParameterValue, PolicyRun, ProgrammeEvent
 
 logger = logging.getLogger(__name__)
@@ -226,6 +227,10 @@ def run_create(*, user: User, kind: str, as_of: dt.date, name: str = "", reform:
     refusal = engine_refusal(params, as_of)
     if refusal:
         raise ApplicationError(f"无法按测算日期 {as_of} 测算：{refusal}", field="as_of")
+    _check_data_year(params, as_of)
+    if reform_start is not None and reform_start > as_of:
+        raise ApplicationError(f"调整生效日期 {reform_start} 晚于测算日期 {as_of}：测算只用测算日期当天有效的参数和"
+                               "此前的事件，调整不会起作用。请把调整生效日期提前，或推后测算日期", field="reform_start")
     if kind == PolicyRun.Kind.WHATIF:
         reform = _checked_reform(params, reform or {}, as_of, reform_start)
     run = PolicyRun.objects.create(kind=kind, as_of=as_of, name=name[:100], reform=reform or {},
@@ -236,6 +241,17 @@ def run_create(*, user: User, kind: str, as_of: dt.date, name: str = "", reform:
 
     transaction.on_commit(lambda: policy_run_task.enqueue(run.pk))
     return run
+
+
+def _check_data_year(params: ParameterSet, as_of: dt.date) -> None:
+    """A 测算日期 whose data year has not begun yet (9999-12-31, 2099-…) can only find no data: every
+    enterprise would be 数据不足 and the run would look like a real "0"."""
+    data_year = as_of.year - int(params.value("criteria.data_year_lag", as_of))
+    this_year = clock.today().year
+    if data_year > this_year:
+        raise ApplicationError(f"测算日期 {as_of} 要用 {data_year} 年度的数据，该年度尚未开始，企业库中没有这些数据；"
+                               f"测算日期最晚可选 {this_year + int(params.value('criteria.data_year_lag', as_of))}"
+                               "年12月31日", field="as_of")
 
 
 def _checked_reform(params: ParameterSet, reform: dict[str, Any], as_of: dt.date,
@@ -359,7 +375,7 @@ def _execute_evaluation(run: PolicyRun, params: ParameterSet, enterprises: pl.Da
     run.result_dir, run.fingerprint = str(folder), result.fingerprint
     run.parameter_versions = to_jsonable(result.parameter_versions)
     budget = result.budget().join(_award_labels(result.awards_raw), on="award", how="left")
-    run.summary = to_jsonable({"tiers": _tier_totals(result.tier_counts()),
+    run.summary = to_jsonable({"tiers": _tier_totals(result.tier_counts()), "statuses": _status_counts(result),
                                "budget": budget.to_dicts(), "data_year": result.data_year})
 
 
@@ -383,6 +399,14 @@ def _execute_whatif(run: PolicyRun, params: ParameterSet, enterprises: pl.DataFr
     run.summary = to_jsonable({"tiers": comparison.tiers.to_dicts(), "budget": budget.to_dicts(),
                                "reform_fingerprint": comparison.reform.fingerprint,
                                "changes": comparison.changes.height})
+
+
+def _status_counts(result: Any) -> list[dict[str, Any]]:
+    """Province counts of 符合 / 不符合 / 数据不足 per tier: a "0 符合" must be told from "no data"."""
+    counts = result.recognition.group_by("tier", "status").len()
+    found = {(str(r["tier"]), str(r["status"])): int(r["len"]) for r in counts.to_dicts()}
+    return [{"tier": t, "tier_label": TIER_LABELS[t], "met": found.get((t, "符合"), 0),
+             "unmet": found.get((t, "不符合"), 0), "unknown": found.get((t, "数据不足"), 0)} for t in TIERS]
 
 
 def _tier_totals(counts: pl.DataFrame) -> list[dict[str, Any]]:

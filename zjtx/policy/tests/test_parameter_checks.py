@@ -228,3 +228,22 @@ def test_a_whatif_with_a_broken_table_is_refused_on_its_row():
                        value_0="{cuts: [5, 3, 2, 1], points: [0, 5, 10, 15, 20]}")
     assert "新取值1：“" in response.content.decode() and "cuts 应从小到大排列" in response.content.decode()
     assert not PolicyRun.objects.exists()
+
+
+@pytest.mark.parametrize("as_of", ["9999-12-31", "2099-12-31"])
+def test_a_run_date_whose_data_year_has_not_begun_is_refused(as_of):
+    client = Client()
+    client.force_login(province_user())
+    text = client.post("/policy/runs/", {"as_of": as_of}).content.decode()
+    assert f"测算日期：测算日期 {as_of} 要用" in text and "该年度尚未开始" in text
+    text = _whatif(client, as_of=as_of).content.decode()
+    assert "该年度尚未开始" in text
+    assert not PolicyRun.objects.exists()
+
+
+def test_a_whatif_whose_change_starts_after_its_run_date_is_refused_on_that_date():
+    client = Client()
+    client.force_login(province_user())
+    text = _whatif(client, as_of="2025-06-30", reform_start="2025-07-01").content.decode()
+    assert "调整生效日期：调整生效日期 2025-07-01 晚于测算日期 2025-06-30" in text
+    assert not PolicyRun.objects.exists()

@@ -166,6 +166,11 @@ def test_province_run_started_from_its_page_shows_its_counts_and_awards(django_c
     for label, count in counts.items():
         assert f"<td>{label}</td><td class=\"num\">{count}</td>" in page.replace("&quot;", '"')
     assert "数字化转型评估4A级一次性奖补" in page and "合肥市" in page
+    # 符合 beside 不符合 and 数据不足, so that "0 符合" is not read as a result when data are missing
+    assert "<th class=\"num\">不符合</th><th class=\"num\">数据不足</th>" in page
+    for row in run.summary["statuses"]:
+        assert row["met"] + row["unmet"] + row["unknown"] == run.enterprises
+        assert row["met"] == counts[row["tier_label"]]
     assert f"#{run.pk}" in client.get("/policy/runs/").content.decode()
     city = Client()
     city.force_login(city_user("340100", username="hefei-runs"))
