@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from zjtx.core import regions
+from zjtx.enterprises.models import Enterprise
 from zjtx.policy.engine import list_parameters
 from zjtx.policy.models import ParameterValue, PolicyRun, ProgrammeEvent, referring_relations
 from zjtx.policy.services import parameter_set
@@ -89,6 +91,24 @@ def whatif_tables(run: PolicyRun) -> dict[str, Any]:
     province = (tiers.group_by("tier", "tier_label", maintain_order=True)
                 .agg(pl.col("baseline", "reform", "gained", "lost", "difference").sum()))
     return {"province": province.to_dicts(), "cities": tiers.to_dicts(), "budget": budget}
+
+
+CHANGES_SHOWN = 200  # on the page; the xlsx lists them all
+
+
+def whatif_changes(run: PolicyRun, limit: int | None = CHANGES_SHOWN) -> dict[str, Any]:
+    """The enterprises that gain or lose a tier under the reform (stored with the run): count and the
+    first ``limit`` rows (None: all), by city, tier and enterprise, with names as the registry has them."""
+    path = Path(run.result_dir or "") / "changes.parquet"
+    if not run.result_dir or not path.exists():
+        return {"count": 0, "rows": []}
+    changes = pl.read_parquet(path).sort("city_code", "tier", "change", "credit_code")
+    shown = changes if limit is None else changes.head(limit)
+    codes = shown["credit_code"].to_list()
+    names = dict(Enterprise.objects.filter(credit_code__in=codes).values_list("credit_code", "name"))
+    rows = [{**r, "name": names.get(r["credit_code"], ""), "city_name": _city(r["city_code"])}
+            for r in shown.to_dicts()]
+    return {"count": changes.height, "rows": rows}
 
 
 def reform_items(run: PolicyRun) -> list[dict[str, Any]]:

@@ -132,7 +132,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_for(request, pk)
     tables = selectors.run_tables(run) if run.status == PolicyRun.Status.DONE else {}
     chart = _chart(tables) if run.kind == PolicyRun.Kind.WHATIF else {}
-    context: dict[str, Any] = {"run": run, "tables": tables, "chart": chart,
+    changes = selectors.whatif_changes(run) if tables and run.kind == PolicyRun.Kind.WHATIF else {}
+    context: dict[str, Any] = {"run": run, "tables": tables, "chart": chart, "changes": changes,
                                "reform_items": selectors.reform_items(run)}
     template = "policy/_run_status.html" if getattr(request, "htmx", False) else "policy/run.html"
     return render(request, template, context)
@@ -155,7 +156,8 @@ def run_export(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_for(request, pk)
     if run.status != PolicyRun.Status.DONE or run.kind != PolicyRun.Kind.WHATIF:
         raise Http404("模拟尚未完成")
-    response = HttpResponse(exports.whatif_xlsx(run, selectors.whatif_tables(run)), content_type=XLSX)
+    tables = {**selectors.whatif_tables(run), "changes": selectors.whatif_changes(run, limit=None)["rows"]}
+    response = HttpResponse(exports.whatif_xlsx(run, tables), content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename=whatif-{run.pk}.xlsx"
     return response
 
