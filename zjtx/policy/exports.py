@@ -58,6 +58,18 @@ def whatif_xlsx(run: PolicyRun, tables: dict[str, Any]) -> bytes:
     sheet.append(["制表：", "", "审核：", "", "安徽省经济和信息化厅"])
     for column, width in zip("ABCDEFG", (34, 26, 14, 14, 12, 12, 10), strict=True):
         sheet.column_dimensions[column].width = width
+    _changes_sheet(book, tables.get("changes") or [])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _changes_sheet(book: Workbook, changes: list[dict[str, Any]]) -> None:
+    """Sheet 变化企业: every enterprise that gains or loses a tier under the reform."""
+    sheet = book.create_sheet("变化企业")
+    sheet.append([f"调整后认定结果发生变化的企业（{len(changes):,} 家次）"])
+    sheet["A1"].font = Font(bold=True)
+    _table(sheet, "", ["市", "企业名称", "统一社会信用代码", "梯度", "变化"],
+           [[r["city_name"], r["name"], r["credit_code"], r["tier_label"], r["change"]] for r in changes])
+    for column, width in zip("ABCDE", (12, 36, 22, 30, 8), strict=True):
+        sheet.column_dimensions[column].width = width

@@ -17,9 +17,13 @@ from zjtx.policy.models import EVENT_KIND_LABELS, ProgrammeEvent
 UNKNOWN = ("", "未知（数据不足）")
 
 
+# The longest parameter value (a table of a few dozen rows) takes a few hundred characters.
+VALUE_MAX_LENGTH = 2000
+
+
 class ParameterValueForm(forms.Form):
     start = forms.DateField(label="生效日期", widget=forms.DateInput(attrs={"type": "date"}))
-    value = forms.CharField(label="新取值", widget=forms.Textarea(attrs={"rows": 3}),
+    value = forms.CharField(label="新取值", widget=forms.Textarea(attrs={"rows": 3}), max_length=VALUE_MAX_LENGTH,
                             help_text="数字直接填写；结构化取值（如分档表）按 YAML 书写")
     reference = forms.CharField(label="依据文件", max_length=200, help_text="文号或文件名称")
     note = forms.CharField(label="说明", max_length=300, required=False)
@@ -44,7 +48,8 @@ class WhatIfForm(forms.Form):
         for i in range(self.ROWS):
             self.fields[f"param_{i}"] = forms.ChoiceField(label=f"参数{i + 1}", required=i == 0,
                                                           choices=[("", "—— 选择参数 ——"), *parameter_choices])
-            self.fields[f"value_{i}"] = forms.CharField(label=f"新取值{i + 1}", required=False)
+            self.fields[f"value_{i}"] = forms.CharField(label=f"新取值{i + 1}", required=False,
+                                                        max_length=VALUE_MAX_LENGTH)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from zjtx.core import regions
+from zjtx.enterprises.models import Enterprise
 from zjtx.policy.engine import list_parameters
 from zjtx.policy.models import ParameterValue, PolicyRun, ProgrammeEvent, referring_relations
 from zjtx.policy.services import parameter_set
@@ -69,7 +71,9 @@ def parameter_detail(parameter_id: str) -> dict[str, Any] | None:
     for entry in row["history"]:
         entry["value_text"] = value_text(entry["value"])
         source = added.get(entry["start"])
+        entry["page_entry"] = source is not None  # entered on the page: may be withdrawn
         entry["added_by"] = source.created_by.display_name if source and source.created_by else None
+        entry["added_at"] = source.created_at if source else None
     return row
 
 
@@ -87,6 +91,24 @@ def whatif_tables(run: PolicyRun) -> dict[str, Any]:
     province = (tiers.group_by("tier", "tier_label", maintain_order=True)
                 .agg(pl.col("baseline", "reform", "gained", "lost", "difference").sum()))
     return {"province": province.to_dicts(), "cities": tiers.to_dicts(), "budget": budget}
+
+
+CHANGES_SHOWN = 200  # on the page; the xlsx lists them all
+
+
+def whatif_changes(run: PolicyRun, limit: int | None = CHANGES_SHOWN) -> dict[str, Any]:
+    """The enterprises that gain or lose a tier under the reform (stored with the run): count and the
+    first ``limit`` rows (None: all), by city, tier and enterprise, with names as the registry has them."""
+    path = Path(run.result_dir or "") / "changes.parquet"
+    if not run.result_dir or not path.exists():
+        return {"count": 0, "rows": []}
+    changes = pl.read_parquet(path).sort("city_code", "tier", "change", "credit_code")
+    shown = changes if limit is None else changes.head(limit)
+    codes = shown["credit_code"].to_list()
+    names = dict(Enterprise.objects.filter(credit_code__in=codes).values_list("credit_code", "name"))
+    rows = [{**r, "name": names.get(r["credit_code"], ""), "city_name": _city(r["city_code"])}
+            for r in shown.to_dicts()]
+    return {"count": changes.height, "rows": rows}
 
 
 def reform_items(run: PolicyRun) -> list[dict[str, Any]]:
@@ -108,14 +130,16 @@ def evaluation_tables(run: PolicyRun) -> dict[str, Any]:
     and the entitlements due (应享) by award and funding level."""
     rows = pl.DataFrame(run.summary.get("tiers") or [], infer_schema_length=None)
     budget = run.summary.get("budget") or []
+    statuses = run.summary.get("statuses") or []  # runs stored before these counts have none
     if rows.is_empty():
-        return {"province": [], "tiers": [], "cities": [], "budget": budget}
+        return {"province": [], "tiers": [], "cities": [], "budget": budget, "statuses": statuses}
     province = rows.group_by("tier", "tier_label", maintain_order=True).agg(pl.col("count").sum())
     labels = province["tier_label"].to_list()
     by_city = rows.pivot(on="tier_label", index="city_code", values="count", aggregate_function="sum")
     cities = [{"city_name": _city(r["city_code"]), "counts": [r.get(label) or 0 for label in labels]}
               for r in by_city.sort("city_code").to_dicts()]
-    return {"province": province.to_dicts(), "tiers": labels, "cities": cities, "budget": budget}
+    return {"province": province.to_dicts(), "tiers": labels, "cities": cities, "budget": budget,
+            "statuses": statuses}
 
 
 def _city(code: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import logging
 import re
 import shutil
@@ -20,13 +19,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zjtx.accounts.models import User
+from zjtx.core import clock
 from zjtx.core.audit import audit_record
 from zjtx.core.errors import ApplicationError
 from zjtx.enterprises.models import Enterprise
 from zjtx.policy import access, frames
+from zjtx.policy.codes import code_problem
 from zjtx.policy.engine import ParameterError, ParameterSet, compare, evaluate, load_parameters, synthetic
-from zjtx.policy.engine.parameters import DatedValue, to_jsonable
-from zjtx.policy.engine.schema import TIER_LABELS, InputError, input_label, rule_years
+from zjtx.policy.engine.checks import value_problem
+from zjtx.policy.engine.parameters import DatedValue, Parameter, normalise, to_jsonable
+from zjtx.policy.engine.schema import TIER_LABELS, TIERS, InputError, input_label, rule_years
 from zjtx.policy.models import EnterpriseFacts, ParameterValue, PolicyRun, ProgrammeEvent
 
 logger = logging.getLogger(__name__)
@@ -64,39 +66,44 @@ def _engine_value(value: Any) -> Any:
     return value
 
 
-def parse_value(text: str, current: Any, parameter: Any = None) -> Any:
-    """The officer's input (a number, or YAML for structured values) checked against the current shape
-    and, given the parameter, its allowed options and, for an award's rate, at most 100%."""
+def parse_value(text: str, parameter: Parameter, params: ParameterSet) -> Any:
+    """The officer's input (a number, or YAML for structured values) as stored (numbers as exact text),
+    checked against the parameter's *defined* form (its shipped values, never the value entered last:
+    a wrong value saved once must not refuse its own correction), its unit, its tables and the codes
+    it may list (``engine.checks``, ``codes``)."""
     try:
         value = yaml.safe_load(text) if text.strip() else None
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a number of thousands of digits
         raise ApplicationError("取值格式不正确：结构化取值请按 YAML 书写", field="value") from exc
     if value is None:
         raise ApplicationError("请填写新取值", field="value")
-    if isinstance(current, (int, float, Decimal)) and not isinstance(current, bool):
-        return str(_number(value, parameter))
-    options = [str(o) for o in (parameter.meta.get("options") or [])] if parameter is not None else []
-    if options and str(value) not in options:
-        raise ApplicationError(f"该参数只能取：{'、'.join(options)}", field="value")
-    if isinstance(current, dict) and (not isinstance(value, dict) or set(value) != set(current)):
-        raise ApplicationError(f"该参数的取值应包含这些项：{'、'.join(map(str, current))}", field="value")
-    if isinstance(current, bool) and not isinstance(value, bool):
-        raise ApplicationError("该参数的取值应为 true 或 false", field="value")
-    return json.loads(json.dumps(to_jsonable(value), default=str))
+    shipped = _shipped(parameter)
+    value = _as_defined(value, shipped.values[0].value)
+    problem = value_problem(shipped, value) or code_problem(parameter, params, value)
+    if problem:
+        raise ApplicationError(problem, field="value")
+    return to_jsonable(normalise(value))
 
 
-def _number(value: Any, parameter: Any) -> Decimal:
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation as exc:
-        raise ApplicationError("该参数的取值应为数字", field="value") from exc
-    if not number.is_finite():
-        raise ApplicationError("该参数的取值应为有限的数字", field="value")
-    if number < 0:
-        raise ApplicationError("取值不能为负数", field="value")
-    if parameter is not None and parameter.id.startswith("awards.") and parameter.unit == "%" and number > 100:
-        raise ApplicationError("奖补比例不能超过 100%", field="value")
-    return number
+def _shipped(parameter: Parameter) -> Parameter:
+    """The parameter as the YAML defines it (page values left out); the parameter itself if none does."""
+    return load_parameters().get(parameter.id, parameter)
+
+
+def _as_defined(value: Any, defined: Any) -> Any:
+    """A whole number typed where the parameter holds text (a version "2023", an industry code "13")
+    is that text: YAML reads 2023 as a number; and "NaN" where it holds a number is that number (to be
+    refused as one)."""
+    if isinstance(defined, Decimal) and isinstance(value, str):
+        try:
+            return Decimal(value.strip())
+        except InvalidOperation:
+            return value
+    if isinstance(defined, str) and isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(defined, list) and defined and isinstance(value, list):
+        return [_as_defined(v, defined[0]) for v in value]
+    return value
 
 
 @functools.lru_cache(maxsize=4)
@@ -145,33 +152,71 @@ def _overlay_refusal(params: ParameterSet, values: dict[str, Any], start: dt.dat
     return engine_refusal(params.with_overlay(overlay, start, "录入检查"), as_of)
 
 
+# A reference that names a document: its number (皖政办〔2024〕12号) or its title in 《》.  Only such a
+# value counts as 已核实; "x" or "测试" leaves it 待核实 (docs/policy.md).
+DOCUMENT_REFERENCE = re.compile(r"[〔［\[]\d{4}[〕］\]]\s*\S*号|《[^》]+》")
+
+
 def parameter_value_add(*, user: User, parameter_id: str, start: dt.date, text: str, reference: str,
                         note: str = "") -> ParameterValue:
-    """Give a parameter a new value from `start` on; earlier values stay in force before that date."""
+    """Give a parameter a new value from `start` on; earlier values stay in force before that date.
+    Not on a date of a value shipped with the code: the page value would hide it from the history."""
     access.require_edit_parameters(user)
     params = parameter_set()
     if parameter_id not in params:
         raise ApplicationError(f"没有这个参数：{parameter_id}", field="parameter_id")
-    if not reference.strip():
+    reference = reference.strip()
+    if not reference:
         raise ApplicationError("请填写依据文件（文号或名称）", field="reference")
     parameter = params[parameter_id]
     if start <= parameter.values[0].start:
         raise ApplicationError(f"生效日期应晚于该参数最早取值的日期 {parameter.values[0].start}", field="start")
+    if start in _shipped(parameter).starts():
+        raise ApplicationError(f"该参数在 {start} 已有随系统发布的取值，同一日期不能再录入；"
+                               "如需改变，请选择之后的生效日期", field="start")
     current = parameter.value_at(start) if parameter.entry_at(start) else parameter.values[-1].value
-    value = parse_value(text, current, parameter)
+    value = parse_value(text, parameter, params)
     refusal = _overlay_refusal(params, {parameter_id: value}, start, start)
     if refusal:
         raise ApplicationError(f"新取值无法用于测算：{refusal}", field="value")
+    confirmed = bool(DOCUMENT_REFERENCE.search(reference))
     try:
         with transaction.atomic():
             row = ParameterValue.objects.create(parameter_id=parameter_id, start=start, value=value,
-                                                reference=reference.strip(), note=note.strip(), created_by=user)
+                                                reference=reference, note=note.strip(), confirmed=confirmed,
+                                                created_by=user)
             audit_record(actor=user, action="parameter_value_add", target_type="parameter", target_id=parameter_id,
-                         summary=f"参数“{parameter.label}”自 {start} 起取值调整为 {value}（{reference.strip()}）",
-                         before={"value": to_jsonable(current)}, after={"value": value, "start": start})
+                         summary=f"参数“{parameter.label}”自 {start} 起取值调整为 {value}（{reference}）",
+                         before={"value": to_jsonable(current)},
+                         after={"value": value, "start": start, "confirmed": confirmed})
     except IntegrityError as exc:
-        raise ApplicationError(f"该参数在 {start} 已有页面录入的取值，请换一个生效日期", field="start") from exc
+        raise ApplicationError(f"该参数在 {start} 已有页面录入的取值；如录错，请先撤销该取值再录入",
+                               field="start") from exc
     return row
+
+
+def parameter_value_withdraw(*, user: User, parameter_id: str, start: dt.date, reason: str) -> None:
+    """Withdraw a value entered on the page in error: it is removed (the values before it apply again
+    from its date), and the audit keeps the value, its reference, who entered it and the reason.
+    Runs made with it keep it in their stored parameter versions."""
+    access.require_edit_parameters(user)
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError("请填写撤销原因（记入审计）", field="reason")
+    if len(reason) > 200:
+        raise ApplicationError("撤销原因不能超过200字", field="reason")
+    with transaction.atomic():
+        row = (ParameterValue.objects.select_for_update().select_related("created_by")
+               .filter(parameter_id=parameter_id, start=start).first())
+        if row is None:
+            raise ApplicationError(f"该参数在 {start} 没有页面录入的取值（可能已被撤销）", field="start")
+        before = {"start": start, "value": row.value, "reference": row.reference, "note": row.note,
+                  "confirmed": row.confirmed, "entered_by": row.created_by.display_name if row.created_by else "",
+                  "entered_at": row.created_at.isoformat()}
+        row.delete()
+        audit_record(actor=user, action="parameter_value_withdraw", target_type="parameter", target_id=parameter_id,
+                     summary=f"撤销参数 {parameter_id} 自 {start} 起的取值 {row.value}。原因：{reason}"[:300],
+                     before=before, after={"reason": reason})
 
 
 def run_create(*, user: User, kind: str, as_of: dt.date, name: str = "", reform: dict[str, Any] | None = None,
@@ -182,6 +227,10 @@ def run_create(*, user: User, kind: str, as_of: dt.date, name: str = "", reform:
     refusal = engine_refusal(params, as_of)
     if refusal:
         raise ApplicationError(f"无法按测算日期 {as_of} 测算：{refusal}", field="as_of")
+    _check_data_year(params, as_of)
+    if reform_start is not None and reform_start > as_of:
+        raise ApplicationError(f"调整生效日期 {reform_start} 晚于测算日期 {as_of}：测算只用测算日期当天有效的参数和"
+                               "此前的事件，调整不会起作用。请把调整生效日期提前，或推后测算日期", field="reform_start")
     if kind == PolicyRun.Kind.WHATIF:
         reform = _checked_reform(params, reform or {}, as_of, reform_start)
     run = PolicyRun.objects.create(kind=kind, as_of=as_of, name=name[:100], reform=reform or {},
@@ -194,6 +243,17 @@ def run_create(*, user: User, kind: str, as_of: dt.date, name: str = "", reform:
     return run
 
 
+def _check_data_year(params: ParameterSet, as_of: dt.date) -> None:
+    """A 测算日期 whose data year has not begun yet (9999-12-31, 2099-…) can only find no data: every
+    enterprise would be 数据不足 and the run would look like a real "0"."""
+    data_year = as_of.year - int(params.value("criteria.data_year_lag", as_of))
+    this_year = clock.today().year
+    if data_year > this_year:
+        raise ApplicationError(f"测算日期 {as_of} 要用 {data_year} 年度的数据，该年度尚未开始，企业库中没有这些数据；"
+                               f"测算日期最晚可选 {this_year + int(params.value('criteria.data_year_lag', as_of))}"
+                               "年12月31日", field="as_of")
+
+
 def _checked_reform(params: ParameterSet, reform: dict[str, Any], as_of: dt.date,
                     reform_start: dt.date | None) -> dict[str, Any]:
     if not reform:
@@ -204,7 +264,7 @@ def _checked_reform(params: ParameterSet, reform: dict[str, Any], as_of: dt.date
             raise ApplicationError(f"没有这个参数：{parameter_id}", field="reform")
         parameter = params[parameter_id]
         try:
-            checked[parameter_id] = parse_value(str(text), parameter.values[-1].value, parameter)
+            checked[parameter_id] = parse_value(str(text), parameter, params)
         except ApplicationError as exc:
             raise ApplicationError(f"“{parameter.label}”：{exc.message}", field=parameter_id) from None
     # as the comparison applies it: from the reform's start, or for every date
@@ -315,7 +375,7 @@ def _execute_evaluation(run: PolicyRun, params: ParameterSet, enterprises: pl.Da
     run.result_dir, run.fingerprint = str(folder), result.fingerprint
     run.parameter_versions = to_jsonable(result.parameter_versions)
     budget = result.budget().join(_award_labels(result.awards_raw), on="award", how="left")
-    run.summary = to_jsonable({"tiers": _tier_totals(result.tier_counts()),
+    run.summary = to_jsonable({"tiers": _tier_totals(result.tier_counts()), "statuses": _status_counts(result),
                                "budget": budget.to_dicts(), "data_year": result.data_year})
 
 
@@ -339,6 +399,14 @@ def _execute_whatif(run: PolicyRun, params: ParameterSet, enterprises: pl.DataFr
     run.summary = to_jsonable({"tiers": comparison.tiers.to_dicts(), "budget": budget.to_dicts(),
                                "reform_fingerprint": comparison.reform.fingerprint,
                                "changes": comparison.changes.height})
+
+
+def _status_counts(result: Any) -> list[dict[str, Any]]:
+    """Province counts of 符合 / 不符合 / 数据不足 per tier: a "0 符合" must be told from "no data"."""
+    counts = result.recognition.group_by("tier", "status").len()
+    found = {(str(r["tier"]), str(r["status"])): int(r["len"]) for r in counts.to_dicts()}
+    return [{"tier": t, "tier_label": TIER_LABELS[t], "met": found.get((t, "符合"), 0),
+             "unmet": found.get((t, "不符合"), 0), "unknown": found.get((t, "数据不足"), 0)} for t in TIERS]
 
 
 def _tier_totals(counts: pl.DataFrame) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ app_name = "policy"
 urlpatterns = [
     path("", views.parameters, name="parameters"),
     path("p/<str:parameter_id>/", views.parameter_detail, name="parameter"),
+    path("p/<str:parameter_id>/withdraw/", views.parameter_value_withdraw, name="parameter_withdraw"),
     path("whatif/", views.whatif, name="whatif"),
     path("runs/", views.province_runs, name="runs"),
     path("runs/<int:pk>/", views.run_detail, name="run"),

@@ -61,6 +61,24 @@ def parameter_detail(request: HttpRequest, parameter_id: str) -> HttpResponse:
 
 @login_required
 @page_errors
+@require_http_methods(["POST"])
+def parameter_value_withdraw(request: HttpRequest, parameter_id: str) -> HttpResponse:
+    """Withdraw a value entered on the page in error, with a reason (audited)."""
+    try:
+        start = dt.date.fromisoformat(request.POST.get("start", ""))
+        services.parameter_value_withdraw(user=current_user(request), parameter_id=parameter_id, start=start,
+                                          reason=request.POST.get("reason", ""))
+    except ValueError:
+        messages.error(request, "撤销失败：生效日期不是有效日期")
+    except ApplicationError as exc:
+        messages.error(request, f"撤销失败：{exc.message}")
+    else:
+        messages.success(request, f"已撤销 {start} 起的取值；撤销前的内容和原因记入审计。")
+    return redirect("policy:parameter", parameter_id=parameter_id)
+
+
+@login_required
+@page_errors
 @require_http_methods(["GET", "POST"])
 def whatif(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
@@ -114,7 +132,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_for(request, pk)
     tables = selectors.run_tables(run) if run.status == PolicyRun.Status.DONE else {}
     chart = _chart(tables) if run.kind == PolicyRun.Kind.WHATIF else {}
-    context: dict[str, Any] = {"run": run, "tables": tables, "chart": chart,
+    changes = selectors.whatif_changes(run) if tables and run.kind == PolicyRun.Kind.WHATIF else {}
+    context: dict[str, Any] = {"run": run, "tables": tables, "chart": chart, "changes": changes,
                                "reform_items": selectors.reform_items(run)}
     template = "policy/_run_status.html" if getattr(request, "htmx", False) else "policy/run.html"
     return render(request, template, context)
@@ -137,7 +156,8 @@ def run_export(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_for(request, pk)
     if run.status != PolicyRun.Status.DONE or run.kind != PolicyRun.Kind.WHATIF:
         raise Http404("模拟尚未完成")
-    response = HttpResponse(exports.whatif_xlsx(run, selectors.whatif_tables(run)), content_type=XLSX)
+    tables = {**selectors.whatif_tables(run), "changes": selectors.whatif_changes(run, limit=None)["rows"]}
+    response = HttpResponse(exports.whatif_xlsx(run, tables), content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename=whatif-{run.pk}.xlsx"
     return response
 

@@ -286,6 +286,11 @@ def _normalise(value: Any) -> Any:
     raise ParameterError(f"不支持的参数值类型：{type(value).__name__}")
 
 
+def normalise(value: Any) -> Any:
+    """A value as the parameters hold it (numbers as Decimal), e.g. one typed in as YAML."""
+    return _normalise(value)
+
+
 def _opt_str(value: Any) -> str | None:
     return None if value is None else str(value)
 

@@ -682,15 +682,15 @@ def _xin_general(b: Builder) -> Group:
         requirement: pl.Expr,
         name: str,
         text: str,
-        actual: pl.Expr,
+        actual: ex.Metric,
         inputs: tuple[str, ...],
     ) -> Leaf:
         return Leaf(
             id_,
             label,
             ex.implies(applies, requirement),
-            actual,
-            "%" if "ratio" in id_ else "",
+            actual.display,
+            actual.unit,  # the metric's own unit: "31.03%", not "31.03"
             text,
             (b.pid(name),),
             b.clause(name),
@@ -709,7 +709,7 @@ def _xin_general(b: Builder) -> Group:
             both_years("large_min_rd_ratio"),
             "large_min_rd_ratio",
             f"≥ {fmt_number(b.p('large_min_rd_ratio'))}%",
-            m.rd_ratio(0).display,
+            m.rd_ratio(0),
             ratio_inputs,
         ),
         banded(
@@ -719,7 +719,7 @@ def _xin_general(b: Builder) -> Group:
             both_years("mid_min_rd_ratio"),
             "mid_min_rd_ratio",
             f"≥ {fmt_number(b.p('mid_min_rd_ratio'))}%",
-            m.rd_ratio(0).display,
+            m.rd_ratio(0),
             ratio_inputs,
         ),
         banded(
@@ -729,7 +729,7 @@ def _xin_general(b: Builder) -> Group:
             _money("equity_financing_2y").ge(b.p("small_min_equity_2y")),
             "small_min_equity_2y",
             f"≥ {fmt_number(b.p('small_min_equity_2y'))}万元",
-            _money("equity_financing_2y").display,
+            _money("equity_financing_2y"),
             ("revenue_y0", "equity_financing_2y"),
         ),
         banded(
@@ -739,7 +739,7 @@ def _xin_general(b: Builder) -> Group:
             rd_total.ge(b.p("small_min_rd_total_2y")),
             "small_min_rd_total_2y",
             f"≥ {fmt_number(b.p('small_min_rd_total_2y'))}万元",
-            rd_total.display,
+            rd_total,
             ("revenue_y0", "rd_expense_y0", "rd_expense_y1"),
         ),
         banded(
@@ -749,7 +749,7 @@ def _xin_general(b: Builder) -> Group:
             staff.ge(b.p("small_min_rd_staff_share")),
             "small_min_rd_staff_share",
             f"≥ {fmt_number(b.p('small_min_rd_staff_share'))}%",
-            staff.display,
+            staff,
             ("revenue_y0", "rd_staff_y0", "employees_y0"),
         ),
         Leaf(

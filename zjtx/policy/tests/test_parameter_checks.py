@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
         ("awards.four_transformations.rate", "150", "奖补比例不能超过 100%"),
         ("criteria.2026.srdi.min_rd_ratio", "3.005", "超出可精确比较的精度"),
         ("awards.upgrade_policy", "foo", "该参数只能取：difference、full"),
-        ("awards.cloud_service_provider.amount_by_rank", "[1, 2]", "无法完成测算"),
+        ("awards.cloud_service_provider.amount_by_rank", "[1, 2]", "应包含这些项：max_rank、amount"),
     ],
 )
 def test_a_value_the_engine_cannot_use_is_refused_and_nothing_is_saved(parameter_id, text, message):
@@ -154,3 +154,96 @@ def test_a_whatif_page_names_its_changed_parameters_in_chinese():
     client.force_login(province_user())
     text = client.get(f"/policy/runs/{run.pk}/").content.decode()
     assert f"调整的参数：{label} → <strong>55</strong>" in text
+
+
+@pytest.mark.parametrize(
+    ("parameter_id", "text", "message"),
+    [
+        # a list of known codes, in the parameter's defined form
+        ("awards.no_application.awards", "5", "应为列表"),
+        ("awards.no_application.awards", "[little_giant, lottery]", "不认识的代码：lottery"),
+        ("province.emerging_industries", "5", "应为列表"),
+        ("province.emerging_industries", "[新材料, 元宇宙]", "不认识的代码：元宇宙"),
+        ("criteria.innovative.direct_institution_levels", "[galaxy]", "不认识的代码：galaxy"),
+        # 分档表 and 名次表
+        ("criteria.2022.srdi.rd_staff_points", "{cuts: [20, 10, 5], points: [0, 1, 3, 5]}", "cuts 应从小到大排列"),
+        ("criteria.2022.srdi.rd_staff_points", "{cuts: [5, 10], points: [0, 1, 3, 5]}", "points 应比 cuts 多一项"),
+        ("criteria.2022.srdi.rd_staff_points", "{cuts: [5, 10, 20], points: [0, 1, 3, 500]}", "该项满分 5 分"),
+        ("criteria.2022.srdi.ip_points", "{i_high_value: 50, i_own: 8, i_any: 6, ii_any: 2, none: 0}", "满分 10 分"),
+        ("awards.cloud_service_provider.amount_by_rank", "[{max_rank: 10, amount: -100}]", "amount 不能为负数"),
+        ("awards.cloud_service_provider.amount_by_rank", "[{max_rank: 50, amount: 10}, {max_rank: 10, amount: 100}]",
+         "按 max_rank 从小到大排列"),
+        ("awards.cloud_service_provider.amount_by_rank", "[]", "不能为空表"),
+        # numbers by unit
+        ("criteria.innovative.validity_years", "2.5", "单位为“年”，取值应为整数"),
+        ("tiers.city_review.days", "15.7", "单位为“日”，取值应为整数"),
+        ("targets.little_giant.stock", "500.5", "单位为“家”，取值应为整数"),
+        ("criteria.data_year_lag", "50", "取值应在 1—3年 之间"),
+        ("targets.horizon_year", "0", "取值应在 2000—2100 之间"),
+        ("criteria.2022.little_giant.max_liability", "250", "比例不能超过 100%"),
+        ("criteria.2022.srdi.min_score", "150", "取值应在 0—100分 之间"),
+    ],
+)
+def test_a_value_out_of_the_parameters_defined_form_is_refused(parameter_id, text, message):
+    with pytest.raises(ApplicationError) as error:
+        services.parameter_value_add(user=province_user(), parameter_id=parameter_id, start=dt.date(2030, 1, 1),
+                                     text=text, reference="测试文件")
+    assert message in error.value.message and error.value.field == "value"
+    assert not ParameterValue.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("parameter_id", "text"),
+    [
+        ("awards.no_application.awards", "[provincial_champion, little_giant, digital_assessment]"),
+        ("awards.no_application.awards", "[]"),
+        ("criteria.2022.srdi.rd_staff_points", "{cuts: [5, 10, 20], points: [0, 2, 4, 5]}"),
+        ("criteria.single_champion.version", "2023"),
+        ("criteria.single_champion.manufacturing_divisions", "[13, 43]"),
+        ("targets.horizon_year", "2027"),
+    ],
+)
+def test_a_value_in_the_defined_form_is_saved(parameter_id, text):
+    services.parameter_value_add(user=province_user(), parameter_id=parameter_id, start=dt.date(2030, 1, 1),
+                                 text=text, reference="测试文件")
+    assert ParameterValue.objects.get().parameter_id == parameter_id
+
+
+def test_a_wrong_value_saved_earlier_does_not_refuse_its_correction():
+    # written past the checks (as before they existed): the correction is checked against the
+    # parameter's defined form, a list of award ids, not against the wrong number
+    ParameterValue.objects.create(parameter_id="awards.no_application.awards", start=dt.date(2026, 11, 29),
+                                  value="5", reference="测试")
+    services.parameter_value_add(user=province_user(), parameter_id="awards.no_application.awards",
+                                 start=dt.date(2026, 11, 30), text="[little_giant, digital_assessment]",
+                                 reference="测试文件")
+    assert services.parameter_set().value("awards.no_application.awards", dt.date(2026, 12, 1)) == [
+        "little_giant", "digital_assessment"]
+
+
+def test_a_whatif_with_a_broken_table_is_refused_on_its_row():
+    client = Client()
+    client.force_login(province_user())
+    response = _whatif(client, param_0="criteria.innovative.rd_ratio_points",
+                       value_0="{cuts: [5, 3, 2, 1], points: [0, 5, 10, 15, 20]}")
+    assert "新取值1：“" in response.content.decode() and "cuts 应从小到大排列" in response.content.decode()
+    assert not PolicyRun.objects.exists()
+
+
+@pytest.mark.parametrize("as_of", ["9999-12-31", "2099-12-31"])
+def test_a_run_date_whose_data_year_has_not_begun_is_refused(as_of):
+    client = Client()
+    client.force_login(province_user())
+    text = client.post("/policy/runs/", {"as_of": as_of}).content.decode()
+    assert f"测算日期：测算日期 {as_of} 要用" in text and "该年度尚未开始" in text
+    text = _whatif(client, as_of=as_of).content.decode()
+    assert "该年度尚未开始" in text
+    assert not PolicyRun.objects.exists()
+
+
+def test_a_whatif_whose_change_starts_after_its_run_date_is_refused_on_that_date():
+    client = Client()
+    client.force_login(province_user())
+    text = _whatif(client, as_of="2025-06-30", reform_start="2025-07-01").content.decode()
+    assert "调整生效日期：调整生效日期 2025-07-01 晚于测算日期 2025-06-30" in text
+    assert not PolicyRun.objects.exists()

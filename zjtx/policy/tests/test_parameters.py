@@ -177,3 +177,11 @@ def test_decimal_values_stay_exact() -> None:
         {"x.rate": {"clause": "c", "label": "x", "unit": "%", "values": {"2024-01-01": 0.1}}}
     )
     assert params.value("x.rate", DAY) == Decimal("0.1")
+
+
+def test_every_shipped_value_passes_the_checks_of_new_values():
+    from zjtx.policy.engine.checks import value_problem
+
+    problems = {(p.id, e.start): value_problem(p, e.value) for p in load_parameters().values() for e in p.values
+                if e.value is not None}
+    assert {k: v for k, v in problems.items() if v} == {}

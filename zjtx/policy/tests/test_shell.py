@@ -167,6 +167,11 @@ def test_province_run_started_from_its_page_shows_its_counts_and_awards(django_c
     for label, count in counts.items():
         assert f"<td>{label}</td><td class=\"num\">{count}</td>" in page.replace("&quot;", '"')
     assert "数字化转型评估4A级一次性奖补" in page and "合肥市" in page
+    # 符合 beside 不符合 and 数据不足, so that "0 符合" is not read as a result when data are missing
+    assert "<th class=\"num\">不符合</th><th class=\"num\">数据不足</th>" in page
+    for row in run.summary["statuses"]:
+        assert row["met"] + row["unmet"] + row["unknown"] == run.enterprises
+        assert row["met"] == counts[row["tier_label"]]
     assert f"#{run.pk}" in client.get("/policy/runs/").content.decode()
     city = Client()
     city.force_login(city_user("340100", username="hefei-runs"))
@@ -274,3 +279,26 @@ def test_the_engines_synthetic_programme_shares_are_the_demo_registrys() -> None
     from zjtx.policy.frames import TIER_TO_ENGINE
 
     assert {TIER_TO_ENGINE[str(tier)]: share for tier, share in TIER_SHARES} == PROGRAMME_TIER_SHARES
+
+
+def test_a_whatif_lists_the_enterprises_that_change_on_its_page_and_in_the_xlsx(django_capture_on_commit_callbacks):
+    _small_province()
+    client = Client()
+    client.force_login(province_user())
+    with django_capture_on_commit_callbacks(execute=True):
+        # no score thresholds: every enterprise whose other conditions hold becomes 创新型
+        client.post("/policy/whatif/", {"name": "取消得分门槛", "as_of": "2025-06-30",
+                                        "param_0": "criteria.innovative.min_total", "value_0": "0",
+                                        "param_1": "criteria.innovative.min_growth", "value_1": "0",
+                                        "param_2": "criteria.innovative.min_innovation", "value_2": "0",
+                                        "param_3": "criteria.innovative.min_specialisation", "value_3": "0"})
+    run = PolicyRun.objects.get()
+    assert run.status == PolicyRun.Status.DONE, run.message
+    assert run.summary["changes"] > 0
+    page = client.get(f"/policy/runs/{run.pk}/").content.decode()
+    assert f"变化企业（共 {run.summary['changes']} 家次）" in page and "新增符合" in page
+    book = load_workbook(io.BytesIO(client.get(f"/policy/runs/{run.pk}/export.xlsx").content))
+    rows = [r for r in book["变化企业"].iter_rows(values_only=True) if r[4] in ("获得", "失去")]
+    assert len(rows) == run.summary["changes"]
+    code = rows[0][2]
+    assert rows[0][1] == Enterprise.objects.get(credit_code=code).name and code in page
