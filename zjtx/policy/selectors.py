@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -12,7 +13,10 @@ import polars as pl
 
 from zjtx.core import regions
 from zjtx.enterprises.models import Enterprise
-from zjtx.policy.engine import list_parameters
+from zjtx.policy import codes
+from zjtx.policy.engine import ParameterSet, list_parameters
+from zjtx.policy.engine.parameters import Parameter
+from zjtx.policy.engine.schema import TIER_LABELS, VALUE_LABELS
 from zjtx.policy.models import ParameterValue, PolicyRun, ProgrammeEvent, referring_relations
 from zjtx.policy.services import parameter_set
 
@@ -49,27 +53,89 @@ def _plain_number(value: Any) -> Any:
     return str(value)
 
 
+def value_shown(parameter: Parameter, params: ParameterSet, value: Any) -> str | None:
+    """A parameter value as officials read it: codes and options by their Chinese names, a band table
+    as its bands ("< 5%：0分；5–10%：1分 …"), a rank schedule as "前10名 100万元"; the typed form
+    (``value_text``) stays beside the input field."""
+    if value is None:
+        return None
+    names = codes.known_codes(parameter, params)
+    if names is not None:
+        listed = value if isinstance(value, list) else [value]
+        return "、".join(names.get(str(v), str(v)) for v in listed)
+    if isinstance(value, dict) and {"cuts", "points"} <= set(value):
+        return _bands(value, str(parameter.meta.get("metric_unit", "")), parameter.unit)
+    if isinstance(value, list) and value and all(isinstance(v, dict) and "max_rank" in v for v in value):
+        return "；".join(f"前{_plain(v['max_rank'])}名 {_plain(v.get('amount'))}{parameter.unit}" for v in value)
+    if isinstance(value, list) and value and all(isinstance(v, dict) and "label" in v for v in value):
+        return "；".join(_condition(v) for v in value)  # a condition table: 已是省专精特新中小企业 ≥ …
+    if isinstance(value, dict):
+        return "；".join(f"{_key_name(k)}：{value_shown(parameter, params, v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "、".join(str(_plain(v)) for v in value)
+    return value_text(value)
+
+
+# Keys of the points tables and their structured values, as the criteria name them.
+KEY_NAMES = {**VALUE_LABELS["rd_institution_level"], **VALUE_LABELS["key_chain_field"],
+             "i_high_value": "高价值I类知识产权", "i_own": "自主研发I类知识产权", "i_any": "I类知识产权",
+             "ii_any": "II类知识产权", "strategic_emerging": "战略性新兴产业", "other": "其他",
+             "supporting": "产业链配套领域", "per_years": "每满（年）", "points": "得分", "max": "最高",
+             "per_item": "每项得分", "value": "取值", "none": "无"}
+OPERATORS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+
+
+def _key_name(key: Any) -> str:
+    return KEY_NAMES.get(str(key), str(key))
+
+
+def _condition(row: dict[str, Any]) -> str:
+    threshold = row.get("threshold")
+    shown = TIER_LABELS.get(str(threshold), _plain(threshold)) if threshold is not None else ""
+    operator = OPERATORS.get(str(row.get("op", "")), str(row.get("op", "")))
+    return f"{row['label']} {operator} {shown}".strip()
+
+
+def _bands(table: dict[str, Any], metric_unit: str, points_unit: str) -> str:
+    cuts, points = [_plain(c) for c in table["cuts"]], [_plain(p) for p in table["points"]]
+    if len(points) != len(cuts) + 1:  # not a band table after all: as typed
+        return str(value_text(table))
+    edges = [f"< {cuts[0]}{metric_unit}"] + [f"{a}–{b}{metric_unit}" for a, b in itertools.pairwise(cuts)]
+    edges.append(f"≥ {cuts[-1]}{metric_unit}")
+    return "；".join(f"{edge}：{point}{points_unit}" for edge, point in zip(edges, points, strict=True))
+
+
+def _plain(value: Any) -> Any:
+    return _plain_number(value) if isinstance(value, Decimal) else value
+
+
 def parameter_rows(*, q: str = "", at: dt.date | None = None) -> list[dict[str, Any]]:
-    rows = list_parameters(parameter_set(), at)
+    params = parameter_set()
+    rows = list_parameters(params, at)
     added = set(ParameterValue.objects.values_list("parameter_id", flat=True))
     for row in rows:
         row["group"] = GROUPS.get(row["id"].split(".")[0], row["id"].split(".")[0])
         row["changed_here"] = row["id"] in added
         row["value_text"] = value_text(row["value"])
+        row["value_shown"] = value_shown(params[row["id"]], params, row["value"])
     if q:
         rows = [r for r in rows if q in r["id"] or q in r["label"] or q in (r["clause"] or "")]
     return rows
 
 
 def parameter_detail(parameter_id: str) -> dict[str, Any] | None:
-    rows = [r for r in list_parameters(parameter_set()) if r["id"] == parameter_id]
+    params = parameter_set()
+    rows = [r for r in list_parameters(params) if r["id"] == parameter_id]
     if not rows:
         return None
     row = rows[0]
     added = {v.start: v for v in ParameterValue.objects.filter(parameter_id=parameter_id).select_related("created_by")}
+    parameter = params[parameter_id]
     row["value_text"] = value_text(row["value"])
+    row["value_shown"] = value_shown(parameter, params, row["value"])
     for entry in row["history"]:
         entry["value_text"] = value_text(entry["value"])
+        entry["value_shown"] = value_shown(parameter, params, entry["value"])
         source = added.get(entry["start"])
         entry["page_entry"] = source is not None  # entered on the page: may be withdrawn
         entry["added_by"] = source.created_by.display_name if source and source.created_by else None

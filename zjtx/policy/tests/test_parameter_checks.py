@@ -247,3 +247,15 @@ def test_a_whatif_whose_change_starts_after_its_run_date_is_refused_on_that_date
     text = _whatif(client, as_of="2025-06-30", reform_start="2025-07-01").content.decode()
     assert "调整生效日期：调整生效日期 2025-07-01 晚于测算日期 2025-06-30" in text
     assert not PolicyRun.objects.exists()
+
+
+def test_parameter_values_read_in_chinese_with_the_typed_form_beside():
+    client = Client()
+    client.force_login(province_user())
+    listing = client.get("/policy/?q=points").content.decode()
+    assert "&lt; 5%：0分；5–10%：1分；10–20%：3分；≥ 20%：5分" in listing  # a band table as bands
+    assert "国家级：10；省级：8；市级：4；县级：2；无：0" in listing
+    page = client.get("/policy/p/awards.upgrade_policy/").content.decode()
+    assert "就高不重复（只补差额）" in page and "录入格式：<code>difference</code>" in page
+    page = client.get("/policy/p/awards.cloud_service_provider.amount_by_rank/").content.decode()
+    assert "前10名 100万元；前30名 50万元；前50名 20万元" in page

@@ -57,9 +57,9 @@ def test_the_parameter_page_shows_the_current_value_as_it_would_be_typed():
     assert "现行取值：<code>100</code>" in page  # a number as it is, not "100" in quotes
     page = client.get("/policy/p/awards.cloud_service_provider.amount_by_rank/").content.decode()
     assert "现行取值：<code>[{&quot;max_rank&quot;: 10, &quot;amount&quot;: 100}" in page  # JSON, read as YAML
-    # The list, the current value and the history show it the same way, never as Python's Decimal('10').
+    # The list reads it as people do; nowhere Python's Decimal('10').
     listing = client.get("/policy/?q=amount_by_rank").content.decode()
-    assert "[{&quot;max_rank&quot;: 10, &quot;amount&quot;: 100}" in listing
+    assert "前10名 100万元" in listing
     assert "Decimal" not in listing and "Decimal" not in page
 
 
