@@ -118,6 +118,18 @@ def test_account_errors_show_at_the_field_with_what_was_typed(people, enterprise
     assert entitlement.status == Entitlement.Status.AWAITING_ACCOUNT and entitlement.account_no == ""
 
 
+def test_account_number_typed_as_printed_on_the_card_is_accepted(people, enterprise, applicant):
+    from zjtx.awards.tests.conftest import national_entitlement
+
+    entitlement = national_entitlement(people, enterprise)
+    url = reverse("awards:entitlement_act", args=[entitlement.pk, "confirm_account"])
+    page = client_for(applicant).post(url, {"account_name": enterprise.name, "bank_name": "工商银行",
+                                            "account_no": "1302-0100-0900-1234-567"}, follow=True).content.decode()
+    assert "收款账户已确认" in page
+    entitlement.refresh_from_db()
+    assert entitlement.account_no == "1302010009001234567"
+
+
 def test_enterprise_corrects_the_account_of_a_reversed_entitlement_on_its_page(people, ready, enterprise, applicant):
     services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="500")
     entry = services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
