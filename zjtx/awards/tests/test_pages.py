@@ -46,7 +46,7 @@ def test_enterprise_confirms_city_passes_province_pays_through_pages(people, ent
     for name in ("awards:entitlements", "awards:budgets", "awards:ledger", "awards:payments"):
         assert province.get(reverse(name)).status_code == 200
     budgets = province.get(reverse("awards:budgets")).content.decode()
-    assert ">500<" in budgets and ">400<" in budgets
+    assert ">500.00<" in budgets and ">400.00<" in budgets
 
     workbook = load_workbook(io.BytesIO(province.get(reverse("awards:payments_xlsx") + "?city=340100").content))
     sheet = workbook.active
@@ -156,14 +156,14 @@ def test_entitlement_list_pages_totals_and_filters(people, enterprise):
                                                               credit_code="91340200MA2N00001B"))
     province = client_for(people["province"])
     page = province.get(reverse("awards:entitlements")).content.decode()
-    assert "共 62 项，合计 290 万元" in page and "第 1 / 2 页" in page and "page=2" in page
+    assert "共 62 项，合计 290.00 万元" in page and "第 1 / 2 页" in page and "page=2" in page
     assert page.count('href="/awards/entitlements/') == 50
     page = province.get(reverse("awards:entitlements") + "?city=340200").content.decode()
-    assert "共 1 项，合计 100 万元" in page and reverse("awards:entitlement", args=[wuhu.pk]) in page
+    assert "共 1 项，合计 100.00 万元" in page and reverse("awards:entitlement", args=[wuhu.pk]) in page
     page = province.get(reverse("awards:entitlements") + "?q=芜湖&page=9").content.decode()
-    assert "共 1 项，合计 100 万元" in page and "芜湖某公司" in page
+    assert "共 1 项，合计 100.00 万元" in page and "芜湖某公司" in page
     page = province.get(reverse("awards:entitlements") + f"?q={enterprise.credit_code[:12]}").content.decode()
-    assert "共 61 项，合计 190 万元" in page
+    assert "共 61 项，合计 190.00 万元" in page
     city = client_for(people["city"]).get(reverse("awards:entitlements") + "?city=340200").content.decode()
     assert "共 61 项" in city and 'name="city"' not in city
 
@@ -177,7 +177,7 @@ def test_the_ledger_pages_with_the_count_and_net_total(people, ready, monkeypatc
     services.ledger_reverse(user=people["province"], entry=entry, reason="账号有误")
     province = client_for(people["province"])
     page = province.get(reverse("awards:ledger")).content.decode()
-    assert "共 2 条分录，净额 0 万元" in page and "第 1 / 2 页" in page and "page=2" in page
+    assert "共 2 条分录，净额 0.00 万元" in page and "第 1 / 2 页" in page and "page=2" in page
     assert page.count("<td>#") == 1  # one line on the page
     second = province.get(reverse("awards:ledger") + "?page=2").content.decode()
     assert f"<td>#{entry.pk}</td>" in second
