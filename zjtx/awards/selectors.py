@@ -75,11 +75,22 @@ class LedgerPage:
 
 
 def ledger_page(*, user: User, page: str | int = 1) -> LedgerPage:
-    """A page of the ledger lines the user sees, newest first, with the count and net total of all."""
+    """A page of the ledger lines the user sees, newest first, with the count and net total of all; each
+    line with ``account_shown``, its receiving account number as the user may read it."""
     qs = access.visible_ledger(user).select_related("enterprise", "entitlement").order_by("-id")
     figures = qs.aggregate(n=Count("id"), total=Sum("amount"))
-    return LedgerPage(page=Paginator(qs, ENTITLEMENTS_PER_PAGE).get_page(page), count=figures["n"],
-                      total=figures["total"] or Decimal(0))
+    lines = Paginator(qs, ENTITLEMENTS_PER_PAGE).get_page(page)
+    lines.object_list = list(lines.object_list)
+    for entry in lines.object_list:
+        entry.account_shown = account_shown(user, entry.account_no)  # type: ignore[attr-defined]
+    return LedgerPage(page=lines, count=figures["n"], total=figures["total"] or Decimal(0))
+
+
+def account_shown(user: User, number: str) -> str:
+    """An account number on a list page: whole for the province, else its last four digits."""
+    if not number or access.sees_full_account(user):
+        return number
+    return f"****{number[-4:]}"
 
 
 @dataclass
@@ -100,7 +111,7 @@ def payment_list(*, user: User, batch_id: int | None = None, city_code: str = ""
         qs = qs.filter(batch_id=batch_id)
     if city_code:
         qs = qs.filter(city_code=city_code)
-    rows = [_row(e) for e in qs]
+    rows = [_row(e) | {"account_shown": account_shown(user, e.account_no)} for e in qs]
     total = sum((r["amount"] for r in rows), Decimal(0))
     parts = [batch.title if batch else "", city_label(city_code) if city_code else ""]
     scope = "·".join(p for p in parts if p) or "全部"
@@ -114,9 +125,9 @@ def _row(entry: LedgerEntry) -> dict[str, Any]:
         "credit_code": entry.enterprise.credit_code, "enterprise": entry.enterprise.name,
         "city_code": entry.city_code, "city": city_label(entry.city_code), "award": entry.entitlement.award_label,
         "clause": entry.clause, "amount": entry.amount, "funding_level": entry.funding_level,
-        "budget_year": entry.budget_year, "budget_line": entry.budget_line, "bank_name": entry.bank_name,
-        "account_no": entry.account_no, "batch": entry.batch.title if entry.batch else "", "reason": entry.reason,
-        "entitlement_id": entry.entitlement_id,
+        "budget_year": entry.budget_year, "budget_line": entry.budget_line, "account_name": entry.account_name,
+        "bank_name": entry.bank_name, "account_no": entry.account_no, "batch": entry.batch.title if entry.batch else "",
+        "reason": entry.reason, "entitlement_id": entry.entitlement_id,
     }
 
 

@@ -58,6 +58,7 @@ def test_enterprise_confirms_city_passes_province_pays_through_pages(people, ent
 
     api = province.get("/api/v1/awards/payments?city=340100").json()
     assert Decimal(api["total"]) == Decimal("100") and api["rows"][0]["credit_code"] == enterprise.credit_code
+    assert (api["rows"][0]["account_name"], api["rows"][0]["account_no"]) == (enterprise.name, "6228480012345678")
     assert province.get("/api/v1/awards/payments?city=999999").status_code == 400
     assert Decimal(province.get("/api/v1/awards/budgets").json()[0]["remaining"]) == Decimal("400")
     refused = province.post(f"/api/v1/awards/entitlements/{entitlement.pk}/approve")
@@ -81,11 +82,39 @@ def test_payment_list_workbook_shows_local_booking_time():
 
     row = {"credit_code": "91340100MA2N0000XX", "enterprise": "某公司", "city": "合肥市", "award": "奖补",
            "clause": "二(一)2", "funding_level": "省级", "budget_year": 2026, "budget_line": "专项资金",
-           "kind": "拨付", "amount": Decimal("50"), "bank_name": "徽商银行", "account_no": "6228480012345678",
-           "at": dt.datetime(2026, 11, 30, 2, 21, tzinfo=dt.UTC)}
+           "kind": "拨付", "amount": Decimal("50"), "account_name": "某公司", "bank_name": "徽商银行",
+           "account_no": "6228480012345678", "at": dt.datetime(2026, 11, 30, 2, 21, tzinfo=dt.UTC)}
     data = PaymentList(title="拨付清单", rows=[row], total=Decimal("50"), enterprises=1, batch=None, city_code="")
     sheet = load_workbook(io.BytesIO(payment_list_xlsx(data))).active
-    assert sheet.cell(row=4, column=14).value == "2026-11-30 10:21"  # Asia/Shanghai, as on the pages
+    assert sheet.cell(row=4, column=15).value == "2026-11-30 10:21"  # Asia/Shanghai, as on the pages
+    # A complete payment instruction: whom, which bank, which account.
+    assert [sheet.cell(row=3, column=c).value for c in (12, 13, 14)] == ["收款户名", "开户银行", "银行账号"]
+    assert [sheet.cell(row=4, column=c).value for c in (12, 13, 14)] == ["某公司", "徽商银行", "6228480012345678"]
+
+
+def test_payment_list_and_ledger_tell_a_reissue_to_a_corrected_account_apart(people, ready, enterprise, applicant):
+    services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="500")
+    entry = services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
+    services.ledger_reverse(user=people["province"], entry=entry, reason="账号有误")
+    services.entitlement_correct_account(user=applicant, entitlement=ready, account_name=enterprise.name,
+                                         bank_name="建设银行", account_no="6217000099998888", note="原账号已销户")
+    services.ledger_reissue(user=people["province"], entitlement=ready, amount="100", reason="更正账号后重拨")
+
+    def accounts(user, name, testid):
+        page = client_for(user).get(reverse(name)).content.decode()
+        cells = page.split(f'data-testid="{testid}">')[1:]
+        return [" ".join(cell[:cell.index("</div>")].replace("<br>", " ").split()) for cell in cells]
+
+    old = f'{enterprise.name} <span class="muted">徽商银行合肥分行 · '
+    new = f'{enterprise.name} <span class="muted">建设银行 · '
+    # The province pays from the list: whole numbers, in booking order (payment, reversal, reissue).
+    assert accounts(people["province"], "awards:payments", "payment-account") == [
+        f"{old}6228480012345678</span>", f"{old}6228480012345678</span>", f"{new}6217000099998888</span>"]
+    # The others read the last four digits, enough to tell the lines apart; the ledger is newest first.
+    for user in (people["city"], applicant):
+        assert accounts(user, "awards:ledger", "ledger-account") == [
+            f"{new}****8888</span>", f"{old}****5678</span>", f"{old}****5678</span>"]
+        assert "6228480012345678" not in client_for(user).get(reverse("awards:payments")).content.decode()
 
 
 def test_city_payment_list_offers_only_its_own_city(people):
