@@ -41,3 +41,43 @@ def test_entitlement_page_fits_the_window_and_names_its_parameters(browser, live
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     text = page.get_by_test_id("parameters").inner_text()
     assert "awards." not in text and "4A" in text
+
+
+def test_payment_list_and_ledger_show_each_lines_account_within_the_window(browser, live_server, settings):
+    from zjtx.awards import services
+    from zjtx.tiers import services as tiers_services
+
+    settings.ZJTX_TODAY = dt.date(2026, 6, 1)
+    province = make_user(Role.PROVINCE, "province")
+    enterprise = qualifying_enterprise(name="合肥芯同精工股份有限公司（长名称用于检查表格换行）")
+    qiye = make_user(Role.ENTERPRISE, "qiye", credit_code=enterprise.credit_code)
+    tiers_services.recognition_record_national(user=province, enterprise=enterprise, tier="little_giant",
+                                               certificate_no="工信部〔2026〕1号", start_date=dt.date(2026, 6, 1))
+    entitlement = Entitlement.objects.get()
+    services.entitlement_confirm_account(user=qiye, entitlement=entitlement, account_name=enterprise.name,
+                                         bank_name="中国工商银行合肥高新区支行", account_no="1302010009001234567")
+    city = make_user(Role.CITY, "hefei", city_code=enterprise.city_code)
+    services.entitlement_city_check(user=city, entitlement=entitlement, approve=True)
+    services.budget_set(user=province, year=2026, funding_level="省级", allocated="5000")
+    entry = services.entitlement_approve_and_pay(user=province, entitlement=entitlement)
+    services.ledger_reverse(user=province, entry=entry, reason="账号有误")
+    services.entitlement_correct_account(user=qiye, entitlement=entitlement, account_name=enterprise.name,
+                                         bank_name="中国建设银行合肥政务区支行", account_no="6222021302000765432",
+                                         note="原账户已销户")
+    services.ledger_reissue(user=province, entitlement=entitlement, amount="100", reason="更正账号后重拨")
+    page = browser
+
+    login(page, live_server, "province")
+    page.goto(f"{live_server.url}/awards/payments/")
+    accounts = page.get_by_test_id("payment-account").all_inner_texts()
+    assert [a.split("\n")[1] for a in accounts] == ["中国工商银行合肥高新区支行 · 1302010009001234567"] * 2 + [
+        "中国建设银行合肥政务区支行 · 6222021302000765432"]
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.click("text=退出")
+
+    login(page, live_server, "hefei")
+    page.goto(f"{live_server.url}/awards/ledger/")
+    accounts = page.get_by_test_id("ledger-account").all_inner_texts()
+    assert [a.split("\n")[1] for a in accounts] == ["中国建设银行合肥政务区支行 · ****5432"] + [
+        "中国工商银行合肥高新区支行 · ****4567"] * 2
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -148,7 +148,7 @@ def test_batch_to_payment(browser, live_server, settings, tmp_path):
     assert ledger_rows.count() == 1 and "80" in ledger_rows.first.inner_text()
     page.goto(f"{url}/awards/budgets/")
     cells = page.locator("tr[data-budget='2026-省级-']").locator("td").all_inner_texts()
-    assert cells[4:] == ["500", "0", "80", "420"]
+    assert cells[4:] == ["500.00", "0.00", "80.00", "420.00"]
     page.goto(batch_url)
     counts = page.get_by_test_id("city-counts")
     assert counts.locator("tr[data-city='340100'] td").nth(1).inner_text() == "1"

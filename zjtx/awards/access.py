@@ -54,6 +54,12 @@ def visible_ledger(user: User) -> QuerySet[LedgerEntry]:
     return qs.filter(enterprise__credit_code=user.credit_code)
 
 
+def sees_full_account(user: User) -> bool:
+    """Lists of payments show whole account numbers to the province, which pays from them; the others read
+    the last four digits, enough to tell a reissue to a corrected account from the original line."""
+    return user.role == Role.PROVINCE
+
+
 def filter_cities(user: User) -> list[tuple[str, str]]:
     """The cities a list may be filtered by: all for the province, its own for a city, none for an enterprise."""
     if user.role == Role.PROVINCE:

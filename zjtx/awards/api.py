@@ -73,6 +73,7 @@ class PaymentRow(Schema):
     funding_level: str
     budget_year: int
     budget_line: str
+    account_name: str
     bank_name: str
     account_no: str
     batch: str

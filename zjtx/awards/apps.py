@@ -10,14 +10,17 @@ class AwardsConfig(AppConfig):
     def ready(self) -> None:
         from zjtx.awards import receivers
         from zjtx.awards.access import VIEW_ROLES, may_read_record
+        from zjtx.awards.models import Budget, Entitlement, LedgerEntry
+        from zjtx.awards.selectors import history_describer
         from zjtx.awards.todos import todos
-        from zjtx.core.audit import register_visibility
+        from zjtx.core.audit import register_describer, register_visibility
         from zjtx.core.navigation import register_opener, register_todos
         from zjtx.policy.events import programme_event_recorded
 
         register_opener("awards", lambda user: user.role in VIEW_ROLES)
         register_todos(todos)
-        for target_type in ("entitlement", "ledgerentry", "budget"):
+        for target_type, model in (("entitlement", Entitlement), ("ledgerentry", LedgerEntry), ("budget", Budget)):
             register_visibility(target_type, may_read_record)
+            register_describer(target_type, history_describer(model))
 
         programme_event_recorded.connect(receivers.on_programme_event, dispatch_uid="awards.on_programme_event")

@@ -14,7 +14,7 @@ from zjtx.awards.selectors import PaymentList
 
 COLUMNS = [("序号", 6), ("统一社会信用代码", 22), ("企业名称", 30), ("所在市", 10), ("奖补项目", 36),
            ("方案条款", 10), ("资金层级", 9), ("预算年度", 9), ("预算科目", 30), ("类型", 9), ("金额", 14),
-           ("开户银行", 20), ("银行账号", 24), ("记账时间", 18)]
+           ("收款户名", 30), ("开户银行", 20), ("银行账号", 24), ("记账时间", 18)]
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 AMOUNT_FORMAT = "#,##0.00####"
@@ -46,14 +46,14 @@ def payment_list_xlsx(data: PaymentList) -> bytes:
     row = 4
     for n, r in enumerate(data.rows, start=1):
         values = [n, r["credit_code"], r["enterprise"], r["city"], r["award"], r["clause"], r["funding_level"],
-                  r["budget_year"], r["budget_line"], r["kind"], r["amount"], r["bank_name"], r["account_no"],
-                  _local(r["at"])]
+                  r["budget_year"], r["budget_line"], r["kind"], r["amount"], r["account_name"], r["bank_name"],
+                  r["account_no"], _local(r["at"])]
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=col, value=value)
             cell.border = BOX
         ws.cell(row=row, column=11).number_format = AMOUNT_FORMAT
         ws.cell(row=row, column=2).number_format = "@"
-        ws.cell(row=row, column=13).number_format = "@"
+        ws.cell(row=row, column=14).number_format = "@"
         row += 1
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=10)
     ws.cell(row=row, column=1, value=f"合计（{data.enterprises} 家企业，{len(data.rows)} 笔）").font = Font(bold=True)

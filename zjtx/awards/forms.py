@@ -30,7 +30,8 @@ class AccountForm(forms.Form):
 
     account_name = forms.CharField(label="收款户名", max_length=100, error_messages=REQUIRED)
     bank_name = forms.CharField(label="开户银行", max_length=100, error_messages=REQUIRED)
-    account_no = forms.CharField(label="银行账号", max_length=40, error_messages=REQUIRED)
+    # Longer than the stored 32 digits: the number may be typed in groups (the service removes the separators).
+    account_no = forms.CharField(label="银行账号", max_length=60, error_messages=REQUIRED)
 
     def __init__(self, *args: Any, action: str = "confirm_account", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

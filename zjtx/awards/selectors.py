@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -14,7 +15,10 @@ from zjtx.awards import access
 from zjtx.awards.models import Budget, Entitlement, LedgerEntry
 from zjtx.awards.services import budget_figures
 from zjtx.core import regions
+from zjtx.core.audit import Describer, model_describer
+from zjtx.core.templatetags.money import wan
 from zjtx.policy.engine import load_parameters
+from zjtx.policy.models import ProgrammeEvent
 from zjtx.tiers.models import Batch
 
 
@@ -71,11 +75,22 @@ class LedgerPage:
 
 
 def ledger_page(*, user: User, page: str | int = 1) -> LedgerPage:
-    """A page of the ledger lines the user sees, newest first, with the count and net total of all."""
+    """A page of the ledger lines the user sees, newest first, with the count and net total of all; each
+    line with ``account_shown``, its receiving account number as the user may read it."""
     qs = access.visible_ledger(user).select_related("enterprise", "entitlement").order_by("-id")
     figures = qs.aggregate(n=Count("id"), total=Sum("amount"))
-    return LedgerPage(page=Paginator(qs, ENTITLEMENTS_PER_PAGE).get_page(page), count=figures["n"],
-                      total=figures["total"] or Decimal(0))
+    lines = Paginator(qs, ENTITLEMENTS_PER_PAGE).get_page(page)
+    lines.object_list = list(lines.object_list)
+    for entry in lines.object_list:
+        entry.account_shown = account_shown(user, entry.account_no)  # type: ignore[attr-defined]
+    return LedgerPage(page=lines, count=figures["n"], total=figures["total"] or Decimal(0))
+
+
+def account_shown(user: User, number: str) -> str:
+    """An account number on a list page: whole for the province, else its last four digits."""
+    if not number or access.sees_full_account(user):
+        return number
+    return f"****{number[-4:]}"
 
 
 @dataclass
@@ -96,7 +111,7 @@ def payment_list(*, user: User, batch_id: int | None = None, city_code: str = ""
         qs = qs.filter(batch_id=batch_id)
     if city_code:
         qs = qs.filter(city_code=city_code)
-    rows = [_row(e) for e in qs]
+    rows = [_row(e) | {"account_shown": account_shown(user, e.account_no)} for e in qs]
     total = sum((r["amount"] for r in rows), Decimal(0))
     parts = [batch.title if batch else "", city_label(city_code) if city_code else ""]
     scope = "·".join(p for p in parts if p) or "全部"
@@ -110,11 +125,63 @@ def _row(entry: LedgerEntry) -> dict[str, Any]:
         "credit_code": entry.enterprise.credit_code, "enterprise": entry.enterprise.name,
         "city_code": entry.city_code, "city": city_label(entry.city_code), "award": entry.entitlement.award_label,
         "clause": entry.clause, "amount": entry.amount, "funding_level": entry.funding_level,
-        "budget_year": entry.budget_year, "budget_line": entry.budget_line, "bank_name": entry.bank_name,
-        "account_no": entry.account_no, "batch": entry.batch.title if entry.batch else "", "reason": entry.reason,
-        "entitlement_id": entry.entitlement_id,
+        "budget_year": entry.budget_year, "budget_line": entry.budget_line, "account_name": entry.account_name,
+        "bank_name": entry.bank_name, "account_no": entry.account_no, "batch": entry.batch.title if entry.batch else "",
+        "reason": entry.reason, "entitlement_id": entry.entitlement_id,
     }
 
 
 def budgets_for_year(year: int) -> list[Budget]:
     return list(Budget.objects.filter(year=year))
+
+
+# ---------------------------------------------------------------- the change history
+
+# Keys of awards audit records beside model fields, and field labels that read better there.
+HISTORY_LABELS = {"ledger_entry": "台账分录", "account_tail": "账号尾号"}
+
+
+def budget_name(budget: Budget) -> str:
+    """2026年 省级预算, 2026年 合肥市市级预算."""
+    city = regions.city_name(budget.city_code) if budget.city_code else ""
+    return f"{budget.year}年 {city}{budget.funding_level}预算"
+
+
+def history_describer(model: Any) -> Describer:
+    """How the audit records of an awards model read in an enterprise's change history: award names,
+    events, budgets and ledger lines by what they are (the records store codes and ids), money as on
+    the pages."""
+    fields = model_describer(model)
+
+    def describe(key: str, value: Any) -> tuple[str, str | None]:
+        label, shown = fields(key, value)
+        label = HISTORY_LABELS.get(key, label)
+        reader = _HISTORY_VALUES.get(key)
+        return label, (reader(value) if reader and shown is not None else shown)
+
+    return describe
+
+
+def _award_name(code: Any) -> str:
+    return Entitlement.objects.filter(award=code).values_list("award_label", flat=True).first() or str(code)
+
+
+def _event_title(pk: Any) -> str:
+    event = ProgrammeEvent.objects.filter(pk=pk).first()
+    return event.title if event else f"事件 #{pk}"
+
+
+def _budget_title(pk: Any) -> str:
+    budget = Budget.objects.filter(pk=pk).first()
+    return budget_name(budget) if budget else f"预算 #{pk}"
+
+
+def _ledger_line(pk: Any) -> str:
+    entry = LedgerEntry.objects.filter(pk=pk).first()
+    return f"#{pk} {entry.get_kind_display()} {wan(entry.amount)} 万元" if entry else f"#{pk}"
+
+
+_HISTORY_VALUES: dict[str, Callable[[Any], str]] = {
+    "award": _award_name, "event": _event_title, "budget": _budget_title, "ledger_entry": _ledger_line,
+    "amount": wan, "allocated": wan,
+}

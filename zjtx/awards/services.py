@@ -42,6 +42,8 @@ S = Entitlement.Status
 NOT_GRANTED = (S.REJECTED,)
 SIX_PLACES = Decimal("0.000001")
 ACCOUNT_NO = re.compile(r"^[0-9]{8,32}$")
+# Bank cards and account slips print the number in groups ("6228 4800 1234 5678", "1302-0100-…").
+ACCOUNT_NO_SEPARATORS = re.compile(r"[\s\-－‐–—]")
 DEFAULT_LINES = {FundingLevel.PROVINCE: "省中小企业（民营经济）发展专项资金",
                  FundingLevel.CITY: "市级中小企业发展专项资金"}
 
@@ -225,7 +227,7 @@ def _create_entitlement(user: Any, event: ProgrammeEvent, row: dict[str, Any], l
 def _account(entitlement: Entitlement, account_name: str, bank_name: str, account_no: str) -> tuple[str, str, str]:
     account_name = _text(account_name, "account_name", "收款户名", max_length=100)
     bank_name = _text(bank_name, "bank_name", "开户银行", max_length=100)
-    account_no = (account_no or "").replace(" ", "").strip()
+    account_no = ACCOUNT_NO_SEPARATORS.sub("", account_no or "")
     if not ACCOUNT_NO.match(account_no):
         raise ApplicationError("银行账号应为8到32位数字", field="account_no")
     if account_name != entitlement.enterprise.name:

@@ -93,6 +93,16 @@ def test_account_confirmation_checks_each_field(people, enterprise, applicant):
     assert entitlement.status == S.AWAITING_ACCOUNT and entitlement.account_no == ""
 
 
+@pytest.mark.parametrize("typed", ["6228 4800 1234 5678", "6228-4800-1234-5678", "6228\u30004800\u00a01234 5678",
+                                   " 6228－4800－1234－5678 "])
+def test_account_number_printed_in_groups_is_stored_as_its_digits(people, enterprise, applicant, typed):
+    entitlement = national_entitlement(people, enterprise)
+    services.entitlement_confirm_account(user=applicant, entitlement=entitlement, account_name=enterprise.name,
+                                         bank_name="徽商银行", account_no=typed)
+    entitlement.refresh_from_db()
+    assert entitlement.account_no == "6228480012345678" and entitlement.status == S.CITY_CHECK
+
+
 def test_city_check_only_in_scope(people, enterprise, applicant):
     entitlement = national_entitlement(people, enterprise)
     with pytest.raises(IllegalTransitionError, match="当前状态为“待企业确认收款账户”"):

@@ -46,7 +46,7 @@ def test_enterprise_confirms_city_passes_province_pays_through_pages(people, ent
     for name in ("awards:entitlements", "awards:budgets", "awards:ledger", "awards:payments"):
         assert province.get(reverse(name)).status_code == 200
     budgets = province.get(reverse("awards:budgets")).content.decode()
-    assert ">500<" in budgets and ">400<" in budgets
+    assert ">500.00<" in budgets and ">400.00<" in budgets
 
     workbook = load_workbook(io.BytesIO(province.get(reverse("awards:payments_xlsx") + "?city=340100").content))
     sheet = workbook.active
@@ -58,6 +58,7 @@ def test_enterprise_confirms_city_passes_province_pays_through_pages(people, ent
 
     api = province.get("/api/v1/awards/payments?city=340100").json()
     assert Decimal(api["total"]) == Decimal("100") and api["rows"][0]["credit_code"] == enterprise.credit_code
+    assert (api["rows"][0]["account_name"], api["rows"][0]["account_no"]) == (enterprise.name, "6228480012345678")
     assert province.get("/api/v1/awards/payments?city=999999").status_code == 400
     assert Decimal(province.get("/api/v1/awards/budgets").json()[0]["remaining"]) == Decimal("400")
     refused = province.post(f"/api/v1/awards/entitlements/{entitlement.pk}/approve")
@@ -81,11 +82,39 @@ def test_payment_list_workbook_shows_local_booking_time():
 
     row = {"credit_code": "91340100MA2N0000XX", "enterprise": "某公司", "city": "合肥市", "award": "奖补",
            "clause": "二(一)2", "funding_level": "省级", "budget_year": 2026, "budget_line": "专项资金",
-           "kind": "拨付", "amount": Decimal("50"), "bank_name": "徽商银行", "account_no": "6228480012345678",
-           "at": dt.datetime(2026, 11, 30, 2, 21, tzinfo=dt.UTC)}
+           "kind": "拨付", "amount": Decimal("50"), "account_name": "某公司", "bank_name": "徽商银行",
+           "account_no": "6228480012345678", "at": dt.datetime(2026, 11, 30, 2, 21, tzinfo=dt.UTC)}
     data = PaymentList(title="拨付清单", rows=[row], total=Decimal("50"), enterprises=1, batch=None, city_code="")
     sheet = load_workbook(io.BytesIO(payment_list_xlsx(data))).active
-    assert sheet.cell(row=4, column=14).value == "2026-11-30 10:21"  # Asia/Shanghai, as on the pages
+    assert sheet.cell(row=4, column=15).value == "2026-11-30 10:21"  # Asia/Shanghai, as on the pages
+    # A complete payment instruction: whom, which bank, which account.
+    assert [sheet.cell(row=3, column=c).value for c in (12, 13, 14)] == ["收款户名", "开户银行", "银行账号"]
+    assert [sheet.cell(row=4, column=c).value for c in (12, 13, 14)] == ["某公司", "徽商银行", "6228480012345678"]
+
+
+def test_payment_list_and_ledger_tell_a_reissue_to_a_corrected_account_apart(people, ready, enterprise, applicant):
+    services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="500")
+    entry = services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
+    services.ledger_reverse(user=people["province"], entry=entry, reason="账号有误")
+    services.entitlement_correct_account(user=applicant, entitlement=ready, account_name=enterprise.name,
+                                         bank_name="建设银行", account_no="6217000099998888", note="原账号已销户")
+    services.ledger_reissue(user=people["province"], entitlement=ready, amount="100", reason="更正账号后重拨")
+
+    def accounts(user, name, testid):
+        page = client_for(user).get(reverse(name)).content.decode()
+        cells = page.split(f'data-testid="{testid}">')[1:]
+        return [" ".join(cell[:cell.index("</div>")].replace("<br>", " ").split()) for cell in cells]
+
+    old = f'{enterprise.name} <span class="muted">徽商银行合肥分行 · '
+    new = f'{enterprise.name} <span class="muted">建设银行 · '
+    # The province pays from the list: whole numbers, in booking order (payment, reversal, reissue).
+    assert accounts(people["province"], "awards:payments", "payment-account") == [
+        f"{old}6228480012345678</span>", f"{old}6228480012345678</span>", f"{new}6217000099998888</span>"]
+    # The others read the last four digits, enough to tell the lines apart; the ledger is newest first.
+    for user in (people["city"], applicant):
+        assert accounts(user, "awards:ledger", "ledger-account") == [
+            f"{new}****8888</span>", f"{old}****5678</span>", f"{old}****5678</span>"]
+        assert "6228480012345678" not in client_for(user).get(reverse("awards:payments")).content.decode()
 
 
 def test_city_payment_list_offers_only_its_own_city(people):
@@ -118,6 +147,18 @@ def test_account_errors_show_at_the_field_with_what_was_typed(people, enterprise
     assert entitlement.status == Entitlement.Status.AWAITING_ACCOUNT and entitlement.account_no == ""
 
 
+def test_account_number_typed_as_printed_on_the_card_is_accepted(people, enterprise, applicant):
+    from zjtx.awards.tests.conftest import national_entitlement
+
+    entitlement = national_entitlement(people, enterprise)
+    url = reverse("awards:entitlement_act", args=[entitlement.pk, "confirm_account"])
+    page = client_for(applicant).post(url, {"account_name": enterprise.name, "bank_name": "工商银行",
+                                            "account_no": "1302-0100-0900-1234-567"}, follow=True).content.decode()
+    assert "收款账户已确认" in page
+    entitlement.refresh_from_db()
+    assert entitlement.account_no == "1302010009001234567"
+
+
 def test_enterprise_corrects_the_account_of_a_reversed_entitlement_on_its_page(people, ready, enterprise, applicant):
     services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="500")
     entry = services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
@@ -144,14 +185,14 @@ def test_entitlement_list_pages_totals_and_filters(people, enterprise):
                                                               credit_code="91340200MA2N00001B"))
     province = client_for(people["province"])
     page = province.get(reverse("awards:entitlements")).content.decode()
-    assert "共 62 项，合计 290 万元" in page and "第 1 / 2 页" in page and "page=2" in page
+    assert "共 62 项，合计 290.00 万元" in page and "第 1 / 2 页" in page and "page=2" in page
     assert page.count('href="/awards/entitlements/') == 50
     page = province.get(reverse("awards:entitlements") + "?city=340200").content.decode()
-    assert "共 1 项，合计 100 万元" in page and reverse("awards:entitlement", args=[wuhu.pk]) in page
+    assert "共 1 项，合计 100.00 万元" in page and reverse("awards:entitlement", args=[wuhu.pk]) in page
     page = province.get(reverse("awards:entitlements") + "?q=芜湖&page=9").content.decode()
-    assert "共 1 项，合计 100 万元" in page and "芜湖某公司" in page
+    assert "共 1 项，合计 100.00 万元" in page and "芜湖某公司" in page
     page = province.get(reverse("awards:entitlements") + f"?q={enterprise.credit_code[:12]}").content.decode()
-    assert "共 61 项，合计 190 万元" in page
+    assert "共 61 项，合计 190.00 万元" in page
     city = client_for(people["city"]).get(reverse("awards:entitlements") + "?city=340200").content.decode()
     assert "共 61 项" in city and 'name="city"' not in city
 
@@ -165,7 +206,7 @@ def test_the_ledger_pages_with_the_count_and_net_total(people, ready, monkeypatc
     services.ledger_reverse(user=people["province"], entry=entry, reason="账号有误")
     province = client_for(people["province"])
     page = province.get(reverse("awards:ledger")).content.decode()
-    assert "共 2 条分录，净额 0 万元" in page and "第 1 / 2 页" in page and "page=2" in page
+    assert "共 2 条分录，净额 0.00 万元" in page and "第 1 / 2 页" in page and "page=2" in page
     assert page.count("<td>#") == 1  # one line on the page
     second = province.get(reverse("awards:ledger") + "?page=2").content.decode()
     assert f"<td>#{entry.pk}</td>" in second

@@ -24,3 +24,11 @@ def test_counts_and_amounts_group_by_thousands_alike():
     with translation.override("zh-hans"):
         assert intcomma(2_000_000) == "2,000,000"
         assert wan(Decimal("11209.660000")) == "11,209.66"
+
+
+def test_money_reads_alike_in_a_column_with_every_place_it_has():
+    amounts = [Decimal("80.000000"), Decimal("12.93"), Decimal("6.723000"), Decimal("32996.072"), Decimal("1E+3")]
+    assert [wan(a) for a in amounts] == ["80.00", "12.93", "6.723", "32,996.072", "1,000.00"]
+    assert wan(Decimal("1234567.000001")) == "1,234,567.000001"  # never rounded away
+    assert wan(Decimal("0E-6")) == wan(Decimal("-0")) == "0.00" and wan(Decimal("-100")) == "-100.00"
+    assert wan(None) == wan("") == "—" and wan("12.5") == "12.50"

@@ -1,0 +1,51 @@
+"""Award records read in the enterprise's change history by what they are, not by codes and ids."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from zjtx.awards import services
+from zjtx.core.audit import describe_change
+from zjtx.enterprises.selectors import enterprise_history
+
+pytestmark = pytest.mark.django_db
+
+
+def _paid_reversed_and_reissued(people, ready, enterprise, applicant):
+    services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="500")
+    entry = services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
+    services.ledger_reverse(user=people["province"], entry=entry, reason="账号有误")
+    services.entitlement_correct_account(user=applicant, entitlement=ready, account_name=enterprise.name,
+                                         bank_name="建设银行", account_no="6217000099998888", note="原账号已销户")
+    services.ledger_reissue(user=people["province"], entitlement=ready, amount="100", reason="更正账号后重拨")
+    return entry
+
+
+def test_award_records_read_as_names_money_and_labels(people, ready, enterprise, applicant):
+    entry = _paid_reversed_and_reissued(people, ready, enterprise, applicant)
+    changes = {change for event in enterprise_history(enterprise=enterprise, user=people["province"])
+               for change in event.changes}
+    assert ("奖补项目", None, ready.award_label) in changes  # not the code little_giant
+    assert ("金额（万元）", None, "100.00") in changes  # not 100.000000
+    assert ("触发事件", None, ready.event.title) in changes  # not the event's id
+    assert ("列支预算", None, "2026年 省级预算") in changes
+    assert ("台账分录", None, f"#{entry.pk} 拨付 100.00 万元") in changes
+    assert ("账号尾号", "5678", "8888") in changes and ("开户银行", "徽商银行合肥分行", "建设银行") in changes
+
+    page = Client()
+    page.force_login(people["province"])
+    history = page.get(reverse("enterprises:detail", args=[enterprise.credit_code])).content.decode()
+    history = history[history.index('data-testid="history"'):]
+    for raw in ("little_giant", "100.000000", "ledger_entry", "account_tail"):
+        assert raw not in history
+
+
+def test_budget_records_read_as_money_and_city(people):
+    hefei = services.budget_set(user=people["province"], year=2026, funding_level="市级", city_code="340100",
+                                allocated="50")
+    assert describe_change("entitlement", "budget", hefei.pk) == ("列支预算", "2026年 合肥市市级预算")
+    assert describe_change("budget", "allocated", "5000.000000") == ("下达额度（万元）", "5,000.00")
+    assert describe_change("ledgerentry", "amount", "-80.000000") == ("金额（万元）", "-80.00")
+    assert describe_change("entitlement", "budget", 999999) == ("列支预算", "预算 #999999")
