@@ -75,7 +75,7 @@ def template_xlsx(kind: str) -> bytes:
     for col in columns:
         notes.append([col.header, "必填" if col.required else "选填", _explain(col.kind)])
     notes.append([])
-    notes.append(["第2行为示例，导入前请删除或替换。金额单位均为万元；红色表头为必填列。"])
+    notes.append(["第2行为示例，导入前请删除或替换（原样保留的示例行会被拒绝）。金额单位均为万元；红色表头为必填列。"])
     notes.append([BLANK_NOTES[kind]])
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -92,8 +92,8 @@ def _explain(kind: str) -> str:
     return {
         "code": "18位统一社会信用代码，系统校验第18位校验码",
         "city": "安徽省16个设区市之一，如“合肥市”或行政区划代码“340100”",
-        "county": "所在市下辖的县（市、区）名称或代码",
-        "date": "格式 YYYY-MM-DD",
+        "county": "所在市下辖的县（市、区）名称（可省略“区”“县”“市”）或代码",
+        "date": "格式 YYYY-MM-DD，也可填 2016年3月5日",
         "industry": "GB/T 4754-2017 国民经济行业分类的2位大类或4位小类代码",
         "emerging": "十大新兴产业名称之一，不属于则留空",
         "money": "数字，单位万元，不能为负",

@@ -79,3 +79,40 @@ def test_a_title_row_above_the_header_is_named_in_the_message(tmp_path):
     assert job.status == ImportJob.Status.FAILED
     assert job.message.startswith("表头应在第1行：文件的表头在第2行，上面的第1行是标题或说明。")
     assert not Enterprise.objects.exists()
+
+
+def test_full_width_digits_chinese_dates_and_short_county_names_are_accepted(tmp_path):
+    header = [*HEADER, "成立日期", "注册资本（万元）", "联系电话"]
+    code = credit_code()
+    path = save_xlsx(tmp_path, [header, [code, "全角企业有限公司", "合肥", "蜀山", "３５６２", "2016年3月5日", "１２３",
+                                         "１３８００００００００"]])
+    job = import_file(path)
+    assert job.status == ImportJob.Status.DONE, job.errors
+    e = Enterprise.objects.get(credit_code=code)
+    assert (e.county_code, e.industry_code, str(e.founded_on), e.registered_capital, e.contact_phone) == (
+        "340104", "3562", "2016-03-05", Decimal("123.00"), "13800000000")
+
+
+def test_real_problems_in_normalised_columns_still_name_row_and_column(tmp_path):
+    header = [*HEADER, "成立日期", "注册资本（万元）"]
+    row = [credit_code(), "错误企业有限公司", "合肥", "蜀", "３５６", "2016年13月5日", "１２x"]
+    path = save_xlsx(tmp_path, [header, row])
+    job = import_file(path)
+    assert sorted((e["行号"], e["列"]) for e in job.errors) == [
+        (2, "国民经济行业代码"), (2, "成立日期"), (2, "所在县（区）"), (2, "注册资本（万元）")]
+
+
+def test_indicator_import_gives_one_message_for_unknown_and_out_of_area_codes(tmp_path):
+    from tests.factories import make_user
+    from zjtx.accounts.roles import Role
+
+    wuhu = make_enterprise(city_code="340200")
+    feixi = make_enterprise(county_code="340123")
+    path = tmp_path / "indicators.csv"
+    path.write_text("\n".join(["统一社会信用代码,年度,营业收入（万元）", f"{wuhu.credit_code},2024,100",
+                               f"{feixi.credit_code},2024,100", f"{credit_code()},2024,100"]), encoding="utf-8")
+    shushan = make_user(Role.CITY, "shushan", city_code="340100", county_code="340104")
+    job = services.import_from_path(user=shushan, kind="indicators", mode="valid", path=path)
+    assert [e["行号"] for e in job.errors] == [2, 3, 4]
+    assert {e["错误原因"] for e in job.errors} == {"企业库中没有此信用代码，或该企业不在您的管辖范围内，无法导入其指标"}
+    assert not Indicator.objects.exists()
