@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from zjtx.accounts.models import current_user
+from zjtx.core.errors import ApplicationError
 from zjtx.enterprises import access, selectors, services
 from zjtx.enterprises.models import Enterprise
 
@@ -91,7 +92,10 @@ class EnterprisePatch(Schema):
 
 @router.get("", response=PageOut, summary="企业列表（按权限范围）")
 def list_enterprises(request: HttpRequest, params: Query[FilterIn]) -> dict[str, object]:
-    filters = selectors.Filters(q=params.q, city=params.city, county=params.county, industry=params.industry,
+    industry, problem = selectors.industry_prefix(params.industry.strip())
+    if problem:
+        raise ApplicationError(problem, field="industry")
+    filters = selectors.Filters(q=params.q, city=params.city, county=params.county, industry=industry,
                                 tier=params.tier, size=params.size, emerging=params.emerging)
     page = selectors.enterprise_page(user=current_user(request), filters=filters, before=params.before,
                                      after=params.after, size=max(1, min(params.limit, 500)))
