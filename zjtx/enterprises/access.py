@@ -7,6 +7,7 @@ that its existence is not revealed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db.models import Q, QuerySet
@@ -50,6 +51,26 @@ def _in_scope(qs: QuerySet[M], user: User, *, officer: Q, own: Q) -> QuerySet[M]
     if user.role == Role.OFFICER:
         return qs.filter(officer)
     return qs.filter(own)
+
+
+@dataclass(frozen=True)
+class Places:
+    """The cities and counties a user's list filters offer: only those the user can see, since any other
+    choice could only give an empty list. None means all (of the 16, or of the chosen city)."""
+
+    cities: tuple[str, ...] | None = None
+    counties: frozenset[str] | None = None
+    fixed: bool = False  # a city or county user's own area: there is no 全部 beyond it
+
+
+def list_places(user: User) -> Places:
+    if user.role == Role.CITY:
+        return Places((user.city_code,), frozenset({user.county_code}) if user.county_code else None, fixed=True)
+    if user.role in (Role.OFFICER, Role.ENTERPRISE):
+        pairs = set(visible_list_entries(user).values_list("city_code", "county_code"))
+        cities = {city for city, _ in pairs}
+        return Places(tuple(c for c, _ in regions.CITIES if c in cities), frozenset(c for _, c in pairs if c))
+    return Places()
 
 
 def visible_enterprise_ids(user: User) -> QuerySet[ListEntry, Any]:

@@ -11,6 +11,7 @@ from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
 from zjtx.accounts.models import current_user
+from zjtx.core.errors import ApplicationError
 from zjtx.core.schemas import Id, Text
 from zjtx.enterprises import access, selectors, services
 from zjtx.enterprises.models import Enterprise, SizeClass, Tier
@@ -131,7 +132,10 @@ class EnterprisePatch(Schema):
 
 @router.get("", response=PageOut, summary="企业列表（按权限范围）")
 def list_enterprises(request: HttpRequest, params: Query[FilterIn]) -> dict[str, object]:
-    filters = selectors.Filters(q=params.q, city=params.city, county=params.county, industry=params.industry,
+    industry, problem = selectors.industry_prefix(params.industry.strip())
+    if problem:
+        raise ApplicationError(problem, field="industry")
+    filters = selectors.Filters(q=params.q, city=params.city, county=params.county, industry=industry,
                                 tier=_filter_value(params.tier), size=_filter_value(params.size),
                                 emerging=params.emerging)
     page = selectors.enterprise_page(user=current_user(request), filters=filters, before=params.before,

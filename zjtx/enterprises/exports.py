@@ -9,15 +9,23 @@ from django.db.models import QuerySet
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from zjtx.enterprises import industries
 from zjtx.enterprises.importing.columns import COLUMNS
 from zjtx.enterprises.models import Enterprise, SizeClass, Tier
 
 EXPORT_LIMIT = 200_000
-EXPORT_HEADERS = ["统一社会信用代码", "企业名称", "所在市", "所在县（区）", "成立日期", "国民经济行业", "十大新兴产业",
-                  "注册资本（万元）", "梯度层级", "企业规模", "划型年度", "联系人", "联系电话"]
-WIDTHS = [22, 36, 10, 12, 12, 30, 16, 14, 22, 8, 8, 10, 16]
+# Row 1 is the header and the import's columns carry the import's headers and values (the industry as its
+# code, the name beside it), so an exported list can be corrected and imported again; the other columns
+# are ignored by the import. The title, time and signature lines go to the print header/footer and to a
+# second sheet, where they do not stand in the import's way.
+EXPORT_HEADERS = ["统一社会信用代码", "企业名称", "所在市", "所在县（区）", "成立日期", "国民经济行业代码", "行业名称",
+                  "十大新兴产业", "注册资本（万元）", "梯度层级", "企业规模", "划型年度", "联系人", "联系电话"]
+WIDTHS = [22, 36, 10, 12, 12, 10, 30, 16, 16, 22, 8, 8, 10, 16]
+MONEY_FORMAT = "#,##0.00"
+DATE_FORMAT = "yyyy-mm-dd"
 
 
 def _header_cells(sheet: Worksheet, titles: list[str]) -> list[WriteOnlyCell]:
@@ -31,29 +39,55 @@ def _header_cells(sheet: Worksheet, titles: list[str]) -> list[WriteOnlyCell]:
     return cells
 
 
+def _formatted(sheet: Worksheet, value: object, number_format: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = number_format
+    return cell
+
+
 def enterprises_xlsx(qs: QuerySet[Enterprise], *, title: str) -> bytes:
+    """The list newest first, as the page shows it; header row frozen and filterable."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("企业名单")
     for i, width in enumerate(WIDTHS):
-        sheet.column_dimensions[chr(65 + i)].width = width
-    heading = WriteOnlyCell(sheet, value=title)
-    heading.font = Font(bold=True, size=14)
-    sheet.append([heading])
-    sheet.append([f"导出时间：{datetime.now():%Y-%m-%d %H:%M}　金额单位：万元"])
+        sheet.column_dimensions[get_column_letter(i + 1)].width = width
+    sheet.freeze_panes = "A2"
     sheet.append(_header_cells(sheet, EXPORT_HEADERS))
     tiers, sizes = dict(Tier.choices), dict(SizeClass.choices)
     count = 0
-    for e in qs.order_by("id").iterator(chunk_size=5000):
-        sheet.append([e.credit_code, e.name, e.city_name, e.county_name, e.founded_on, e.industry_label,
-                      e.emerging_label, e.registered_capital, tiers.get(e.tier, ""), sizes.get(e.size_class, ""),
-                      e.size_year, e.contact_name, e.contact_phone])
+    for e in qs.order_by("-id").iterator(chunk_size=5000):
+        sheet.append([e.credit_code, e.name, e.city_name, e.county_name, _formatted(sheet, e.founded_on, DATE_FORMAT),
+                      e.industry_code, _industry_name(e.industry_code), e.emerging_label,
+                      _formatted(sheet, e.registered_capital, MONEY_FORMAT), tiers.get(e.tier, ""),
+                      sizes.get(e.size_class, ""), e.size_year, e.contact_name, e.contact_phone])
         count += 1
-    sheet.append([])
-    sheet.append([f"合计：{count} 家企业"])
-    sheet.append(["制表人：", "", "审核人：", "", "单位（盖章）："])
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(EXPORT_HEADERS))}{count + 1}"
+    exported_at = f"导出时间：{datetime.now():%Y-%m-%d %H:%M}　金额单位：万元"
+    sheet.oddHeader.center.text = title
+    sheet.oddFooter.left.text = "制表人：　　　审核人：　　　单位（盖章）："
+    sheet.oddFooter.right.text = "第 &P 页，共 &N 页"
+    sheet.print_title_rows = "1:1"
+    _about_sheet(workbook, [title, exported_at, f"合计：{count} 家企业", "",
+                            "“企业名单”表第1行为表头，可修改后按“企业基本信息”重新导入（其中梯度层级、企业规模、划型年度、行业名称列不导入）。",
+                            "", "制表人：", "审核人：", "单位（盖章）："])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _industry_name(code: str) -> str:
+    label = industries.industry_label(code)
+    return label.split(" ", 1)[1] if " " in label else ""
+
+
+def _about_sheet(workbook: Workbook, lines: list[str]) -> None:
+    about = workbook.create_sheet("导出说明")
+    about.column_dimensions["A"].width = 80
+    heading = WriteOnlyCell(about, value=lines[0])
+    heading.font = Font(bold=True, size=14)
+    about.append([heading])
+    for line in lines[1:]:
+        about.append([line])
 
 
 def template_xlsx(kind: str) -> bytes:
@@ -75,7 +109,7 @@ def template_xlsx(kind: str) -> bytes:
     for col in columns:
         notes.append([col.header, "必填" if col.required else "选填", _explain(col.kind)])
     notes.append([])
-    notes.append(["第2行为示例，导入前请删除或替换。金额单位均为万元；红色表头为必填列。"])
+    notes.append(["第2行为示例，导入前请删除或替换（原样保留的示例行会被拒绝）。金额单位均为万元；红色表头为必填列。"])
     notes.append([BLANK_NOTES[kind]])
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -92,8 +126,8 @@ def _explain(kind: str) -> str:
     return {
         "code": "18位统一社会信用代码，系统校验第18位校验码",
         "city": "安徽省16个设区市之一，如“合肥市”或行政区划代码“340100”",
-        "county": "所在市下辖的县（市、区）名称或代码",
-        "date": "格式 YYYY-MM-DD",
+        "county": "所在市下辖的县（市、区）名称（可省略“区”“县”“市”）或代码",
+        "date": "格式 YYYY-MM-DD，也可填 2016年3月5日",
         "industry": "GB/T 4754-2017 国民经济行业分类的2位大类或4位小类代码",
         "emerging": "十大新兴产业名称之一，不属于则留空",
         "money": "数字，单位万元，不能为负",

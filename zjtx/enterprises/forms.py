@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from zjtx.core import reference, regions
+from zjtx.enterprises.access import Places
 from zjtx.enterprises.models import Enterprise, ImportJob, Indicator, SizeClass, Tier
 
 
@@ -27,15 +28,22 @@ class FilterForm(forms.Form):
     emerging = forms.ChoiceField(label="十大新兴产业", required=False,
                                  choices=[("", "全部"), *reference.EMERGING_INDUSTRIES])
 
-    def __init__(self, *args: object, user_city: str = "", **kwargs: object) -> None:
+    def __init__(self, *args: object, places: Places | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        places = places or Places()
+        cities = [(c, regions.city_name(c)) for c in places.cities] if places.cities is not None else regions.CITIES
         city_field = self.fields["city"]
         assert isinstance(city_field, forms.ChoiceField)
-        city_field.choices = [(user_city, regions.city_name(user_city))] if user_city else city_choices()
+        city_field.choices = cities if places.fixed else [("", "全部"), *cities]
+        # The counties follow the chosen city (or the only one the user sees).
+        city = (self.data.get("city") if self.data else "") or (cities[0][0] if len(cities) == 1 else "")
+        counties = county_choices(str(city))[1:]
+        if places.counties is not None:
+            counties = [(code, name) for code, name in counties if code in places.counties]
         county_field = self.fields["county"]
         assert isinstance(county_field, forms.ChoiceField)
-        city = user_city or (self.data.get("city") if self.data else "") or ""
-        county_field.choices = county_choices(str(city))
+        only_own = places.fixed and places.counties is not None
+        county_field.choices = counties if only_own else [("", "全部"), *counties]
 
 
 class EnterpriseForm(forms.ModelForm):

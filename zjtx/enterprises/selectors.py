@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +14,7 @@ from zjtx.accounts.models import User
 from zjtx.core import reference, regions
 from zjtx.core.audit import describe_change, visible_to
 from zjtx.core.models import AuditEvent
-from zjtx.enterprises import access
+from zjtx.enterprises import access, industries
 from zjtx.enterprises.models import Enterprise, ImportJob, Indicator, ListEntry, SizeClass, Tier
 
 PAGE_SIZE = 50
@@ -31,13 +32,18 @@ class Filters:
     tier: str | None = None
     size: str | None = None
     emerging: str = ""
+    industry_error: str = ""  # the typed code was not an industry code: said on the page, not applied
 
     @classmethod
     def from_params(cls, params: Any) -> Filters:
         def get(name: str) -> str:
             return str(params.get(name, "") or "").strip()[:100]
 
-        return cls(q=get("q"), city=get("city"), county=get("county"), industry=get("industry"),
+        city, county = get("city"), get("county")
+        if city and county and regions.county_city_map().get(county) != city:
+            county = ""  # left over from the city chosen before: it would silently empty the list
+        industry, industry_error = industry_prefix(get("industry"))
+        return cls(q=get("q"), city=city, county=county, industry=industry, industry_error=industry_error,
                    tier=params.get("tier") if "tier" in params and params.get("tier") != "all" else None,
                    size=params.get("size") if "size" in params and params.get("size") != "all" else None,
                    emerging=get("emerging"))
@@ -61,8 +67,10 @@ class Filters:
         if self.county:
             qs = qs.filter(county_code=self.county)
         if self.industry:
-            field = "industry_division" if len(self.industry) == 2 else "industry_code"
-            qs = qs.filter(**{field: self.industry})
+            # 2 digits: 大类; 3: 中类, the 小类 codes it begins (the division narrows through its index); 4: 小类.
+            qs = qs.filter(industry_division=self.industry[:2])
+            if len(self.industry) > 2:
+                qs = qs.filter(industry_code__startswith=self.industry)
         # None means any; "" is a choice of its own (未入库, 未划型).
         if self.tier is not None:
             qs = qs.filter(tier=self.tier)
@@ -74,6 +82,20 @@ class Filters:
 
 
 CODE_SHAPE = re.compile(r"^[0-9A-Z]{18}$")
+INDUSTRY_SHAPE = re.compile(r"^[A-T]?([0-9]{2,4})$")
+
+
+def industry_prefix(text: str) -> tuple[str, str]:
+    """What was typed in 行业代码 → (digits to match as a prefix, "") or ("", Chinese reason).
+    Accepts the 2-digit 大类, 3-digit 中类 and 4-digit 小类 of GB/T 4754, also written with the
+    门类 letter (C38) or in full-width digits."""
+    if not text:
+        return "", ""
+    match = INDUSTRY_SHAPE.match(unicodedata.normalize("NFKC", text).upper().replace(" ", ""))
+    if match and industries.is_valid_industry_code(match.group(1)[:2]):
+        return match.group(1), ""
+    return "", (f"行业代码“{text}”不是有效的国民经济行业代码：请填写 GB/T 4754 的2位大类、3位中类或"
+                "4位小类代码，如 35、386、3562（可带门类字母，如 C38）")
 
 
 def _search(qs: QuerySet[ListEntry], q: str) -> QuerySet[ListEntry]:
@@ -99,6 +121,7 @@ class Page:
     capped: bool
     next_cursor: int | None
     prev_cursor: int | None
+    reset: bool = False  # the cursor pointed past the data (an old or hand-typed link): first page shown
 
 
 def list_entries(*, user: User, filters: Filters) -> QuerySet[ListEntry]:
@@ -111,9 +134,19 @@ def enterprise_list(*, user: User, filters: Filters) -> QuerySet[Enterprise]:
 
 
 def enterprise_page(*, user: User, filters: Filters, before: int | None = None, after: int | None = None,
-                    size: int = PAGE_SIZE) -> Page:
-    """Newest first, `size` rows, keyed on id so that page 40,000 costs what page 1 costs."""
+                    size: int = PAGE_SIZE, restart: bool = False) -> Page:
+    """Newest first, `size` rows, keyed on id so that page 40,000 costs what page 1 costs. With `restart`
+    (pages, not the API, whose clients would loop), a cursor past the data gives the first page."""
     qs = list_entries(user=user, filters=filters)
+    page = _keyset_page(qs, before=before, after=after, size=size)
+    if not restart or page.rows or not page.count or (before is None and after is None):
+        return page
+    first = _keyset_page(qs, before=None, after=None, size=size)
+    first.reset = True
+    return first
+
+
+def _keyset_page(qs: QuerySet[ListEntry], *, before: int | None, after: int | None, size: int) -> Page:
     if after is not None:
         rows = list(qs.filter(pk__gt=after).order_by("pk")[: size + 1])[::-1]
         has_newer, rows = len(rows) > size, rows[-size:]

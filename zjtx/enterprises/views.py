@@ -36,18 +36,29 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     access.require_list(user)
     filters = selectors.Filters.from_params(request.GET)
     page = selectors.enterprise_page(user=user, filters=filters,
-                                     before=_cursor(request.GET.get("before")), after=_cursor(request.GET.get("after")))
-    # An empty tier or size is a filter (未入库, 未划型), so page and export links keep it.
-    kept = {k: v for k, v in request.GET.items() if k not in ("before", "after") and (v or k in ("tier", "size"))}
+                                     before=_cursor(request.GET.get("before")), after=_cursor(request.GET.get("after")),
+                                     restart=True)
+    # An empty tier or size is a filter (未入库, 未划型), so page and export links keep it. A county the
+    # filters dropped (it lay in another city) is dropped from the links and the address too.
+    kept = {k: v for k, v in request.GET.items() if k not in ("before", "after") and (v or k in ("tier", "size"))
+            and not (k == "county" and not filters.county)}
+    params = _with_defaults(request.GET)
+    if params is not None and not filters.county:
+        params.pop("county", None)
     context = {
-        "form": FilterForm(_with_defaults(request.GET), user_city=user.city_code if user.role == Role.CITY else ""),
+        "form": FilterForm(params, places=access.list_places(user)),
         "page": page,
+        "filters": filters,
         "query": urlencode(kept),
         "can_import": user.role in access.IMPORT_ROLES,
         "pending_refreshes": selectors.pending_list_refreshes(),
     }
-    template = "enterprises/_results.html" if getattr(request, "htmx", False) else "enterprises/list.html"
-    return render(request, template, context)
+    if not getattr(request, "htmx", False):
+        return render(request, "enterprises/list.html", context)
+    # The results and, out of band, the county choices of the city just chosen.
+    response = render(request, "enterprises/_results.html", {**context, "refresh_county": True})
+    response["HX-Push-Url"] = f"{request.path}?{urlencode(kept)}" if kept else request.path
+    return response
 
 
 def _with_defaults(params: QueryDict) -> QueryDict | None:

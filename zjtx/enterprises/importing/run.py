@@ -139,18 +139,21 @@ def _enterprise_scope_errors(job: ImportJob, frame: pl.DataFrame) -> pl.DataFram
                          reason.alias("错误原因")).filter(pl.col("错误原因").is_not_null())
 
 
+# For a city or county user an enterprise outside its area reads as unknown, as the registry pages answer
+# 404 for both: a different message would tell whether (and where) a credit code is registered.
+OUT_OF_REACH = "企业库中没有此信用代码，或该企业不在您的管辖范围内，无法导入其指标"
+
+
 def _resolve_enterprises(job: ImportJob, frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     joined = frame.join(_existing(frame["credit_code"]), on="credit_code", how="left")
     unknown = joined["enterprise_id"].is_null() & joined["credit_code"].is_not_null()
-    outside = pl.Series([False] * joined.height)
     if job.city_scope:
         outside = (joined["registered_city"] != job.city_scope).fill_null(False)
-    other_county = pl.Series([False] * joined.height)
-    if job.county_scope:
-        other_county = (joined["registered_county"] != job.county_scope).fill_null(False)
-    reason = (pl.when(unknown).then(pl.lit("企业库中没有此信用代码，请先导入企业基本信息"))
-              .when(outside).then(pl.lit("该企业不在本市，无权导入其指标"))
-              .when(other_county).then(pl.lit("该企业不在本县（区），无权导入其指标")))
+        if job.county_scope:
+            outside = outside | (joined["registered_county"] != job.county_scope).fill_null(False)
+        reason = pl.when(unknown | outside).then(pl.lit(OUT_OF_REACH))
+    else:
+        reason = pl.when(unknown).then(pl.lit("企业库中没有此信用代码，请先导入企业基本信息"))
     errors = joined.select(ROW_NO, pl.lit("统一社会信用代码").alias("列"), pl.col("credit_code").alias("原值"),
                            reason.alias("错误原因")).filter(pl.col("错误原因").is_not_null())
     return joined, errors

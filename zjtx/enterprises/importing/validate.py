@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 import polars as pl
 
@@ -133,12 +134,20 @@ def _none() -> pl.Expr:
     return pl.lit(None, dtype=pl.String)
 
 
+def _half_width(col: pl.Expr) -> pl.Expr:
+    """Full-width digits, letters and signs (１２３, －, ％) as typed with a Chinese input method → ASCII.
+    Only for codes, numbers, dates and phones: NFKC would also change the brackets of a company's name."""
+    return col.str.normalize("NFKC")
+
+
 def _code(col: pl.Expr, spec: Column, ctx: Context) -> tuple[pl.Expr, pl.Expr]:
-    value = col.str.to_uppercase().str.replace_all(r"\s", "")
+    value = _half_width(col).str.to_uppercase().str.replace_all(r"\s", "")
     length = value.str.len_chars()
     bad_chars = value.str.contains(f"[^{creditcode.ALPHABET}]")
     reason = (
-        pl.when(length != 18).then(pl.format("统一社会信用代码应为18位，实际为{}位", length))
+        # The template's example row, left in the file, would create a fictitious enterprise.
+        pl.when(value == spec.example).then(pl.lit("这是导入模板中的示例行，请删除或替换为真实企业后再导入"))
+        .when(length != 18).then(pl.format("统一社会信用代码应为18位，实际为{}位", length))
         .when(bad_chars).then(pl.lit("统一社会信用代码含非法字符（不得含 I、O、S、V、Z）"))
         .when(~creditcode.check_expr(value)).then(pl.lit("统一社会信用代码校验位错误"))
         .otherwise(_none())
@@ -156,6 +165,7 @@ def _text(col: pl.Expr, spec: Column, ctx: Context) -> tuple[pl.Expr, pl.Expr]:
 
 
 def _phone(col: pl.Expr, spec: Column, ctx: Context) -> tuple[pl.Expr, pl.Expr]:
+    col = _half_width(col)
     reason = (
         pl.when(col.is_null()).then(_none())
         .when(~col.str.contains(reference.PHONE_PATTERN)).then(pl.lit(reference.PHONE_MESSAGE))
@@ -181,11 +191,24 @@ def _county(col: pl.Expr, spec: Column, ctx: Context) -> tuple[pl.Expr, pl.Expr]
     # County names repeat across cities (e.g. 郊区), so a name is looked up together with the city.
     city = pl.col("city_code").replace_strict(regions.city_lookup(), default=None, return_dtype=pl.String)
     by_name = pl.concat_str([city, col], separator="|").replace_strict(
-        regions.county_lookup(), default=None, return_dtype=pl.String)
+        county_names(), default=None, return_dtype=pl.String)
     by_code = col.replace_strict(regions.county_city_map(), default=None, return_dtype=pl.String)
     value = pl.when(by_code.is_not_null()).then(col).otherwise(by_name)
     reason = pl.when(col.is_not_null() & value.is_null()).then(pl.lit("所在县（区）名称或代码无法识别"))
     return value, reason.otherwise(_none())
+
+
+@cache
+def county_names() -> dict[str, str]:
+    """"city code|name" → county code, the name also without its 区/县/市 (蜀山 for 蜀山区), as a city is
+    accepted without 市; a short form that two counties of one city share is left out."""
+    lookup = dict(regions.county_lookup())
+    short: dict[str, list[str]] = {}
+    for code, name, city in regions.all_counties():
+        if len(name) > 2 and name[-1] in "区县市":
+            short.setdefault(f"{city}|{name[:-1]}", []).append(code)
+    lookup.update({key: codes[0] for key, codes in short.items() if len(codes) == 1 and key not in lookup})
+    return lookup
 
 
 def _emerging(col: pl.Expr, spec: Column, ctx: Context) -> tuple[pl.Expr, pl.Expr]:
@@ -193,6 +216,7 @@ def _emerging(col: pl.Expr, spec: Column, ctx: Context) -> tuple[pl.Expr, pl.Exp
 
 
 def _industry(col: pl.Expr, spec: Column, ctx: Context) -> tuple[pl.Expr, pl.Expr]:
+    col = _half_width(col)
     division = col.str.slice(0, 2)
     known = division.is_in(list(industries.division_codes()))
     shape = col.str.contains(r"^\d{2}(\d{2})?$")
@@ -202,7 +226,9 @@ def _industry(col: pl.Expr, spec: Column, ctx: Context) -> tuple[pl.Expr, pl.Exp
 
 
 def _date(col: pl.Expr, spec: Column, ctx: Context) -> tuple[pl.Expr, pl.Expr]:
-    cleaned = col.str.slice(0, 10)
+    # 2016年3月5日 → 2016-3-5; Excel's own dates arrive as 2016-03-05 (see readers._cell_text).
+    cleaned = _half_width(col).str.replace(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$", "${1}-${2}-${3}")
+    cleaned = cleaned.str.slice(0, 10)
     value = pl.coalesce([cleaned.str.to_date(fmt, strict=False)
                          for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d")])
     reason = (
@@ -215,7 +241,7 @@ def _date(col: pl.Expr, spec: Column, ctx: Context) -> tuple[pl.Expr, pl.Expr]:
 
 
 def _number(col: pl.Expr) -> pl.Expr:
-    return col.str.replace_all(r"[,，\s]", "").cast(pl.Float64, strict=False)
+    return _half_width(col).str.replace_all(r"[,\s]", "").cast(pl.Float64, strict=False)
 
 
 def _money(signed: bool) -> Parser:
@@ -255,7 +281,7 @@ def _year(col: pl.Expr, spec: Column, ctx: Context) -> tuple[pl.Expr, pl.Expr]:
 
 
 def _percent(col: pl.Expr, spec: Column, ctx: Context) -> tuple[pl.Expr, pl.Expr]:
-    number = _number(col.str.strip_chars_end("%"))
+    number = _number(_half_width(col).str.strip_chars_end("%"))
     reason = (
         pl.when(col.is_not_null() & number.is_null()).then(pl.lit(f"{spec.header}不是有效数字"))
         .when((number < 0) | (number > 100)).then(pl.lit(f"{spec.header}应在0到100之间"))

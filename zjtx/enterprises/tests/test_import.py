@@ -136,7 +136,7 @@ def test_county_user_cannot_import_indicators_of_another_county(tmp_path):
     other = make_enterprise(county_code="340123")
     job = run(tmp_path, ["统一社会信用代码,年度,营业收入（万元）", f"{other.credit_code},2024,100"], mode="valid",
               user=county_user(), kind="indicators")
-    assert job.errors[0]["错误原因"] == "该企业不在本县（区），无权导入其指标"
+    assert job.errors[0]["错误原因"] == "企业库中没有此信用代码，或该企业不在您的管辖范围内，无法导入其指标"
     assert not Indicator.objects.exists()
 
 
@@ -278,7 +278,7 @@ def test_empty_and_corrupt_xlsx_fail_cleanly(tmp_path):
 
 
 @pytest.mark.parametrize("kind", ["enterprises", "indicators"])
-def test_the_templates_example_row_passes_validation(tmp_path, kind):
+def test_the_templates_example_row_is_refused_and_otherwise_valid(tmp_path, kind):
     from zjtx.enterprises.exports import template_xlsx
     from zjtx.enterprises.importing.columns import COLUMNS
     from zjtx.enterprises.importing.readers import read_table
@@ -287,7 +287,12 @@ def test_the_templates_example_row_passes_validation(tmp_path, kind):
     path = tmp_path / "template.xlsx"
     path.write_bytes(template_xlsx(kind))
     checked = validate(read_table(path, COLUMNS[kind]), COLUMNS[kind], Context())
-    assert checked.errors.to_dicts() == []
+    assert [(e["行号"], e["列"], e["错误原因"]) for e in checked.errors.to_dicts()] == [
+        (2, "统一社会信用代码", "这是导入模板中的示例行，请删除或替换为真实企业后再导入")]
+    job = services.import_from_path(user=province_user(), kind="enterprises", mode="valid",
+                                    path=path) if kind == "enterprises" else None
+    assert job is None or (job.created_rows, job.error_rows) == (0, 1)
+    assert not Enterprise.objects.exists()
 
 
 def test_wrong_headers_name_the_missing_columns_and_the_recognised_ones(tmp_path):
