@@ -550,7 +550,9 @@ def _create_recognition(*, user: User, enterprise: Enterprise, tier: str, start_
                         source: str, application: Application | None, batch: Batch | None) -> Recognition:
     p = parameter_set()
     years, parameter_id = validity(p, tier, start_date)
-    recognitions_expire(today=start_date, enterprise=enterprise)
+    # Expired by the real today only: the start date is typed in, and a date in the future would end
+    # recognitions that are still valid.
+    recognitions_expire(today=clock.today(), enterprise=enterprise)
     enterprise.refresh_from_db(fields=["tier"])  # an expiry may just have lowered it
     if Recognition.objects.filter(enterprise=enterprise, tier=tier, status=Recognition.Status.VALID).exists():
         raise ApplicationError(f"{enterprise.name}已有有效期内的{TIER_LABELS[tier]}认定", field="tier")
@@ -621,6 +623,8 @@ def recognition_record_national(*, user: User, enterprise: Enterprise, tier: str
     if tier not in NATIONAL_TIERS:
         raise ApplicationError("只能录入国家级专精特新“小巨人”或制造业单项冠军", field="tier")
     certificate_no = _text(certificate_no, "certificate_no", "证书（文件）编号", max_length=60)
+    if start_date > clock.today():
+        raise ApplicationError(f"认定日期不能晚于今天（{clock.today()}），请在认定生效后录入", field="start_date")
     with transaction.atomic():
         return _create_recognition(user=user, enterprise=enterprise, tier=tier, start_date=start_date,
                                    certificate_no=certificate_no, source=Recognition.Source.NATIONAL,

@@ -253,7 +253,7 @@ def recognitions(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             enterprise = Enterprise.objects.filter(credit_code=data["credit_code"].strip().upper()).first()
             if enterprise is None:
-                form.add_error("credit_code", "统一社会信用代码：企业库中没有这家企业")
+                form.add_error("credit_code", "企业库中没有这家企业")
             else:
                 try:
                     recognition = services.recognition_record_national(
@@ -352,7 +352,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         enterprise = Enterprise.objects.filter(credit_code=form.cleaned_data["credit_code"].strip().upper()).first()
         if enterprise is None:
-            form.add_error("credit_code", "统一社会信用代码：企业库中没有这家企业")
+            form.add_error("credit_code", "企业库中没有这家企业")
         else:
             try:
                 services.expert_conflict_declare(user=user, enterprise=enterprise, reason=form.cleaned_data["reason"])

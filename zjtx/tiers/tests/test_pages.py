@@ -183,3 +183,20 @@ def test_the_recognition_list_pages_and_filters(people):
     city.force_login(people["city"])  # a city sees its own enterprises only, and no city filter
     page = city.get("/tiers/recognitions/").content.decode()
     assert "共 31 项认定" in page and 'name="city"' not in page
+
+
+def test_the_national_form_names_the_field_once_and_refuses_a_future_date(people, enterprise):
+    import datetime as dt
+
+    from zjtx.tiers.tests.conftest import TODAY
+
+    client = client_for(people["province"])
+    url = reverse("tiers:recognitions")
+    data = {"credit_code": "91340100MA2W6E3K3X", "tier": "little_giant", "certificate_no": "工信部企业函〔2026〕1号",
+            "start_date": TODAY.isoformat()}
+    page = client.post(url, data).content.decode()
+    assert "统一社会信用代码：企业库中没有这家企业" in page and "统一社会信用代码：统一社会信用代码" not in page
+    data.update(credit_code=enterprise.credit_code, start_date=(TODAY + dt.timedelta(days=1)).isoformat())
+    page = client.post(url, data).content.decode()
+    assert "认定日期：认定日期不能晚于今天" in page
+    assert not enterprise.recognitions.exists()

@@ -312,16 +312,44 @@ def test_a_recognition_past_its_validity_expires_and_the_registry_tier_falls(peo
         call_command("expire_recognitions", "--today", "明天")
 
 
-def test_a_new_recognition_after_the_old_one_expired_keeps_the_registry_tier(people, enterprise):
+def test_a_new_recognition_after_the_old_one_expired_keeps_the_registry_tier(people, enterprise, settings):
     first = services.recognition_record_national(user=people["province"], enterprise=enterprise, tier="little_giant",
                                                  certificate_no="工信部〔2026〕1号", start_date=TODAY)
     again = first.expires_on + dt.timedelta(days=1)
+    settings.ZJTX_TODAY = again
     # Recording the new one first expires the old one (the tier falls), then raises the tier again.
     second = services.recognition_record_national(user=people["province"], enterprise=enterprise,
                                                   tier="little_giant", certificate_no="工信部〔2029〕7号",
                                                   start_date=again)
     first.refresh_from_db()
     assert first.status == Recognition.Status.EXPIRED and second.status == Recognition.Status.VALID
+    assert Enterprise.objects.get(pk=enterprise.pk).tier == "little_giant"
+
+
+def test_a_national_title_dated_after_today_is_refused_and_changes_nothing(people, enterprise):
+    held = services.recognition_record_national(user=people["province"], enterprise=enterprise, tier="little_giant",
+                                                certificate_no="工信部企业函〔2026〕1号", start_date=TODAY)
+    events = AuditEvent.objects.count()
+    with pytest.raises(ApplicationError, match="认定日期不能晚于今天") as exc:
+        services.recognition_record_national(user=people["province"], enterprise=enterprise,
+                                             tier="single_champion", certificate_no="工信部企业函〔2026〕2号",
+                                             start_date=held.expires_on + dt.timedelta(days=1))
+    assert exc.value.field == "start_date"
+    held.refresh_from_db()
+    assert held.status == Recognition.Status.VALID and Recognition.objects.count() == 1
+    assert AuditEvent.objects.count() == events
+
+
+def test_recording_a_recognition_expires_by_the_real_today_not_its_start_date(people, enterprise):
+    held = services.recognition_record_national(user=people["province"], enterprise=enterprise, tier="little_giant",
+                                                certificate_no="工信部企业函〔2026〕1号", start_date=TODAY)
+    # An application recognised on a later workflow date (given by the caller) must not end what is
+    # still valid on the clock's today.
+    services._create_recognition(user=people["province"], enterprise=enterprise, tier="provincial",
+                                 start_date=held.expires_on + dt.timedelta(days=30), certificate_no="",
+                                 source=Recognition.Source.PROVINCE, application=None, batch=None)
+    held.refresh_from_db()
+    assert held.status == Recognition.Status.VALID
     assert Enterprise.objects.get(pk=enterprise.pk).tier == "little_giant"
 
 
