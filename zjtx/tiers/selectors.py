@@ -90,9 +90,25 @@ def batch_applications(*, user: User, batch: Batch) -> list[Application]:
     return list(access.visible_applications(user).filter(batch=batch).order_by("enterprise__city_code", "id"))
 
 
-def application_history(application: Application) -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(target_type="application", target_id=str(application.pk))
-                .order_by("at", "id"))
+@dataclass
+class HistoryLine:
+    at: dt.datetime
+    actor_label: str
+    summary: str
+
+
+def application_history(application: Application, user: User) -> list[HistoryLine]:
+    """The application's records as `user` may read them: a confidential one (experts, scores,
+    objections) in full to the province and its writer, as the bare step to the others."""
+    lines = []
+    for event in AuditEvent.objects.filter(target_type="application", target_id=str(application.pk)
+                                           ).order_by("at", "id"):
+        if access.may_read_record(user, event):
+            lines.append(HistoryLine(event.at, event.actor_label, event.summary))
+        elif (course := access.course_summary(event)) is not None:
+            # The writer stays unnamed too: an objection's filer, an expert who stood aside.
+            lines.append(HistoryLine(event.at, "", course))
+    return lines
 
 
 def held_tier_refusal(enterprise: Enterprise, tier: str, today: dt.date) -> str | None:

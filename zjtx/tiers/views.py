@@ -133,7 +133,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "experts": selectors.eligible_experts(application) if "assign_experts" in actions else [],
         "min_experts": selectors.min_experts(application) if "assign_experts" in actions else None,
         "objections": list(application.objections.select_related("filed_by")),
-        "history": selectors.application_history(application),
+        "history": selectors.application_history(application, user),
         "recognition": getattr(application, "recognition", None) if application.status == "recognized" else None,
         "today": clock.today(), "is_national": application.batch.is_national,
     }
