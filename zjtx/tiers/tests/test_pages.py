@@ -200,3 +200,13 @@ def test_the_national_form_names_the_field_once_and_refuses_a_future_date(people
     page = client.post(url, data).content.decode()
     assert "认定日期：认定日期不能晚于今天" in page
     assert not enterprise.recognitions.exists()
+
+
+def test_reviewers_see_the_figures_the_enterprise_declared(people, applicant):
+    application = through("experts", people, applicant)
+    assert application.declared["rd_expense"]
+    for user in (people["city"], people["experts"][0], people["province"], applicant):
+        page = client_for(user).get(reverse("tiers:application", args=[application.pk])).content.decode()
+        declared = page.split('data-testid="declared"')[1].split("</div>")[0]
+        assert "研发费用" in declared and str(application.declared["rd_expense"]) in declared, user.role
+        assert "营业收入" in declared and "2025" in declared
