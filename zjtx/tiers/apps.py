@@ -8,8 +8,14 @@ class TiersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from zjtx.core.audit import register_visibility
+        from zjtx.core.audit import register_describer, register_visibility
+        from zjtx.tiers import models
         from zjtx.tiers.access import may_read_record
+        from zjtx.tiers.describe import describer
 
         for target_type in ("application", "expertconflict"):
             register_visibility(target_type, may_read_record)
+        # Audit target types are the model names (services._audit).
+        for model in (models.Application, models.Batch, models.Recognition, models.ExpertConflict, models.Holiday,
+                      models.Objection):
+            register_describer(model._meta.model_name or "", describer(model))

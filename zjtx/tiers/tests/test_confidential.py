@@ -56,3 +56,19 @@ def test_an_expert_reads_its_own_score_in_the_history_not_the_others(people, app
     assert "专家评分 81" not in history and "专家评分 82" not in history
     assert "专家1" not in history and "专家2" not in history
     assert "已分配评审专家" in history
+
+
+def test_the_change_history_reads_the_review_records_in_chinese(people, applicant, enterprise):
+    application = through("decided", people, applicant)
+    objection = services.objection_file(user=make_user(Role.DEPARTMENT, department="sci_tech"),
+                                        application=application, content="市场占有率数据存疑",
+                                        today=application.notice_start)
+    services.objection_resolve(user=people["province"], objection=objection, upheld=False, resolution="经核实无误")
+    page = logged_in(people["province"]).get(f"/enterprises/{enterprise.credit_code}/").content.decode()
+    history = page.split('data-testid="history"')[1]
+    assert "评审专家：空 → 专家0、专家1、专家2" in history
+    assert "评审意见：空 → 同意" in history and "评分：空 → 80.00" in history
+    assert "异议内容：空 → 市场占有率数据存疑" in history and "处理结果：空 → 异议不成立" in history
+    assert "提出的异议" in history
+    for raw in ("experts", "comment", "content", "result", "dismissed", "objection："):
+        assert raw not in history, raw
