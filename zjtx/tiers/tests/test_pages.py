@@ -210,3 +210,19 @@ def test_reviewers_see_the_figures_the_enterprise_declared(people, applicant):
         declared = page.split('data-testid="declared"')[1].split("</div>")[0]
         assert "研发费用" in declared and str(application.declared["rd_expense"]) in declared, user.role
         assert "营业收入" in declared and "2025" in declared
+
+
+def test_the_condition_table_shows_actual_values_with_units_as_the_explanation_does():
+    from django.template.loader import render_to_string
+
+    def row(label, actual, unit, threshold, missing=()):
+        return {"label": label, "group": "", "status": "不满足", "actual": actual, "unit": unit,
+                "threshold": threshold, "clause": "", "missing": list(missing)}
+
+    assessment = {"status": "不符合", "score": 60, "as_of": "2026-06-01", "data_year": 2025, "unmet": [
+        row("主导产品所属领域", 0.0, "是/否", "是"), row("细分市场排名", None, "名", "≤ 3名", ["market_rank"]),
+        row("获奖排名", None, "名", "≤ 3名"), row("营业收入", 1404.2, "万元", "≥ 3,000万元"),
+        row("研发费用占比", 49.48, "%", "≥ 50%"), row("新增股权融资", 0.0, "万元", "> 0万元")]}
+    html = render_to_string("tiers/_assessment.html", {"assessment": assessment})
+    cells = [c.split("</td>")[0] for c in html.split('<td class="num">')[1:]]
+    assert cells == ["否", "缺", "无", "1,404.2万元", "49.48%", "0万元"]
