@@ -161,6 +161,12 @@ def validity_terms(recognition: Recognition) -> list[Term]:
     return terms
 
 
+def re_review_window(recognition: Recognition, today: dt.date) -> tuple[int, dt.date]:
+    """(days, first day) of the 复核 window before the current expiry; it closes on the expiry day."""
+    window = int(params.number(parameter_set(), "tiers.re_review.window_days", today))
+    return window, recognition.expires_on - dt.timedelta(days=window)
+
+
 def parameter_label(parameter_id: str) -> str:
     """The Chinese name of a parameter for pages (the id itself when it is no longer in the set)."""
     p = parameter_set()

@@ -647,8 +647,7 @@ def recognition_re_review(*, user: User, recognition: Recognition, passed: bool,
             raise ApplicationError(f"有效期已于 {recognition.expires_on} 届满，不能复核，请重新申报",
                                    field="reviewed_on")
         p = parameter_set()
-        window = int(params.number(p, "tiers.re_review.window_days", today))
-        opens = recognition.expires_on - dt.timedelta(days=window)
+        window, opens = selectors.re_review_window(recognition, today)
         if today < opens:
             raise ApplicationError(f"复核自有效期届满前 {window} 天（{opens}）起开展，现在尚未到复核时间",
                                    field="reviewed_on")

@@ -301,13 +301,17 @@ def recognition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             _fail(request, exc)
         return redirect("tiers:recognition", pk=pk)
     actions = workflow.available(workflow.RECOGNITION, user=user, state=recognition.status)
+    today = clock.today()
+    window, opens = selectors.re_review_window(recognition, today) if "re_review" in actions else (0, None)
+    can_re_review = opens is not None and opens <= today <= recognition.expires_on
     # The reviewer sees what the policy engine says under the re-review criteria (the enterprise holds
     # the tier, so the engine takes its re-review set), as an applicant's page shows the first-time one.
-    check = (assessment.self_assessment(enterprise=recognition.enterprise, tier=recognition.tier, as_of=clock.today())
-             if "re_review" in actions else None)
+    check = (assessment.self_assessment(enterprise=recognition.enterprise, tier=recognition.tier, as_of=today)
+             if can_re_review else None)
     return render(request, "tiers/recognition.html", {
         "r": recognition, "actions": actions, "assessment": check, "reviews": recognition.re_reviews.all(),
-        "terms": selectors.validity_terms(recognition)})
+        "terms": selectors.validity_terms(recognition), "today": today, "can_re_review": can_re_review,
+        "re_review_opens": opens, "re_review_days": window})
 
 
 @login_required

@@ -273,11 +273,13 @@ def test_national_result_recorded_by_the_province(people, enterprise):
                                              certificate_no="工信部企业函〔2026〕2号", start_date=TODAY)
 
 
-def test_the_re_review_form_shows_the_engines_verdict_under_the_re_review_criteria(people, applicant, enterprise):
+def test_the_re_review_form_shows_the_engines_verdict_under_the_re_review_criteria(people, applicant, enterprise,
+                                                                                  settings):
     from tests.factories import logged_in
 
     through("recognized", people, applicant)
     recognition = Recognition.objects.get()
+    settings.ZJTX_TODAY = recognition.expires_on - dt.timedelta(days=30)  # within the 复核 window
     page = logged_in(people["province"]).get(f"/tiers/recognitions/{recognition.pk}/").content.decode()
     assert "保存复核结果" in page and "政策引擎自评：" in page
     assert "（复核，标准 " in page  # the enterprise holds the tier: the engine takes the re-review set
@@ -351,6 +353,25 @@ def test_recording_a_recognition_expires_by_the_real_today_not_its_start_date(pe
     held.refresh_from_db()
     assert held.status == Recognition.Status.VALID
     assert Enterprise.objects.get(pk=enterprise.pk).tier == "little_giant"
+
+
+def test_the_re_review_form_is_offered_only_within_the_window(people, applicant, settings):
+    from tests.factories import logged_in
+
+    through("recognized", people, applicant)
+    recognition = Recognition.objects.get()
+    url = f"/tiers/recognitions/{recognition.pk}/"
+    province = logged_in(people["province"])
+    page = province.get(url).content.decode()  # just recognised: 复核 is three years away
+    assert "保存复核结果" not in page and "政策引擎自评" not in page
+    assert "可于 2028-12-10 起复核（有效期届满前 180 天内，至 2029-06-08）" in page
+    settings.ZJTX_TODAY = dt.date(2028, 12, 10)
+    assert "保存复核结果" in province.get(url).content.decode()
+    services.recognition_re_review(user=people["province"], recognition=recognition, passed=True)
+    page = province.get(url).content.decode()  # renewed: the next 复核 is before the new expiry
+    assert "保存复核结果" not in page and "可于 2031-12-11 起复核" in page
+    settings.ZJTX_TODAY = dt.date(2032, 6, 9)
+    assert "有效期已于 2032-06-08 届满，不能复核" in province.get(url).content.decode()
 
 
 def test_re_review_window_pass_and_fail(people, applicant, enterprise):
