@@ -178,6 +178,12 @@ def min_experts(application: Application) -> int:
     return int(params.number(parameter_set(), "tiers.expert_review.min_experts", application.batch.opens_on))
 
 
+def independent_assigned(application: Application) -> int:
+    """Assigned experts who may still review (a conflict declared since makes one ineligible)."""
+    assigned = application.assignments.select_related("expert")
+    return sum(1 for a in assigned if access.expert_conflict_reason(a.expert, application.enterprise) is None)
+
+
 def eligible_experts(application: Application) -> list[tuple[User, str | None]]:
     """Every expert with the reason they must stand aside (None when they may review)."""
     experts = User.objects.filter(role=Role.EXPERT, is_active=True).order_by("full_name", "username")

@@ -329,12 +329,6 @@ def _assignment_withdraw(expert: User, application: Application, reason: str) ->
            {"experts": experts, "score": score}, {"experts": [e for e in experts if e != expert.pk], "score": None})
 
 
-def _independent_assigned(application: Application) -> int:
-    """Assigned experts who may still review (a conflict declared since makes one ineligible)."""
-    assigned = application.assignments.select_related("expert")
-    return sum(1 for a in assigned if access.expert_conflict_reason(a.expert, application.enterprise) is None)
-
-
 def experts_assign(*, user: User, application: Application, experts: Sequence[User]) -> Application:
     """Give the application its reviewers; none may be linked to the enterprise (declared or same unit)."""
     with transaction.atomic():
@@ -349,7 +343,7 @@ def experts_assign(*, user: User, application: Application, experts: Sequence[Us
         if not new:
             raise ApplicationError("所选专家均已分配", field="experts")
         minimum = selectors.min_experts(application)
-        total = _independent_assigned(application) + len(new)
+        total = selectors.independent_assigned(application) + len(new)
         if total < minimum:
             raise ApplicationError(f"评审专家：每份申报至少需分配 {minimum} 位无需回避的专家，"
                                    f"本次分配后只有 {total} 位，请再选择 {minimum - total} 位", field="experts")

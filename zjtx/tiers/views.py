@@ -130,14 +130,21 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "a": application, "actions": actions, "assignments": assignments, "mine": mine,
         "show_scores": user.role in (Role.PROVINCE, Role.EXPERT),
-        "experts": selectors.eligible_experts(application) if "assign_experts" in actions else [],
-        "min_experts": selectors.min_experts(application) if "assign_experts" in actions else None,
+        **(_assignment_form(application, assignments) if "assign_experts" in actions else {}),
         "objections": list(application.objections.select_related("filed_by")),
         "history": selectors.application_history(application, user),
         "recognition": getattr(application, "recognition", None) if application.status == "recognized" else None,
         "today": clock.today(), "is_national": application.batch.is_national,
     }
     return render(request, "tiers/application.html", context)
+
+
+def _assignment_form(application: Application, assignments: list[Any]) -> dict[str, Any]:
+    """Who is assigned, and whether (and whom) to add: only while fewer than the minimum may review."""
+    minimum, independent = selectors.min_experts(application), selectors.independent_assigned(application)
+    return {"experts": selectors.eligible_experts(application), "min_experts": minimum,
+            "independent_assigned": independent, "needs_experts": independent < minimum,
+            "assigned_ids": {a.expert_id for a in assignments}}
 
 
 def _experts(request: HttpRequest) -> list[User]:

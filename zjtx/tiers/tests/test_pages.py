@@ -226,3 +226,22 @@ def test_the_condition_table_shows_actual_values_with_units_as_the_explanation_d
     html = render_to_string("tiers/_assessment.html", {"assessment": assessment})
     cells = [c.split("</td>")[0] for c in html.split('<td class="num">')[1:]]
     assert cells == ["否", "缺", "无", "1,404.2万元", "49.48%", "0万元"]
+
+
+def test_the_assignment_form_shows_who_is_assigned_and_offers_replacements_only(people, applicant, enterprise):
+    from zjtx.tiers import services
+
+    application = through("experts", people, applicant)
+    spare = make_user(Role.EXPERT, full_name="专家备选")
+    url = reverse("tiers:application", args=[application.pk])
+    province = client_for(people["province"])
+    card = province.get(url).content.decode().split('data-testid="assign-experts"')[1].split("</div>")[0]
+    assert "已分配 3 位：<span" in card and "专家0、专家1、专家2" in card
+    assert "已达到最少人数，无需再分配" in card and "<button" not in card
+    services.expert_conflict_declare(user=people["experts"][0], enterprise=enterprise, reason="曾任该企业顾问")
+    card = province.get(url).content.decode().split('data-testid="assign-experts"')[1].split("</div>")[0]
+    assert "已分配 2 位" in card and "追加分配</button>" in card
+    assert card.count("checked disabled") == 2 and card.count("已分配</span>") == 2
+    assert f'name="experts" value="{spare.pk}"' in card
+    assert f'value="{people["experts"][1].pk}"' not in card  # assigned: not offered again
+    assert "须回避：专家已申报与该企业存在关联" in card
