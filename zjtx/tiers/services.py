@@ -17,7 +17,6 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
@@ -252,7 +251,7 @@ def application_submit(*, user: User, batch: Batch, contact_name: str, contact_p
                                                                                        statement)
         application.declared, application.assessment = declared, result
         application.flagged, application.flag_reason = flagged, flag_reason
-        application.submitted_at = timezone.now()
+        application.submitted_at = clock.now()
         application.save()
         for upload, name in zip(attachments, names, strict=True):
             _store_attachment(user, application, upload, name)
@@ -285,7 +284,7 @@ def application_city_review(*, user: User, application: Application, approve: bo
         before = {"status": application.status}
         application.status = t.target or application.status
         application.return_reason = "" if approve else reason
-        application.city_reviewed_by, application.city_reviewed_at = user, timezone.now()
+        application.city_reviewed_by, application.city_reviewed_at = user, clock.now()
         application.save(update_fields=["status", "return_reason", "city_reviewed_by", "city_reviewed_at",
                                         "updated_at"])
         _audit(user, action, application, application.enterprise,
@@ -382,7 +381,7 @@ def expert_score(*, user: User, application: Application, score: Any, comment: s
             raise ApplicationError("该申报未分配给您评审", code="forbidden")
         access.require_expert_independent(user, application.enterprise)
         before = {"score": assignment.score}
-        assignment.score, assignment.comment, assignment.scored_at = value, comment, timezone.now()
+        assignment.score, assignment.comment, assignment.scored_at = value, comment, clock.now()
         assignment.save(update_fields=["score", "comment", "scored_at"])
         _audit(user, "expert_score", application, application.enterprise, f"专家评分 {value} 分", before,
                {"score": value, "comment": comment})
@@ -434,7 +433,7 @@ def application_decide(*, user: User, application: Application, approve: bool, r
         application.status = t.target or application.status
         application.expert_score, application.aggregation = total, rule
         application.decision_reason = _text(reason, "reason", "省级意见", required=False)
-        application.decided_by, application.decided_at = user, timezone.now()
+        application.decided_by, application.decided_at = user, clock.now()
         if approve:
             period = notice_period(today, application.batch.notice_working_days)
             application.notice_start, application.notice_end = period
@@ -477,7 +476,7 @@ def objection_resolve(*, user: User, objection: Objection, upheld: bool, resolut
         if objection.status != Objection.Status.OPEN:
             raise workflow.IllegalTransitionError(f"该异议已处理（{objection.get_status_display()}），不能重复处理")
         objection.status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
-        objection.resolution, objection.resolved_by, objection.resolved_at = resolution, user, timezone.now()
+        objection.resolution, objection.resolved_by, objection.resolved_at = resolution, user, clock.now()
         objection.save(update_fields=["status", "resolution", "resolved_by", "resolved_at"])
         before = {"status": application.status}
         if upheld:
@@ -660,7 +659,7 @@ def recognition_re_review(*, user: User, recognition: Recognition, passed: bool,
         else:
             recognition.status = Recognition.Status.REVOKED
             recognition.revoked_reason = f"复核未通过：{reason}"[:300]
-            recognition.revoked_by, recognition.revoked_at = user, timezone.now()
+            recognition.revoked_by, recognition.revoked_at = user, clock.now()
             recognition.save(update_fields=["status", "revoked_reason", "revoked_by", "revoked_at"])
             _refresh_enterprise_tier(user, recognition)
         review.save()
@@ -683,7 +682,7 @@ def recognition_revoke(*, user: User, recognition: Recognition, reason: str) -> 
                            state_labels=workflow.RECOGNITION_LABELS)
         before = {"status": recognition.status}
         recognition.status = t.target or recognition.status
-        recognition.revoked_reason, recognition.revoked_by, recognition.revoked_at = reason, user, timezone.now()
+        recognition.revoked_reason, recognition.revoked_by, recognition.revoked_at = reason, user, clock.now()
         recognition.save(update_fields=["status", "revoked_reason", "revoked_by", "revoked_at"])
         _refresh_enterprise_tier(user, recognition)
         _audit(user, "revoke", recognition, recognition.enterprise,

@@ -316,7 +316,8 @@ def recognition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     check = (assessment.self_assessment(enterprise=recognition.enterprise, tier=recognition.tier, as_of=today)
              if can_re_review else None)
     return render(request, "tiers/recognition.html", {
-        "r": recognition, "actions": actions, "assessment": check, "reviews": recognition.re_reviews.all(),
+        "r": recognition, "actions": actions, "assessment": check,
+        "reviews": recognition.re_reviews.select_related("reviewed_by"),
         "terms": selectors.validity_terms(recognition), "today": today, "can_re_review": can_re_review,
         "re_review_opens": opens, "re_review_days": window})
 

@@ -245,3 +245,40 @@ def test_the_assignment_form_shows_who_is_assigned_and_offers_replacements_only(
     assert f'name="experts" value="{spare.pk}"' in card
     assert f'value="{people["experts"][1].pk}"' not in card  # assigned: not offered again
     assert "须回避：专家已申报与该企业存在关联" in card
+
+
+def test_the_ladder_reads_in_workflow_dates_and_a_failed_re_review_is_one_revocation(people, applicant, enterprise,
+                                                                                     settings):
+    import datetime as dt
+    import re
+
+    from zjtx.tiers import services
+    from zjtx.tiers.models import Recognition
+
+    through("recognized", people, applicant)
+    settings.ZJTX_TODAY = dt.date(2029, 3, 1)  # within the 复核 window of the recognition (to 2029-06-08)
+    services.recognition_re_review(user=people["province"], recognition=Recognition.objects.get(), passed=False,
+                                   reason="研发投入不达标")
+    page = client_for(people["province"]).get(reverse("tiers:enterprise", args=[enterprise.credit_code]))
+    ladder = page.content.decode().split('data-testid="ladder-history"')[1].split("</ul>")[0]
+    assert "2029-03-01</strong> 省专精特新冠军企业复核未通过，撤销认定" in ladder
+    assert "撤销省专精特新冠军企业认定" not in ladder  # not a second event
+    assert "2026-06-01</strong> 省级决定：同意认定并公示" in ladder and "省级决定：已认定" not in ladder
+    dates = re.findall(r"<strong>(\d{4}-\d\d-\d\d)</strong>", ladder)
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_a_revoked_recognition_shows_when_who_and_why(people, applicant, settings):
+    import datetime as dt
+
+    from zjtx.tiers import services
+    from zjtx.tiers.models import Recognition
+
+    through("recognized", people, applicant)
+    settings.ZJTX_TODAY = dt.date(2027, 2, 3)
+    recognition = services.recognition_revoke(user=people["province"], recognition=Recognition.objects.get(),
+                                              reason="提供虚假材料")
+    page = client_for(people["city"]).get(reverse("tiers:recognition", args=[recognition.pk])).content.decode()
+    assert "当前有效期" not in page
+    assert 'data-testid="revoked-on">2027-02-03<' in page
+    assert "省经信厅 王处长" in page and "提供虚假材料" in page
