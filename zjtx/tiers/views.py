@@ -111,6 +111,8 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
     # A held tier is not assessed: the engine would evaluate it under the re-review criteria (复核).
     result = {} if refusal else assessment.self_assessment(enterprise=enterprise, tier=batch.tier, as_of=today)
     context = {"batch": batch, "e": enterprise, "form": form, "assessment": result, "existing": existing,
+               # The notice adds its own full stop after the reason.
+               "return_reason": existing.return_reason.rstrip("。.！!；;") if existing else "",
                "declared": assessment.declared_snapshot(enterprise, result.get("data_year")),
                "accepting": batch.accepting_from(existing, today), "refusal": refusal}
     return render(request, "tiers/apply.html", context)
@@ -210,8 +212,11 @@ def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 @page_errors
 @require_GET
 def notices(request: HttpRequest) -> HttpResponse:
-    rows = access.notices(current_user(request)).order_by("notice_end", "enterprise__name")
-    return render(request, "tiers/notices.html", {"rows": rows, "today": clock.today()})
+    user = current_user(request)
+    rows = access.notices(user).order_by("notice_end", "enterprise__name")
+    # The applicant reads its own notice but may not object to it.
+    own_code = user.credit_code if user.role == Role.ENTERPRISE else None
+    return render(request, "tiers/notices.html", {"rows": rows, "today": clock.today(), "own_code": own_code})
 
 
 @login_required

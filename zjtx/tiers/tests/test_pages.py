@@ -282,3 +282,19 @@ def test_a_revoked_recognition_shows_when_who_and_why(people, applicant, setting
     assert "当前有效期" not in page
     assert 'data-testid="revoked-on">2027-02-03<' in page
     assert "省经信厅 王处长" in page and "提供虚假材料" in page
+
+
+def test_the_resubmit_page_says_so_lists_the_files_and_ends_the_reason_once(people, applicant):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zjtx.tiers import services
+    from zjtx.tiers.tests.conftest import submit
+
+    batch = open_batch(people["province"])
+    application = submit(applicant, batch, attachments=[SimpleUploadedFile("审计报告.pdf", b"%PDF-1.4 a")])
+    services.application_city_review(user=people["city"], application=application, approve=False,
+                                     reason="请补充2025年度审计报告。")
+    page = client_for(applicant).get(reverse("tiers:apply", args=[batch.pk])).content.decode()
+    assert "申报已被退回：请补充2025年度审计报告。修改后" in page and "。。" not in page
+    assert "重新提交</button>" in page and "提交申报</button>" not in page
+    assert 'data-testid="uploaded">' in page and "审计报告.pdf</a>" in page
