@@ -16,3 +16,11 @@ def today() -> dt.date:
     if fixed:
         return dt.date.fromisoformat(str(fixed))
     return timezone.localdate()
+
+
+def now() -> dt.datetime:
+    """The time stamp of a workflow step: the real time of day on the workflow's today, so that a step
+    stamped with a time (decided, revoked …) and one dated by today (复核, start of a recognition) agree
+    on the day when settings pin it."""
+    real = timezone.localtime()
+    return dt.datetime.combine(today(), real.timetz())

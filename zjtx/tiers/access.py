@@ -15,7 +15,7 @@ from zjtx.accounts.roles import Role
 from zjtx.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from zjtx.enterprises import access as enterprise_access
 from zjtx.enterprises.models import Enterprise
-from zjtx.tiers.models import Application, Batch, ExpertConflict, Recognition
+from zjtx.tiers.models import Application, Batch, ExpertConflict, Objection, Recognition
 
 APPLICATION_ROLES = {Role.PROVINCE, Role.CITY, Role.ENTERPRISE, Role.EXPERT}
 RECOGNITION_ROLES = {Role.PROVINCE, Role.CITY, Role.DEPARTMENT, Role.OFFICER, Role.ENTERPRISE}
@@ -142,7 +142,23 @@ CONFIDENTIAL_ACTIONS = {"tiers.assign_experts", "tiers.expert_score", "tiers.ass
 
 def may_read_record(user: User, event: Any) -> bool:
     """An audit record of an application (or an expert's conflict), where records are listed together
-    (the enterprise's change history)."""
+    (the enterprise's change history). Whoever wrote a confidential record reads it (an expert their own
+    score, never the others')."""
     if event.action in CONFIDENTIAL_ACTIONS:
-        return user.role == Role.PROVINCE
+        return user.role == Role.PROVINCE or (event.actor_id is not None and event.actor_id == user.pk)
     return user.role in APPLICATION_ROLES
+
+
+# The course a confidential record stands for, for those who may not read it: the step, without who
+# reviews, their scores or who objected. A record missing here is left out for them.
+COURSE_SUMMARIES = {"tiers.assign_experts": "已分配评审专家",
+                    "tiers.assignment_withdraw": "一位评审专家回避，撤回其评审分配，待另行分配专家",
+                    "tiers.objection_file": "公示期间收到异议"}
+
+
+def course_summary(event: Any) -> str | None:
+    """What a reader who may not read `event` learns of it (None: nothing)."""
+    if event.action == "tiers.objection_resolve":
+        result = str((event.after or {}).get("result", ""))
+        return f"公示异议已处理：{dict(Objection.Status.choices).get(result, '已处理')}"
+    return COURSE_SUMMARIES.get(event.action)

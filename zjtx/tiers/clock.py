@@ -1,5 +1,6 @@
-"""Today's date for the workflow: the site's one clock (``zjtx.core.clock``), which settings may pin."""
+"""Today's date and the time stamp of a step for the workflow: the site's one clock (``zjtx.core.clock``),
+which settings may pin."""
 
-from zjtx.core.clock import today
+from zjtx.core.clock import now, today
 
-__all__ = ["today"]
+__all__ = ["now", "today"]

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
@@ -90,9 +91,25 @@ def batch_applications(*, user: User, batch: Batch) -> list[Application]:
     return list(access.visible_applications(user).filter(batch=batch).order_by("enterprise__city_code", "id"))
 
 
-def application_history(application: Application) -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(target_type="application", target_id=str(application.pk))
-                .order_by("at", "id"))
+@dataclass
+class HistoryLine:
+    at: dt.datetime
+    actor_label: str
+    summary: str
+
+
+def application_history(application: Application, user: User) -> list[HistoryLine]:
+    """The application's records as `user` may read them: a confidential one (experts, scores,
+    objections) in full to the province and its writer, as the bare step to the others."""
+    lines = []
+    for event in AuditEvent.objects.filter(target_type="application", target_id=str(application.pk)
+                                           ).order_by("at", "id"):
+        if access.may_read_record(user, event):
+            lines.append(HistoryLine(event.at, event.actor_label, event.summary))
+        elif (course := access.course_summary(event)) is not None:
+            # The writer stays unnamed too: an objection's filer, an expert who stood aside.
+            lines.append(HistoryLine(event.at, "", course))
+    return lines
 
 
 def held_tier_refusal(enterprise: Enterprise, tier: str, today: dt.date) -> str | None:
@@ -145,6 +162,12 @@ def validity_terms(recognition: Recognition) -> list[Term]:
     return terms
 
 
+def re_review_window(recognition: Recognition, today: dt.date) -> tuple[int, dt.date]:
+    """(days, first day) of the 复核 window before the current expiry; it closes on the expiry day."""
+    window = int(params.number(parameter_set(), "tiers.re_review.window_days", today))
+    return window, recognition.expires_on - dt.timedelta(days=window)
+
+
 def parameter_label(parameter_id: str) -> str:
     """The Chinese name of a parameter for pages (the id itself when it is no longer in the set)."""
     p = parameter_set()
@@ -154,6 +177,12 @@ def parameter_label(parameter_id: str) -> str:
 def min_experts(application: Application) -> int:
     """How many experts must review it (the parameter in force when the batch opened, as the decision reads it)."""
     return int(params.number(parameter_set(), "tiers.expert_review.min_experts", application.batch.opens_on))
+
+
+def independent_assigned(application: Application) -> int:
+    """Assigned experts who may still review (a conflict declared since makes one ineligible)."""
+    assigned = application.assignments.select_related("expert")
+    return sum(1 for a in assigned if access.expert_conflict_reason(a.expert, application.enterprise) is None)
 
 
 def eligible_experts(application: Application) -> list[tuple[User, str | None]]:
@@ -171,28 +200,46 @@ class LadderItem:
 
 
 def ladder_history(enterprise: Enterprise) -> list[LadderItem]:
-    """The enterprise's whole ladder: applications, decisions, recognitions, re-reviews, revocations."""
+    """The enterprise's whole ladder: applications, decisions, recognitions, re-reviews, revocations, newest
+    first. Every date is the workflow's (steps are stamped with clock.now()), so they read in order."""
     items: list[LadderItem] = []
     for a in Application.objects.filter(enterprise=enterprise).select_related("batch"):
-        items.append(LadderItem(a.submitted_at.date(), f"申报《{a.batch.title}》",
-                                f"当前状态：{a.get_status_display()}" + ("（引擎自评明显不符合）" if a.flagged else ""),
-                                "application"))
-        if a.decided_at:
-            items.append(LadderItem(a.decided_at.date(), f"省级决定：{a.get_status_display()}",
-                                    f"专家汇总得分 {a.expert_score}" + (f"，公示 {a.notice_start} 至 {a.notice_end}"
-                                                                      if a.notice_end else ""), "decision"))
-    for r in Recognition.objects.filter(enterprise=enterprise).prefetch_related("re_reviews"):
-        items.append(LadderItem(r.start_date, f"认定为{r.get_tier_display()}",
-                                f"证书 {r.certificate_no}，有效期至 {r.expires_on}（{r.get_source_display()}）",
-                                "recognition"))
-        for review in r.re_reviews.all():
-            outcome = "通过" if review.passed else "未通过"
-            items.append(LadderItem(review.reviewed_on, f"{r.get_tier_display()}复核{outcome}",
-                                    review.reason or (f"有效期延至 {review.new_expires_on}" if review.passed else ""),
-                                    "re_review"))
-        if r.status == Recognition.Status.REVOKED and r.revoked_at:
-            items.append(LadderItem(r.revoked_at.date(), f"撤销{r.get_tier_display()}认定", r.revoked_reason, "revoke"))
+        items += _application_items(a)
+    for r in Recognition.objects.filter(enterprise=enterprise).select_related("revoked_by").prefetch_related(
+            "re_reviews"):
+        items += _recognition_items(r)
     return sorted(items, key=lambda i: i.at, reverse=True)
+
+
+def _application_items(a: Application) -> list[LadderItem]:
+    items = [LadderItem(timezone.localdate(a.submitted_at), f"申报《{a.batch.title}》",
+                        f"当前状态：{a.get_status_display()}" + ("（引擎自评明显不符合）" if a.flagged else ""),
+                        "application")]
+    if a.decided_at:
+        # The decision as it was taken; the status now may be later (已认定) or undone (异议成立).
+        if a.notice_start:
+            title = f"省级决定：同意{'推荐' if a.batch.is_national else '认定'}并公示"
+            detail = f"专家汇总得分 {a.expert_score}，公示 {a.notice_start} 至 {a.notice_end}"
+        else:
+            title, detail = "省级决定：不予认定", f"专家汇总得分 {a.expert_score}；{a.decision_reason}"
+        items.append(LadderItem(timezone.localdate(a.decided_at), title, detail, "decision"))
+    return items
+
+
+def _recognition_items(r: Recognition) -> list[LadderItem]:
+    tier = r.get_tier_display()
+    items = [LadderItem(r.start_date, f"认定为{tier}",
+                        f"证书 {r.certificate_no}，有效期至 {r.expires_on}（{r.get_source_display()}）", "recognition")]
+    failed = False
+    for review in r.re_reviews.all():
+        failed = failed or not review.passed
+        # A failed 复核 is the revocation: one step, not two.
+        title = f"{tier}复核通过" if review.passed else f"{tier}复核未通过，撤销认定"
+        detail = f"有效期延至 {review.new_expires_on}" if review.passed else review.reason
+        items.append(LadderItem(review.reviewed_on, title, detail, "re_review"))
+    if r.status == Recognition.Status.REVOKED and r.revoked_at and not failed:
+        items.append(LadderItem(timezone.localdate(r.revoked_at), f"撤销{tier}认定", r.revoked_reason, "revoke"))
+    return items
 
 
 def expert_assignments(user: User) -> QuerySet[Any]:

@@ -17,7 +17,6 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
@@ -252,7 +251,7 @@ def application_submit(*, user: User, batch: Batch, contact_name: str, contact_p
                                                                                        statement)
         application.declared, application.assessment = declared, result
         application.flagged, application.flag_reason = flagged, flag_reason
-        application.submitted_at = timezone.now()
+        application.submitted_at = clock.now()
         application.save()
         for upload, name in zip(attachments, names, strict=True):
             _store_attachment(user, application, upload, name)
@@ -285,7 +284,7 @@ def application_city_review(*, user: User, application: Application, approve: bo
         before = {"status": application.status}
         application.status = t.target or application.status
         application.return_reason = "" if approve else reason
-        application.city_reviewed_by, application.city_reviewed_at = user, timezone.now()
+        application.city_reviewed_by, application.city_reviewed_at = user, clock.now()
         application.save(update_fields=["status", "return_reason", "city_reviewed_by", "city_reviewed_at",
                                         "updated_at"])
         _audit(user, action, application, application.enterprise,
@@ -329,12 +328,6 @@ def _assignment_withdraw(expert: User, application: Application, reason: str) ->
            {"experts": experts, "score": score}, {"experts": [e for e in experts if e != expert.pk], "score": None})
 
 
-def _independent_assigned(application: Application) -> int:
-    """Assigned experts who may still review (a conflict declared since makes one ineligible)."""
-    assigned = application.assignments.select_related("expert")
-    return sum(1 for a in assigned if access.expert_conflict_reason(a.expert, application.enterprise) is None)
-
-
 def experts_assign(*, user: User, application: Application, experts: Sequence[User]) -> Application:
     """Give the application its reviewers; none may be linked to the enterprise (declared or same unit)."""
     with transaction.atomic():
@@ -349,7 +342,7 @@ def experts_assign(*, user: User, application: Application, experts: Sequence[Us
         if not new:
             raise ApplicationError("所选专家均已分配", field="experts")
         minimum = selectors.min_experts(application)
-        total = _independent_assigned(application) + len(new)
+        total = selectors.independent_assigned(application) + len(new)
         if total < minimum:
             raise ApplicationError(f"评审专家：每份申报至少需分配 {minimum} 位无需回避的专家，"
                                    f"本次分配后只有 {total} 位，请再选择 {minimum - total} 位", field="experts")
@@ -388,7 +381,7 @@ def expert_score(*, user: User, application: Application, score: Any, comment: s
             raise ApplicationError("该申报未分配给您评审", code="forbidden")
         access.require_expert_independent(user, application.enterprise)
         before = {"score": assignment.score}
-        assignment.score, assignment.comment, assignment.scored_at = value, comment, timezone.now()
+        assignment.score, assignment.comment, assignment.scored_at = value, comment, clock.now()
         assignment.save(update_fields=["score", "comment", "scored_at"])
         _audit(user, "expert_score", application, application.enterprise, f"专家评分 {value} 分", before,
                {"score": value, "comment": comment})
@@ -440,7 +433,7 @@ def application_decide(*, user: User, application: Application, approve: bool, r
         application.status = t.target or application.status
         application.expert_score, application.aggregation = total, rule
         application.decision_reason = _text(reason, "reason", "省级意见", required=False)
-        application.decided_by, application.decided_at = user, timezone.now()
+        application.decided_by, application.decided_at = user, clock.now()
         if approve:
             period = notice_period(today, application.batch.notice_working_days)
             application.notice_start, application.notice_end = period
@@ -483,7 +476,7 @@ def objection_resolve(*, user: User, objection: Objection, upheld: bool, resolut
         if objection.status != Objection.Status.OPEN:
             raise workflow.IllegalTransitionError(f"该异议已处理（{objection.get_status_display()}），不能重复处理")
         objection.status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
-        objection.resolution, objection.resolved_by, objection.resolved_at = resolution, user, timezone.now()
+        objection.resolution, objection.resolved_by, objection.resolved_at = resolution, user, clock.now()
         objection.save(update_fields=["status", "resolution", "resolved_by", "resolved_at"])
         before = {"status": application.status}
         if upheld:
@@ -550,7 +543,9 @@ def _create_recognition(*, user: User, enterprise: Enterprise, tier: str, start_
                         source: str, application: Application | None, batch: Batch | None) -> Recognition:
     p = parameter_set()
     years, parameter_id = validity(p, tier, start_date)
-    recognitions_expire(today=start_date, enterprise=enterprise)
+    # Expired by the real today only: the start date is typed in, and a date in the future would end
+    # recognitions that are still valid.
+    recognitions_expire(today=clock.today(), enterprise=enterprise)
     enterprise.refresh_from_db(fields=["tier"])  # an expiry may just have lowered it
     if Recognition.objects.filter(enterprise=enterprise, tier=tier, status=Recognition.Status.VALID).exists():
         raise ApplicationError(f"{enterprise.name}已有有效期内的{TIER_LABELS[tier]}认定", field="tier")
@@ -621,6 +616,8 @@ def recognition_record_national(*, user: User, enterprise: Enterprise, tier: str
     if tier not in NATIONAL_TIERS:
         raise ApplicationError("只能录入国家级专精特新“小巨人”或制造业单项冠军", field="tier")
     certificate_no = _text(certificate_no, "certificate_no", "证书（文件）编号", max_length=60)
+    if start_date > clock.today():
+        raise ApplicationError(f"认定日期不能晚于今天（{clock.today()}），请在认定生效后录入", field="start_date")
     with transaction.atomic():
         return _create_recognition(user=user, enterprise=enterprise, tier=tier, start_date=start_date,
                                    certificate_no=certificate_no, source=Recognition.Source.NATIONAL,
@@ -643,8 +640,7 @@ def recognition_re_review(*, user: User, recognition: Recognition, passed: bool,
             raise ApplicationError(f"有效期已于 {recognition.expires_on} 届满，不能复核，请重新申报",
                                    field="reviewed_on")
         p = parameter_set()
-        window = int(params.number(p, "tiers.re_review.window_days", today))
-        opens = recognition.expires_on - dt.timedelta(days=window)
+        window, opens = selectors.re_review_window(recognition, today)
         if today < opens:
             raise ApplicationError(f"复核自有效期届满前 {window} 天（{opens}）起开展，现在尚未到复核时间",
                                    field="reviewed_on")
@@ -663,7 +659,7 @@ def recognition_re_review(*, user: User, recognition: Recognition, passed: bool,
         else:
             recognition.status = Recognition.Status.REVOKED
             recognition.revoked_reason = f"复核未通过：{reason}"[:300]
-            recognition.revoked_by, recognition.revoked_at = user, timezone.now()
+            recognition.revoked_by, recognition.revoked_at = user, clock.now()
             recognition.save(update_fields=["status", "revoked_reason", "revoked_by", "revoked_at"])
             _refresh_enterprise_tier(user, recognition)
         review.save()
@@ -686,7 +682,7 @@ def recognition_revoke(*, user: User, recognition: Recognition, reason: str) -> 
                            state_labels=workflow.RECOGNITION_LABELS)
         before = {"status": recognition.status}
         recognition.status = t.target or recognition.status
-        recognition.revoked_reason, recognition.revoked_by, recognition.revoked_at = reason, user, timezone.now()
+        recognition.revoked_reason, recognition.revoked_by, recognition.revoked_at = reason, user, clock.now()
         recognition.save(update_fields=["status", "revoked_reason", "revoked_by", "revoked_at"])
         _refresh_enterprise_tier(user, recognition)
         _audit(user, "revoke", recognition, recognition.enterprise,

@@ -111,6 +111,8 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
     # A held tier is not assessed: the engine would evaluate it under the re-review criteria (复核).
     result = {} if refusal else assessment.self_assessment(enterprise=enterprise, tier=batch.tier, as_of=today)
     context = {"batch": batch, "e": enterprise, "form": form, "assessment": result, "existing": existing,
+               # The notice adds its own full stop after the reason.
+               "return_reason": existing.return_reason.rstrip("。.！!；;") if existing else "",
                "declared": assessment.declared_snapshot(enterprise, result.get("data_year")),
                "accepting": batch.accepting_from(existing, today), "refusal": refusal}
     return render(request, "tiers/apply.html", context)
@@ -130,14 +132,21 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "a": application, "actions": actions, "assignments": assignments, "mine": mine,
         "show_scores": user.role in (Role.PROVINCE, Role.EXPERT),
-        "experts": selectors.eligible_experts(application) if "assign_experts" in actions else [],
-        "min_experts": selectors.min_experts(application) if "assign_experts" in actions else None,
+        **(_assignment_form(application, assignments) if "assign_experts" in actions else {}),
         "objections": list(application.objections.select_related("filed_by")),
-        "history": selectors.application_history(application),
+        "history": selectors.application_history(application, user),
         "recognition": getattr(application, "recognition", None) if application.status == "recognized" else None,
         "today": clock.today(), "is_national": application.batch.is_national,
     }
     return render(request, "tiers/application.html", context)
+
+
+def _assignment_form(application: Application, assignments: list[Any]) -> dict[str, Any]:
+    """Who is assigned, and whether (and whom) to add: only while fewer than the minimum may review."""
+    minimum, independent = selectors.min_experts(application), selectors.independent_assigned(application)
+    return {"experts": selectors.eligible_experts(application), "min_experts": minimum,
+            "independent_assigned": independent, "needs_experts": independent < minimum,
+            "assigned_ids": {a.expert_id for a in assignments}}
 
 
 def _experts(request: HttpRequest) -> list[User]:
@@ -203,8 +212,11 @@ def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 @page_errors
 @require_GET
 def notices(request: HttpRequest) -> HttpResponse:
-    rows = access.notices(current_user(request)).order_by("notice_end", "enterprise__name")
-    return render(request, "tiers/notices.html", {"rows": rows, "today": clock.today()})
+    user = current_user(request)
+    rows = access.notices(user).order_by("notice_end", "enterprise__name")
+    # The applicant reads its own notice but may not object to it.
+    own_code = user.credit_code if user.role == Role.ENTERPRISE else None
+    return render(request, "tiers/notices.html", {"rows": rows, "today": clock.today(), "own_code": own_code})
 
 
 @login_required
@@ -253,7 +265,7 @@ def recognitions(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             enterprise = Enterprise.objects.filter(credit_code=data["credit_code"].strip().upper()).first()
             if enterprise is None:
-                form.add_error("credit_code", "统一社会信用代码：企业库中没有这家企业")
+                form.add_error("credit_code", "企业库中没有这家企业")
             else:
                 try:
                     recognition = services.recognition_record_national(
@@ -302,13 +314,18 @@ def recognition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             _fail(request, exc)
         return redirect("tiers:recognition", pk=pk)
     actions = workflow.available(workflow.RECOGNITION, user=user, state=recognition.status)
+    today = clock.today()
+    window, opens = selectors.re_review_window(recognition, today) if "re_review" in actions else (0, None)
+    can_re_review = opens is not None and opens <= today <= recognition.expires_on
     # The reviewer sees what the policy engine says under the re-review criteria (the enterprise holds
     # the tier, so the engine takes its re-review set), as an applicant's page shows the first-time one.
-    check = (assessment.self_assessment(enterprise=recognition.enterprise, tier=recognition.tier, as_of=clock.today())
-             if "re_review" in actions else None)
+    check = (assessment.self_assessment(enterprise=recognition.enterprise, tier=recognition.tier, as_of=today)
+             if can_re_review else None)
     return render(request, "tiers/recognition.html", {
-        "r": recognition, "actions": actions, "assessment": check, "reviews": recognition.re_reviews.all(),
-        "terms": selectors.validity_terms(recognition)})
+        "r": recognition, "actions": actions, "assessment": check,
+        "reviews": recognition.re_reviews.select_related("reviewed_by"),
+        "terms": selectors.validity_terms(recognition), "today": today, "can_re_review": can_re_review,
+        "re_review_opens": opens, "re_review_days": window})
 
 
 @login_required
@@ -353,7 +370,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         enterprise = Enterprise.objects.filter(credit_code=form.cleaned_data["credit_code"].strip().upper()).first()
         if enterprise is None:
-            form.add_error("credit_code", "统一社会信用代码：企业库中没有这家企业")
+            form.add_error("credit_code", "企业库中没有这家企业")
         else:
             try:
                 services.expert_conflict_declare(user=user, enterprise=enterprise, reason=form.cleaned_data["reason"])

@@ -116,13 +116,18 @@ def _actual(row: pl.DataFrame, leaf: Leaf, data_year: int) -> str:
         # Several inputs: each named, e.g. 属于生产性服务业 否.
         return "、".join(f"{input_label(name, data_year)} {shown}" for name, shown in values)
     value: Any = row.select(leaf.actual.cast(pl.Float64)).item()
+    known = all(row.item(0, name) is not None for name in leaf.inputs)
+    return actual_text(value, leaf.unit, known=known)
+
+
+def actual_text(value: float | None, unit: str, *, known: bool) -> str:
+    """A condition's actual value as people read it, in the requirement's unit: 1,404.2万元, 49.48%,
+    是/否, 缺 for an unknown figure and 无 for a rank of none (a rank of 0 is known, not missing)."""
     if value is None:
-        # A rank of 0 is a known "none" (no award), not a missing figure.
-        known = all(row.item(0, name) is not None for name in leaf.inputs)
-        return "无" if leaf.unit == "名" and known else "缺"
-    if leaf.unit == "是/否":
+        return "无" if unit == "名" and known else "缺"
+    if unit == "是/否":
         return "是" if value else "否"
-    return f"{fmt_number(round(value, 2))}{leaf.unit}"
+    return f"{fmt_number(round(value, 2))}{unit}"
 
 
 def _shown(name: str, value: Any) -> str:

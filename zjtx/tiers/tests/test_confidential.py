@@ -26,3 +26,49 @@ def test_the_enterprise_page_shows_the_review_to_the_province_only(people, appli
         assert "市场占有率数据存疑" not in page
     course = logged_in(applicant).get(url).content.decode()
     assert "提交《" in course  # the application's course stays visible to the applicant
+
+
+def _history(user, application) -> str:
+    page = logged_in(user).get(f"/tiers/applications/{application.pk}/").content.decode()
+    return page.split('data-testid="application-history"')[1]
+
+
+def test_the_application_history_shows_the_applicant_and_city_the_course_only(people, applicant):
+    application = through("decided", people, applicant)
+    objector = make_user(Role.DEPARTMENT, department="sci_tech", full_name="省科技厅 陈处长")
+    objection = services.objection_file(user=objector, application=application, content="市场占有率数据存疑",
+                                        today=application.notice_start)
+    services.objection_resolve(user=people["province"], objection=objection, upheld=False, resolution="经核实无误")
+    for user in (applicant, people["city"]):
+        history = _history(user, application)
+        assert "已分配评审专家" in history and "公示期间收到异议" in history, user.role
+        assert "公示异议已处理：异议不成立" in history
+        for secret in ("专家0", "专家1", "专家评分", "陈处长", "市场占有率数据存疑"):
+            assert secret not in history, (user.role, secret)
+    province = _history(people["province"], application)
+    assert "专家评分 81" in province and "陈处长" in province and "专家0" in province
+
+
+def test_an_expert_reads_its_own_score_in_the_history_not_the_others(people, applicant):
+    application = through("scored", people, applicant)
+    history = _history(people["experts"][0], application)
+    assert "专家评分 80" in history
+    assert "专家评分 81" not in history and "专家评分 82" not in history
+    assert "专家1" not in history and "专家2" not in history
+    assert "已分配评审专家" in history
+
+
+def test_the_change_history_reads_the_review_records_in_chinese(people, applicant, enterprise):
+    application = through("decided", people, applicant)
+    objection = services.objection_file(user=make_user(Role.DEPARTMENT, department="sci_tech"),
+                                        application=application, content="市场占有率数据存疑",
+                                        today=application.notice_start)
+    services.objection_resolve(user=people["province"], objection=objection, upheld=False, resolution="经核实无误")
+    page = logged_in(people["province"]).get(f"/enterprises/{enterprise.credit_code}/").content.decode()
+    history = page.split('data-testid="history"')[1]
+    assert "评审专家：空 → 专家0、专家1、专家2" in history
+    assert "评审意见：空 → 同意" in history and "评分：空 → 80.00" in history
+    assert "异议内容：空 → 市场占有率数据存疑" in history and "处理结果：空 → 异议不成立" in history
+    assert "提出的异议" in history
+    for raw in ("experts", "comment", "content", "result", "dismissed", "objection："):
+        assert raw not in history, raw

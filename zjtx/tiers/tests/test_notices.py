@@ -85,3 +85,26 @@ def test_an_application_not_in_notice_has_no_notice_page(people, applicant, outs
     application = through("city", people, applicant)
     assert logged_in(outsiders[0]).get(reverse("tiers:notice", args=[application.pk])).status_code == 404
     assert "目前没有正在公示的企业" in logged_in(outsiders[1]).get(reverse("tiers:notices")).content.decode()
+
+
+def test_the_applicant_views_its_own_notice_and_others_may_object(people, applicant, outsiders, settings):
+    application = in_notice(people, applicant)
+    settings.ZJTX_TODAY = application.notice_start
+    notice_url = reverse("tiers:notice", args=[application.pk])
+
+    def row(user) -> str:
+        page = logged_in(user).get(reverse("tiers:notices")).content.decode()
+        return page.split(f'href="{notice_url}">')[2].split("</a>")[0]
+
+    assert row(applicant) == "查看"
+    assert row(outsiders[0]) == "提出异议"
+
+
+def test_the_province_sees_who_filed_an_objection_the_applicant_does_not(people, applicant, outsiders, settings):
+    application = in_notice(people, applicant)
+    services.objection_file(user=outsiders[0], application=application, content="数据存疑",
+                            today=application.notice_start)
+    url = reverse("tiers:application", args=[application.pk])
+    province = logged_in(people["province"]).get(url).content.decode()
+    assert f'data-testid="objection-filer">{outsiders[0].display_name}' in province
+    assert 'data-testid="objection-filer"' not in logged_in(applicant).get(url).content.decode()

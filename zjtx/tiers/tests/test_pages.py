@@ -201,3 +201,118 @@ def test_the_recognition_list_shows_those_due_for_re_review(people):
     home = client.get("/").content.decode()
     assert "认定将在180天内到期，需开展复核</a> <strong class=\"count\">2</strong>" in home
     assert 'href="/tiers/recognitions/?due=1"' in home
+
+
+def test_the_national_form_names_the_field_once_and_refuses_a_future_date(people, enterprise):
+    import datetime as dt
+
+    from zjtx.tiers.tests.conftest import TODAY
+
+    client = client_for(people["province"])
+    url = reverse("tiers:recognitions")
+    data = {"credit_code": "91340100MA2W6E3K3X", "tier": "little_giant", "certificate_no": "工信部企业函〔2026〕1号",
+            "start_date": TODAY.isoformat()}
+    page = client.post(url, data).content.decode()
+    assert "统一社会信用代码：企业库中没有这家企业" in page and "统一社会信用代码：统一社会信用代码" not in page
+    data.update(credit_code=enterprise.credit_code, start_date=(TODAY + dt.timedelta(days=1)).isoformat())
+    page = client.post(url, data).content.decode()
+    assert "认定日期：认定日期不能晚于今天" in page
+    assert not enterprise.recognitions.exists()
+
+
+def test_reviewers_see_the_figures_the_enterprise_declared(people, applicant):
+    application = through("experts", people, applicant)
+    assert application.declared["rd_expense"]
+    for user in (people["city"], people["experts"][0], people["province"], applicant):
+        page = client_for(user).get(reverse("tiers:application", args=[application.pk])).content.decode()
+        declared = page.split('data-testid="declared"')[1].split("</div>")[0]
+        assert "研发费用" in declared and str(application.declared["rd_expense"]) in declared, user.role
+        assert "营业收入" in declared and "2025" in declared
+
+
+def test_the_condition_table_shows_actual_values_with_units_as_the_explanation_does():
+    from django.template.loader import render_to_string
+
+    def row(label, actual, unit, threshold, missing=()):
+        return {"label": label, "group": "", "status": "不满足", "actual": actual, "unit": unit,
+                "threshold": threshold, "clause": "", "missing": list(missing)}
+
+    assessment = {"status": "不符合", "score": 60, "as_of": "2026-06-01", "data_year": 2025, "unmet": [
+        row("主导产品所属领域", 0.0, "是/否", "是"), row("细分市场排名", None, "名", "≤ 3名", ["market_rank"]),
+        row("获奖排名", None, "名", "≤ 3名"), row("营业收入", 1404.2, "万元", "≥ 3,000万元"),
+        row("研发费用占比", 49.48, "%", "≥ 50%"), row("新增股权融资", 0.0, "万元", "> 0万元")]}
+    html = render_to_string("tiers/_assessment.html", {"assessment": assessment})
+    cells = [c.split("</td>")[0] for c in html.split('<td class="num">')[1:]]
+    assert cells == ["否", "缺", "无", "1,404.2万元", "49.48%", "0万元"]
+
+
+def test_the_assignment_form_shows_who_is_assigned_and_offers_replacements_only(people, applicant, enterprise):
+    from zjtx.tiers import services
+
+    application = through("experts", people, applicant)
+    spare = make_user(Role.EXPERT, full_name="专家备选")
+    url = reverse("tiers:application", args=[application.pk])
+    province = client_for(people["province"])
+    card = province.get(url).content.decode().split('data-testid="assign-experts"')[1].split("</div>")[0]
+    assert "已分配 3 位：<span" in card and "专家0、专家1、专家2" in card
+    assert "已达到最少人数，无需再分配" in card and "<button" not in card
+    services.expert_conflict_declare(user=people["experts"][0], enterprise=enterprise, reason="曾任该企业顾问")
+    card = province.get(url).content.decode().split('data-testid="assign-experts"')[1].split("</div>")[0]
+    assert "已分配 2 位" in card and "追加分配</button>" in card
+    assert card.count("checked disabled") == 2 and card.count("已分配</span>") == 2
+    assert f'name="experts" value="{spare.pk}"' in card
+    assert f'value="{people["experts"][1].pk}"' not in card  # assigned: not offered again
+    assert "须回避：专家已申报与该企业存在关联" in card
+
+
+def test_the_ladder_reads_in_workflow_dates_and_a_failed_re_review_is_one_revocation(people, applicant, enterprise,
+                                                                                     settings):
+    import datetime as dt
+    import re
+
+    from zjtx.tiers import services
+    from zjtx.tiers.models import Recognition
+
+    through("recognized", people, applicant)
+    settings.ZJTX_TODAY = dt.date(2029, 3, 1)  # within the 复核 window of the recognition (to 2029-06-08)
+    services.recognition_re_review(user=people["province"], recognition=Recognition.objects.get(), passed=False,
+                                   reason="研发投入不达标")
+    page = client_for(people["province"]).get(reverse("tiers:enterprise", args=[enterprise.credit_code]))
+    ladder = page.content.decode().split('data-testid="ladder-history"')[1].split("</ul>")[0]
+    assert "2029-03-01</strong> 省专精特新冠军企业复核未通过，撤销认定" in ladder
+    assert "撤销省专精特新冠军企业认定" not in ladder  # not a second event
+    assert "2026-06-01</strong> 省级决定：同意认定并公示" in ladder and "省级决定：已认定" not in ladder
+    dates = re.findall(r"<strong>(\d{4}-\d\d-\d\d)</strong>", ladder)
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_a_revoked_recognition_shows_when_who_and_why(people, applicant, settings):
+    import datetime as dt
+
+    from zjtx.tiers import services
+    from zjtx.tiers.models import Recognition
+
+    through("recognized", people, applicant)
+    settings.ZJTX_TODAY = dt.date(2027, 2, 3)
+    recognition = services.recognition_revoke(user=people["province"], recognition=Recognition.objects.get(),
+                                              reason="提供虚假材料")
+    page = client_for(people["city"]).get(reverse("tiers:recognition", args=[recognition.pk])).content.decode()
+    assert "当前有效期" not in page
+    assert 'data-testid="revoked-on">2027-02-03<' in page
+    assert "省经信厅 王处长" in page and "提供虚假材料" in page
+
+
+def test_the_resubmit_page_says_so_lists_the_files_and_ends_the_reason_once(people, applicant):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zjtx.tiers import services
+    from zjtx.tiers.tests.conftest import submit
+
+    batch = open_batch(people["province"])
+    application = submit(applicant, batch, attachments=[SimpleUploadedFile("审计报告.pdf", b"%PDF-1.4 a")])
+    services.application_city_review(user=people["city"], application=application, approve=False,
+                                     reason="请补充2025年度审计报告。")
+    page = client_for(applicant).get(reverse("tiers:apply", args=[batch.pk])).content.decode()
+    assert "申报已被退回：请补充2025年度审计报告。修改后" in page and "。。" not in page
+    assert "重新提交</button>" in page and "提交申报</button>" not in page
+    assert 'data-testid="uploaded">' in page and "审计报告.pdf</a>" in page

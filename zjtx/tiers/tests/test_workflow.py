@@ -273,11 +273,13 @@ def test_national_result_recorded_by_the_province(people, enterprise):
                                              certificate_no="工信部企业函〔2026〕2号", start_date=TODAY)
 
 
-def test_the_re_review_form_shows_the_engines_verdict_under_the_re_review_criteria(people, applicant, enterprise):
+def test_the_re_review_form_shows_the_engines_verdict_under_the_re_review_criteria(people, applicant, enterprise,
+                                                                                  settings):
     from tests.factories import logged_in
 
     through("recognized", people, applicant)
     recognition = Recognition.objects.get()
+    settings.ZJTX_TODAY = recognition.expires_on - dt.timedelta(days=30)  # within the 复核 window
     page = logged_in(people["province"]).get(f"/tiers/recognitions/{recognition.pk}/").content.decode()
     assert "保存复核结果" in page and "政策引擎自评：" in page
     assert "（复核，标准 " in page  # the enterprise holds the tier: the engine takes the re-review set
@@ -312,10 +314,11 @@ def test_a_recognition_past_its_validity_expires_and_the_registry_tier_falls(peo
         call_command("expire_recognitions", "--today", "明天")
 
 
-def test_a_new_recognition_after_the_old_one_expired_keeps_the_registry_tier(people, enterprise):
+def test_a_new_recognition_after_the_old_one_expired_keeps_the_registry_tier(people, enterprise, settings):
     first = services.recognition_record_national(user=people["province"], enterprise=enterprise, tier="little_giant",
                                                  certificate_no="工信部〔2026〕1号", start_date=TODAY)
     again = first.expires_on + dt.timedelta(days=1)
+    settings.ZJTX_TODAY = again
     # Recording the new one first expires the old one (the tier falls), then raises the tier again.
     second = services.recognition_record_national(user=people["province"], enterprise=enterprise,
                                                   tier="little_giant", certificate_no="工信部〔2029〕7号",
@@ -323,6 +326,52 @@ def test_a_new_recognition_after_the_old_one_expired_keeps_the_registry_tier(peo
     first.refresh_from_db()
     assert first.status == Recognition.Status.EXPIRED and second.status == Recognition.Status.VALID
     assert Enterprise.objects.get(pk=enterprise.pk).tier == "little_giant"
+
+
+def test_a_national_title_dated_after_today_is_refused_and_changes_nothing(people, enterprise):
+    held = services.recognition_record_national(user=people["province"], enterprise=enterprise, tier="little_giant",
+                                                certificate_no="工信部企业函〔2026〕1号", start_date=TODAY)
+    events = AuditEvent.objects.count()
+    with pytest.raises(ApplicationError, match="认定日期不能晚于今天") as exc:
+        services.recognition_record_national(user=people["province"], enterprise=enterprise,
+                                             tier="single_champion", certificate_no="工信部企业函〔2026〕2号",
+                                             start_date=held.expires_on + dt.timedelta(days=1))
+    assert exc.value.field == "start_date"
+    held.refresh_from_db()
+    assert held.status == Recognition.Status.VALID and Recognition.objects.count() == 1
+    assert AuditEvent.objects.count() == events
+
+
+def test_recording_a_recognition_expires_by_the_real_today_not_its_start_date(people, enterprise):
+    held = services.recognition_record_national(user=people["province"], enterprise=enterprise, tier="little_giant",
+                                                certificate_no="工信部企业函〔2026〕1号", start_date=TODAY)
+    # An application recognised on a later workflow date (given by the caller) must not end what is
+    # still valid on the clock's today.
+    services._create_recognition(user=people["province"], enterprise=enterprise, tier="provincial",
+                                 start_date=held.expires_on + dt.timedelta(days=30), certificate_no="",
+                                 source=Recognition.Source.PROVINCE, application=None, batch=None)
+    held.refresh_from_db()
+    assert held.status == Recognition.Status.VALID
+    assert Enterprise.objects.get(pk=enterprise.pk).tier == "little_giant"
+
+
+def test_the_re_review_form_is_offered_only_within_the_window(people, applicant, settings):
+    from tests.factories import logged_in
+
+    through("recognized", people, applicant)
+    recognition = Recognition.objects.get()
+    url = f"/tiers/recognitions/{recognition.pk}/"
+    province = logged_in(people["province"])
+    page = province.get(url).content.decode()  # just recognised: 复核 is three years away
+    assert "保存复核结果" not in page and "政策引擎自评" not in page
+    assert "可于 2028-12-10 起复核（有效期届满前 180 天内，至 2029-06-08）" in page
+    settings.ZJTX_TODAY = dt.date(2028, 12, 10)
+    assert "保存复核结果" in province.get(url).content.decode()
+    services.recognition_re_review(user=people["province"], recognition=recognition, passed=True)
+    page = province.get(url).content.decode()  # renewed: the next 复核 is before the new expiry
+    assert "保存复核结果" not in page and "可于 2031-12-11 起复核" in page
+    settings.ZJTX_TODAY = dt.date(2032, 6, 9)
+    assert "有效期已于 2032-06-08 届满，不能复核" in province.get(url).content.decode()
 
 
 def test_re_review_window_pass_and_fail(people, applicant, enterprise):
