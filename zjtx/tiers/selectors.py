@@ -164,7 +164,7 @@ def validity_terms(recognition: Recognition) -> list[Term]:
 
 def re_review_window(recognition: Recognition, today: dt.date) -> tuple[int, dt.date]:
     """(days, first day) of the 复核 window before the current expiry; it closes on the expiry day."""
-    window = int(params.number(parameter_set(), "tiers.re_review.window_days", today))
+    window = re_review_days(today)
     return window, recognition.expires_on - dt.timedelta(days=window)
 
 
@@ -259,7 +259,7 @@ def expiring(*, user: User, within_days: int = 180, today: dt.date | None = None
 RECOGNITIONS_PER_PAGE = 50
 
 
-def re_review_window(today: dt.date | None = None) -> int:
+def re_review_days(today: dt.date | None = None) -> int:
     """Days before expiry from which 复核 is held (parameter tiers.re_review.window_days)."""
     return int(params.number(parameter_set(), "tiers.re_review.window_days", today or clock.today()))
 

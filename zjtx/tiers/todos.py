@@ -41,7 +41,7 @@ def _province_extra(user: User) -> list[Todo]:
     today = clock.today()
     ended = Application.objects.filter(status=A.IN_NOTICE, notice_end__lt=today)
     objections = Objection.objects.filter(status=Objection.Status.OPEN, application__status=A.IN_NOTICE)
-    window = selectors.re_review_window(today)
+    window = selectors.re_review_days(today)
     expiring = selectors.expiring(user=user, within_days=window, today=today).count()
     return [_applications("公示期满待认定", ended),
             _applications("公示异议待处理", Application.objects.filter(pk__in=objections.values("application"))),

@@ -279,12 +279,12 @@ def recognitions(request: HttpRequest) -> HttpResponse:
     filters = selectors.RecognitionFilters(tier=request.GET.get("tier", ""), status=request.GET.get("status", ""),
                                            city_code=request.GET.get("city", ""),
                                            search=request.GET.get("q", "").strip()[:60],
-                                           due_within=selectors.re_review_window() if request.GET.get("due") else None)
+                                           due_within=selectors.re_review_days() if request.GET.get("due") else None)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"page": selectors.recognition_page(user=user, filters=filters, page=request.GET.get("page", 1)),
                "filters": filters, "query": query.urlencode(), "tiers": BATCH_TIERS,
-               "statuses": Recognition.Status.choices, "window": selectors.re_review_window(),
+               "statuses": Recognition.Status.choices, "window": selectors.re_review_days(),
                "cities": regions.CITIES if user.role in (Role.PROVINCE, Role.DEPARTMENT) else [],
                "form": form, "is_province": user.role == Role.PROVINCE, "today": clock.today(),
                "expiring": selectors.expiring(user=user)[:50]}
