@@ -206,7 +206,8 @@ def parameter_value_withdraw(*, user: User, parameter_id: str, start: dt.date, r
     if len(reason) > 200:
         raise ApplicationError("撤销原因不能超过200字", field="reason")
     with transaction.atomic():
-        row = (ParameterValue.objects.select_for_update().select_related("created_by")
+        # lock the value's row only: PostgreSQL cannot lock the nullable side of the join to its author
+        row = (ParameterValue.objects.select_for_update(of=("self",)).select_related("created_by")
                .filter(parameter_id=parameter_id, start=start).first())
         if row is None:
             raise ApplicationError(f"该参数在 {start} 没有页面录入的取值（可能已被撤销）", field="start")
