@@ -195,10 +195,18 @@ def ledger(request: HttpRequest) -> HttpResponse:
 
 def _list_params(request: HttpRequest, user: User) -> tuple[int | None, str]:
     """Batch and city of a payment list; a city user's list is always its own city's."""
-    batch = request.GET.get("batch", "")
     allowed = [code for code, _ in access.filter_cities(user)]
     city = allowed[0] if len(allowed) == 1 else request.GET.get("city", "")
-    return (int(batch) if batch.isdigit() else None), (city if city in allowed else "")
+    return _batch_id(request.GET.get("batch", "")), (city if city in allowed else "")
+
+
+def _batch_id(raw: str) -> int | None:
+    """The batch the list is filtered by. An id no batch has (also one too long for the database, which
+    failed with a server error) selects none, as the filter then shows 全部."""
+    if not raw.isdigit() or len(raw) > 18:
+        return None
+    pk = int(raw)
+    return pk if Batch.objects.filter(pk=pk).exists() else None
 
 
 @login_required

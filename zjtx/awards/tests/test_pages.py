@@ -210,3 +210,11 @@ def test_the_ledger_pages_with_the_count_and_net_total(people, ready, monkeypatc
     assert page.count("<td>#") == 1  # one line on the page
     second = province.get(reverse("awards:ledger") + "?page=2").content.decode()
     assert f"<td>#{entry.pk}</td>" in second
+
+
+@pytest.mark.parametrize("batch", ["99999999999999999999999", "424242"])
+def test_payment_list_with_a_batch_no_batch_has_lists_all(people, batch):
+    province = client_for(people["province"])
+    page = province.get(reverse("awards:payments"), {"batch": batch})
+    assert page.status_code == 200 and "拨付清单（全部）" in page.content.decode()
+    assert province.get(reverse("awards:payments_xlsx"), {"batch": batch}).status_code == 200
