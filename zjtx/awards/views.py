@@ -72,11 +72,20 @@ def _detail_context(user: User, entitlement: Entitlement, form: AccountForm | No
     actions = workflow.available(workflow.ENTITLEMENT, user=user, state=entitlement.status)
     return {
         "x": entitlement, "actions": actions, "form": form or _account_form(entitlement, actions),
-        "entries": entitlement.ledger_entries.order_by("id"),
+        "entries": _entries(user, entitlement),
         "history": _history(entitlement),
         # Officials check the engine's parameters by id; an enterprise reads their names only.
         "parameters": selectors.parameters_used(entitlement), "show_ids": user.role != Role.ENTERPRISE,
     }
+
+
+def _entries(user: User, entitlement: Entitlement) -> list[LedgerEntry]:
+    """The entitlement's ledger lines, each with its receiving account as the ledger page shows it, so a
+    reissue to a corrected account stands apart from the original lines here too."""
+    entries = list(entitlement.ledger_entries.order_by("id"))
+    for entry in entries:
+        entry.account_shown = selectors.account_shown(user, entry.account_no)  # type: ignore[attr-defined]
+    return entries
 
 
 def _account_form(entitlement: Entitlement, actions: Any) -> AccountForm | None:

@@ -101,7 +101,7 @@ def test_payment_list_and_ledger_tell_a_reissue_to_a_corrected_account_apart(peo
     services.ledger_reissue(user=people["province"], entitlement=ready, amount="100", reason="更正账号后重拨")
 
     def accounts(user, name, testid):
-        page = client_for(user).get(reverse(name)).content.decode()
+        page = client_for(user).get(name if name.startswith("/") else reverse(name)).content.decode()
         cells = page.split(f'data-testid="{testid}">')[1:]
         return [" ".join(cell[:cell.index("</div>")].replace("<br>", " ").split()) for cell in cells]
 
@@ -115,6 +115,11 @@ def test_payment_list_and_ledger_tell_a_reissue_to_a_corrected_account_apart(peo
         assert accounts(user, "awards:ledger", "ledger-account") == [
             f"{new}****8888</span>", f"{old}****5678</span>", f"{old}****5678</span>"]
         assert "6228480012345678" not in client_for(user).get(reverse("awards:payments")).content.decode()
+    # The entitlement's own page lists its lines with their accounts too, in booking order.
+    assert accounts(people["province"], reverse("awards:entitlement", args=[ready.pk]), "entry-account") == [
+        f"{old}6228480012345678</span>", f"{old}6228480012345678</span>", f"{new}6217000099998888</span>"]
+    assert accounts(applicant, reverse("awards:entitlement", args=[ready.pk]), "entry-account") == [
+        f"{old}****5678</span>", f"{old}****5678</span>", f"{new}****8888</span>"]
 
 
 def test_city_payment_list_offers_only_its_own_city(people):
