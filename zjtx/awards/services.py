@@ -24,6 +24,7 @@ from zjtx.awards.models import Budget, Entitlement, FundingLevel, LedgerEntry
 from zjtx.core import regions
 from zjtx.core.audit import audit_record
 from zjtx.core.errors import ApplicationError
+from zjtx.core.templatetags.money import wan
 from zjtx.enterprises.models import Enterprise
 from zjtx.policy import frames
 from zjtx.policy.engine import ParameterSet, evaluate
@@ -86,6 +87,12 @@ def _text(value: str, field: str, label: str, *, required: bool = True, max_leng
 
 # ---------------------------------------------------------------- budgets
 
+def _budget_label(budget: Budget) -> str:
+    """2026年合肥市市级预算（市级中小企业发展专项资金）: a city's budget is named by its city, one of 16."""
+    city = regions.city_name(budget.city_code) if budget.city_code else ""
+    return f"{budget.year}年{city}{budget.funding_level}预算（{budget.line}）"
+
+
 def budget_figures(budget: Budget) -> dict[str, Decimal]:
     """allocated, committed (approved, not yet paid), paid (ledger net), remaining."""
     committed = budget.entitlements.filter(status=S.APPROVED).aggregate(s=Sum("amount"))["s"] or Decimal(0)
@@ -117,7 +124,7 @@ def budget_set(*, user: User, year: int, funding_level: str, allocated: Any, cit
             figures = budget_figures(budget)
             used = figures["committed"] + figures["paid"]
             if amount < used:
-                raise ApplicationError(f"下达额度不能低于已审批和已拨付合计 {used.normalize():f} 万元",
+                raise ApplicationError(f"下达额度不能低于已审批和已拨付合计 {wan(used)} 万元",
                                        field="allocated")
             before = {"allocated": budget.allocated, "line": budget.line}
             budget.allocated, budget.line, budget.updated_by = amount, line, user
@@ -126,7 +133,7 @@ def budget_set(*, user: User, year: int, funding_level: str, allocated: Any, cit
             budget = Budget.objects.create(year=year, funding_level=funding_level, city_code=city_code, line=line,
                                            allocated=amount, updated_by=user)
         _audit(user, "budget_set", budget, None,
-               f"{year}年{funding_level}预算（{line}）下达额度 {amount.normalize():f} 万元", before,
+               f"{_budget_label(budget)}下达额度 {wan(amount)} 万元", before,
                {"allocated": amount, "line": line})
     return budget
 
@@ -216,7 +223,7 @@ def _create_entitlement(user: Any, event: ProgrammeEvent, row: dict[str, Any], l
         reason=(row["reason"] or "")[:300], no_application=no_application,
         status=S.AWAITING_ACCOUNT if no_application else S.AWAITING_APPLICATION)
     _audit(user, "entitlement_create", entitlement, event.enterprise,
-           f"生成奖补资格：{entitlement.award_label} {amount.normalize():f} 万元（{entitlement.funding_level}，"
+           f"生成奖补资格：{entitlement.award_label} {wan(amount)} 万元（{entitlement.funding_level}，"
            f"方案{entitlement.clause}）" + ("，免申即享" if no_application else ""), None,
            {"award": entitlement.award, "amount": amount, "status": entitlement.status, "event": event.pk})
     return entitlement
@@ -323,16 +330,16 @@ def entitlement_approve(*, user: User, entitlement: Entitlement, today: dt.date 
         figures = budget_figures(budget)
         if entitlement.amount > figures["remaining"]:
             raise ApplicationError(
-                f"超出预算：{budget.year}年{budget.funding_level}预算（{budget.line}）剩余 "
-                f"{figures['remaining'].normalize():f} 万元，本笔 {entitlement.amount.normalize():f} 万元，不能审批",
+                f"超出预算：{_budget_label(budget)}剩余 "
+                f"{wan(figures['remaining'])} 万元，本笔 {wan(entitlement.amount)} 万元，不能审批",
                 field="budget", code="over_budget")
         before = {"status": entitlement.status}
         entitlement.status = t.target or entitlement.status
         entitlement.budget, entitlement.approved_by, entitlement.approved_at = budget, user, timezone.now()
         entitlement.save(update_fields=["status", "budget", "approved_by", "approved_at", "updated_at"])
         _audit(user, "approve", entitlement, entitlement.enterprise,
-               f"省级审批同意，列支{budget.year}年{budget.funding_level}预算（{budget.line}）"
-               f"{entitlement.amount.normalize():f} 万元", before, {"status": entitlement.status, "budget": budget.pk})
+               f"省级审批同意，列支{_budget_label(budget)}"
+               f"{wan(entitlement.amount)} 万元", before, {"status": entitlement.status, "budget": budget.pk})
     return entitlement
 
 
@@ -380,7 +387,7 @@ def entitlement_pay(*, user: User, entitlement: Entitlement) -> LedgerEntry:
         entitlement.status = t.target or entitlement.status
         entitlement.save(update_fields=["status", "updated_at"])
         _audit(user, "pay", entitlement, entitlement.enterprise,
-               f"拨付 {entitlement.amount.normalize():f} 万元（台账分录 #{entry.pk}）", before,
+               f"拨付 {wan(entitlement.amount)} 万元（台账分录 #{entry.pk}）", before,
                {"status": entitlement.status, "ledger_entry": entry.pk})
     return entry
 
@@ -422,7 +429,7 @@ def ledger_reverse(*, user: User, entry: LedgerEntry, reason: str) -> LedgerEntr
         entitlement.status = t.target or entitlement.status
         entitlement.save(update_fields=["status", "updated_at"])
         _audit(user, "reverse", entitlement, entitlement.enterprise,
-               f"冲销台账分录 #{entry.pk}（{entry.amount.normalize():f} 万元）：{reason}", before,
+               f"冲销台账分录 #{entry.pk}（{wan(entry.amount)} 万元）：{reason}", before,
                {"status": entitlement.status, "ledger_entry": reversal.pk})
     return reversal
 
@@ -432,8 +439,8 @@ def _check_within_entitlement(entitlement: Entitlement, value: Decimal) -> None:
     the entitlement's ledger (0 after a reversal) plus the reissue stays within its amount."""
     net = entitlement.ledger_entries.aggregate(s=Sum("amount"))["s"] or Decimal(0)
     if value > entitlement.amount - net:
-        paid = f"，已拨付净额 {net.normalize():f} 万元" if net else ""
-        raise ApplicationError(f"更正后金额不能超过奖补资格金额 {entitlement.amount.normalize():f} 万元{paid}",
+        paid = f"，已拨付净额 {wan(net)} 万元" if net else ""
+        raise ApplicationError(f"更正后金额不能超过奖补资格金额 {wan(entitlement.amount)} 万元{paid}",
                                field="amount")
 
 
@@ -451,13 +458,13 @@ def ledger_reissue(*, user: User, entitlement: Entitlement, amount: Any, reason:
         assert entitlement.budget is not None
         budget = Budget.objects.select_for_update().get(pk=entitlement.budget.pk)
         if value > budget_figures(budget)["remaining"]:
-            raise ApplicationError(f"超出预算：{budget.year}年{budget.funding_level}预算剩余 "
-                                   f"{budget_figures(budget)['remaining'].normalize():f} 万元", field="amount")
+            raise ApplicationError(f"超出预算：{_budget_label(budget)}剩余 "
+                                   f"{wan(budget_figures(budget)['remaining'])} 万元", field="amount")
         entry = _ledger_entry(user, entitlement, LedgerEntry.Kind.REISSUE, value, reason, reissue_of=reversal)
         before = {"status": entitlement.status}
         entitlement.status = t.target or entitlement.status
         entitlement.save(update_fields=["status", "updated_at"])
         _audit(user, "reissue", entitlement, entitlement.enterprise,
-               f"更正重拨 {value.normalize():f} 万元（依据冲销分录 #{reversal.pk}）：{reason}", before,
+               f"更正重拨 {wan(value)} 万元（依据冲销分录 #{reversal.pk}）：{reason}", before,
                {"status": entitlement.status, "ledger_entry": entry.pk})
     return entry

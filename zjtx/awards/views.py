@@ -72,11 +72,20 @@ def _detail_context(user: User, entitlement: Entitlement, form: AccountForm | No
     actions = workflow.available(workflow.ENTITLEMENT, user=user, state=entitlement.status)
     return {
         "x": entitlement, "actions": actions, "form": form or _account_form(entitlement, actions),
-        "entries": entitlement.ledger_entries.order_by("id"),
+        "entries": _entries(user, entitlement),
         "history": _history(entitlement),
         # Officials check the engine's parameters by id; an enterprise reads their names only.
         "parameters": selectors.parameters_used(entitlement), "show_ids": user.role != Role.ENTERPRISE,
     }
+
+
+def _entries(user: User, entitlement: Entitlement) -> list[LedgerEntry]:
+    """The entitlement's ledger lines, each with its receiving account as the ledger page shows it, so a
+    reissue to a corrected account stands apart from the original lines here too."""
+    entries = list(entitlement.ledger_entries.order_by("id"))
+    for entry in entries:
+        entry.account_shown = selectors.account_shown(user, entry.account_no)  # type: ignore[attr-defined]
+    return entries
 
 
 def _account_form(entitlement: Entitlement, actions: Any) -> AccountForm | None:
@@ -195,10 +204,18 @@ def ledger(request: HttpRequest) -> HttpResponse:
 
 def _list_params(request: HttpRequest, user: User) -> tuple[int | None, str]:
     """Batch and city of a payment list; a city user's list is always its own city's."""
-    batch = request.GET.get("batch", "")
     allowed = [code for code, _ in access.filter_cities(user)]
     city = allowed[0] if len(allowed) == 1 else request.GET.get("city", "")
-    return (int(batch) if batch.isdigit() else None), (city if city in allowed else "")
+    return _batch_id(request.GET.get("batch", "")), (city if city in allowed else "")
+
+
+def _batch_id(raw: str) -> int | None:
+    """The batch the list is filtered by. An id no batch has (also one too long for the database, which
+    failed with a server error) selects none, as the filter then shows 全部."""
+    if not raw.isdigit() or len(raw) > 18:
+        return None
+    pk = int(raw)
+    return pk if Batch.objects.filter(pk=pk).exists() else None
 
 
 @login_required

@@ -119,7 +119,7 @@ def test_approval_needs_a_budget_that_fits(people, ready):
     with pytest.raises(ApplicationError, match="尚未下达2026年省级奖补预算"):
         services.entitlement_approve(user=people["province"], entitlement=ready)
     budget = services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="60")
-    with pytest.raises(ApplicationError, match=r"超出预算：2026年省级预算（.*）剩余 60 万元，本笔 100 万元"):
+    with pytest.raises(ApplicationError, match=r"超出预算：2026年省级预算（.*）剩余 60.00 万元，本笔 100.00 万元"):
         services.entitlement_approve(user=people["province"], entitlement=ready)
     ready.refresh_from_db()
     assert ready.status == S.PROVINCE_APPROVAL and ready.budget is None
@@ -129,7 +129,7 @@ def test_approval_needs_a_budget_that_fits(people, ready):
     budget.refresh_from_db()
     assert services.budget_figures(budget) == {"allocated": Decimal("1000"), "committed": Decimal("100"),
                                                "paid": Decimal("0"), "remaining": Decimal("900")}
-    with pytest.raises(ApplicationError, match="下达额度不能低于已审批和已拨付合计 100 万元"):
+    with pytest.raises(ApplicationError, match=r"下达额度不能低于已审批和已拨付合计 100\.00 万元"):
         services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="50")
 
 
@@ -217,7 +217,7 @@ def test_reissue_cannot_pay_more_than_the_entitlement(people, ready):
     budget = services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="5000")
     entry = services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
     services.ledger_reverse(user=people["province"], entry=entry, reason="收款账号有误")
-    with pytest.raises(ApplicationError, match="更正后金额不能超过奖补资格金额 100 万元") as exc:
+    with pytest.raises(ApplicationError, match=r"更正后金额不能超过奖补资格金额 100\.00 万元") as exc:
         services.ledger_reissue(user=people["province"], entitlement=ready, amount="2000", reason="更正账号")
     assert exc.value.field == "amount"
     ready.refresh_from_db()

@@ -101,7 +101,7 @@ def test_payment_list_and_ledger_tell_a_reissue_to_a_corrected_account_apart(peo
     services.ledger_reissue(user=people["province"], entitlement=ready, amount="100", reason="更正账号后重拨")
 
     def accounts(user, name, testid):
-        page = client_for(user).get(reverse(name)).content.decode()
+        page = client_for(user).get(name if name.startswith("/") else reverse(name)).content.decode()
         cells = page.split(f'data-testid="{testid}">')[1:]
         return [" ".join(cell[:cell.index("</div>")].replace("<br>", " ").split()) for cell in cells]
 
@@ -115,6 +115,11 @@ def test_payment_list_and_ledger_tell_a_reissue_to_a_corrected_account_apart(peo
         assert accounts(user, "awards:ledger", "ledger-account") == [
             f"{new}****8888</span>", f"{old}****5678</span>", f"{old}****5678</span>"]
         assert "6228480012345678" not in client_for(user).get(reverse("awards:payments")).content.decode()
+    # The entitlement's own page lists its lines with their accounts too, in booking order.
+    assert accounts(people["province"], reverse("awards:entitlement", args=[ready.pk]), "entry-account") == [
+        f"{old}6228480012345678</span>", f"{old}6228480012345678</span>", f"{new}6217000099998888</span>"]
+    assert accounts(applicant, reverse("awards:entitlement", args=[ready.pk]), "entry-account") == [
+        f"{old}****5678</span>", f"{old}****5678</span>", f"{new}****8888</span>"]
 
 
 def test_city_payment_list_offers_only_its_own_city(people):
@@ -210,3 +215,11 @@ def test_the_ledger_pages_with_the_count_and_net_total(people, ready, monkeypatc
     assert page.count("<td>#") == 1  # one line on the page
     second = province.get(reverse("awards:ledger") + "?page=2").content.decode()
     assert f"<td>#{entry.pk}</td>" in second
+
+
+@pytest.mark.parametrize("batch", ["99999999999999999999999", "424242"])
+def test_payment_list_with_a_batch_no_batch_has_lists_all(people, batch):
+    province = client_for(people["province"])
+    page = province.get(reverse("awards:payments"), {"batch": batch})
+    assert page.status_code == 200 and "拨付清单（全部）" in page.content.decode()
+    assert province.get(reverse("awards:payments_xlsx"), {"batch": batch}).status_code == 200
