@@ -60,9 +60,15 @@ def _audit(user: Any, action: str, obj: Any, enterprise: Enterprise | None, summ
                  summary=summary, before=before, after=after)
 
 
+MONEY_TEXT = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")  # plain decimal digits: no 1e3, no "NaN", no "+5"
+
+
 def _money(value: Any, field: str, label: str, *, allow_zero: bool = True) -> Decimal:
+    text = str(value).strip().replace(",", "")
+    if not isinstance(value, Decimal) and not MONEY_TEXT.match(text):
+        raise ApplicationError(f"{label}应为数字（万元），如 1234.56", field=field)
     try:
-        amount = Decimal(str(value).strip().replace(",", ""))
+        amount = Decimal(text)
     except (InvalidOperation, AttributeError):
         raise ApplicationError(f"{label}应为数字（万元）", field=field) from None
     if not amount.is_finite():

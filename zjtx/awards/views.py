@@ -34,7 +34,8 @@ def entitlements(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     city = request.GET.get("city", "")
     city = city if len(cities) > 1 and city in dict(cities) else ""
-    search = request.GET.get("q", "").strip()[:60] if user.role != Role.ENTERPRISE else ""
+    # NUL cannot reach a PostgreSQL query
+    search = request.GET.get("q", "").replace("\x00", "").strip()[:60] if user.role != Role.ENTERPRISE else ""
     data = selectors.entitlement_list(user=user, status=status, city_code=city, search=search,
                                       page=request.GET.get("page", 1))
     query = request.GET.copy()
