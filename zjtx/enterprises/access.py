@@ -53,6 +53,16 @@ def _in_scope(qs: QuerySet[M], user: User, *, officer: Q, own: Q) -> QuerySet[M]
     return qs.filter(own)
 
 
+def list_scope_label(user: User) -> str:
+    """Whose enterprises a user's list holds, for an export's title and file name. A department reads the
+    whole province (its own name would read as the enterprises under it), an officer its assigned ones."""
+    if user.role == Role.DEPARTMENT:
+        return "安徽省"
+    if user.role == Role.OFFICER:
+        return f"{user.display_name}服务的企业"
+    return user.scope_label
+
+
 @dataclass(frozen=True)
 class Places:
     """The cities and counties a user's list filters offer: only those the user can see, since any other

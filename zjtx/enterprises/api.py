@@ -7,11 +7,12 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from pydantic import field_validator
+from pydantic import ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
-from zjtx.accounts.models import current_user
-from zjtx.core.errors import ApplicationError
+from zjtx.accounts.models import User, current_user
+from zjtx.core.audit import field_label
+from zjtx.core.errors import ApplicationError, PermissionDeniedError
 from zjtx.core.schemas import Id, Text
 from zjtx.enterprises import access, selectors, services
 from zjtx.enterprises.models import Enterprise, SizeClass, Tier
@@ -109,9 +110,13 @@ def _filter_value(value: str) -> str | None:
 
 
 class EnterprisePatch(Schema):
-    """Only the fields sent are changed. Text fields take a string ("" clears it), never null."""
+    """Only the fields sent are changed. Text fields take a string ("" clears it), never null.
+    A field the registry does not have is refused: ignored, the client would believe it was saved."""
+
+    model_config = ConfigDict(extra="forbid")
 
     name: Text | None = None
+    city_code: Text | None = None
     county_code: Text | None = None
     founded_on: date | None = None
     industry_code: Text | None = None
@@ -120,14 +125,24 @@ class EnterprisePatch(Schema):
     contact_name: Text | None = None
     contact_phone: Text | None = None
 
-    @field_validator("name", "county_code", "industry_code", "emerging_industry", "contact_name", "contact_phone",
-                     mode="before")
+    @field_validator("name", "city_code", "county_code", "industry_code", "emerging_industry", "contact_name",
+                     "contact_phone", mode="before")
     @classmethod
     def _text_not_null(cls, value: object) -> object:
         # The registry's text fields hold "" for none; null would reach the database as NULL (a 500).
         if value is None:
             raise PydanticCustomError("null_text", '不能为 null；清空请传空字符串 ""')
         return value
+
+
+def _refuse_locked(user: User, enterprise: Enterprise, data: dict[str, object]) -> None:
+    """An enterprise user may not change its place (the page shows those fields disabled): a new value is
+    refused by field rather than dropped in silence."""
+    allowed = access.editable_fields(user, list(data))
+    for name, value in data.items():
+        if name not in allowed and value != getattr(enterprise, name):
+            message = f"{field_label(Enterprise, name)}：企业用户不能修改，请联系所在市经信部门"
+            raise PermissionDeniedError(message, field=name)
 
 
 @router.get("", response=PageOut, summary="企业列表（按权限范围）")
@@ -153,5 +168,7 @@ def get_enterprise(request: HttpRequest, code: str) -> Enterprise:
 def patch_enterprise(request: HttpRequest, code: str, payload: EnterprisePatch) -> Enterprise:
     user = current_user(request)
     enterprise = access.access_enterprise_for_edit(user, code)
-    services.enterprise_update(user=user, enterprise=enterprise, data=payload.dict(exclude_unset=True))
+    data = payload.dict(exclude_unset=True)
+    _refuse_locked(user, enterprise, data)
+    services.enterprise_update(user=user, enterprise=enterprise, data=data)
     return get_enterprise(request, code)

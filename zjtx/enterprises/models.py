@@ -9,6 +9,7 @@ from django.db import models
 from zjtx.core import reference, regions
 from zjtx.core.creditcode import credit_code_error
 from zjtx.enterprises import industries, listing
+from zjtx.enterprises.importing.columns import EARLIEST_DATE
 from zjtx.enterprises.importing.columns import MAX_MONEY as MAX_MONEY_WAN
 
 
@@ -121,6 +122,8 @@ class Enterprise(RegistryLabels, models.Model):
             errors["emerging_industry"] = "不是十大新兴产业之一"
         if self.founded_on and self.founded_on > date.today():
             errors["founded_on"] = "成立日期不能晚于今天"
+        elif self.founded_on and self.founded_on < EARLIEST_DATE:
+            errors["founded_on"] = "成立日期早于1900年，请核对"
         if self.registered_capital is not None and self.registered_capital < 0:
             errors["registered_capital"] = "注册资本不能为负数"
         if phone_problem := reference.phone_error(self.contact_phone):

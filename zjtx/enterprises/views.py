@@ -81,10 +81,11 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
     if qs[: exports.EXPORT_LIMIT + 1].count() > exports.EXPORT_LIMIT:
         messages.error(request, f"符合条件的企业超过 {exports.EXPORT_LIMIT:,} 家，请增加筛选条件后再导出。")
         return redirect(f"{request.path.replace('export.xlsx', '')}?{request.GET.urlencode()}")
-    scope = [user.scope_label, *(p for p in filters.describe() if p not in user.scope_label)]
+    label = access.list_scope_label(user)
+    scope = [label, *(p for p in filters.describe() if p not in label)]
     data = exports.enterprises_xlsx(qs, title=f"企业名单（{'，'.join(scope)}）")
     response = HttpResponse(data, content_type=XLSX)
-    name = f"企业名单-{user.scope_label.replace(' · ', '')}-{timezone.localdate():%Y%m%d}.xlsx"
+    name = f"企业名单-{label.replace(' · ', '')}-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 Kind = Literal["code", "text", "city", "county", "date", "industry", "emerging", "money", "signed_money", "int",
@@ -55,6 +56,8 @@ COLUMNS = {"enterprises": ENTERPRISE_COLUMNS, "indicators": INDICATOR_COLUMNS}
 # Largest amount accepted in any money column: 1万亿元 expressed in 万元. Larger figures are typos.
 MAX_MONEY = 100_000_000
 MAX_COUNT = 10_000_000
+# Earliest date accepted (成立日期), by the import and the edit page alike. Earlier ones are typos.
+EARLIEST_DATE = date(1900, 1, 1)
 
 
 def header_aliases(columns: tuple[Column, ...]) -> dict[str, str]:

@@ -14,7 +14,7 @@ import polars as pl
 
 from zjtx.core import creditcode, reference, regions
 from zjtx.enterprises import industries
-from zjtx.enterprises.importing.columns import MAX_COUNT, MAX_MONEY, Column
+from zjtx.enterprises.importing.columns import EARLIEST_DATE, MAX_COUNT, MAX_MONEY, Column
 from zjtx.enterprises.importing.readers import ROW_NO
 
 ERROR_SCHEMA = {ROW_NO: pl.Int64, "列": pl.String, "原值": pl.String, "错误原因": pl.String}
@@ -234,7 +234,7 @@ def _date(col: pl.Expr, spec: Column, ctx: Context) -> tuple[pl.Expr, pl.Expr]:
     reason = (
         pl.when(col.is_not_null() & value.is_null()).then(pl.lit("日期格式应为 YYYY-MM-DD"))
         .when(value > ctx.today).then(pl.lit("日期不能晚于今天"))
-        .when(value < date(1900, 1, 1)).then(pl.lit("日期早于1900年，请核对"))
+        .when(value < EARLIEST_DATE).then(pl.lit("日期早于1900年，请核对"))
         .otherwise(_none())
     )
     return value, reason

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.factories import city_user, logged_in, make_enterprise
+from tests.factories import city_user, logged_in, make_enterprise, make_user, province_user
 from zjtx.enterprises.models import Enterprise
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +60,49 @@ def test_an_empty_string_clears_a_text_field():
                                             json.dumps({"emerging_industry": ""}), content_type="application/json")
     assert response.status_code == 200, response.content
     assert Enterprise.objects.get(pk=enterprise.pk).emerging_industry == ""
+
+
+@pytest.mark.parametrize("body", [{"capital": "100"}, {"city": "340200"}, {"name": "新名称", "phone": "123"}])
+def test_a_field_the_registry_does_not_have_is_refused_not_ignored(body):
+    enterprise = make_enterprise(name="原名称")
+    response = logged_in(city_user()).patch(f"/api/v1/enterprises/{enterprise.credit_code}", json.dumps(body),
+                                            content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert "不是可用的字段" in response.json()["message"]
+    assert Enterprise.objects.get(pk=enterprise.pk).name == "原名称"
+
+
+def test_the_province_moves_an_enterprise_to_another_city_through_the_api():
+    enterprise = make_enterprise(county_code="340104")
+    response = logged_in(province_user()).patch(f"/api/v1/enterprises/{enterprise.credit_code}",
+                                                json.dumps({"city_code": "340200", "county_code": "340202"}),
+                                                content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert (response.json()["city_code"], response.json()["county_code"]) == ("340200", "340202")
+
+
+def test_a_city_user_cannot_move_an_enterprise_out_of_its_city_through_the_api():
+    enterprise = make_enterprise()
+    response = logged_in(city_user()).patch(f"/api/v1/enterprises/{enterprise.credit_code}",
+                                            json.dumps({"city_code": "340200"}), content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert response.json()["field"] == "city_code"
+    assert Enterprise.objects.get(pk=enterprise.pk).city_code == "340100"
+
+
+def test_an_enterprise_user_is_told_it_cannot_move_itself():
+    enterprise = make_enterprise(county_code="340104")
+    user = make_user("enterprise", credit_code=enterprise.credit_code)
+    response = logged_in(user).patch(f"/api/v1/enterprises/{enterprise.credit_code}",
+                                     json.dumps({"county_code": "340111", "contact_name": "李四"}),
+                                     content_type="application/json")
+    assert response.status_code == 403, response.content
+    assert response.json()["field"] == "county_code"
+    assert "企业用户不能修改" in response.json()["message"]
+    stored = Enterprise.objects.get(pk=enterprise.pk)
+    assert (stored.county_code, stored.contact_name) == ("340104", "")
+    # Its own place sent back unchanged (a client echoing the record) is no change and passes.
+    echo = logged_in(user).patch(f"/api/v1/enterprises/{enterprise.credit_code}",
+                                 json.dumps({"county_code": "340104", "contact_name": "李四"}),
+                                 content_type="application/json")
+    assert echo.status_code == 200, echo.content

@@ -198,3 +198,21 @@ def test_export_has_a_chinese_file_name_and_a_title_naming_the_filters():
     assert unquote(disposition.split("''")[1]).startswith("企业名单-合肥市-")
     text = _xlsx_text(response.content).decode()
     assert "企业名单（合肥市，蜀山区，省专精特新企业，未划型（数据不足））" in text
+
+
+@pytest.mark.parametrize(("role", "fields", "scope"), [
+    ("department", {"department": "sci_tech"}, "安徽省"),
+    ("officer", {"full_name": "孙明"}, "孙明服务的企业"),
+])
+def test_export_title_says_whose_enterprises_it_lists(role, fields, scope):
+    from urllib.parse import unquote
+
+    from tests.factories import make_user
+
+    user = make_user(role, **fields)
+    make_enterprise(service_officer=user if role == "officer" else None)
+    client = Client()
+    client.force_login(user)
+    response = client.get("/enterprises/export.xlsx")
+    assert f"企业名单（{scope}）" in _xlsx_text(response.content).decode()
+    assert unquote(response["Content-Disposition"].split("''")[1]).startswith(f"企业名单-{scope}-")

@@ -179,3 +179,30 @@ def test_an_indicator_year_without_revenue_staff_or_assets_is_refused(tmp_path):
                     f"{enterprise.credit_code},2024,,,,10\n", encoding="utf-8")
     job = services.import_from_path(user=province_user(), kind="indicators", mode="valid", path=path)
     assert job.errors[0]["错误原因"] == "营业收入、员工人数、资产总额至少填写一项" and not Indicator.objects.exists()
+
+
+def test_the_detail_page_does_not_say_sized_by_a_year_that_could_not_size_it():
+    user = city_user()
+    enterprise = make_enterprise(industry_code="3562")
+    services.indicator_save(user=user, enterprise=enterprise, year=2024,
+                            data={"revenue": Decimal("1000"), "employees": 50})
+    services.indicator_save(user=user, enterprise=enterprise, year=2025, data={"revenue": Decimal("1200")})
+    client = Client()
+    client.force_login(user)
+    html = client.get(f"/enterprises/{enterprise.credit_code}/").content.decode()
+    assert "未划型（2025年指标不足以划型）" in html
+    assert "按2025年指标划型" not in html
+    bare = make_enterprise()
+    assert "未划型（尚无年度指标）" in client.get(f"/enterprises/{bare.credit_code}/").content.decode()
+
+
+def test_a_founding_date_before_1900_is_refused_on_the_page_as_in_the_import():
+    enterprise = make_enterprise(founded_on=date(2015, 6, 18))
+    client = Client()
+    client.force_login(city_user("340100"))
+    data = {"name": enterprise.name, "city_code": "340100", "county_code": "", "industry_code": "3562",
+            "founded_on": "1800-01-01"}
+    response = client.post(f"/enterprises/{enterprise.credit_code}/edit/", data)
+    assert response.status_code == 200 and "成立日期早于1900年，请核对" in response.content.decode()
+    enterprise.refresh_from_db()
+    assert enterprise.founded_on == date(2015, 6, 18) and not AuditEvent.objects.exists()
