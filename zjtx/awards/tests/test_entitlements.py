@@ -140,7 +140,7 @@ def test_budget_input_is_checked(people):
     with pytest.raises(ApplicationError, match="下达额度应大于或等于0"):
         services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="-5")
     for text in ("1e3", "+5", "Infinity", "5."):  # plain decimal digits only
-        with pytest.raises(ApplicationError, match="下达额度应为数字（万元），如 1234.56"):
+        with pytest.raises(ApplicationError, match=r"下达额度应为数字（万元），如 1234\.56"):
             services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated=text)
     with pytest.raises(ApplicationError, match="请选择所属市"):
         services.budget_set(user=people["province"], year=2026, funding_level="市级", allocated="5", city_code="999")
