@@ -93,7 +93,7 @@ def test_city_official_fills_in_missing_facts_and_reads_the_new_explanation(brow
     page.click("text=补录认定要素")
     page.fill("input[name=niche_years]", "-1")
     page.click("text=保存认定要素")
-    assert "从事特定细分市场年限（年）：确保该值大于或等于0" in page.get_by_test_id("facts-form").inner_text()
+    assert "从事特定细分市场年限（年）：不能小于 0。" in page.get_by_test_id("facts-form").inner_text()
     page.fill("input[name=niche_years]", "6")
     page.select_option("select[name=niche_share_leading]", "true")
     page.click("text=保存认定要素")

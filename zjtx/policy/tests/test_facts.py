@@ -73,10 +73,10 @@ def test_clearing_a_fact_makes_it_unknown_and_keeps_facts_the_form_does_not_show
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("niche_years", "-1", "从事特定细分市场年限（年）：确保该值大于或等于0"),
+        ("niche_years", "-1", "从事特定细分市场年限（年）：不能小于 0"),
         ("niche_years", "abc", "从事特定细分市场年限（年）：输入整数"),
-        ("equity_financing_2y", "12.345", "近2年新增股权融资（合格机构投资者实缴，万元）：确认小数不超过2位"),
-        ("dev_eval_score", "101", "本年度专精特新发展评价得分：确保该值小于或等于100"),
+        ("equity_financing_2y", "12.345", "近2年新增股权融资（合格机构投资者实缴，万元）：最多保留 2 位小数"),
+        ("dev_eval_score", "101", "本年度专精特新发展评价得分：不能大于 100"),
         ("key_chain_field", "chain", "主导产品所属领域类别：选择一个有效的选项"),
     ],
 )

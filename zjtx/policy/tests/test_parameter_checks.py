@@ -127,9 +127,9 @@ def test_a_rank_of_zero_reads_none_not_missing():
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        ({"local_feature_score": "40"}, "特色化指标得分（省定）：确保该值小于或等于15"),
-        ({"digital_level": "99"}, "数字化水平等级：确保该值小于或等于4"),
-        ({"quality_items": "1000"}, "满足的质量管理条目数：确保该值小于或等于4"),
+        ({"local_feature_score": "40"}, "特色化指标得分（省定）：不能大于 15。"),
+        ({"digital_level": "99"}, "数字化水平等级：不能大于 4。"),
+        ({"quality_items": "1000"}, "满足的质量管理条目数：不能大于 4。"),
         ({"equity_financing_2y": "7232.6", "equity_financing_3y": "0"}, "近3年新增股权融资不能少于近2年"),
     ],
 )
