@@ -443,7 +443,8 @@ def application_decide(*, user: User, application: Application, approve: bool, r
                    else f"省级决定不予认定：{reason}（专家汇总得分 {total}）")
         _audit(user, action, application, application.enterprise, summary, before,
                {"status": application.status, "expert_score": total, "aggregation": rule,
-                "notice_start": application.notice_start, "notice_end": application.notice_end})
+                "notice_start": application.notice_start, "notice_end": application.notice_end,
+                "reason": application.decision_reason})
     return application
 
 

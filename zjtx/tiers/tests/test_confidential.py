@@ -72,3 +72,25 @@ def test_the_change_history_reads_the_review_records_in_chinese(people, applican
     assert "提出的异议" in history
     for raw in ("experts", "comment", "content", "result", "dismissed", "objection："):
         assert raw not in history, raw
+
+
+def test_the_panel_score_is_the_provinces_only(people, applicant, enterprise):
+    """The aggregate (81.00 from 80, 81, 82) with an expert's own score gives away the others' sum."""
+    application = through("decided", people, applicant)
+    pages = [f"/tiers/applications/{application.pk}/", f"/tiers/batches/{application.batch_id}/",
+             f"/tiers/enterprise/{enterprise.credit_code}/", "/api/v1/tiers/applications"]
+    for user in (applicant, people["city"], people["experts"][0]):
+        client = logged_in(user)
+        for url in pages:
+            response = client.get(url)
+            if response.status_code != 200:
+                continue  # an expert has no ladder page
+            page = response.content.decode()
+            assert "81.00" not in page and "专家汇总得分" not in page and '"expert_score": 81' not in page, (
+                user.role, url)
+    assert "公示 2026-" in _history(applicant, application)  # the decision's step and its notice stay
+    province = logged_in(people["province"])
+    assert "专家汇总得分" in province.get(pages[0]).content.decode()
+    assert "81.00" in province.get(pages[1]).content.decode()
+    assert "专家汇总得分 81.00" in province.get(pages[2]).content.decode()
+    assert province.get(pages[3]).json()[0]["expert_score"] == 81.0
