@@ -94,3 +94,16 @@ def test_the_panel_score_is_the_provinces_only(people, applicant, enterprise):
     assert "81.00" in province.get(pages[1]).content.decode()
     assert "专家汇总得分 81.00" in province.get(pages[2]).content.decode()
     assert province.get(pages[3]).json()[0]["expert_score"] == 81.0
+
+
+def test_the_objection_card_shows_others_that_there_is_one_not_what_it_says(people, applicant):
+    application = through("decided", people, applicant)
+    objector = make_user(Role.DEPARTMENT, department="sci_tech", full_name="省科技厅 陈处长")
+    services.objection_file(user=objector, application=application, content="市场占有率数据存疑，联系人陈处长",
+                            today=application.notice_start)
+    for user in (applicant, people["city"], people["experts"][0]):
+        page = logged_in(user).get(f"/tiers/applications/{application.pk}/").content.decode()
+        card = page.split('data-testid="objections"')[1].split("</div>\n{% endif %}")[0]
+        assert "市场占有率数据存疑" not in page and "待处理" in card, user.role
+    province = logged_in(people["province"]).get(f"/tiers/applications/{application.pk}/").content.decode()
+    assert "市场占有率数据存疑，联系人陈处长" in province
