@@ -461,7 +461,8 @@ def objection_file(*, user: User, application: Application, content: str,
             raise ApplicationError(f"公示期已于 {application.notice_end} 结束，不能再提出异议", field="content")
         if user.role == Role.ENTERPRISE and user.credit_code == application.enterprise.credit_code:
             raise ApplicationError("申报企业不能对自己的公示提出异议", field="content")
-        objection = Objection.objects.create(application=application, filed_by=user, content=content)
+        objection = Objection.objects.create(application=application, filed_by=user, content=content,
+                                             filed_at=clock.now())
         _audit(user, "objection_file", application, application.enterprise, "公示期间收到异议", None,
                {"objection": objection.pk, "content": content})
     return objection
