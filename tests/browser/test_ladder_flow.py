@@ -53,7 +53,7 @@ def test_batch_to_payment(browser, live_server, settings, tmp_path):
     page.goto(f"{url}/tiers/")
     page.get_by_test_id("batch-table").get_by_text("申报", exact=True).click()
     assert page.get_by_test_id("assessment-status").inner_text() == "符合"
-    assert "8000" in page.get_by_test_id("declared").inner_text()
+    assert "8,000.00" in page.get_by_test_id("declared").inner_text()
     apply = page.get_by_test_id("apply-form")
     assert apply.locator("input[name=contact_name]").input_value() == "张三"
     attachment = tmp_path / "审计报告.pdf"

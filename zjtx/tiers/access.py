@@ -137,7 +137,14 @@ def require_expert_independent(expert: User, enterprise: Enterprise) -> None:
 # Records of the review that only the province reads: who reviews, their scores and conflicts, who objected
 # and what was said. The applicant, the city and the others see the application's course, not these.
 CONFIDENTIAL_ACTIONS = {"tiers.assign_experts", "tiers.expert_score", "tiers.assignment_withdraw",
-                        "tiers.conflict_declare", "tiers.objection_file", "tiers.objection_resolve"}
+                        "tiers.conflict_declare", "tiers.objection_file", "tiers.objection_resolve",
+                        "tiers.decide_approve", "tiers.decide_reject"}
+
+
+def sees_panel_score(user: User) -> bool:
+    """The experts' aggregate score is the province's, like each expert's score: beside their own score an
+    expert would work out the others' from it, and the applicant and city read the decision, not the marks."""
+    return user.is_authenticated and user.role == Role.PROVINCE
 
 
 def may_read_record(user: User, event: Any) -> bool:
@@ -158,7 +165,12 @@ COURSE_SUMMARIES = {"tiers.assign_experts": "已分配评审专家",
 
 def course_summary(event: Any) -> str | None:
     """What a reader who may not read `event` learns of it (None: nothing)."""
+    after = event.after or {}
+    if event.action == "tiers.decide_approve":
+        return f"省级决定同意，公示 {after.get('notice_start')} 至 {after.get('notice_end')}"
+    if event.action == "tiers.decide_reject":
+        return "省级决定不予认定" + (f"：{after['reason']}" if after.get("reason") else "")
     if event.action == "tiers.objection_resolve":
-        result = str((event.after or {}).get("result", ""))
+        result = str(after.get("result", ""))
         return f"公示异议已处理：{dict(Objection.Status.choices).get(result, '已处理')}"
     return COURSE_SUMMARIES.get(event.action)

@@ -82,13 +82,15 @@ def batch(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 @router.get("/applications", response=list[ApplicationOut], summary="申报（按权限范围）")
 def applications(request: HttpRequest, batch: Id | None = None) -> list[dict[str, Any]]:
-    qs = access.visible_applications(current_user(request)).order_by("-id")
+    user = current_user(request)
+    qs = access.visible_applications(user).order_by("-id")
+    panel_score = access.sees_panel_score(user)
     if batch:
         qs = qs.filter(batch_id=batch)
     return [{"id": a.pk, "batch_id": a.batch_id, "credit_code": a.enterprise.credit_code,
              "enterprise": a.enterprise.name, "status": a.status, "flagged": a.flagged,
              "assessment_status": a.assessment.get("status"), "assessment_score": a.assessment.get("score"),
-             "expert_score": float(a.expert_score) if a.expert_score is not None else None,
+             "expert_score": float(a.expert_score) if a.expert_score is not None and panel_score else None,
              "notice_end": a.notice_end} for a in qs[:1000]]
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from zjtx.enterprises.models import Enterprise, Tier
 from zjtx.policy.models import ProgrammeEvent
@@ -226,7 +227,8 @@ class Objection(models.Model):
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提出人", null=True,
                                  on_delete=models.SET_NULL, related_name="+")
     content = models.TextField("异议内容")
-    filed_at = models.DateTimeField("提出时间", auto_now_add=True)
+    # Stamped by the service with clock.now(), so it reads within the notice period like the other steps.
+    filed_at = models.DateTimeField("提出时间", default=timezone.now)
     status = models.CharField("处理结果", max_length=10, choices=Status.choices, default=Status.OPEN)
     resolution = models.CharField("处理意见", max_length=500, blank=True)
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="处理人", null=True, blank=True,

@@ -199,29 +199,31 @@ class LadderItem:
     kind: str
 
 
-def ladder_history(enterprise: Enterprise) -> list[LadderItem]:
+def ladder_history(enterprise: Enterprise, *, with_scores: bool = False) -> list[LadderItem]:
     """The enterprise's whole ladder: applications, decisions, recognitions, re-reviews, revocations, newest
-    first. Every date is the workflow's (steps are stamped with clock.now()), so they read in order."""
+    first. Every date is the workflow's (steps are stamped with clock.now()), so they read in order.
+    `with_scores`: the decisions name the experts' aggregate score (access.sees_panel_score)."""
     items: list[LadderItem] = []
     for a in Application.objects.filter(enterprise=enterprise).select_related("batch"):
-        items += _application_items(a)
+        items += _application_items(a, with_scores)
     for r in Recognition.objects.filter(enterprise=enterprise).select_related("revoked_by").prefetch_related(
             "re_reviews"):
         items += _recognition_items(r)
     return sorted(items, key=lambda i: i.at, reverse=True)
 
 
-def _application_items(a: Application) -> list[LadderItem]:
+def _application_items(a: Application, with_scores: bool) -> list[LadderItem]:
     items = [LadderItem(timezone.localdate(a.submitted_at), f"申报《{a.batch.title}》",
                         f"当前状态：{a.get_status_display()}" + ("（引擎自评明显不符合）" if a.flagged else ""),
                         "application")]
     if a.decided_at:
         # The decision as it was taken; the status now may be later (已认定) or undone (异议成立).
+        score = f"专家汇总得分 {a.expert_score}；" if with_scores else ""
         if a.notice_start:
             title = f"省级决定：同意{'推荐' if a.batch.is_national else '认定'}并公示"
-            detail = f"专家汇总得分 {a.expert_score}，公示 {a.notice_start} 至 {a.notice_end}"
+            detail = f"{score}公示 {a.notice_start} 至 {a.notice_end}"
         else:
-            title, detail = "省级决定：不予认定", f"专家汇总得分 {a.expert_score}；{a.decision_reason}"
+            title, detail = "省级决定：不予认定", f"{score}{a.decision_reason}"
         items.append(LadderItem(timezone.localdate(a.decided_at), title, detail, "decision"))
     return items
 

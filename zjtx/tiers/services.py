@@ -443,7 +443,8 @@ def application_decide(*, user: User, application: Application, approve: bool, r
                    else f"省级决定不予认定：{reason}（专家汇总得分 {total}）")
         _audit(user, action, application, application.enterprise, summary, before,
                {"status": application.status, "expert_score": total, "aggregation": rule,
-                "notice_start": application.notice_start, "notice_end": application.notice_end})
+                "notice_start": application.notice_start, "notice_end": application.notice_end,
+                "reason": application.decision_reason})
     return application
 
 
@@ -460,7 +461,8 @@ def objection_file(*, user: User, application: Application, content: str,
             raise ApplicationError(f"公示期已于 {application.notice_end} 结束，不能再提出异议", field="content")
         if user.role == Role.ENTERPRISE and user.credit_code == application.enterprise.credit_code:
             raise ApplicationError("申报企业不能对自己的公示提出异议", field="content")
-        objection = Objection.objects.create(application=application, filed_by=user, content=content)
+        objection = Objection.objects.create(application=application, filed_by=user, content=content,
+                                             filed_at=clock.now())
         _audit(user, "objection_file", application, application.enterprise, "公示期间收到异议", None,
                {"objection": objection.pk, "content": content})
     return objection

@@ -61,7 +61,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
                "applications": selectors.batch_applications(user=user, batch=batch), "today": today,
                "can_close": "close" in workflow.available(workflow.BATCH, user=user, state=batch.status),
                "can_apply": user.role == Role.ENTERPRISE and batch.accepting(today),
-               "is_province": user.role == Role.PROVINCE,
+               "is_province": user.role == Role.PROVINCE, "panel_score": access.sees_panel_score(user),
                "quota_label": selectors.parameter_label(batch.quota_parameter) if batch.quota_parameter else ""}
     return render(request, "tiers/batch.html", context)
 
@@ -131,7 +131,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mine = next((a for a in assignments if a.expert_id == user.pk), None)
     context = {
         "a": application, "actions": actions, "assignments": assignments, "mine": mine,
-        "show_scores": user.role in (Role.PROVINCE, Role.EXPERT),
+        "show_scores": user.role in (Role.PROVINCE, Role.EXPERT), "panel_score": access.sees_panel_score(user),
         **(_assignment_form(application, assignments) if "assign_experts" in actions else {}),
         "objections": list(application.objections.select_related("filed_by")),
         "history": selectors.application_history(application, user),
@@ -332,8 +332,10 @@ def recognition_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @page_errors
 @require_GET
 def enterprise_ladder(request: HttpRequest, code: str) -> HttpResponse:
-    enterprise = access.enterprise_for_ladder(current_user(request), code)
-    return render(request, "tiers/enterprise.html", {"e": enterprise, "items": selectors.ladder_history(enterprise)})
+    user = current_user(request)
+    enterprise = access.enterprise_for_ladder(user, code)
+    items = selectors.ladder_history(enterprise, with_scores=access.sees_panel_score(user))
+    return render(request, "tiers/enterprise.html", {"e": enterprise, "items": items})
 
 
 @login_required

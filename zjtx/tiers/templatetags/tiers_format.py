@@ -19,3 +19,14 @@ def actual_value(unmet: dict[str, Any]) -> str:
         # The condition reads its inputs directly (the explanation names them): no figure to show.
         return "—"
     return actual_text(actual, unit, known=not missing)
+
+
+@register.filter
+def count(value: Any) -> str:
+    """A declared count (staff, patents): 0 is a figure, only a missing one reads '—'."""
+    if value is None or value == "":
+        return "—"
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return str(value)

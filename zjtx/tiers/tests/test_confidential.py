@@ -72,3 +72,38 @@ def test_the_change_history_reads_the_review_records_in_chinese(people, applican
     assert "提出的异议" in history
     for raw in ("experts", "comment", "content", "result", "dismissed", "objection："):
         assert raw not in history, raw
+
+
+def test_the_panel_score_is_the_provinces_only(people, applicant, enterprise):
+    """The aggregate (81.00 from 80, 81, 82) with an expert's own score gives away the others' sum."""
+    application = through("decided", people, applicant)
+    pages = [f"/tiers/applications/{application.pk}/", f"/tiers/batches/{application.batch_id}/",
+             f"/tiers/enterprise/{enterprise.credit_code}/", "/api/v1/tiers/applications"]
+    for user in (applicant, people["city"], people["experts"][0]):
+        client = logged_in(user)
+        for url in pages:
+            response = client.get(url)
+            if response.status_code != 200:
+                continue  # an expert has no ladder page
+            page = response.content.decode()
+            assert "81.00" not in page and "专家汇总得分" not in page and '"expert_score": 81' not in page, (
+                user.role, url)
+    assert "公示 2026-" in _history(applicant, application)  # the decision's step and its notice stay
+    province = logged_in(people["province"])
+    assert "专家汇总得分" in province.get(pages[0]).content.decode()
+    assert "81.00" in province.get(pages[1]).content.decode()
+    assert "专家汇总得分 81.00" in province.get(pages[2]).content.decode()
+    assert province.get(pages[3]).json()[0]["expert_score"] == 81.0
+
+
+def test_the_objection_card_shows_others_that_there_is_one_not_what_it_says(people, applicant):
+    application = through("decided", people, applicant)
+    objector = make_user(Role.DEPARTMENT, department="sci_tech", full_name="省科技厅 陈处长")
+    services.objection_file(user=objector, application=application, content="市场占有率数据存疑，联系人陈处长",
+                            today=application.notice_start)
+    for user in (applicant, people["city"], people["experts"][0]):
+        page = logged_in(user).get(f"/tiers/applications/{application.pk}/").content.decode()
+        card = page.split('data-testid="objections"')[1].split("</div>\n{% endif %}")[0]
+        assert "市场占有率数据存疑" not in page and "待处理" in card, user.role
+    province = logged_in(people["province"]).get(f"/tiers/applications/{application.pk}/").content.decode()
+    assert "市场占有率数据存疑，联系人陈处长" in province

@@ -108,3 +108,14 @@ def test_the_province_sees_who_filed_an_objection_the_applicant_does_not(people,
     province = logged_in(people["province"]).get(url).content.decode()
     assert f'data-testid="objection-filer">{outsiders[0].display_name}' in province
     assert 'data-testid="objection-filer"' not in logged_in(applicant).get(url).content.decode()
+
+
+def test_an_objection_is_dated_on_the_workflows_today(people, applicant, settings):
+    """Filed during the notice, it reads as filed then, not on the server's date (before the notice began)."""
+    from django.utils import timezone
+
+    application = through("decided", people, applicant)
+    settings.ZJTX_TODAY = application.notice_start
+    objection = services.objection_file(user=make_user(Role.DEPARTMENT, department="sci_tech"),
+                                        application=application, content="数据存疑")
+    assert timezone.localdate(objection.filed_at) == application.notice_start

@@ -43,7 +43,7 @@ def test_apply_page_shows_self_assessment_then_submits(people, applicant):
     batch = open_batch(people["province"])
     client = client_for(applicant)
     page = client.get(reverse("tiers:apply", args=[batch.pk])).content.decode()
-    assert "政策引擎自评" in page and "符合" in page and "8000" in page
+    assert "政策引擎自评" in page and "符合" in page and "8,000.00" in page
     response = client.post(reverse("tiers:apply", args=[batch.pk]), {"contact_name": "", "contact_phone": "123"})
     assert "联系人" in response.content.decode() and Application.objects.count() == 0
     response = client.post(reverse("tiers:apply", args=[batch.pk]),
@@ -114,7 +114,7 @@ def test_pages_name_rules_and_parameters_in_chinese_not_by_code(people, applican
 
     application = through("recognized", people, applicant)
     recognition = Recognition.objects.get()
-    page = client_for(applicant).get(reverse("tiers:application", args=[application.pk])).content.decode()
+    page = client_for(people["province"]).get(reverse("tiers:application", args=[application.pk])).content.decode()
     assert "汇总规则：去掉最高分和最低分后平均" in page and "trimmed_mean" not in page
     page = client_for(applicant).get(reverse("tiers:recognition", args=[recognition.pk])).content.decode()
     assert "依据：省专精特新冠军企业有效期" in page and "tiers.validity_years" not in page
@@ -316,3 +316,14 @@ def test_the_resubmit_page_says_so_lists_the_files_and_ends_the_reason_once(peop
     assert "申报已被退回：请补充2025年度审计报告。修改后" in page and "。。" not in page
     assert "重新提交</button>" in page and "提交申报</button>" not in page
     assert 'data-testid="uploaded">' in page and "审计报告.pdf</a>" in page
+
+
+def test_declared_figures_read_as_amounts_and_counts_elsewhere(people, applicant):
+    """Money with thousands separators (8,000.00) as on every page; a count of 0 is 0, not '—' (unknown)."""
+    application = through("submitted", people, applicant)
+    application.declared.update(revenue="16555.35", ip_i_count=0)
+    application.save(update_fields=["declared"])
+    page = client_for(people["city"]).get(reverse("tiers:application", args=[application.pk])).content.decode()
+    declared = page.split('data-testid="declared"')[1].split("</div>")[0]
+    assert "16,555.35" in declared and "7,000.00" in declared and "400.00" in declared
+    assert "<dt>I类知识产权</dt><dd>0</dd>" in declared and "<dt>员工人数</dt><dd>200</dd>" in declared
