@@ -154,11 +154,23 @@ def test_a_whatif_page_names_its_changed_parameters_in_chinese():
     run = PolicyRun.objects.create(kind=PolicyRun.Kind.WHATIF, as_of=dt.date(2025, 6, 30), name="门槛调整",
                                    reform={"criteria.innovative.min_growth": "55"})
     label = services.parameter_set()["criteria.innovative.min_growth"].label
-    assert selectors.reform_items(run) == [{"label": label, "id": "criteria.innovative.min_growth", "value": "55"}]
+    assert selectors.reform_items(run) == [{"label": label, "id": "criteria.innovative.min_growth", "value": "55 分",
+                                            "unused": False}]
     client = Client()
     client.force_login(province_user())
     text = client.get(f"/policy/runs/{run.pk}/").content.decode()
-    assert f"调整的参数：{label} → <strong>55</strong>" in text
+    assert f"调整的参数：{label} → <strong>55 分</strong>" in text and "没有用到这个参数" not in text
+
+
+def test_a_whatif_of_a_parameter_the_run_did_not_read_says_the_change_makes_no_difference():
+    # on 2026-11-30 专精特新 is judged by the 2026版: the 2022版 threshold is not read, nothing can change
+    run = PolicyRun.objects.create(kind=PolicyRun.Kind.WHATIF, as_of=dt.date(2026, 11, 30), name="提高研发门槛",
+                                   status=PolicyRun.Status.DONE, reform={"criteria.2022.srdi.min_rd_expense": "200"},
+                                   parameter_versions=[{"id": "criteria.2026.srdi.min_rd_expense"}])
+    client = Client()
+    client.force_login(province_user())
+    text = client.get(f"/policy/runs/{run.pk}/").content.decode()
+    assert "<strong>200 万元</strong>" in text and "没有用到这个参数，调整对结果没有影响" in text
 
 
 @pytest.mark.parametrize(
