@@ -116,7 +116,9 @@ def test_city_official_records_an_assessment_grade_and_sees_its_award(browser, l
     page.click("text=查看测算说明")
     page.fill("input[name=as_of]", "2025-06-30")
     page.click("text=重新测算")
-    assert "（digital_assessment.4A，2025-03-01）：应享 100万元" in page.get_by_test_id("explain-text").inner_text()
+    # a city official reads the award by its name; award ids are for the province's policy staff
+    explained = page.get_by_test_id("explain-text").inner_text()
+    assert "数字化转型评估4A级一次性奖补（2025-03-01）：应享 100万元" in explained
 
 
 def test_city_official_corrects_a_mistyped_event_then_withdraws_it(browser, live_server):
