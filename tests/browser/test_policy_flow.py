@@ -116,8 +116,9 @@ def test_city_official_records_an_assessment_grade_and_sees_its_award(browser, l
     page.click("text=查看测算说明")
     page.fill("input[name=as_of]", "2025-06-30")
     page.click("text=重新测算")
-    explanation = page.get_by_test_id("explain-text").inner_text()
-    assert "数字化转型评估4A级一次性奖补（2025-03-01）：应享 100万元" in explanation
+    # a city official reads the award by its name; award ids are for the province's policy staff
+    explained = page.get_by_test_id("explain-text").inner_text()
+    assert "数字化转型评估4A级一次性奖补（2025-03-01）：应享 100万元" in explained
 
 
 def test_city_official_corrects_a_mistyped_event_then_withdraws_it(browser, live_server):
@@ -170,3 +171,58 @@ def _province_officer_and_a_4a_enterprise(page, live_server) -> None:
     ProgrammeEvent.objects.create(enterprise=enterprise, kind="digital_assessment", date=dt.date(2025, 3, 1),
                                   grade="4A")
     login(page, live_server, "province")
+
+
+# The text boxes an ECharts chart has drawn (axis labels, legend, axis names), in the chart's own pixels.
+CHART_TEXTS = """id => {
+  const el = document.getElementById(id);
+  const boxes = [];
+  echarts.getInstanceByDom(el).getZr().storage.getDisplayList(true).forEach(e => {
+    if (!e.style || typeof e.style.text !== "string" || !e.style.text) return;
+    const box = e.getBoundingRect().clone();
+    const transform = e.getComputedTransform();
+    if (transform) box.applyTransform(transform);
+    boxes.push({text: e.style.text, x: box.x, y: box.y, w: box.width, h: box.height});
+  });
+  return {boxes: boxes, width: el.clientWidth, height: el.clientHeight};
+}"""
+
+
+def test_whatif_chart_labels_stay_apart_and_inside_at_1024px(browser, live_server):
+    page = browser
+    page.set_viewport_size({"width": 1024, "height": 900})
+    _province_officer_and_a_4a_enterprise(page, live_server)
+    _events_of_many_awards()
+    page.goto(f"{live_server.url}/policy/whatif/")
+    page.fill("input[name=name]", "四化改造上限提高")
+    page.fill("input[name=as_of]", "2025-06-30")
+    page.select_option("select[name=param_0]", "awards.four_transformations.cap")
+    page.fill("input[name=value_0]", "600")
+    page.click("text=开始模拟")
+    page.wait_for_selector("[data-testid=run-status]:text('已完成')")
+    page.wait_for_selector("#budget-chart canvas")
+    page.wait_for_timeout(500)  # the tier chart fits its labels to the columns once drawn
+    for chart in ("whatif-chart", "budget-chart"):
+        drawn = page.evaluate(CHART_TEXTS, chart)
+        boxes = drawn["boxes"]
+        assert len(boxes) > 8
+        for box in boxes:  # nothing cut at the card's edge or drawn over the table below
+            assert box["x"] >= 0 and box["y"] >= 0, box
+            assert box["x"] + box["w"] <= drawn["width"] + 1 and box["y"] + box["h"] <= drawn["height"] + 1, box
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                apart = (a["x"] + a["w"] <= b["x"] or b["x"] + b["w"] <= a["x"]
+                         or a["y"] + a["h"] <= b["y"] or b["y"] + b["h"] <= a["y"])
+                assert apart, (chart, a["text"], b["text"])
+
+
+def _events_of_many_awards() -> None:
+    """Hefei enterprises with events for seven awards, so the budget chart has many long names."""
+    events = [("digital_assessment", {"grade": "3A"}), ("digital_assessment", {"grade": "5A"}),
+              ("four_transformations_project", {"amount": Decimal("3000")}),
+              ("network_security_project", {"amount": Decimal("80")}),
+              ("publicity", {"amount": Decimal("40")}), ("srdi_board_listing", {}),
+              ("industrial_internet_platform", {})]
+    for kind, fields in events:
+        ProgrammeEvent.objects.create(enterprise=make_enterprise(city_code="340100"), kind=kind,
+                                      date=dt.date(2025, 3, 1), **fields)

@@ -60,6 +60,8 @@ class WhatIfForm(forms.Form):
                 self.add_error(f"param_{i}", "同一参数只能调整一次，请在一行中填写它的新取值")
             elif chosen and not (cleaned.get(f"value_{i}") or "").strip():
                 self.add_error(f"value_{i}", "请填写所选参数的新取值")
+            elif not chosen and (cleaned.get(f"value_{i}") or "").strip():
+                self.add_error(f"param_{i}", f"请选择新取值{i + 1}要调整的参数")
             seen.add(chosen or "")
         return cleaned
 

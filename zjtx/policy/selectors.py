@@ -152,11 +152,13 @@ def whatif_tables(run: PolicyRun) -> dict[str, Any]:
     tiers = pl.DataFrame(run.summary.get("tiers") or [], infer_schema_length=None)
     budget = run.summary.get("budget") or []
     if tiers.is_empty():
-        return {"province": [], "cities": [], "budget": budget}
+        return {"province": [], "cities": [], "changed_cities": [], "budget": budget}
     tiers = tiers.with_columns(pl.col("city_code").map_elements(_city, return_dtype=pl.String).alias("city_name"))
     province = (tiers.group_by("tier", "tier_label", maintain_order=True)
                 .agg(pl.col("baseline", "reform", "gained", "lost", "difference").sum()))
-    return {"province": province.to_dicts(), "cities": tiers.to_dicts(), "budget": budget}
+    cities = tiers.to_dicts()
+    changed = [r for r in cities if r["gained"] or r["lost"]]  # the page lists these, the xlsx all
+    return {"province": province.to_dicts(), "cities": cities, "changed_cities": changed, "budget": budget}
 
 
 CHANGES_SHOWN = 200  # on the page; the xlsx lists them all
@@ -178,10 +180,36 @@ def whatif_changes(run: PolicyRun, limit: int | None = CHANGES_SHOWN) -> dict[st
 
 
 def reform_items(run: PolicyRun) -> list[dict[str, Any]]:
-    """A what-if's changed parameters as officials read them: label, id and the value set."""
+    """A what-if's changed parameters as officials read them: label, id, the value set with its unit,
+    and whether the finished run read the parameter at all (a 2022版 threshold is not read on a date
+    the 2026版 applies: the change can make no difference, and the page says so)."""
     params = parameter_set()
-    return [{"label": params[key].label if key in params else key, "id": key, "value": value_text(value)}
+    read = {v["id"] for v in run.parameter_versions or []}
+    return [{"label": params[key].label if key in params else key, "id": key,
+             "value": _with_unit(params, key, value), "unused": bool(read) and key not in read}
             for key, value in run.reform.items()]
+
+
+# Units that name the kind of a value rather than measure it: not written after the value.
+UNITS_NOT_WRITTEN = {"选项", "年份", "项目", "产业", "级别", "梯度", ""}
+
+
+def _with_unit(params: ParameterSet, key: str, value: Any) -> str | None:
+    if key not in params:
+        return value_text(value)
+    parameter = params[key]
+    shown = value_shown(parameter, params, value)
+    if parameter.unit in UNITS_NOT_WRITTEN or not _is_number(value):
+        return shown
+    return f"{shown} {parameter.unit}"
+
+
+def _is_number(value: Any) -> bool:
+    try:
+        Decimal(str(value))
+    except ArithmeticError:
+        return False
+    return not isinstance(value, bool)
 
 
 def run_tables(run: PolicyRun) -> dict[str, Any]:

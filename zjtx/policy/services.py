@@ -16,7 +16,7 @@ import polars as pl
 import yaml
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from zjtx.accounts.models import User
 from zjtx.core import clock
@@ -137,6 +137,20 @@ def fact_limits() -> dict[str, int]:
     return {"local_feature_score": max(int(v.value) for v in local_max.values if v.value is not None)}
 
 
+def day(value: dt.date) -> str:
+    """A date as the pages write it: 2022年6月1日."""
+    return formats.date_format(value)
+
+
+def too_early(params: ParameterSet, as_of: dt.date) -> str | None:
+    """Why ``as_of`` is before the rules can be applied (None: it is not), in words for any reader:
+    the engine's own message names a parameter id."""
+    earliest = earliest_as_of(params)
+    if as_of >= earliest:
+        return None
+    return f"测算日期 {day(as_of)} 早于认定规则的参数生效日期，请选择 {day(earliest)} 或以后的日期"
+
+
 def earliest_as_of(params: ParameterSet) -> dt.date:
     """The first 测算日期 the rules can take: the data-year rule (which year's figures are read) is
     the last of their parameters to come into force."""
@@ -225,13 +239,17 @@ def run_create(*, user: User, kind: str, as_of: dt.date, name: str = "", reform:
     """Record a run and queue it; the page follows its progress."""
     access.require_runs(user)
     params = parameter_set()
+    early = too_early(params, as_of)
+    if early:
+        raise ApplicationError(early, field="as_of")
     refusal = engine_refusal(params, as_of)
     if refusal:
-        raise ApplicationError(f"无法按测算日期 {as_of} 测算：{refusal}", field="as_of")
+        raise ApplicationError(f"无法按测算日期 {day(as_of)} 测算：{refusal}", field="as_of")
     _check_data_year(params, as_of)
     if reform_start is not None and reform_start > as_of:
-        raise ApplicationError(f"调整生效日期 {reform_start} 晚于测算日期 {as_of}：测算只用测算日期当天有效的参数和"
-                               "此前的事件，调整不会起作用。请把调整生效日期提前，或推后测算日期", field="reform_start")
+        raise ApplicationError(f"调整生效日期 {day(reform_start)} 晚于测算日期 {day(as_of)}："
+                               "测算只用测算日期当天有效的参数和此前的事件，调整不会起作用。"
+                               "请把调整生效日期提前，或推后测算日期", field="reform_start")
     if kind == PolicyRun.Kind.WHATIF:
         reform = _checked_reform(params, reform or {}, as_of, reform_start)
     run = PolicyRun.objects.create(kind=kind, as_of=as_of, name=name[:100], reform=reform or {},
@@ -250,7 +268,8 @@ def _check_data_year(params: ParameterSet, as_of: dt.date) -> None:
     data_year = as_of.year - int(params.value("criteria.data_year_lag", as_of))
     this_year = clock.today().year
     if data_year > this_year:
-        raise ApplicationError(f"测算日期 {as_of} 要用 {data_year} 年度的数据，该年度尚未开始，企业库中没有这些数据；"
+        raise ApplicationError(f"测算日期 {day(as_of)} 要用 {data_year} 年度的数据，"
+                               "该年度尚未开始，企业库中没有这些数据；"
                                f"测算日期最晚可选 {this_year + int(params.value('criteria.data_year_lag', as_of))}"
                                "年12月31日", field="as_of")
 

@@ -173,10 +173,14 @@ def explain_enterprise(request: HttpRequest, code: str) -> HttpResponse:
     earliest = services.earliest_as_of(params)
     context = {"e": enterprise, "as_of": as_of, "earliest": earliest,
                "can_record": access.can_record(user)}
+    early = services.too_early(params, as_of)
+    if early:
+        context["problem"] = f"无法测算：{early}。"
+        return render(request, "policy/explain.html", context)
     try:
         result = evaluate(enterprises, indicators, events, as_of, params)
-    except ParameterError as exc:  # e.g. a date before the rules' parameters are in force
-        context["problem"] = f"无法按测算日期 {as_of} 测算：{exc}。请选择 {earliest} 以后的日期。"
+    except ParameterError as exc:
+        context["problem"] = f"无法按测算日期 {services.day(as_of)} 测算：{exc}。"
     else:
         # parameter and award ids are for the policy staff; others read the clauses
         context["text"] = explain(result, enterprise.credit_code, technical=access.can_edit_parameters(user))

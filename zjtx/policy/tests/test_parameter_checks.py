@@ -56,11 +56,13 @@ def _whatif(client: Client, **values: str):
     [
         ({"as_of": ""}, "测算日期：这个字段是必填项"),
         ({"name": ""}, "方案名称：这个字段是必填项"),
-        ({"as_of": "2022-05-31"}, "测算日期：无法按测算日期 2022-05-31 测算"),
+        ({"as_of": "2022-05-31"}, "测算日期：测算日期 2022年5月31日 早于认定规则的参数生效日期，请选择 2022年6月1日"),
         ({"value_0": "NaN"}, "一次性奖补”：该参数的取值应为有限的数字"),
         ({"param_1": "awards.little_giant.amount", "value_1": "200"}, "参数2：同一参数只能调整一次"),
         ({"param_1": "awards.upgrade_policy", "value_1": ""}, "新取值2：请填写所选参数的新取值"),
         ({"param_1": "awards.upgrade_policy", "value_1": "foo"}, "新取值2：“"),
+        # a value typed without choosing its parameter was dropped and the run started without it
+        ({"value_1": "300"}, "参数2：请选择新取值2要调整的参数"),
     ],
 )
 def test_whatif_errors_name_their_field_and_start_nothing(values, message):
@@ -76,7 +78,9 @@ def test_a_province_run_before_the_rules_are_in_force_is_refused_on_its_date():
     client = Client()
     client.force_login(province_user())
     text = client.post("/policy/runs/", {"as_of": "2022-05-31"}).content.decode()
-    assert "测算日期：无法按测算日期 2022-05-31 测算" in text and not PolicyRun.objects.exists()
+    # in words: the engine's own message named the parameter criteria.data_year_lag
+    assert "测算日期：测算日期 2022年5月31日 早于认定规则的参数生效日期" in text and "criteria." not in text
+    assert not PolicyRun.objects.exists()
 
 
 def test_an_unexpected_failure_ends_the_run_with_a_reason(monkeypatch):
@@ -99,7 +103,8 @@ def test_the_explanation_before_the_rules_are_in_force_says_so_instead_of_failin
     client.force_login(province_user())
     response = client.get(f"/policy/explain/{enterprise.credit_code}/?as_of=2022-05-31")
     text = response.content.decode()
-    assert response.status_code == 200 and "无法按测算日期 2022-05-31 测算" in text and 'min="2022-06-01"' in text
+    assert response.status_code == 200 and "请选择 2022年6月1日 或以后的日期" in text and 'min="2022-06-01"' in text
+    assert "criteria." not in text  # the engine's message names a parameter id: not for this page's readers
     text = client.get(f"/policy/explain/{enterprise.credit_code}/?as_of=2026-13-45").content.decode()
     assert "测算日期“2026-13-45”不是有效日期，已按今天测算。" in text
 
@@ -149,11 +154,23 @@ def test_a_whatif_page_names_its_changed_parameters_in_chinese():
     run = PolicyRun.objects.create(kind=PolicyRun.Kind.WHATIF, as_of=dt.date(2025, 6, 30), name="门槛调整",
                                    reform={"criteria.innovative.min_growth": "55"})
     label = services.parameter_set()["criteria.innovative.min_growth"].label
-    assert selectors.reform_items(run) == [{"label": label, "id": "criteria.innovative.min_growth", "value": "55"}]
+    assert selectors.reform_items(run) == [{"label": label, "id": "criteria.innovative.min_growth", "value": "55 分",
+                                            "unused": False}]
     client = Client()
     client.force_login(province_user())
     text = client.get(f"/policy/runs/{run.pk}/").content.decode()
-    assert f"调整的参数：{label} → <strong>55</strong>" in text
+    assert f"调整的参数：{label} → <strong>55 分</strong>" in text and "没有用到这个参数" not in text
+
+
+def test_a_whatif_of_a_parameter_the_run_did_not_read_says_the_change_makes_no_difference():
+    # on 2026-11-30 专精特新 is judged by the 2026版: the 2022版 threshold is not read, nothing can change
+    run = PolicyRun.objects.create(kind=PolicyRun.Kind.WHATIF, as_of=dt.date(2026, 11, 30), name="提高研发门槛",
+                                   status=PolicyRun.Status.DONE, reform={"criteria.2022.srdi.min_rd_expense": "200"},
+                                   parameter_versions=[{"id": "criteria.2026.srdi.min_rd_expense"}])
+    client = Client()
+    client.force_login(province_user())
+    text = client.get(f"/policy/runs/{run.pk}/").content.decode()
+    assert "<strong>200 万元</strong>" in text and "没有用到这个参数，调整对结果没有影响" in text
 
 
 @pytest.mark.parametrize(
@@ -235,7 +252,7 @@ def test_a_run_date_whose_data_year_has_not_begun_is_refused(as_of):
     client = Client()
     client.force_login(province_user())
     text = client.post("/policy/runs/", {"as_of": as_of}).content.decode()
-    assert f"测算日期：测算日期 {as_of} 要用" in text and "该年度尚未开始" in text
+    assert f"测算日期：测算日期 {as_of[:4]}年12月31日 要用" in text and "该年度尚未开始" in text
     text = _whatif(client, as_of=as_of).content.decode()
     assert "该年度尚未开始" in text
     assert not PolicyRun.objects.exists()
@@ -245,7 +262,7 @@ def test_a_whatif_whose_change_starts_after_its_run_date_is_refused_on_that_date
     client = Client()
     client.force_login(province_user())
     text = _whatif(client, as_of="2025-06-30", reform_start="2025-07-01").content.decode()
-    assert "调整生效日期：调整生效日期 2025-07-01 晚于测算日期 2025-06-30" in text
+    assert "调整生效日期：调整生效日期 2025年7月1日 晚于测算日期 2025年6月30日" in text
     assert not PolicyRun.objects.exists()
 
 

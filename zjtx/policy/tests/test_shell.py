@@ -129,6 +129,8 @@ def test_whatif_page_runs_and_exports(django_capture_on_commit_callbacks):
     assert run.status == PolicyRun.Status.DONE, run.message
     page = client.get(f"/policy/runs/{run.pk}/").content.decode()
     assert "已完成" in page and "数字化奖补提高" in page
+    # an award change moves no tier: the 分市 table says so instead of standing empty
+    assert "各市各梯度符合条件的企业数都没有变化" in page
     budget = {(r["award"], r["funding_level"]): r for r in run.summary["budget"]}
     digital = next(v for k, v in budget.items() if k[0].startswith("digital"))
     assert Decimal(digital["reform"]) - Decimal(digital["baseline"]) == Decimal("20")
@@ -297,6 +299,7 @@ def test_a_whatif_lists_the_enterprises_that_change_on_its_page_and_in_the_xlsx(
     assert run.summary["changes"] > 0
     page = client.get(f"/policy/runs/{run.pk}/").content.decode()
     assert f"变化企业（共 {run.summary['changes']} 家次）" in page and "新增符合" in page
+    assert "都没有变化" not in page
     book = load_workbook(io.BytesIO(client.get(f"/policy/runs/{run.pk}/export.xlsx").content))
     rows = [r for r in book["变化企业"].iter_rows(values_only=True) if r[4] in ("获得", "失去")]
     assert len(rows) == run.summary["changes"]
