@@ -29,3 +29,17 @@ def ready(people: dict[str, Any], enterprise: Any, applicant: Any) -> Any:
     services.entitlement_confirm_account(user=applicant, entitlement=entitlement, account_name=enterprise.name,
                                          bank_name="徽商银行合肥分行", account_no="6228480012345678")
     return services.entitlement_city_check(user=people["city"], entitlement=entitlement, approve=True)
+
+
+def paid_reversed_and_reissued(people: dict[str, Any], ready: Any, enterprise: Any, applicant: Any) -> Any:
+    """Paid, reversed because the account was wrong, the account corrected, and reissued: the ledger entry
+    of the first payment."""
+    from zjtx.awards import services
+
+    services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="500")
+    entry = services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
+    services.ledger_reverse(user=people["province"], entry=entry, reason="账号有误")
+    services.entitlement_correct_account(user=applicant, entitlement=ready, account_name=enterprise.name,
+                                         bank_name="建设银行", account_no="6217000099998888", note="原账号已销户")
+    services.ledger_reissue(user=people["province"], entitlement=ready, amount="100", reason="更正账号后重拨")
+    return entry

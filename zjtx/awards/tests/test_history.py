@@ -7,24 +7,15 @@ from django.test import Client
 from django.urls import reverse
 
 from zjtx.awards import services
+from zjtx.awards.tests.conftest import paid_reversed_and_reissued
 from zjtx.core.audit import describe_change
 from zjtx.enterprises.selectors import enterprise_history
 
 pytestmark = pytest.mark.django_db
 
 
-def _paid_reversed_and_reissued(people, ready, enterprise, applicant):
-    services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="500")
-    entry = services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
-    services.ledger_reverse(user=people["province"], entry=entry, reason="账号有误")
-    services.entitlement_correct_account(user=applicant, entitlement=ready, account_name=enterprise.name,
-                                         bank_name="建设银行", account_no="6217000099998888", note="原账号已销户")
-    services.ledger_reissue(user=people["province"], entitlement=ready, amount="100", reason="更正账号后重拨")
-    return entry
-
-
 def test_award_records_read_as_names_money_and_labels(people, ready, enterprise, applicant):
-    entry = _paid_reversed_and_reissued(people, ready, enterprise, applicant)
+    entry = paid_reversed_and_reissued(people, ready, enterprise, applicant)
     changes = {change for event in enterprise_history(enterprise=enterprise, user=people["province"])
                for change in event.changes}
     assert ("奖补项目", None, ready.award_label) in changes  # not the code little_giant
@@ -58,7 +49,7 @@ def test_summaries_and_messages_read_money_as_the_pages(people, ready, enterpris
     from zjtx.core.errors import ApplicationError
     from zjtx.core.models import AuditEvent
 
-    _paid_reversed_and_reissued(people, ready, enterprise, applicant)
+    paid_reversed_and_reissued(people, ready, enterprise, applicant)
     summaries = [e.summary for e in AuditEvent.objects.filter(target_type="entitlement", target_id=str(ready.pk))]
     assert any(s.startswith("拨付 100.00 万元") for s in summaries)
     assert any(s.startswith("冲销台账分录 #") and "（100.00 万元）" in s for s in summaries)

@@ -93,12 +93,9 @@ def test_payment_list_workbook_shows_local_booking_time():
 
 
 def test_payment_list_and_ledger_tell_a_reissue_to_a_corrected_account_apart(people, ready, enterprise, applicant):
-    services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="500")
-    entry = services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
-    services.ledger_reverse(user=people["province"], entry=entry, reason="账号有误")
-    services.entitlement_correct_account(user=applicant, entitlement=ready, account_name=enterprise.name,
-                                         bank_name="建设银行", account_no="6217000099998888", note="原账号已销户")
-    services.ledger_reissue(user=people["province"], entitlement=ready, amount="100", reason="更正账号后重拨")
+    from zjtx.awards.tests.conftest import paid_reversed_and_reissued
+
+    paid_reversed_and_reissued(people, ready, enterprise, applicant)
 
     def accounts(user, name, testid):
         page = client_for(user).get(name if name.startswith("/") else reverse(name)).content.decode()
