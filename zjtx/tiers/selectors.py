@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -18,7 +19,7 @@ from zjtx.enterprises.models import Enterprise, Tier
 from zjtx.policy import frames
 from zjtx.policy.services import parameter_set
 from zjtx.tiers import access, clock, params
-from zjtx.tiers.models import LADDER, Application, Batch, Recognition, tier_rank
+from zjtx.tiers.models import LADDER, Aggregation, Application, Batch, Recognition, tier_rank
 
 
 @dataclass
@@ -295,3 +296,34 @@ def recognition_page(*, user: User, filters: RecognitionFilters, page: Any = 1) 
     """One page of the recognitions the user may see, newest first, with the filtered count."""
     qs = filters.apply(access.visible_recognitions(user)).order_by("-start_date", "-id")
     return Paginator(qs, RECOGNITIONS_PER_PAGE).get_page(page)
+
+
+@dataclass(frozen=True)
+class DecisionPreview:
+    """What the province decides on: the scores so far against the minimum and the pass mark."""
+
+    scored: int
+    assigned: int
+    minimum: int
+    total: Decimal | None  # the combined score, once every assigned expert (at least the minimum) has scored
+    rule: str
+    pass_score: Decimal
+
+    @property
+    def passes(self) -> bool:
+        return self.total is not None and self.total >= self.pass_score
+
+
+def decision_preview(application: Application) -> DecisionPreview:
+    """As ``services.application_decide`` will compute it (same parameters, same rule)."""
+    from zjtx.tiers.services import aggregate  # services import this module
+
+    p, at = parameter_set(), application.batch.opens_on
+    scores = [a.score for a in application.assignments.all() if a.score is not None]
+    assigned = application.assignments.count()
+    minimum = int(params.number(p, "tiers.expert_review.min_experts", at))
+    rule = str(params.value(p, "tiers.expert_review.aggregation", at))
+    complete = len(scores) == assigned and len(scores) >= minimum
+    return DecisionPreview(len(scores), assigned, minimum, aggregate(scores, rule) if complete else None,
+                           dict(Aggregation.choices).get(rule, rule),
+                           Decimal(str(params.number(p, "tiers.expert_review.pass_score", at))))

@@ -46,8 +46,15 @@ def batches(request: HttpRequest) -> HttpResponse:
     rows = list(access.visible_batches(user))
     context = {"batches": rows, "form": form, "today": today, "is_province": user.role == Role.PROVINCE,
                "is_enterprise": user.role == Role.ENTERPRISE,
-               "open_ids": {b.pk for b in rows if b.accepting(today)}}
+               "open_ids": {b.pk for b in rows if b.accepting(today)}, "mine": _my_applications(user)}
     return render(request, "tiers/batches.html", context)
+
+
+def _my_applications(user: User) -> dict[int, int]:
+    """batch → the enterprise user's own application in it (its page, instead of a second 申报 button)."""
+    if user.role != Role.ENTERPRISE:
+        return {}
+    return dict(access.visible_applications(user).values_list("batch_id", "pk"))
 
 
 @login_required
@@ -61,6 +68,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
                "applications": selectors.batch_applications(user=user, batch=batch), "today": today,
                "can_close": "close" in workflow.available(workflow.BATCH, user=user, state=batch.status),
                "can_apply": user.role == Role.ENTERPRISE and batch.accepting(today),
+               "my_application": _my_applications(user).get(batch.pk),
                "is_province": user.role == Role.PROVINCE, "panel_score": access.sees_panel_score(user),
                "quota_label": selectors.parameter_label(batch.quota_parameter) if batch.quota_parameter else ""}
     return render(request, "tiers/batch.html", context)
@@ -137,6 +145,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": selectors.application_history(application, user),
         "recognition": getattr(application, "recognition", None) if application.status == "recognized" else None,
         "today": clock.today(), "is_national": application.batch.is_national,
+        "preview": selectors.decision_preview(application) if "decide_approve" in actions else None,
     }
     return render(request, "tiers/application.html", context)
 

@@ -14,3 +14,8 @@ register = template.Library()
 @register.filter
 def sees_recognitions(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.role in RECOGNITION_ROLES
+
+
+@register.filter
+def get_item(mapping: dict[Any, Any], key: Any) -> Any:
+    return mapping.get(key)

@@ -327,3 +327,27 @@ def test_declared_figures_read_as_amounts_and_counts_elsewhere(people, applicant
     declared = page.split('data-testid="declared"')[1].split("</div>")[0]
     assert "16,555.35" in declared and "7,000.00" in declared and "400.00" in declared
     assert "<dt>I类知识产权</dt><dd>0</dd>" in declared and "<dt>员工人数</dt><dd>200</dd>" in declared
+
+
+def test_the_province_decides_with_the_combined_score_against_the_pass_mark(people, applicant):
+    application = through("experts", people, applicant)
+    client = client_for(people["province"])
+    url = reverse("tiers:application", args=[application.pk])
+    page = client.get(url).content.decode()
+    assert "专家评分 0/3 位（至少 3 位）；" in page and "评分未齐，暂不能同意认定" in page
+    from zjtx.tiers import services
+
+    for expert, score in zip(people["experts"], (80, 82, 84), strict=True):
+        services.expert_score(user=expert, application=application, score=score)
+    page = client.get(url).content.decode()
+    assert "专家评分 3/3 位（至少 3 位）；" in page and "汇总得分 <strong>82.00</strong> 分（" in page
+    assert "通过分数线 60 分：<strong class=\"status-done\">达到</strong>" in page
+
+
+def test_an_enterprise_that_applied_is_offered_its_application_not_a_second_apply(people, applicant):
+    application = through("submitted", people, applicant)
+    client = client_for(applicant)
+    for url in (reverse("tiers:batches"), reverse("tiers:batch", args=[application.batch_id])):
+        page = client.get(url).content.decode()
+        assert "查看我的申报" in page and reverse("tiers:application", args=[application.pk]) in page
+        assert reverse("tiers:apply", args=[application.batch_id]) not in page
