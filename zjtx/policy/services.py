@@ -245,7 +245,7 @@ def run_create(*, user: User, kind: str, as_of: dt.date, name: str = "", reform:
     refusal = engine_refusal(params, as_of)
     if refusal:
         raise ApplicationError(f"无法按测算日期 {day(as_of)} 测算：{refusal}", field="as_of")
-    _check_data_year(params, as_of)
+    check_data_year(params, as_of)
     if reform_start is not None and reform_start > as_of:
         raise ApplicationError(f"调整生效日期 {day(reform_start)} 晚于测算日期 {day(as_of)}："
                                "测算只用测算日期当天有效的参数和此前的事件，调整不会起作用。"
@@ -262,7 +262,7 @@ def run_create(*, user: User, kind: str, as_of: dt.date, name: str = "", reform:
     return run
 
 
-def _check_data_year(params: ParameterSet, as_of: dt.date) -> None:
+def check_data_year(params: ParameterSet, as_of: dt.date) -> None:
     """A 测算日期 whose data year has not begun yet (9999-12-31, 2099-…) can only find no data: every
     enterprise would be 数据不足 and the run would look like a real "0"."""
     data_year = as_of.year - int(params.value("criteria.data_year_lag", as_of))

@@ -177,6 +177,11 @@ def explain_enterprise(request: HttpRequest, code: str) -> HttpResponse:
     if early:
         context["problem"] = f"无法测算：{early}。"
         return render(request, "policy/explain.html", context)
+    try:  # a date whose data year has not begun would show every condition as 数据不足
+        services.check_data_year(params, as_of)
+    except ApplicationError as exc:
+        context["problem"] = f"无法测算：{exc.message}。"
+        return render(request, "policy/explain.html", context)
     try:
         result = evaluate(enterprises, indicators, events, as_of, params)
     except ParameterError as exc:

@@ -276,3 +276,12 @@ def test_parameter_values_read_in_chinese_with_the_typed_form_beside():
     assert "就高不重复（只补差额）" in page and "录入格式：<code>difference</code>" in page
     page = client.get("/policy/p/awards.cloud_service_provider.amount_by_rank/").content.decode()
     assert "前10名 100万元；前30名 50万元；前50名 20万元" in page
+
+
+def test_the_explanation_refuses_a_date_whose_data_year_has_not_begun():
+    enterprise = make_enterprise()
+    client = Client()
+    client.force_login(province_user())
+    text = client.get(f"/policy/explain/{enterprise.credit_code}/?as_of=2099-06-30").content.decode()
+    assert "无法测算：测算日期 2099年6月30日 要用 2098 年度的数据，该年度尚未开始" in text
+    assert 'data-testid="explain-text"' not in text
