@@ -109,6 +109,9 @@ class LedgerOut(Schema):
             summary=f"奖补资格（按权限范围，id 倒序，每次最多 {PAGE_LIMIT} 条；下一页传 before=本页最后一条的 id）")
 def list_entitlements(request: HttpRequest, params: Query[EntitlementFilter]) -> Any:
     qs = access.visible_entitlements(current_user(request)).order_by("-id")
+    if params.status and params.status not in Entitlement.Status.values:
+        known = "、".join(Entitlement.Status.values)
+        raise ApplicationError(f"status（状态）：没有“{params.status}”这个状态，可选 {known}", field="status")
     if params.status:
         qs = qs.filter(status=params.status)
     if params.before:

@@ -44,3 +44,11 @@ def test_entitlements_come_in_pages_by_id(people: dict[str, Any], enterprise: An
     second = client.get(f"/api/v1/awards/entitlements?limit=1&before={first[0]['id']}").json()
     assert len(second) == 1 and second[0]["id"] < first[0]["id"]
     assert client.get(f"/api/v1/awards/entitlements?limit={awards_api.PAGE_LIMIT + 1}").status_code == 400
+
+
+def test_an_unknown_status_is_refused_naming_the_field(people: dict[str, Any]) -> None:
+    response = logged_in(people["province"]).get("/api/v1/awards/entitlements?status=bogus")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["field"] == "status" and "没有“bogus”这个状态" in body["message"]
+    assert logged_in(people["province"]).get("/api/v1/awards/entitlements?status=paid").status_code == 200
