@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The embedded-SQLite path that `make run` uses, end to end on a scratch database: migrate, demo data,
-# an import (SQL written for both databases), a province evaluation. The pytest suite runs on PostgreSQL.
+# the demo's recognitions and open batch, an import (SQL written for both databases), a province evaluation. The pytest suite runs on PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scratch=$(mktemp -d /tmp/zjtx-smoke.XXXXXX)
@@ -10,6 +10,7 @@ unset DATABASE_URL
 py=.venv/bin/python
 $py manage.py migrate --noinput -v0
 $py manage.py load_demo --enterprises 400 >/dev/null
+$py manage.py load_demo_tiers | grep -q "项认定记录"
 $py manage.py import_enterprises tests/data/smoke_enterprises.csv --user hefei
 $py manage.py import_enterprises tests/data/smoke_enterprises.csv --user hefei | grep -q "新增 0，更新 0，未变化 3"
 $py manage.py policy evaluate --as-of 2025-06-30 --store
