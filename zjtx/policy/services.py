@@ -287,11 +287,23 @@ def _checked_reform(params: ParameterSet, reform: dict[str, Any], as_of: dt.date
             checked[parameter_id] = parse_value(str(text), parameter, params)
         except ApplicationError as exc:
             raise ApplicationError(f"“{parameter.label}”：{exc.message}", field=parameter_id) from None
+        if _unchanged(parameter, checked[parameter_id], reform_start or dt.date(1900, 1, 1)):
+            raise ApplicationError(f"“{parameter.label}”：新取值与现行取值相同，模拟不会有任何变化",
+                                   field=parameter_id)
     # as the comparison applies it: from the reform's start, or for every date
     refusal = _overlay_refusal(params, checked, reform_start or dt.date(1900, 1, 1), as_of)
     if refusal:
         raise ApplicationError(f"调整后的参数无法用于测算：{refusal}", field="reform")
     return checked
+
+
+def _unchanged(parameter: Any, value: Any, start: dt.date) -> bool:
+    """Whether ``value`` is what the parameter holds on every date from ``start`` on (then the what-if
+    can only compare a run with itself)."""
+    entry = parameter.entry_at(start)
+    held = [entry.value] if entry is not None else []
+    held += [v.value for v in parameter.values if v.start > start]
+    return bool(held) and all(v == _engine_value(value) for v in held)
 
 
 def run_execute(run: PolicyRun) -> PolicyRun:

@@ -61,6 +61,7 @@ def _whatif(client: Client, **values: str):
         ({"param_1": "awards.little_giant.amount", "value_1": "200"}, "参数2：同一参数只能调整一次"),
         ({"param_1": "awards.upgrade_policy", "value_1": ""}, "新取值2：请填写所选参数的新取值"),
         ({"param_1": "awards.upgrade_policy", "value_1": "foo"}, "新取值2：“"),
+        ({"param_1": "awards.upgrade_policy", "value_1": "difference"}, "新取值与现行取值相同，模拟不会有任何变化"),
         # a value typed without choosing its parameter was dropped and the run started without it
         ({"value_1": "300"}, "参数2：请选择新取值2要调整的参数"),
     ],

@@ -349,5 +349,5 @@ def test_an_enterprise_that_applied_is_offered_its_application_not_a_second_appl
     client = client_for(applicant)
     for url in (reverse("tiers:batches"), reverse("tiers:batch", args=[application.batch_id])):
         page = client.get(url).content.decode()
-        assert "查看我的申报" in page and reverse("tiers:application", args=[application.pk]) in page
+        assert "我的申报</a>" in page and reverse("tiers:application", args=[application.pk]) in page
         assert reverse("tiers:apply", args=[application.batch_id]) not in page
