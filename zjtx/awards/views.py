@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
@@ -71,9 +72,12 @@ def entitlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _detail_context(user: User, entitlement: Entitlement, form: AccountForm | None = None) -> dict[str, Any]:
     actions = workflow.available(workflow.ENTITLEMENT, user=user, state=entitlement.status)
+    entries = _entries(user, entitlement)
     return {
         "x": entitlement, "actions": actions, "form": form or _account_form(entitlement, actions),
-        "entries": _entries(user, entitlement),
+        "entries": entries,
+        # what stands paid after reversals and reissues (a reissue may be less than the award)
+        "net_paid": sum((e.amount for e in entries), Decimal(0)) if entries else None,
         "history": _history(entitlement),
         # Officials check the engine's parameters by id; an enterprise reads their names only.
         "parameters": selectors.parameters_used(entitlement), "show_ids": user.role != Role.ENTERPRISE,

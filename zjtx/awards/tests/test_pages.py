@@ -220,3 +220,12 @@ def test_payment_list_with_a_batch_no_batch_has_lists_all(people, batch):
     page = province.get(reverse("awards:payments"), {"batch": batch})
     assert page.status_code == 200 and "拨付清单（全部）" in page.content.decode()
     assert province.get(reverse("awards:payments_xlsx"), {"batch": batch}).status_code == 200
+
+
+def test_the_entitlement_page_shows_what_stands_paid_after_a_smaller_reissue(people, ready, enterprise, applicant):
+    services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="500")
+    entry = services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
+    services.ledger_reverse(user=people["province"], entry=entry, reason="金额有误")
+    services.ledger_reissue(user=people["province"], entitlement=ready, amount="40", reason="按核定金额重拨")
+    page = client_for(people["province"]).get(reverse("awards:entitlement", args=[ready.pk])).content.decode()
+    assert 'data-testid="entitlement-amount">100.00 万元' in page and 'data-testid="net-paid">40.00 万元' in page
