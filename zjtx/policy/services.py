@@ -117,7 +117,13 @@ def engine_refusal(params: ParameterSet, as_of: dt.date) -> str | None:
     Tried on a few synthetic enterprises with events of every kind, as a run would evaluate them: a
     value that passes the form's checks may still be unusable (a threshold finer than the rules
     compare exactly, an amount finer than 分, a number too large, a table of the wrong shape), and
-    found here it is refused at entry instead of stopping every later explanation and run."""
+    found here it is refused at entry instead of stopping every later explanation and run.  Once per
+    parameter set and date: a what-if asks it of the current set twice (its date, then the overlay's
+    baseline)."""
+    return params.memo(("engine refusal", as_of), lambda: _probe(params, as_of))
+
+
+def _probe(params: ParameterSet, as_of: dt.date) -> str | None:
     try:
         data_year = as_of.year - int(params.value("criteria.data_year_lag", as_of))
         enterprises, indicators, events = _probe_population(data_year)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -14,6 +16,7 @@ from django.utils import timezone
 from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
 from zjtx.core import regions
+from zjtx.core.errors import ApplicationError
 from zjtx.core.models import AuditEvent
 from zjtx.enterprises.models import Enterprise, Tier
 from zjtx.policy import frames
@@ -253,8 +256,10 @@ def expert_assignments(user: User) -> QuerySet[Any]:
             .order_by("score", "-assigned_at"))
 
 
-def expiring(*, user: User, within_days: int = 180, today: dt.date | None = None) -> QuerySet[Recognition]:
+def expiring(*, user: User, within_days: int | None = None, today: dt.date | None = None) -> QuerySet[Recognition]:
+    """Recognitions in force that expire within the 复核 window (or ``within_days``)."""
     today = today or clock.today()
+    within_days = re_review_days(today) if within_days is None else within_days
     return access.visible_recognitions(user).filter(status=Recognition.Status.VALID, expires_on__gte=today,
                                                     expires_on__lte=today + dt.timedelta(days=within_days))
 
@@ -300,30 +305,47 @@ def recognition_page(*, user: User, filters: RecognitionFilters, page: Any = 1) 
 
 @dataclass(frozen=True)
 class DecisionPreview:
-    """What the province decides on: the scores so far against the minimum and the pass mark."""
+    """What the province decides on: the scores so far against the minimum and the pass mark; the
+    decision itself (``services.application_decide``) checks and stores these same figures."""
 
     scored: int
     assigned: int
     minimum: int
     total: Decimal | None  # the combined score, once every assigned expert (at least the minimum) has scored
-    rule: str
+    rule: str  # the aggregation rule's code (parameter tiers.expert_review.aggregation)
     pass_score: Decimal
 
     @property
     def passes(self) -> bool:
         return self.total is not None and self.total >= self.pass_score
 
+    @property
+    def rule_label(self) -> str:
+        return dict(Aggregation.choices).get(self.rule, self.rule)
+
 
 def decision_preview(application: Application) -> DecisionPreview:
-    """As ``services.application_decide`` will compute it (same parameters, same rule)."""
-    from zjtx.tiers.services import aggregate  # services import this module
-
     p, at = parameter_set(), application.batch.opens_on
     scores = [a.score for a in application.assignments.all() if a.score is not None]
     assigned = application.assignments.count()
     minimum = int(params.number(p, "tiers.expert_review.min_experts", at))
     rule = str(params.value(p, "tiers.expert_review.aggregation", at))
     complete = len(scores) == assigned and len(scores) >= minimum
-    return DecisionPreview(len(scores), assigned, minimum, aggregate(scores, rule) if complete else None,
-                           dict(Aggregation.choices).get(rule, rule),
+    return DecisionPreview(len(scores), assigned, minimum, aggregate(scores, rule) if complete else None, rule,
                            Decimal(str(params.number(p, "tiers.expert_review.pass_score", at))))
+
+
+def aggregate(scores: Sequence[Decimal], rule: str) -> Decimal:
+    """The panel's score under the parameter's rule, rounded half up to 0.01."""
+    if not scores:
+        raise ApplicationError("尚无专家评分", field="score")
+    values = sorted(scores)
+    if rule not in Aggregation.values:
+        raise ApplicationError(f"专家评分汇总规则参数取值不正确：{rule}", field="parameter")
+    if rule == "median":
+        result = Decimal(statistics.median(values))
+    else:
+        if rule == "trimmed_mean" and len(values) >= 5:
+            values = values[1:-1]
+        result = sum(values, Decimal(0)) / len(values)
+    return result.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

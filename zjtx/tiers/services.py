@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import statistics
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,6 @@ from zjtx.policy.services import parameter_set
 from zjtx.tiers import access, assessment, clock, params, selectors, workdays, workflow
 from zjtx.tiers.models import (
     NATIONAL_TIERS,
-    Aggregation,
     Application,
     Attachment,
     Batch,
@@ -43,6 +41,7 @@ from zjtx.tiers.models import (
     ReReview,
     tier_rank,
 )
+from zjtx.tiers.selectors import aggregate  # noqa: F401 (the panel's score, read by tests as services.aggregate)
 
 A = Application.Status
 TIER_LABELS = dict(Tier.choices)
@@ -60,7 +59,6 @@ CERTIFICATE_PREFIX = {
 ATTACHMENT_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".zip", ".ofd"}
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 MAX_ATTACHMENTS = 20
-AGGREGATIONS = set(Aggregation.values)
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -388,22 +386,6 @@ def expert_score(*, user: User, application: Application, score: Any, comment: s
     return assignment
 
 
-def aggregate(scores: Sequence[Decimal], rule: str) -> Decimal:
-    """The panel's score under the parameter's rule, rounded half up to 0.01."""
-    if not scores:
-        raise ApplicationError("尚无专家评分", field="score")
-    values = sorted(scores)
-    if rule not in AGGREGATIONS:
-        raise ApplicationError(f"专家评分汇总规则参数取值不正确：{rule}", field="parameter")
-    if rule == "median":
-        result = Decimal(statistics.median(values))
-    else:
-        if rule == "trimmed_mean" and len(values) >= 5:
-            values = values[1:-1]
-        result = sum(values, Decimal(0)) / len(values)
-    return result.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
 def application_decide(*, user: User, application: Application, approve: bool, reason: str = "",
                        today: dt.date | None = None) -> Application:
     """Province decision after expert review: approve starts the public notice, reject ends the application."""
@@ -412,20 +394,16 @@ def application_decide(*, user: User, application: Application, approve: bool, r
     with transaction.atomic():
         application = _locked(application)
         t = workflow.application_check(action, user=user, application=application)
-        p = parameter_set()
-        at = application.batch.opens_on
-        minimum = int(params.number(p, "tiers.expert_review.min_experts", at))
-        assignments = list(application.assignments.all())
-        scores = [a.score for a in assignments if a.score is not None]
-        if len(scores) < len(assignments):
-            raise ApplicationError(f"还有 {len(assignments) - len(scores)} 位专家未评分", field="score")
-        if len(scores) < minimum:
-            raise ApplicationError(f"专家评分不足：至少需要 {minimum} 位专家评分，目前 {len(scores)} 位", field="score")
-        rule = str(params.value(p, "tiers.expert_review.aggregation", at))
-        total = aggregate(scores, rule)
-        pass_score = params.number(p, "tiers.expert_review.pass_score", at)
-        if approve and total < pass_score:
-            raise ApplicationError(f"专家评审汇总得分 {total} 分，低于通过分数线 {pass_score} 分，不能认定",
+        preview = selectors.decision_preview(application)
+        if preview.scored < preview.assigned:
+            raise ApplicationError(f"还有 {preview.assigned - preview.scored} 位专家未评分", field="score")
+        if preview.scored < preview.minimum:
+            raise ApplicationError(f"专家评分不足：至少需要 {preview.minimum} 位专家评分，目前 {preview.scored} 位",
+                                   field="score")
+        total, rule = preview.total, preview.rule
+        assert total is not None  # every assigned expert, at least the minimum, has scored
+        if approve and not preview.passes:
+            raise ApplicationError(f"专家评审汇总得分 {total} 分，低于通过分数线 {preview.pass_score} 分，不能认定",
                                    field="score")
         if not approve:
             reason = _text(reason, "reason", "不予认定的理由")

@@ -42,7 +42,7 @@ def _province_extra(user: User) -> list[Todo]:
     ended = Application.objects.filter(status=A.IN_NOTICE, notice_end__lt=today)
     objections = Objection.objects.filter(status=Objection.Status.OPEN, application__status=A.IN_NOTICE)
     window = selectors.re_review_days(today)
-    expiring = selectors.expiring(user=user, within_days=window, today=today).count()
+    expiring = selectors.expiring(user=user, today=today).count()
     return [_applications("公示期满待认定", ended),
             _applications("公示异议待处理", Application.objects.filter(pk__in=objections.values("application"))),
             Todo(f"认定将在{window}天内到期，需开展复核", expiring, reverse("tiers:recognitions") + "?due=1")]

@@ -285,18 +285,19 @@ def recognitions(request: HttpRequest) -> HttpResponse:
                 else:
                     messages.success(request, f"已录入{enterprise.name}的{recognition.get_tier_display()}称号。")
                     return redirect("tiers:recognition", pk=recognition.pk)
+    window = selectors.re_review_days()
     filters = selectors.RecognitionFilters(tier=request.GET.get("tier", ""), status=request.GET.get("status", ""),
                                            city_code=request.GET.get("city", ""),
                                            search=request.GET.get("q", "").strip()[:60],
-                                           due_within=selectors.re_review_days() if request.GET.get("due") else None)
+                                           due_within=window if request.GET.get("due") else None)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"page": selectors.recognition_page(user=user, filters=filters, page=request.GET.get("page", 1)),
                "filters": filters, "query": query.urlencode(), "tiers": BATCH_TIERS,
-               "statuses": Recognition.Status.choices, "window": selectors.re_review_days(),
+               "statuses": Recognition.Status.choices, "window": window,
                "cities": regions.CITIES if user.role in (Role.PROVINCE, Role.DEPARTMENT) else [],
                "form": form, "is_province": user.role == Role.PROVINCE, "today": clock.today(),
-               "expiring": selectors.expiring(user=user)[:50]}
+               "expiring": selectors.expiring(user=user, within_days=window).count()}
     return render(request, "tiers/recognitions.html", context)
 
 
