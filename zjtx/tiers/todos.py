@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.urls import reverse
 
@@ -50,12 +48,14 @@ def _province_extra(user: User) -> list[Todo]:
 
 def _applications(label: str, qs: QuerySet[Application]) -> Todo:
     """The to-do links to the one application, the one batch they are in, or the batches."""
-    rows: list[Any] = list(qs.values_list("pk", "batch_id")[:2])
     count = qs.count()
+    if count == 0:  # not listed: no link to look up
+        return Todo(label, 0, "")
+    batches = list(qs.order_by().values_list("batch_id", flat=True).distinct()[:2])
     if count == 1:
-        url = reverse("tiers:application", args=[rows[0][0]])
-    elif count and len({batch for _, batch in qs.values_list("pk", "batch_id")}) == 1:
-        url = reverse("tiers:batch", args=[rows[0][1]])
+        url = reverse("tiers:application", args=[qs.values_list("pk", flat=True).get()])
+    elif len(batches) == 1:
+        url = reverse("tiers:batch", args=[batches[0]])
     else:
         url = reverse("tiers:batches")
     return Todo(label, count, url)
