@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -107,6 +108,7 @@ def shown_value(value: Any) -> str | None:
     return str(value)
 
 
+@functools.cache  # models are fixed once apps are loaded; histories ask for every key shown
 def _model_of(target_type: str) -> Any:
     """The model an audit target type names (its model name, with or without underscores)."""
     name = target_type.replace("_", "")
