@@ -131,7 +131,13 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    application = access.access_application(user, pk)
+    return _application_page(request, user, access.access_application(user, pk))
+
+
+def _application_page(request: HttpRequest, user: User, application: Application,
+                      **failed: Any) -> HttpResponse:
+    """The application page; after a refused action, `failed` holds its error (`errors`) and what was typed
+    (`posted`), so the message shows beside the field it concerns and the form keeps the input."""
     actions = workflow.available(workflow.APPLICATION, user=user, state=application.status)
     if user.role == Role.ENTERPRISE and user.credit_code == application.enterprise.credit_code:
         actions.discard("file_objection")
@@ -146,6 +152,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "recognition": getattr(application, "recognition", None) if application.status == "recognized" else None,
         "today": clock.today(), "is_national": application.batch.is_national,
         "preview": selectors.decision_preview(application) if "decide_approve" in actions else None,
+        "errors": {}, "posted": {}, "checked_experts": set(), **failed,
     }
     return render(request, "tiers/application.html", context)
 
@@ -158,9 +165,12 @@ def _assignment_form(application: Application, assignments: list[Any]) -> dict[s
             "assigned_ids": {a.expert_id for a in assignments}}
 
 
+def _expert_ids(request: HttpRequest) -> set[int]:
+    return {int(i) for i in request.POST.getlist("experts") if i.isdigit()}
+
+
 def _experts(request: HttpRequest) -> list[User]:
-    ids = [int(i) for i in request.POST.getlist("experts") if i.isdigit()]
-    return list(User.objects.filter(pk__in=ids))
+    return list(User.objects.filter(pk__in=_expert_ids(request)))
 
 
 ACTIONS: dict[str, Callable[[HttpRequest, User, Application], str]] = {
@@ -194,8 +204,28 @@ def application_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         messages.success(request, ACTIONS[action](request, user, application))
     except ApplicationError as exc:
-        _fail(request, exc)
+        return _refused(request, user, pk, action, exc)
     return redirect("tiers:application", pk=pk)
+
+
+# The inputs of each action's form on the application page. A refusal naming one of them shows beside it;
+# any other (a deadline passed, scores missing, a step not allowed) beside the form's button.
+ACTION_INPUTS: dict[str, set[str]] = {
+    "city_return": {"reason"}, "assign_experts": {"experts"}, "expert_score": {"score", "comment"},
+    "decide_approve": {"reason"}, "decide_reject": {"reason"}, "file_objection": {"content"},
+    "recognize": {"certificate_no"}, "resolve_objection": {"resolution"},
+}
+
+
+def _refused(request: HttpRequest, user: User, pk: int, action: str, exc: ApplicationError,
+             objection: int | None = None) -> HttpResponse:
+    """The page again, as it stands now, with the message at the top (the summary) and beside its field."""
+    _fail(request, exc)
+    field = exc.field if exc.field in ACTION_INPUTS.get(action, set()) else "form"
+    application = access.access_application(user, pk)
+    return _application_page(request, user, application,
+                             errors={action: {field: exc.message, "objection": objection}},
+                             posted={action: request.POST}, checked_experts=_expert_ids(request))
 
 
 @login_required
@@ -211,9 +241,9 @@ def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         services.objection_resolve(user=user, objection=objection, upheld=request.POST.get("upheld") == "1",
                                    resolution=request.POST.get("resolution", ""))
     except ApplicationError as exc:
-        _fail(request, exc)
-    else:
-        messages.success(request, "异议已处理。")
+        # Beside the objection it concerns: the page may list several.
+        return _refused(request, user, objection.application_id, "resolve_objection", exc, objection=objection.pk)
+    messages.success(request, "异议已处理。")
     return redirect("tiers:application", pk=objection.application_id)
 
 
@@ -309,8 +339,9 @@ def recognition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     recognition = access.visible_recognitions(user).filter(pk=pk).first()
     if recognition is None:
         raise Http404("认定记录不存在或不在您的范围内")
+    failed: dict[str, Any] = {}
     if request.method == "POST":
-        action = request.POST.get("action")
+        action = request.POST.get("action", "")
         try:
             if action == "re_review":
                 services.recognition_re_review(user=user, recognition=recognition,
@@ -321,8 +352,11 @@ def recognition_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 services.recognition_revoke(user=user, recognition=recognition, reason=request.POST.get("reason", ""))
                 messages.success(request, "已撤销认定。")
         except ApplicationError as exc:
+            # The summary at the top, the message beside the field (or button) of the form it concerns.
             _fail(request, exc)
-        return redirect("tiers:recognition", pk=pk)
+            failed = {action: {exc.field if exc.field == "reason" else "form": exc.message}}
+        else:
+            return redirect("tiers:recognition", pk=pk)
     actions = workflow.available(workflow.RECOGNITION, user=user, state=recognition.status)
     today = clock.today()
     window, opens = selectors.re_review_window(recognition, today) if "re_review" in actions else (0, None)
@@ -335,7 +369,8 @@ def recognition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "r": recognition, "actions": actions, "assessment": check,
         "reviews": recognition.re_reviews.select_related("reviewed_by"),
         "terms": selectors.validity_terms(recognition), "today": today, "can_re_review": can_re_review,
-        "re_review_opens": opens, "re_review_days": window})
+        "re_review_opens": opens, "re_review_days": window,
+        "errors": failed, "posted": dict.fromkeys(failed, request.POST)})
 
 
 @login_required
