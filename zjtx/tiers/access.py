@@ -53,8 +53,20 @@ def visible_applications(user: User) -> QuerySet[Application]:
         qs = qs.filter(enterprise__city_code=user.city_code)
         return qs.filter(enterprise__county_code=user.county_code) if user.county_code else qs
     if user.role == Role.EXPERT:
-        return qs.filter(assignments__expert=user).distinct()
+        return qs.filter(assignments__expert=user).exclude(enterprise__in=conflicted_enterprises(user)).distinct()
     return qs.filter(enterprise__credit_code=user.credit_code)
+
+
+def conflicted_enterprises(expert: User) -> QuerySet[Enterprise]:
+    """The enterprises an expert must keep away from (expert_conflict_reason, as a query): their own unit, or a
+    declared link. An assignment made before the link was known (the unit entered later, a link declared after
+    the decision) shows them nothing of the application."""
+    linked = Q(pk__in=ExpertConflict.objects.filter(expert=expert).values("enterprise"))
+    if expert.credit_code:
+        linked |= Q(credit_code=expert.credit_code)
+    if expert.organisation.strip():
+        linked |= Q(name=expert.organisation.strip())
+    return Enterprise.objects.filter(linked)
 
 
 def access_application(user: User, pk: int) -> Application:

@@ -251,7 +251,9 @@ def _recognition_items(r: Recognition) -> list[LadderItem]:
 def expert_assignments(user: User) -> QuerySet[Any]:
     from zjtx.tiers.models import ExpertAssignment
 
-    return (ExpertAssignment.objects.filter(expert=user).select_related("application__batch",
+    return (ExpertAssignment.objects.filter(expert=user)
+            .exclude(application__enterprise__in=access.conflicted_enterprises(user))
+            .select_related("application__batch",
                                                                           "application__enterprise")
             .order_by("score", "-assigned_at"))
 

@@ -9,7 +9,7 @@ from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
 from zjtx.core.navigation import Todo
 from zjtx.tiers import access, clock, selectors
-from zjtx.tiers.models import Application, ExpertAssignment, Objection
+from zjtx.tiers.models import Application, Objection
 
 A = Application.Status
 # role → (status, label) of the applications waiting for that role
@@ -30,7 +30,7 @@ def todos(user: User) -> list[Todo]:
     if user.role == Role.PROVINCE:
         found += _province_extra(user)
     if user.role == Role.EXPERT:
-        waiting = ExpertAssignment.objects.filter(expert=user, score__isnull=True, application__status=A.EXPERT_REVIEW)
+        waiting = selectors.expert_assignments(user).filter(score__isnull=True, application__status=A.EXPERT_REVIEW)
         found.append(Todo("待评分的申报", waiting.count(), reverse("tiers:reviews")))
     return found
 

@@ -107,3 +107,33 @@ def test_the_objection_card_shows_others_that_there_is_one_not_what_it_says(peop
         assert "市场占有率数据存疑" not in page and "待处理" in card, user.role
     province = logged_in(people["province"]).get(f"/tiers/applications/{application.pk}/").content.decode()
     assert "市场占有率数据存疑，联系人陈处长" in province
+
+
+@pytest.mark.parametrize(("link", "step"), [("organisation", "experts"), ("credit_code", "experts"),
+                                            ("declared", "decided")])
+def test_an_expert_sees_nothing_of_an_application_of_their_own_company(people, applicant, enterprise, link, step):
+    """Assigned before the link was known (the unit entered later, a link declared outside the review): the
+    application and its task leave the expert's pages, the API and the to-dos."""
+    from zjtx.tiers import todos
+
+    application = through(step, people, applicant)
+    expert = people["experts"][0]
+    client = logged_in(expert)
+    url = f"/tiers/applications/{application.pk}/"
+    assert client.get(url).status_code == 200
+    assert [t.count for t in todos.todos(expert)] == [1 if step == "experts" else 0]
+    if link == "organisation":
+        expert.organisation = enterprise.name
+        expert.save(update_fields=["organisation"])
+    elif link == "credit_code":
+        expert.credit_code = enterprise.credit_code
+        expert.save(update_fields=["credit_code"])
+    else:
+        services.expert_conflict_declare(user=expert, enterprise=enterprise, reason="曾任该企业技术顾问")
+    assert client.get(url).status_code == 404
+    reviews = client.get("/tiers/reviews/").content.decode()
+    assert "暂无评审任务" in reviews.split('data-testid="review-table"')[1].split("申报回避关系")[0]
+    assert client.get("/api/v1/tiers/applications").json() == []
+    assert [t.count for t in todos.todos(expert)] == [0]
+    # The other experts still review it.
+    assert logged_in(people["experts"][1]).get(url).status_code == 200
