@@ -297,6 +297,14 @@ class Recognition(models.Model):
     def in_force(self, today: dt.date) -> bool:
         return self.status == self.Status.VALID and self.start_date <= today <= self.expires_on
 
+    def lapsed(self, today: dt.date) -> bool:
+        """Past its validity but not yet marked 已到期 (the daily ``expire_recognitions`` has not run since)."""
+        return self.status == self.Status.VALID and self.expires_on < today
+
+    def status_label(self, today: dt.date) -> str:
+        """The status as it stands on `today`: a lapsed recognition reads 已到期, as it will once marked."""
+        return self.Status.EXPIRED.label if self.lapsed(today) else self.get_status_display()
+
 
 class ReReview(models.Model):
     """复核: before expiry the province checks the enterprise again; passing renews the validity."""

@@ -245,6 +245,9 @@ def _recognition_items(r: Recognition) -> list[LadderItem]:
         items.append(LadderItem(review.reviewed_on, title, detail, "re_review"))
     if r.status == Recognition.Status.REVOKED and r.revoked_at and not failed:
         items.append(LadderItem(timezone.localdate(r.revoked_at), f"撤销{tier}认定", r.revoked_reason, "revoke"))
+    if r.status == Recognition.Status.EXPIRED or r.lapsed(clock.today()):
+        items.append(LadderItem(r.expires_on + dt.timedelta(days=1), f"{tier}有效期届满",
+                                f"证书 {r.certificate_no}，有效期至 {r.expires_on}，未经复核续期", "expire"))
     return items
 
 
@@ -290,13 +293,24 @@ class RecognitionFilters:
         if self.tier in LADDER:
             qs = qs.filter(tier=self.tier)
         if self.status in Recognition.Status.values:
-            qs = qs.filter(status=self.status)
+            qs = qs.filter(_status_on(self.status, clock.today()))
         if regions.is_city(self.city_code):
             qs = qs.filter(enterprise__city_code=self.city_code)
         if self.search:
             qs = qs.filter(Q(enterprise__name__contains=self.search)
                            | Q(enterprise__credit_code=self.search.upper()))
         return qs
+
+
+def _status_on(status: str, today: dt.date) -> Q:
+    """Recognitions in `status` as the pages show it on `today`: one past its validity is 已到期 even before
+    the daily expiry marks it (Recognition.status_label)."""
+    valid, expired = Recognition.Status.VALID, Recognition.Status.EXPIRED
+    if status == valid:
+        return Q(status=valid, expires_on__gte=today)
+    if status == expired:
+        return Q(status=expired) | Q(status=valid, expires_on__lt=today)
+    return Q(status=status)
 
 
 def recognition_page(*, user: User, filters: RecognitionFilters, page: Any = 1) -> Page[Recognition]:

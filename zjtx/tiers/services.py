@@ -654,12 +654,18 @@ def _renewal_text(review: ReReview) -> str:
     return f"通过，续期 {start} 至 {review.new_expires_on}（{review.validity_years}年）"
 
 
-def recognition_revoke(*, user: User, recognition: Recognition, reason: str) -> Recognition:
+def recognition_revoke(*, user: User, recognition: Recognition, reason: str,
+                       today: dt.date | None = None) -> Recognition:
     reason = _text(reason, "reason", "撤销原因")
+    today = _today(today)
     with transaction.atomic():
         recognition = _locked_recognition(recognition)
         t = workflow.check(workflow.RECOGNITION, "revoke", user=user, state=recognition.status,
                            state_labels=workflow.RECOGNITION_LABELS)
+        # Lapsed is 已到期 (the daily expiry only marks it): no more to revoke than an expired one.
+        if recognition.lapsed(today):
+            raise ApplicationError(f"有效期已于 {recognition.expires_on} 届满，已到期的认定不能撤销",
+                                   field="expires_on")
         before = {"status": recognition.status}
         recognition.status = t.target or recognition.status
         recognition.revoked_reason, recognition.revoked_by, recognition.revoked_at = reason, user, clock.now()

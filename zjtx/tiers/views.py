@@ -369,7 +369,7 @@ def recognition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "r": recognition, "actions": actions, "assessment": check,
         "reviews": recognition.re_reviews.select_related("reviewed_by"),
         "terms": selectors.validity_terms(recognition), "today": today, "can_re_review": can_re_review,
-        "re_review_opens": opens, "re_review_days": window,
+        "re_review_opens": opens, "re_review_days": window, "lapsed": recognition.lapsed(today),
         "errors": failed, "posted": dict.fromkeys(failed, request.POST)})
 
 

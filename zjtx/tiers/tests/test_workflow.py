@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import CommandError
 
-from tests.factories import make_enterprise, make_user
+from tests.factories import logged_in, make_enterprise, make_user
 from zjtx.accounts.roles import Role
 from zjtx.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from zjtx.core.models import AuditEvent
@@ -288,7 +288,8 @@ def test_the_re_review_form_shows_the_engines_verdict_under_the_re_review_criter
     assert "保存复核结果" not in page and "政策引擎自评" not in page
 
 
-def test_a_recognition_past_its_validity_expires_and_the_registry_tier_falls(people, applicant, enterprise):
+def test_a_recognition_past_its_validity_expires_and_the_registry_tier_falls(people, applicant, enterprise,
+                                                                            settings):
     import io
 
     from django.core.management import call_command
@@ -298,6 +299,7 @@ def test_a_recognition_past_its_validity_expires_and_the_registry_tier_falls(peo
     tier = Enterprise.objects.get(pk=enterprise.pk).tier
     assert tier == recognition.tier
     out = io.StringIO()
+    settings.ZJTX_TODAY = recognition.expires_on + dt.timedelta(days=1)
     call_command("expire_recognitions", "--today", recognition.expires_on.isoformat(), stdout=out)
     assert "已到期的认定：0 项" in out.getvalue()  # the last day of validity is still valid
     day_after = (recognition.expires_on + dt.timedelta(days=1)).isoformat()
@@ -312,6 +314,47 @@ def test_a_recognition_past_its_validity_expires_and_the_registry_tier_falls(peo
     assert out.getvalue().endswith("已到期的认定：0 项。\n")
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("expire_recognitions", "--today", "明天")
+
+
+def test_expiry_refuses_a_day_after_today_and_changes_nothing(people, applicant, enterprise):
+    from django.core.management import call_command
+
+    through("recognized", people, applicant)
+    recognition = Recognition.objects.get()
+    later = (recognition.expires_on + dt.timedelta(days=1)).isoformat()
+    with pytest.raises(CommandError, match="不能晚于今天（2026-06-01）"):
+        call_command("expire_recognitions", "--today", later)
+    recognition.refresh_from_db()
+    assert recognition.status == Recognition.Status.VALID
+    assert Enterprise.objects.get(pk=enterprise.pk).tier == recognition.tier
+
+
+def test_a_recognition_past_its_validity_reads_expired_before_the_daily_run(people, applicant, enterprise,
+                                                                            settings):
+    """Between the last day of validity and the next run of expire_recognitions the pages already say 已到期:
+    the status tag and filter, no 撤销 (refused too), and the ladder shows the end of the validity."""
+    through("recognized", people, applicant)
+    recognition = Recognition.objects.get()
+    settings.ZJTX_TODAY = recognition.expires_on + dt.timedelta(days=1)
+    province = logged_in(people["province"])
+    page = province.get(f"/tiers/recognitions/{recognition.pk}/").content.decode()
+    assert 'data-testid="recognition-status">已到期<' in page
+    assert "当前有效期" not in page and "撤销原因" not in page
+    assert "有效期已于 2029-06-08 届满，不能复核" in page
+    listed = province.get("/tiers/recognitions/?status=valid").content.decode()
+    assert recognition.certificate_no not in listed
+    listed = province.get("/tiers/recognitions/?status=expired").content.decode()
+    assert recognition.certificate_no in listed
+    with pytest.raises(ApplicationError, match="已到期的认定不能撤销"):
+        services.recognition_revoke(user=people["province"], recognition=recognition, reason="材料造假")
+    recognition.refresh_from_db()
+    assert recognition.status == Recognition.Status.VALID and recognition.revoked_reason == ""
+    ladder = province.get(f"/tiers/enterprise/{enterprise.credit_code}/").content.decode()
+    assert "2029-06-09</strong> 省专精特新冠军企业有效期届满" in ladder
+    # On its last day it is still in force: the page says so and offers 撤销.
+    settings.ZJTX_TODAY = recognition.expires_on
+    page = province.get(f"/tiers/recognitions/{recognition.pk}/").content.decode()
+    assert 'data-testid="recognition-status">有效<' in page and "撤销原因" in page
 
 
 def test_a_new_recognition_after_the_old_one_expired_keeps_the_registry_tier(people, enterprise, settings):

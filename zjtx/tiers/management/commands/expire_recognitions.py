@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from zjtx.tiers import services
+from zjtx.tiers import clock, services
 
 
 class Command(BaseCommand):
@@ -23,5 +23,9 @@ class Command(BaseCommand):
                 today = dt.date.fromisoformat(options["today"])
             except ValueError:
                 raise CommandError(f"--today 应为 YYYY-MM-DD 格式的日期：{options['today']}") from None
+            # Expiry cannot be undone: a later day would end recognitions still in force.
+            if today > clock.today():
+                raise CommandError(f"--today 不能晚于今天（{clock.today()}）：到期处理不可撤回，"
+                                   "用未来的日期会把仍在有效期内的认定标为已到期")
         count = services.recognitions_expire(today=today)
         self.stdout.write(f"已到期的认定：{count} 项。")
