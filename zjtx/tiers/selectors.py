@@ -21,8 +21,8 @@ from zjtx.core.models import AuditEvent
 from zjtx.enterprises.models import Enterprise, Tier
 from zjtx.policy import frames
 from zjtx.policy.services import parameter_set
-from zjtx.tiers import access, clock, params
-from zjtx.tiers.models import LADDER, Aggregation, Application, Batch, Recognition, tier_rank
+from zjtx.tiers import access, clock, params, workdays
+from zjtx.tiers.models import LADDER, Aggregation, Application, Batch, Holiday, Recognition, tier_rank
 
 
 @dataclass
@@ -65,6 +65,41 @@ def stock_target(tier: str, at: dt.date) -> tuple[int | None, str, str, str]:
             return (int(found) if found is not None else None, parameter.label, parameter.id,
                     str(parameter.meta.get("deadline", "")))
     return None, "", "", ""
+
+
+def holiday_overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
+    return dict(Holiday.objects.filter(date__gte=start, date__lte=end).values_list("date", "is_workday"))
+
+
+def notice_period(start_after: dt.date, working_days: int) -> tuple[dt.date, dt.date]:
+    """(first day, last day) of a notice period of `working_days` starting the working day after `start_after`."""
+    overrides = holiday_overrides(start_after, start_after + dt.timedelta(days=working_days * 3 + 60))
+    first = workdays.next_workday(start_after, overrides)
+    return first, workdays.add_workdays(first, working_days, overrides)
+
+
+@dataclass(frozen=True)
+class NoticePreview:
+    """The 公示 a decision taken today would open, and the years in it whose holidays nobody has entered."""
+
+    start: dt.date
+    end: dt.date
+    working_days: int
+    years_without_holidays: list[int]
+
+
+def notice_preview(application: Application, today: dt.date) -> NoticePreview:
+    days = application.batch.notice_working_days
+    start, end = notice_period(today, days)
+    return NoticePreview(start, end, days, years_without_holidays(start, end))
+
+
+def years_without_holidays(start: dt.date, end: dt.date) -> list[int]:
+    """Years from `start` to `end` that neither chinese-calendar nor the province's table covers: their
+    working days are counted Monday–Friday, holidays included, until the province enters them."""
+    entered = set(Holiday.objects.filter(date__year__gte=start.year, date__year__lte=end.year)
+                  .values_list("date__year", flat=True))
+    return [y for y in range(start.year, end.year + 1) if not workdays.knows_year(y) and y not in entered]
 
 
 def _by_city(qs: QuerySet[Any], key: str) -> dict[str, int]:

@@ -27,7 +27,7 @@ from zjtx.policy import frames
 from zjtx.policy.engine import ParameterSet
 from zjtx.policy.events import programme_event_announce, programme_event_record
 from zjtx.policy.services import parameter_set
-from zjtx.tiers import access, assessment, clock, params, selectors, workdays, workflow
+from zjtx.tiers import access, assessment, clock, params, selectors, workflow
 from zjtx.tiers.models import (
     NATIONAL_TIERS,
     Application,
@@ -83,6 +83,32 @@ def _audit(user: User | None, action: str, obj: Any, enterprise: Enterprise | No
 
 # ---------------------------------------------------------------- holidays
 
+MAX_HOLIDAY_SPAN = 31  # days one entry may cover (春节 with its weekends is 8 or 9)
+
+
+def holidays_set(*, user: User, date: dt.date, until: dt.date | None, is_workday: bool, name: str) -> list[Holiday]:
+    """Every day from `date` to `until` (a holiday as the State Council publishes it: 2027-02-06 至 02-13)."""
+    access.require_province(user, "维护节假日表")
+    until = until or date
+    if until < date:
+        raise ApplicationError("结束日期不能早于日期", field="until")
+    if (until - date).days >= MAX_HOLIDAY_SPAN:
+        raise ApplicationError(f"一次最多录入 {MAX_HOLIDAY_SPAN} 天", field="until")
+    with transaction.atomic():
+        return [holiday_set(user=user, date=date + dt.timedelta(days=i), is_workday=is_workday, name=name)
+                for i in range((until - date).days + 1)]
+
+
+def holiday_delete(*, user: User, holiday: Holiday) -> None:
+    """Take a day out of the table (entered by mistake): chinese-calendar or Monday–Friday decide it again."""
+    access.require_province(user, "维护节假日表")
+    with transaction.atomic():
+        _audit(user, "holiday_delete", holiday, None, f"节假日表删除：{holiday.date} "
+               f"{'调休上班' if holiday.is_workday else '放假'}（{holiday.name}）",
+               {"is_workday": holiday.is_workday, "name": holiday.name}, None)
+        holiday.delete()
+
+
 def holiday_set(*, user: User, date: dt.date, is_workday: bool, name: str) -> Holiday:
     """Add or change a day in the province's holiday table (e.g. 2027's holidays once published)."""
     access.require_province(user, "维护节假日表")
@@ -100,15 +126,6 @@ def holiday_set(*, user: User, date: dt.date, is_workday: bool, name: str) -> Ho
     return holiday
 
 
-def holiday_overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
-    return dict(Holiday.objects.filter(date__gte=start, date__lte=end).values_list("date", "is_workday"))
-
-
-def notice_period(start_after: dt.date, working_days: int) -> tuple[dt.date, dt.date]:
-    """(first day, last day) of a notice period of `working_days` starting the working day after `start_after`."""
-    overrides = holiday_overrides(start_after, start_after + dt.timedelta(days=working_days * 3 + 60))
-    first = workdays.next_workday(start_after, overrides)
-    return first, workdays.add_workdays(first, working_days, overrides)
 
 
 # ---------------------------------------------------------------- batches
@@ -413,7 +430,7 @@ def application_decide(*, user: User, application: Application, approve: bool, r
         application.decision_reason = _text(reason, "reason", "省级意见", required=False)
         application.decided_by, application.decided_at = user, clock.now()
         if approve:
-            period = notice_period(today, application.batch.notice_working_days)
+            period = selectors.notice_period(today, application.batch.notice_working_days)
             application.notice_start, application.notice_end = period
         application.save()
         summary = (f"省级决定认定，专家汇总得分 {total}，公示 {application.notice_start} 至 {application.notice_end}"

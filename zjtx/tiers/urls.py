@@ -19,5 +19,6 @@ urlpatterns = [
     path("recognitions/<int:pk>/", views.recognition_detail, name="recognition"),
     path("enterprise/<str:code>/", views.enterprise_ladder, name="enterprise"),
     path("holidays/", views.holidays, name="holidays"),
+    path("holidays/<int:pk>/delete/", views.holiday_delete, name="holiday_delete"),
     path("reviews/", views.reviews, name="reviews"),
 ]

@@ -17,7 +17,7 @@ from zjtx.core import regions
 from zjtx.core.errors import ApplicationError, PermissionDeniedError
 from zjtx.core.http import page_errors
 from zjtx.enterprises.models import Enterprise
-from zjtx.tiers import access, assessment, clock, selectors, services, workflow
+from zjtx.tiers import access, assessment, clock, selectors, services, workdays, workflow
 from zjtx.tiers.forms import ApplyForm, BatchForm, ConflictForm, HolidayForm, NationalForm, ObjectionForm
 from zjtx.tiers.models import BATCH_TIERS, Application, Attachment, ExpertConflict, Holiday, Objection, Recognition
 
@@ -152,6 +152,7 @@ def _application_page(request: HttpRequest, user: User, application: Application
         "recognition": getattr(application, "recognition", None) if application.status == "recognized" else None,
         "today": clock.today(), "is_national": application.batch.is_national,
         "preview": selectors.decision_preview(application) if "decide_approve" in actions else None,
+        "notice": selectors.notice_preview(application, clock.today()) if "decide_approve" in actions else None,
         "errors": {}, "posted": {}, "checked_experts": set(), **failed,
     }
     return render(request, "tiers/application.html", context)
@@ -392,18 +393,29 @@ def holidays(request: HttpRequest) -> HttpResponse:
     form = HolidayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.holiday_set(user=user, **form.cleaned_data)
+            days = services.holidays_set(user=user, **form.cleaned_data)
         except ApplicationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, "节假日表已更新。")
+            messages.success(request, f"节假日表已更新（{len(days)} 天）。")
             return redirect("tiers:holidays")
-    from zjtx.tiers.workdays import knows_year
-
     year = clock.today().year
-    context = {"rows": Holiday.objects.all(), "form": form, "is_province": user.role == Role.PROVINCE,
-               "known": {y: knows_year(y) for y in (year, year + 1)}}
+    years = [(y, workdays.knows_year(y), Holiday.objects.filter(date__year=y).count()) for y in (year, year + 1)]
+    context = {"rows": Holiday.objects.all(), "form": form,
+               "is_province": user.role == Role.PROVINCE, "years": years}
     return render(request, "tiers/holidays.html", context)
+
+
+@login_required
+@page_errors
+@require_POST
+def holiday_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    holiday = Holiday.objects.filter(pk=pk).first()
+    if holiday is None:
+        raise Http404("节假日表中没有这一天")
+    services.holiday_delete(user=current_user(request), holiday=holiday)
+    messages.success(request, f"已从节假日表删除 {holiday.date:%Y-%m-%d}。")
+    return redirect("tiers:holidays")
 
 
 @login_required
