@@ -22,7 +22,7 @@ from zjtx.enterprises.models import Enterprise, Tier
 from zjtx.policy import frames
 from zjtx.policy.services import parameter_set
 from zjtx.tiers import access, clock, params, workdays
-from zjtx.tiers.models import LADDER, Aggregation, Application, Batch, Holiday, Recognition, tier_rank
+from zjtx.tiers.models import BATCH_TIERS, LADDER, Aggregation, Application, Batch, Holiday, Recognition, tier_rank
 
 
 @dataclass
@@ -319,6 +319,13 @@ class RecognitionFilters:
     city_code: str = ""
     search: str = ""  # part of the enterprise's name, or its credit code
     due_within: int | None = None  # only recognitions in force that expire within so many days (复核 due)
+
+    def describe(self, window: int) -> list[str]:
+        """The filters in words, for an export's title."""
+        parts = [dict(BATCH_TIERS).get(self.tier, ""), dict(Recognition.Status.choices).get(self.status, ""),
+                 regions.city_name(self.city_code) if regions.is_city(self.city_code) else "",
+                 f"含“{self.search}”" if self.search else "", f"{window}天内到期需复核" if self.due_within else ""]
+        return [p for p in parts if p]
 
     def apply(self, qs: QuerySet[Recognition]) -> QuerySet[Recognition]:
         if self.due_within is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,9 +18,11 @@ from zjtx.core import regions
 from zjtx.core.errors import ApplicationError, PermissionDeniedError
 from zjtx.core.http import page_errors
 from zjtx.enterprises.models import Enterprise
-from zjtx.tiers import access, assessment, clock, selectors, services, workdays, workflow
+from zjtx.tiers import access, assessment, clock, exports, selectors, services, workdays, workflow
 from zjtx.tiers.forms import ApplyForm, BatchForm, ConflictForm, HolidayForm, NationalForm, ObjectionForm
 from zjtx.tiers.models import BATCH_TIERS, Application, Attachment, ExpertConflict, Holiday, Objection, Recognition
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _fail(request: HttpRequest, exc: ApplicationError) -> None:
@@ -72,6 +75,19 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
                "is_province": user.role == Role.PROVINCE, "panel_score": access.sees_panel_score(user),
                "quota_label": selectors.parameter_label(batch.quota_parameter) if batch.quota_parameter else ""}
     return render(request, "tiers/batch.html", context)
+
+
+@login_required
+@page_errors
+@require_GET
+def batch_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The batch's 申报汇总表: the applications the user sees on the batch page, as it shows them."""
+    user = current_user(request)
+    batch = access.access_batch(user, pk)
+    applications = selectors.batch_applications(user=user, batch=batch)
+    data = exports.applications_xlsx(applications, title=f"《{batch.title}》申报汇总表（{user.scope_label}）",
+                                     panel_score=access.sees_panel_score(user))
+    return _xlsx(data, f"申报汇总-{batch.title}-{clock.today():%Y%m%d}.xlsx")
 
 
 @login_required
@@ -317,10 +333,7 @@ def recognitions(request: HttpRequest) -> HttpResponse:
                     messages.success(request, f"已录入{enterprise.name}的{recognition.get_tier_display()}称号。")
                     return redirect("tiers:recognition", pk=recognition.pk)
     window = selectors.re_review_days()
-    filters = selectors.RecognitionFilters(tier=request.GET.get("tier", ""), status=request.GET.get("status", ""),
-                                           city_code=request.GET.get("city", ""),
-                                           search=request.GET.get("q", "").strip()[:60],
-                                           due_within=window if request.GET.get("due") else None)
+    filters = _recognition_filters(request, window)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"page": selectors.recognition_page(user=user, filters=filters, page=request.GET.get("page", 1)),
@@ -330,6 +343,35 @@ def recognitions(request: HttpRequest) -> HttpResponse:
                "form": form, "is_province": user.role == Role.PROVINCE, "today": clock.today(),
                "expiring": selectors.expiring(user=user, within_days=window).count()}
     return render(request, "tiers/recognitions.html", context)
+
+
+def _recognition_filters(request: HttpRequest, window: int) -> selectors.RecognitionFilters:
+    return selectors.RecognitionFilters(tier=request.GET.get("tier", ""), status=request.GET.get("status", ""),
+                                        city_code=request.GET.get("city", ""),
+                                        search=request.GET.get("q", "").strip()[:60],
+                                        due_within=window if request.GET.get("due") else None)
+
+
+@login_required
+@page_errors
+@require_GET
+def recognitions_export(request: HttpRequest) -> HttpResponse:
+    """The 认定名单 as the page filters it, in the user's scope."""
+    user = current_user(request)
+    window = selectors.re_review_days()
+    filters = _recognition_filters(request, window)
+    today = clock.today()
+    qs = filters.apply(access.visible_recognitions(user)).select_related("enterprise", "batch")
+    title = f"梯度培育认定名单（{'，'.join([user.scope_label, *filters.describe(window)])}，截至 {today:%Y-%m-%d}）"
+    data = exports.recognitions_xlsx(qs.order_by("enterprise__city_code", "tier", "start_date", "id").iterator(),
+                                     title=title, today=today)
+    return _xlsx(data, f"认定名单-{today:%Y%m%d}.xlsx")
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
 
 
 @login_required
