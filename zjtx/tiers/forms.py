@@ -20,6 +20,10 @@ class BatchForm(forms.Form):
     city_review_deadline = forms.DateField(label="市级审核截止日期（留空按参数计算）", required=False, widget=DateInput)
 
 
+class DeadlineForm(forms.Form):
+    city_review_deadline = forms.DateField(label="市级审核截止日期", widget=DateInput)
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

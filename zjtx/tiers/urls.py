@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.batches, name="batches"),
     path("batches/<int:pk>/", views.batch_detail, name="batch"),
     path("batches/<int:pk>/close/", views.batch_close, name="batch_close"),
+    path("batches/<int:pk>/deadline/", views.batch_deadline, name="batch_deadline"),
     path("batches/<int:pk>/applications.xlsx", views.batch_export, name="batch_export"),
     path("batches/<int:pk>/apply/", views.apply, name="apply"),
     path("applications/<int:pk>/", views.application_detail, name="application"),

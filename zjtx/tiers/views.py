@@ -19,8 +19,25 @@ from zjtx.core.errors import ApplicationError, PermissionDeniedError
 from zjtx.core.http import page_errors
 from zjtx.enterprises.models import Enterprise
 from zjtx.tiers import access, assessment, clock, exports, selectors, services, workdays, workflow
-from zjtx.tiers.forms import ApplyForm, BatchForm, ConflictForm, HolidayForm, NationalForm, ObjectionForm
-from zjtx.tiers.models import BATCH_TIERS, Application, Attachment, ExpertConflict, Holiday, Objection, Recognition
+from zjtx.tiers.forms import (
+    ApplyForm,
+    BatchForm,
+    ConflictForm,
+    DeadlineForm,
+    HolidayForm,
+    NationalForm,
+    ObjectionForm,
+)
+from zjtx.tiers.models import (
+    BATCH_TIERS,
+    Application,
+    Attachment,
+    Batch,
+    ExpertConflict,
+    Holiday,
+    Objection,
+    Recognition,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -65,9 +82,36 @@ def _my_applications(user: User) -> dict[int, int]:
 @require_GET
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
+    return _batch_page(request, user, access.access_batch(user, pk))
+
+
+@login_required
+@page_errors
+@require_POST
+def batch_deadline(request: HttpRequest, pk: int) -> HttpResponse:
+    """The province moves the city's review deadline (cities late, a holiday): the form stands on the batch page."""
+    user = current_user(request)
     batch = access.access_batch(user, pk)
+    access.require_province(user, "调整市级审核截止日期")
+    form = DeadlineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.batch_set_deadline(user=user, batch=batch, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            day = form.cleaned_data["city_review_deadline"]
+            messages.success(request, f"市级审核截止日期已调整为 {day:%Y-%m-%d}。")
+            return redirect("tiers:batch", pk=pk)
+    return _batch_page(request, user, batch, deadline_form=form)
+
+
+def _batch_page(request: HttpRequest, user: User, batch: Batch, deadline_form: DeadlineForm | None = None
+                ) -> HttpResponse:
     today = clock.today()
-    context = {"batch": batch, "counts": selectors.batch_counts(batch, today),
+    if deadline_form is None and user.role == Role.PROVINCE:
+        deadline_form = DeadlineForm(initial={"city_review_deadline": batch.city_review_deadline})
+    context = {"deadline_form": deadline_form,"batch": batch, "counts": selectors.batch_counts(batch, today),
                "applications": selectors.batch_applications(user=user, batch=batch), "today": today,
                "can_close": "close" in workflow.available(workflow.BATCH, user=user, state=batch.status),
                "can_apply": user.role == Role.ENTERPRISE and batch.accepting(today),
