@@ -154,8 +154,8 @@ def application_history(application: Application, user: User) -> list[HistoryLin
 def held_tier_refusal(enterprise: Enterprise, tier: str, today: dt.date) -> str | None:
     """Why `enterprise` may not apply for `tier`: it holds that tier, or a higher one, already (None: it may)."""
     labels = dict(Tier.choices)
-    held = list(Recognition.objects.filter(enterprise=enterprise, status=Recognition.Status.VALID,
-                                           expires_on__gte=today))
+    valid = list(Recognition.objects.filter(enterprise=enterprise, status=Recognition.Status.VALID))
+    held = [r for r in valid if r.expires_on >= today]
     same = next((r for r in held if r.tier == tier), None)
     if same is not None:
         return (f"贵企业已是{labels[tier]}（证书 {same.certificate_no}，有效期至 {same.expires_on}），"
@@ -165,7 +165,9 @@ def held_tier_refusal(enterprise: Enterprise, tier: str, today: dt.date) -> str 
     if higher is not None:
         return (f"贵企业已认定为{labels[higher.tier]}（证书 {higher.certificate_no}，有效期至 {higher.expires_on}），"
                 f"高于本批次的{labels[tier]}，不能申报较低层级")
-    if tier_rank(enterprise.tier) >= tier_rank(tier):
+    # A registry tier that only a lapsed recognition gave waits for the daily expiry to lower it: not held.
+    stale = any(r.tier == enterprise.tier for r in valid if r.expires_on < today)
+    if tier_rank(enterprise.tier) >= tier_rank(tier) and not stale:
         return f"贵企业在企业库中的梯度层级已是{labels[enterprise.tier]}，不低于本批次的{labels[tier]}，不能申报本批次"
     return None
 

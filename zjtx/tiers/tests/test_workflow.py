@@ -539,3 +539,22 @@ def test_a_returned_application_comes_back_until_the_city_deadline_even_after_th
     from tests.factories import make_user as user_of
     with pytest.raises(ApplicationError, match="不在申报期内"):
         submit(user_of(Role.ENTERPRISE, credit_code=other.credit_code), batch, today=dt.date(2026, 7, 10))
+
+
+def test_the_day_after_its_validity_the_enterprise_may_apply_again_before_the_daily_expiry(people, applicant,
+                                                                                       enterprise, settings):
+    """The registry tier still reads the lapsed title until expire_recognitions runs; it does not bar the
+    new application (recording its recognition later expires the old one first)."""
+    through("recognized", people, applicant)
+    old = Recognition.objects.get()
+    day_after = old.expires_on + dt.timedelta(days=1)
+    assert Enterprise.objects.get(pk=enterprise.pk).tier == old.tier  # not yet lowered
+    settings.ZJTX_TODAY = old.expires_on  # on its last day it is held: 复核, not a new application
+    batch = open_batch(people["province"], title="2029年省专精特新冠军", year=2029, opens_on=old.expires_on,
+                       closes_on=day_after + dt.timedelta(days=30))
+    assert "到期前请参加复核" in logged_in(applicant).get(f"/tiers/batches/{batch.pk}/apply/").content.decode()
+    settings.ZJTX_TODAY = day_after
+    page = logged_in(applicant).get(f"/tiers/batches/{batch.pk}/apply/").content.decode()
+    assert "不低于本批次" not in page and 'data-testid="apply-form"' in page
+    application = submit(applicant, batch)
+    assert application.status == Application.Status.SUBMITTED
