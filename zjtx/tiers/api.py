@@ -11,6 +11,7 @@ from ninja import Router, Schema
 from zjtx.accounts.models import current_user
 from zjtx.core.schemas import Id
 from zjtx.tiers import access, clock, selectors
+from zjtx.tiers.models import Recognition
 
 router = Router(tags=["梯度培育"])
 
@@ -97,6 +98,8 @@ def applications(request: HttpRequest, batch: Id | None = None) -> list[dict[str
 @router.get("/recognitions", response=list[RecognitionOut], summary="认定名单（按权限范围）")
 def recognitions(request: HttpRequest) -> list[dict[str, Any]]:
     qs = access.visible_recognitions(current_user(request)).order_by("-id")[:2000]
+    today = clock.today()
+    # Past its validity it is expired, as the pages say, before the daily expiry marks it.
     return [{"id": r.pk, "credit_code": r.enterprise.credit_code, "tier": r.tier, "certificate_no": r.certificate_no,
-             "start_date": r.start_date, "expires_on": r.expires_on, "status": r.status, "source": r.source}
-            for r in qs]
+             "start_date": r.start_date, "expires_on": r.expires_on,
+             "status": Recognition.Status.EXPIRED if r.lapsed(today) else r.status, "source": r.source} for r in qs]

@@ -345,6 +345,7 @@ def test_a_recognition_past_its_validity_reads_expired_before_the_daily_run(peop
     assert recognition.certificate_no not in listed
     listed = province.get("/tiers/recognitions/?status=expired").content.decode()
     assert recognition.certificate_no in listed
+    assert [r["status"] for r in province.get("/api/v1/tiers/recognitions").json()] == ["expired"]
     with pytest.raises(ApplicationError, match="已到期的认定不能撤销"):
         services.recognition_revoke(user=people["province"], recognition=recognition, reason="材料造假")
     recognition.refresh_from_db()
