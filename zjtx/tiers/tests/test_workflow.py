@@ -559,3 +559,20 @@ def test_the_day_after_its_validity_the_enterprise_may_apply_again_before_the_da
     assert "不低于本批次" not in page and 'data-testid="apply-form"' in page
     application = submit(applicant, batch)
     assert application.status == Application.Status.SUBMITTED
+
+
+@pytest.mark.parametrize(("parameter_id", "text", "message"), [
+    ("tiers.notice.working_days", "0", "取值应在 1—30工作日 之间"),  # a decision would find no notice period
+    ("tiers.expert_review.min_experts", "0", "取值应在 1—15人 之间"),
+    ("tiers.city_review.days", "400", "取值应在 0—180日 之间"),
+    ("tiers.re_review.window_days", "0", "取值应在 1—365日 之间"),
+])
+def test_workflow_parameters_refuse_values_the_workflow_cannot_run_on(people, parameter_id, text, message):
+    from zjtx.policy import services as policy_services
+    from zjtx.policy.models import ParameterValue
+
+    with pytest.raises(ApplicationError) as error:
+        policy_services.parameter_value_add(user=people["province"], parameter_id=parameter_id,
+                                            start=dt.date(2030, 1, 1), text=text, reference="省经信厅通知")
+    assert message in error.value.message and error.value.field == "value"
+    assert not ParameterValue.objects.exists()
