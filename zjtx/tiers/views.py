@@ -209,13 +209,20 @@ def _application_page(request: HttpRequest, user: User, application: Application
         **(_assignment_form(application, assignments) if "assign_experts" in actions else {}),
         "objections": list(application.objections.select_related("filed_by")),
         "history": selectors.application_history(application, user),
-        "recognition": getattr(application, "recognition", None) if application.status == "recognized" else None,
+        **_recognition_of(application),
         "today": clock.today(), "is_national": application.batch.is_national,
         "preview": selectors.decision_preview(application) if "decide_approve" in actions else None,
         "notice": selectors.notice_preview(application, clock.today()) if "decide_approve" in actions else None,
         "errors": {}, "posted": {}, "checked_experts": set(), **failed,
     }
     return render(request, "tiers/application.html", context)
+
+
+def _recognition_of(application: Application) -> dict[str, Any]:
+    """The recognition the application led to, and its status today (已撤销, 已到期 beside the certificate)."""
+    recognition = getattr(application, "recognition", None) if application.status == "recognized" else None
+    return {"recognition": recognition,
+            "recognition_status": recognition.status_label(clock.today()) if recognition else ""}
 
 
 def _assignment_form(application: Application, assignments: list[Any]) -> dict[str, Any]:

@@ -351,3 +351,24 @@ def test_an_enterprise_that_applied_is_offered_its_application_not_a_second_appl
         page = client.get(url).content.decode()
         assert "我的申报</a>" in page and reverse("tiers:application", args=[application.pk]) in page
         assert reverse("tiers:apply", args=[application.batch_id]) not in page
+
+
+def test_the_application_page_says_when_its_recognition_was_revoked_or_has_expired(people, applicant, settings):
+    import datetime as dt
+
+    from zjtx.tiers import services
+    from zjtx.tiers.models import Recognition
+
+    application = through("recognized", people, applicant)
+    recognition = Recognition.objects.get()
+    url = reverse("tiers:application", args=[application.pk])
+    page = client_for(applicant).get(url).content.decode()
+    assert f'href="{reverse("tiers:recognition", args=[recognition.pk])}">皖专精特新冠军' in page
+    assert 'data-testid="certificate-status"' not in page
+    settings.ZJTX_TODAY = recognition.expires_on + dt.timedelta(days=1)
+    assert 'data-testid="certificate-status">已到期<' in client_for(people["city"]).get(url).content.decode()
+    settings.ZJTX_TODAY = recognition.expires_on - dt.timedelta(days=100)
+    services.recognition_revoke(user=people["province"], recognition=recognition, reason="材料造假")
+    assert 'data-testid="certificate-status">已撤销<' in client_for(applicant).get(url).content.decode()
+    expert_page = client_for(people["experts"][0]).get(url).content.decode()
+    assert "已撤销" in expert_page and reverse("tiers:recognition", args=[recognition.pk]) not in expert_page
