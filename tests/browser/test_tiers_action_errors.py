@@ -52,3 +52,21 @@ def test_refusals_stand_beside_their_fields(browser, live_server, settings):
     assert page.get_by_test_id("score-form").locator("input[name=comment]").input_value() == "技术领先"
     comment = page.get_by_test_id("score-form").locator("label", has=page.locator("input[name=comment]"))
     assert comment.get_by_test_id("field-error").count() == 0
+
+
+def test_the_recognition_list_fits_a_1280_pixel_screen(browser, live_server, settings):
+    """Every column, the status last, is in view beside a long name, tier and source."""
+    settings.ZJTX_TODAY = dt.date(2026, 6, 1)
+    province = make_user(Role.PROVINCE, "province")
+    enterprise = qualifying_enterprise(name="安徽省合肥市高新技术产业开发区精密智能装备制造股份有限公司")
+    services.recognition_record_national(user=province, enterprise=enterprise, tier="little_giant",
+                                         certificate_no="工信部企业函〔2026〕00088号", start_date=dt.date(2026, 5, 1))
+    page = browser
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(page, live_server, "province")
+    page.goto(f"{live_server.url}/tiers/recognitions/")
+    table = page.get_by_test_id("recognition-table")
+    status = table.get_by_role("cell", name="有效", exact=True)
+    box = status.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 1280
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280

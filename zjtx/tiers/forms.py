@@ -57,7 +57,7 @@ class NationalForm(forms.Form):
 
 class HolidayForm(forms.Form):
     date = forms.DateField(label="日期", widget=DateInput)
-    until = forms.DateField(label="至（连续多天时填写，如春节放假 7 天）", required=False, widget=DateInput)
+    until = forms.DateField(label="结束日期（连续多天时填写，如春节 7 天）", required=False, widget=DateInput)
     is_workday = forms.BooleanField(label="调休上班（不勾选为放假）", required=False)
     name = forms.CharField(label="名称", max_length=40)
 
