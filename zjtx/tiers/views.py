@@ -453,8 +453,9 @@ def recognition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("tiers:recognition", pk=pk)
     actions = workflow.available(workflow.RECOGNITION, user=user, state=recognition.status)
     today = clock.today()
-    window, opens = selectors.re_review_window(recognition, today) if "re_review" in actions else (0, None)
-    can_re_review = opens is not None and opens <= today <= recognition.expires_on
+    in_force = recognition.status == Recognition.Status.VALID and today <= recognition.expires_on
+    window, opens = selectors.re_review_window(recognition, today) if in_force else (0, None)
+    can_re_review = "re_review" in actions and opens is not None and opens <= today <= recognition.expires_on
     # The reviewer sees what the policy engine says under the re-review criteria (the enterprise holds
     # the tier, so the engine takes its re-review set), as an applicant's page shows the first-time one.
     check = (assessment.self_assessment(enterprise=recognition.enterprise, tier=recognition.tier, as_of=today)
@@ -464,6 +465,7 @@ def recognition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reviews": recognition.re_reviews.select_related("reviewed_by"),
         "terms": selectors.validity_terms(recognition), "today": today, "can_re_review": can_re_review,
         "re_review_opens": opens, "re_review_days": window, "lapsed": recognition.lapsed(today),
+        "days_left": (recognition.expires_on - today).days if in_force else None,
         "errors": failed, "posted": dict.fromkeys(failed, request.POST)})
 
 

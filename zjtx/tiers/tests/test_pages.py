@@ -372,3 +372,22 @@ def test_the_application_page_says_when_its_recognition_was_revoked_or_has_expir
     assert 'data-testid="certificate-status">已撤销<' in client_for(applicant).get(url).content.decode()
     expert_page = client_for(people["experts"][0]).get(url).content.decode()
     assert "已撤销" in expert_page and reverse("tiers:recognition", args=[recognition.pk]) not in expert_page
+
+
+def test_the_recognition_page_counts_the_days_left_and_tells_the_enterprise_about_re_review(people, applicant,
+                                                                                          settings):
+    import datetime as dt
+
+    from zjtx.tiers.models import Recognition
+
+    through("recognized", people, applicant)
+    recognition = Recognition.objects.get()
+    url = reverse("tiers:recognition", args=[recognition.pk])
+    settings.ZJTX_TODAY = recognition.expires_on - dt.timedelta(days=30)
+    page = client_for(applicant).get(url).content.decode()
+    assert 'data-testid="days-left">30 天' in page
+    assert "届满前 180 天内，即自 2028-12-10 起，由省级组织复核" in page
+    province = client_for(people["province"]).get(url).content.decode()
+    assert 'data-testid="days-left">30 天</dd>' in province and "保存复核结果" in province
+    settings.ZJTX_TODAY = recognition.expires_on + dt.timedelta(days=1)
+    assert 'data-testid="days-left"' not in client_for(applicant).get(url).content.decode()
