@@ -293,8 +293,7 @@ def expert_assignments(user: User) -> QuerySet[Any]:
 
     return (ExpertAssignment.objects.filter(expert=user)
             .exclude(application__enterprise__in=access.conflicted_enterprises(user))
-            .select_related("application__batch",
-                                                                          "application__enterprise")
+            .select_related("application__batch", "application__enterprise")
             .order_by("score", "-assigned_at"))
 
 
@@ -322,11 +321,12 @@ class RecognitionFilters:
     search: str = ""  # part of the enterprise's name, or its credit code
     due_within: int | None = None  # only recognitions in force that expire within so many days (复核 due)
 
-    def describe(self, window: int) -> list[str]:
+    def describe(self) -> list[str]:
         """The filters in words, for an export's title."""
         parts = [dict(BATCH_TIERS).get(self.tier, ""), dict(Recognition.Status.choices).get(self.status, ""),
                  regions.city_name(self.city_code) if regions.is_city(self.city_code) else "",
-                 f"含“{self.search}”" if self.search else "", f"{window}天内到期需复核" if self.due_within else ""]
+                 f"含“{self.search}”" if self.search else "",
+                 f"{self.due_within}天内到期需复核" if self.due_within else ""]
         return [p for p in parts if p]
 
     def apply(self, qs: QuerySet[Recognition]) -> QuerySet[Recognition]:

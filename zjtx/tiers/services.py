@@ -126,8 +126,6 @@ def holiday_set(*, user: User, date: dt.date, is_workday: bool, name: str) -> Ho
     return holiday
 
 
-
-
 # ---------------------------------------------------------------- batches
 
 def yearly_quota(p: ParameterSet, tier: str, at: dt.date) -> tuple[int | None, str]:

@@ -111,7 +111,7 @@ def _batch_page(request: HttpRequest, user: User, batch: Batch, deadline_form: D
     today = clock.today()
     if deadline_form is None and user.role == Role.PROVINCE:
         deadline_form = DeadlineForm(initial={"city_review_deadline": batch.city_review_deadline})
-    context = {"deadline_form": deadline_form,"batch": batch, "counts": selectors.batch_counts(batch, today),
+    context = {"deadline_form": deadline_form, "batch": batch, "counts": selectors.batch_counts(batch, today),
                "applications": selectors.batch_applications(user=user, batch=batch), "today": today,
                "can_close": "close" in workflow.available(workflow.BATCH, user=user, state=batch.status),
                "can_apply": user.role == Role.ENTERPRISE and batch.accepting(today),
@@ -413,7 +413,7 @@ def recognitions_export(request: HttpRequest) -> HttpResponse:
     filters = _recognition_filters(request, window)
     today = clock.today()
     qs = filters.apply(access.visible_recognitions(user)).select_related("enterprise", "batch")
-    title = f"梯度培育认定名单（{'，'.join([user.scope_label, *filters.describe(window)])}，截至 {today:%Y-%m-%d}）"
+    title = f"梯度培育认定名单（{'，'.join([user.scope_label, *filters.describe()])}，截至 {today:%Y-%m-%d}）"
     data = exports.recognitions_xlsx(qs.order_by("enterprise__city_code", "tier", "start_date", "id").iterator(),
                                      title=title, today=today)
     return _xlsx(data, f"认定名单-{today:%Y%m%d}.xlsx")
