@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from pydantic import PlainSerializer, WithJsonSchema
 
 from zjtx.accounts.models import current_user
 from zjtx.awards import access, selectors, services
@@ -20,6 +21,22 @@ router = Router(tags=["奖补兑现"])
 PAGE_LIMIT = 1000
 
 
+def money_text(amount: Decimal) -> str:
+    """万元 as the API documents it (config/api.py): "500", "12.50", "6.723". The stored six places
+    ("500.000000") and sums that lost them ("0") read alike: no decimals for a whole amount, else at
+    least two, more only when the exact amount has them."""
+    if amount == amount.to_integral_value():
+        return f"{amount.quantize(Decimal(1)) + 0:f}"  # + 0: a net of -0 reads "0"
+    exponent = int(amount.normalize().as_tuple().exponent)
+    return f"{amount:.{max(2, -exponent)}f}"
+
+
+# Every amount of the awards API, in 万元.
+Money = Annotated[Decimal, PlainSerializer(money_text, return_type=str),
+                  WithJsonSchema({"type": "string", "format": "decimal", "description": "万元，十进制字符串",
+                                  "examples": ["500", "12.50"]})]
+
+
 class EntitlementOut(Schema):
     id: int
     credit_code: str
@@ -27,7 +44,7 @@ class EntitlementOut(Schema):
     city_code: str
     award: str
     award_label: str
-    amount: Decimal
+    amount: Money
     funding_level: str
     clause: str
     no_application: bool
@@ -53,10 +70,10 @@ class BudgetOut(Schema):
     funding_level: str
     city_code: str
     line: str
-    allocated: Decimal
-    committed: Decimal
-    paid: Decimal
-    remaining: Decimal
+    allocated: Money
+    committed: Money
+    paid: Money
+    remaining: Money
 
 
 class PaymentRow(Schema):
@@ -69,7 +86,7 @@ class PaymentRow(Schema):
     city: str
     award: str
     clause: str
-    amount: Decimal
+    amount: Money
     funding_level: str
     budget_year: int
     budget_line: str
@@ -84,7 +101,7 @@ class PaymentRow(Schema):
 class PaymentListOut(Schema):
     title: str
     unit: str = "万元"
-    total: Decimal
+    total: Money
     enterprises: int
     rows: list[PaymentRow]
 
