@@ -62,6 +62,44 @@ def test_grade_upgrade_pays_the_difference(people, enterprise):
     assert Entitlement.objects.get(award="digital_assessment.4A").once_key == "digital_assessment.4A"
 
 
+def test_a_grade_lists_only_the_parameters_it_used(people, enterprise):
+    """A 3A award read no 4A or 5A amount; a 4A upgrade paying the difference read its own and the 3A's."""
+    from django.test import Client
+    from django.urls import reverse
+
+    for grade, day in (("3A", dt.date(2026, 3, 1)), ("4A", dt.date(2026, 5, 1))):
+        event = programme_event_record(user=people["province"], enterprise=enterprise, kind="digital_assessment",
+                                       date=day, grade=grade)
+        programme_event_announce(user=people["province"], event=event)
+    used = dict(Entitlement.objects.values_list("award", "parameter_ids"))
+    amount = "awards.digital_assessment.amount_{}".format
+    assert used == {"digital_assessment.3A": f"awards.upgrade_policy,{amount('3a')}",
+                    "digital_assessment.4A": f"awards.upgrade_policy,{amount('4a')},{amount('3a')}"}
+    client = Client()
+    client.force_login(people["province"])
+    three_a = Entitlement.objects.get(award="digital_assessment.3A")
+    page = client.get(reverse("awards:entitlement", args=[three_a.pk])).content.decode()
+    shown = page.split('data-testid="parameters"')[1].split("</ul>")[0]
+    assert amount("3a") in shown and amount("4a") not in shown and amount("5a") not in shown
+
+
+def test_stored_grades_are_narrowed_to_the_parameters_they_used(people, enterprise):
+    """Entitlements stored before the engine named each grade's own parameters are corrected by migration."""
+    import importlib
+
+    from django.apps import apps
+
+    for grade, day in (("3A", dt.date(2026, 3, 1)), ("4A", dt.date(2026, 5, 1))):
+        event = programme_event_record(user=people["province"], enterprise=enterprise, kind="digital_assessment",
+                                       date=day, grade=grade)
+        programme_event_announce(user=people["province"], event=event)
+    every = ",".join(["awards.upgrade_policy", *(f"awards.digital_assessment.amount_{g}" for g in ("3a", "4a", "5a"))])
+    expected = dict(Entitlement.objects.values_list("award", "parameter_ids"))
+    Entitlement.objects.update(parameter_ids=every)
+    importlib.import_module("zjtx.awards.migrations.0003_graded_parameters_used").narrow(apps, None)
+    assert dict(Entitlement.objects.values_list("award", "parameter_ids")) == expected
+
+
 def test_project_awards_need_an_application(people, enterprise, applicant):
     event = programme_event_record(user=people["province"], enterprise=enterprise, kind="four_transformations_project",
                                    date=TODAY, amount=Decimal("1200"))
