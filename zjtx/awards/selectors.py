@@ -13,17 +13,13 @@ from django.db.models import Count, Q, Sum
 from zjtx.accounts.models import User
 from zjtx.awards import access
 from zjtx.awards.models import Budget, Entitlement, LedgerEntry
-from zjtx.awards.services import budget_figures
+from zjtx.awards.services import budget_figures, city_label
 from zjtx.core import regions
 from zjtx.core.audit import Describer, model_describer
 from zjtx.core.templatetags.money import wan
 from zjtx.policy.engine import load_parameters
 from zjtx.policy.models import ProgrammeEvent
 from zjtx.tiers.models import Batch
-
-
-def city_label(code: str) -> str:
-    return regions.city_name(code) if regions.is_city(code) else (code or "—")
 
 
 def budget_rows(user: User) -> list[dict[str, Any]]:

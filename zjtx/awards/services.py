@@ -93,6 +93,10 @@ def _text(value: str, field: str, label: str, *, required: bool = True, max_leng
 
 # ---------------------------------------------------------------- budgets
 
+def city_label(code: str) -> str:
+    return regions.city_name(code) if regions.is_city(code) else (code or "—")
+
+
 def _budget_label(budget: Budget) -> str:
     """2026年合肥市市级预算（市级中小企业发展专项资金）: a city's budget is named by its city, one of 16."""
     city = regions.city_name(budget.city_code) if budget.city_code else ""
@@ -118,8 +122,10 @@ def budget_set(*, user: User, year: int, funding_level: str, allocated: Any, cit
     city_code = (city_code or "").strip()
     if funding_level == FundingLevel.CITY and not regions.is_city(city_code):
         raise ApplicationError("市级资金请选择所属市（16个设区市之一）", field="city_code")
-    if funding_level == FundingLevel.PROVINCE:
-        city_code = ""
+    if funding_level == FundingLevel.PROVINCE and city_code:
+        # Dropping the city would set the province's own budget to the amount meant for one city.
+        raise ApplicationError(f"省级资金不分市。为{city_label(city_code)}下达请把资金层级选为市级，"
+                               "下达省级资金请不选所属市", field="city_code")
     amount = _money(allocated, "allocated", "下达额度")
     line = _text(line, "line", "预算科目", required=False, max_length=100) or DEFAULT_LINES[FundingLevel(funding_level)]
     with transaction.atomic():

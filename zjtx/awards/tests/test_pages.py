@@ -229,3 +229,15 @@ def test_the_entitlement_page_shows_what_stands_paid_after_a_smaller_reissue(peo
     services.ledger_reissue(user=people["province"], entitlement=ready, amount="40", reason="按核定金额重拨")
     page = client_for(people["province"]).get(reverse("awards:entitlement", args=[ready.pk])).content.decode()
     assert 'data-testid="entitlement-amount">100.00 万元' in page and 'data-testid="net-paid">40.00 万元' in page
+
+
+def test_a_city_chosen_with_provincial_funds_is_refused_not_set_as_the_provinces_budget(people):
+    """The form opens on 省级; choosing 合肥市 and 50 without switching to 市级 overwrote the province's 3000."""
+    from zjtx.awards.models import Budget
+
+    services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="3000")
+    page = client_for(people["province"]).post(reverse("awards:budgets"), {
+        "year": "2026", "funding_level": "省级", "city_code": "340100", "line": "", "allocated": "50"}).content.decode()
+    assert "省级资金不分市。为合肥市下达请把资金层级选为市级" in page
+    assert list(Budget.objects.values_list("funding_level", "city_code", "allocated")) == [
+        ("省级", "", Decimal("3000"))]
