@@ -30,6 +30,7 @@ from zjtx.policy import frames
 from zjtx.policy.engine import ParameterSet, evaluate
 from zjtx.policy.engine import awards as engine_awards
 from zjtx.policy.engine import reasons as engine_reasons
+from zjtx.policy.engine.awards import DIGITAL_PREFIX
 from zjtx.policy.engine.schema import EVENT_COLUMNS, MONEY_SCALE, PRIOR_COLUMNS, empty_frame
 from zjtx.policy.io import records_frame
 from zjtx.policy.models import ProgrammeEvent
@@ -41,6 +42,8 @@ from zjtx.tiers.params import value as parameter_value
 S = Entitlement.Status
 # Entitlements that are no grant: a refused award is not a prior grant of once-only awards and upgrades.
 NOT_GRANTED = (S.REJECTED,)
+# Not yet approved: the amount is not committed and may still be measured again.
+UNAPPROVED = (S.AWAITING_ACCOUNT, S.AWAITING_APPLICATION, S.CITY_CHECK, S.PROVINCE_APPROVAL)
 SIX_PLACES = Decimal("0.000001")
 ACCOUNT_NO = re.compile(r"^[0-9]{8,32}$")
 # Bank cards and account slips print the number in groups ("6228 4800 1234 5678", "1302-0100-…").
@@ -190,10 +193,8 @@ def entitlements_for_events(*, actor: Any, codes: Sequence[str] | None = None,
         # Lock the enterprises concerned so two generations cannot both create the same entitlement.
         list(Enterprise.objects.select_for_update().filter(credit_code__in=enterprise_codes).order_by("pk"))
         result = _evaluate(enterprise_codes, events, today, p)
-        granted = (result.awards_raw.filter(pl.col("status") == engine_awards.GRANTED)
-                   .with_columns(engine_reasons.award_reason().alias("reason")).to_dicts())
         created = []
-        for row in granted:
+        for row in _granted(result):
             event = events[int(row["event_no"])]
             if Entitlement.objects.filter(event=event, award=row["award"]).exists():
                 continue
@@ -212,19 +213,31 @@ def _without_refused(events: list[ProgrammeEvent]) -> list[ProgrammeEvent]:
     return [e for e in events if e.pk not in refused - live]
 
 
-def _evaluate(codes: list[str], events: list[ProgrammeEvent], today: dt.date, p: ParameterSet) -> Any:
+def _granted(result: Any) -> list[dict[str, Any]]:
+    return (result.awards_raw.filter(pl.col("status") == engine_awards.GRANTED)
+            .with_columns(engine_reasons.award_reason().alias("reason")).to_dicts())
+
+
+def _evaluate(codes: list[str], events: list[ProgrammeEvent], today: dt.date, p: ParameterSet,
+              measured_again: Sequence[int] = ()) -> Any:
+    """The engine over the events, with the enterprises' entitlements (not refused, and not those being
+    ``measured_again``) as prior grants."""
     ents, inds, _ = frames.registry_frames(codes)
     event_rows = [{"credit_code": e.enterprise.credit_code, "kind": e.kind, "date": e.date, "grade": e.grade or None,
                    "amount": float(e.amount) if e.amount is not None else None, "rank": e.rank} for e in events]
     prior_rows = [{"credit_code": code, "award": award} for code, award in
                   Entitlement.objects.filter(enterprise__credit_code__in=codes).exclude(status__in=NOT_GRANTED)
-                  .values_list("enterprise__credit_code", "award")]
+                  .exclude(pk__in=measured_again).values_list("enterprise__credit_code", "award")]
     prior = records_frame(prior_rows, PRIOR_COLUMNS) if prior_rows else empty_frame(PRIOR_COLUMNS)
     return evaluate(ents, inds, records_frame(event_rows, EVENT_COLUMNS), today, p, prior)
 
 
+def _wan(row: dict[str, Any]) -> Decimal:
+    return (Decimal(int(row["amount"])) / MONEY_SCALE).quantize(SIX_PLACES)
+
+
 def _create_entitlement(user: Any, event: ProgrammeEvent, row: dict[str, Any], listed: list[str]) -> Entitlement:
-    amount = (Decimal(int(row["amount"])) / MONEY_SCALE).quantize(SIX_PLACES)
+    amount = _wan(row)
     recognition = Recognition.objects.filter(event=event).select_related("batch").first()
     no_application = _no_application(str(row["award"]), listed)
     entitlement = Entitlement.objects.create(
@@ -239,6 +252,38 @@ def _create_entitlement(user: Any, event: ProgrammeEvent, row: dict[str, Any], l
            f"方案{entitlement.clause}）" + ("，免申即享" if no_application else ""), None,
            {"award": entitlement.award, "amount": amount, "status": entitlement.status, "event": event.pk})
     return entitlement
+
+
+def _remeasure_upgrades(user: Any, refused: Entitlement) -> None:
+    """就高不重复 nets an upgrade against the grade granted before it. When that grade is refused after the
+    upgrade was measured, the upgrades not yet approved are measured again without it: a refused grade paid
+    nothing, so a 4A after a refused 3A pays in full. Approved or paid upgrades stay as they are."""
+    if not refused.award.startswith(f"{DIGITAL_PREFIX}."):
+        return
+    enterprise = refused.enterprise
+    list(Enterprise.objects.select_for_update().filter(pk=enterprise.pk))
+    waiting = {e.pk: e for e in Entitlement.objects.select_for_update().filter(
+        enterprise=enterprise, award__startswith=f"{DIGITAL_PREFIX}.", status__in=UNAPPROVED,
+        event__date__gte=refused.event.date).exclude(pk=refused.pk)}
+    if not waiting:
+        return
+    today = clock.today()
+    events = _without_refused(list(ProgrammeEvent.objects.filter(enterprise=enterprise, date__lte=today)
+                                   .select_related("enterprise").order_by("date", "id")))
+    result = _evaluate([enterprise.credit_code], events, today, parameter_set(), list(waiting))
+    by_event = {(events[int(row["event_no"])].pk, row["award"]): row for row in _granted(result)}
+    for entitlement in waiting.values():
+        row = by_event.get((entitlement.event_id, entitlement.award))
+        if row is None or _wan(row) == entitlement.amount:
+            continue
+        before = {"amount": entitlement.amount, "reason": entitlement.reason}
+        entitlement.amount, entitlement.reason = _wan(row), (row["reason"] or "")[:300]
+        entitlement.parameter_ids = (row["params"] or "")[:300]
+        entitlement.save(update_fields=["amount", "reason", "parameter_ids", "updated_at"])
+        _audit(user, "remeasure", entitlement, enterprise,
+               f"{refused.award_label}不予兑现，按就高不重复重新测算：{wan(before['amount'])} → "
+               f"{wan(entitlement.amount)} 万元（{entitlement.reason}）", before,
+               {"amount": entitlement.amount, "reason": entitlement.reason})
 
 
 # ---------------------------------------------------------------- the enterprise's part
@@ -318,6 +363,8 @@ def entitlement_city_check(*, user: User, entitlement: Entitlement, approve: boo
         _audit(user, action, entitlement, entitlement.enterprise,
                "市级审核通过，报省级审批" if approve else f"市级审核不通过：{reason}", before,
                {"status": entitlement.status})
+        if not approve:
+            _remeasure_upgrades(user, entitlement)
     return entitlement
 
 
@@ -365,6 +412,7 @@ def entitlement_reject(*, user: User, entitlement: Entitlement, reason: str) -> 
         entitlement.save(update_fields=["status", "reject_reason", "updated_at"])
         _audit(user, "reject", entitlement, entitlement.enterprise, f"省级不予兑现：{reason}", before,
                {"status": entitlement.status})
+        _remeasure_upgrades(user, entitlement)
     return entitlement
 
 

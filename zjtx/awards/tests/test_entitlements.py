@@ -290,6 +290,30 @@ def test_a_refused_grade_is_no_prior_grant_of_an_upgrade(people, enterprise, app
     assert Entitlement.objects.get(award="digital_assessment.3A").status == S.REJECTED
 
 
+@pytest.mark.parametrize("who", ["city", "province"])
+def test_an_upgrade_waiting_is_paid_in_full_when_the_grade_it_netted_is_refused(people, enterprise, applicant, who):
+    """3A then 4A: the 4A nets the 3A (50万). Refusing the 3A afterwards left the 4A at 50万 — the enterprise
+    got 50万 for a 4A worth 100万. The waiting 4A is measured again without the refused grade."""
+    for grade, day in (("3A", dt.date(2026, 3, 1)), ("4A", dt.date(2026, 5, 1))):
+        event = programme_event_record(user=people["province"], enterprise=enterprise, kind="digital_assessment",
+                                       date=day, grade=grade)
+        programme_event_announce(user=people["province"], event=event)
+    three_a = Entitlement.objects.get(award="digital_assessment.3A")
+    services.entitlement_confirm_account(user=applicant, entitlement=three_a, account_name=enterprise.name,
+                                         bank_name="徽商银行", account_no="6228480012345678")
+    if who == "city":
+        services.entitlement_city_check(user=people["city"], entitlement=three_a, approve=False, reason="评估报告无效")
+    else:
+        services.entitlement_city_check(user=people["city"], entitlement=three_a, approve=True)
+        services.entitlement_reject(user=people["province"], entitlement=three_a, reason="评估报告无效")
+    four_a = Entitlement.objects.get(award="digital_assessment.4A")
+    assert four_a.amount == Decimal("100") and four_a.status == S.AWAITING_ACCOUNT
+    assert "升至" not in four_a.reason and "100万元" in four_a.reason
+    assert four_a.parameter_ids == "awards.upgrade_policy,awards.digital_assessment.amount_4a"
+    record = AuditEvent.objects.get(action="awards.remeasure", target_id=str(four_a.pk))
+    assert "50.00 → 100.00 万元" in record.summary
+
+
 def test_account_corrected_after_a_reversal_receives_the_reissue(people, ready, enterprise, applicant):
     services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="1000")
     entry = services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
