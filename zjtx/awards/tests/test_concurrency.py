@@ -1,4 +1,5 @@
-"""Never twice, under load: 50 simultaneous approvals in real PostgreSQL transactions pay exactly once."""
+"""Never twice, under load: 50 simultaneous approvals in real PostgreSQL transactions pay exactly once; 50
+simultaneous reversals and reissues of one payment correct it once."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from zjtx.awards import services
 from zjtx.awards.models import Entitlement, LedgerEntry
@@ -83,3 +84,32 @@ def test_the_unique_constraint_holds_when_the_row_locks_do_not_help(people, read
     outcomes = run_together(jobs)
     assert outcomes == Counter({"paid": 1, "already_paid": WORKERS - 1})
     assert LedgerEntry.objects.filter(enterprise=enterprise, once_key="little_giant").count() == 1
+
+
+def test_fifty_concurrent_reversals_and_reissues_reverse_once_and_reissue_once(people, ready):
+    """Never twice covers corrections too: the same payment reversed, and the reversal reissued, by 50 at once
+    leaves one reversal and one reissue, and the entitlement's net is its amount, not 50 times it."""
+    if connection.vendor != "postgresql":
+        pytest.fail("the concurrency test needs PostgreSQL (DATABASE_URL)")
+    budget = services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="100000")
+    province = people["province"]
+    payment = services.entitlement_approve_and_pay(user=province, entitlement=ready)
+
+    def reverse() -> None:
+        services.ledger_reverse(user=province, entry=LedgerEntry(pk=payment.pk, entitlement_id=ready.pk),
+                                reason="账号有误")
+
+    def reissue() -> None:
+        services.ledger_reissue(user=province, entitlement=Entitlement(pk=ready.pk), amount="100", reason="更正重拨")
+
+    assert run_together([reverse] * WORKERS) == Counter({"paid": 1, "illegal_transition": WORKERS - 1})
+    assert run_together([reissue] * WORKERS) == Counter({"paid": 1, "illegal_transition": WORKERS - 1})
+    kinds = Counter(LedgerEntry.objects.filter(entitlement_id=ready.pk).values_list("kind", flat=True))
+    assert kinds == Counter({"payment": 1, "reversal": 1, "reissue": 1})
+    assert AuditEvent.objects.filter(action="awards.reissue").count() == 1
+    assert services.budget_figures(budget)["paid"] == Decimal("100")
+    # Without the row lock, the database still holds: one reissue per reversal.
+    reissue_row = LedgerEntry.objects.get(kind="reissue")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        fields = [f.attname for f in LedgerEntry._meta.concrete_fields if f.attname not in ("id", "created_at")]
+        LedgerEntry.objects.create(**{name: getattr(reissue_row, name) for name in fields})
