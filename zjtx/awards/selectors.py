@@ -107,7 +107,8 @@ def payment_list(*, user: User, batch_id: int | None = None, city_code: str = ""
         qs = qs.filter(batch_id=batch_id)
     if city_code:
         qs = qs.filter(city_code=city_code)
-    rows = [_row(e) | {"account_shown": account_shown(user, e.account_no)} for e in qs]
+    # The workbook and the API carry the number as the page shows it (whole for the province only).
+    rows = [_row(e) | dict.fromkeys(("account_no", "account_shown"), account_shown(user, e.account_no)) for e in qs]
     total = sum((r["amount"] for r in rows), Decimal(0))
     parts = [batch.title if batch else "", city_label(city_code) if city_code else ""]
     scope = "·".join(p for p in parts if p) or "全部"

@@ -241,3 +241,24 @@ def test_a_city_chosen_with_provincial_funds_is_refused_not_set_as_the_provinces
     assert "省级资金不分市。为合肥市下达请把资金层级选为市级" in page
     assert list(Budget.objects.values_list("funding_level", "city_code", "allocated")) == [
         ("省级", "", Decimal("3000"))]
+
+
+def test_payment_list_workbook_and_api_show_the_account_as_the_page_does(people, ready, enterprise, applicant):
+    """The page gave a city user or the enterprise ****5678; its Excel and API gave the whole number."""
+    from tests.factories import logged_in
+    from zjtx.awards.tests.conftest import paid_reversed_and_reissued
+
+    paid_reversed_and_reissued(people, ready, enterprise, applicant)
+
+    def numbers(user):
+        client = client_for(user)
+        sheet = load_workbook(io.BytesIO(client.get(reverse("awards:payments_xlsx")).content)).active
+        in_sheet = [sheet.cell(row=r, column=14).value for r in range(4, 7)]
+        in_api = [r["account_no"] for r in logged_in(user).get("/api/v1/awards/payments").json()["rows"]]
+        return in_sheet, in_api
+
+    for user in (people["city"], applicant):
+        expected = ["****5678", "****5678", "****8888"]
+        assert numbers(user) == (expected, expected)
+    whole = ["6228480012345678", "6228480012345678", "6217000099998888"]
+    assert numbers(people["province"]) == (whole, whole)
