@@ -16,6 +16,7 @@ from zjtx.awards.models import Entitlement
 from zjtx.core import regions
 from zjtx.core.errors import ApplicationError, PermissionDeniedError
 from zjtx.core.schemas import Id, Text
+from zjtx.tiers.models import Batch
 
 router = Router(tags=["奖补兑现"])
 PAGE_LIMIT = 1000
@@ -147,6 +148,9 @@ def list_budgets(request: HttpRequest) -> list[dict[str, Any]]:
 @router.get("/payments", response=PaymentListOut, summary="拨付清单（按批次、按市），与 Excel 导出同一数据")
 def payments(request: HttpRequest, params: Query[PaymentFilter]) -> dict[str, Any]:
     user = current_user(request)
+    if params.batch and not Batch.objects.filter(pk=params.batch).exists():
+        # An empty list titled 全部 would read as "nothing paid at all".
+        raise ApplicationError(f"batch（批次）：没有 id 为 {params.batch} 的申报批次", field="batch")
     data = selectors.payment_list(user=user, batch_id=params.batch, city_code=_payment_city(user, params.city))
     return {"title": data.title, "total": data.total, "enterprises": data.enterprises, "rows": data.rows}
 

@@ -75,3 +75,10 @@ def test_money_reads_as_documented_on_every_awards_endpoint(people: dict[str, An
     assert client.get("/api/v1/awards/entitlements").json()[0]["amount"] == "100"
     schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["BudgetOut"]
     assert schema["properties"]["allocated"]["type"] == "string"
+
+
+def test_a_payment_list_of_a_batch_that_does_not_exist_is_refused_naming_the_field(people: dict[str, Any]) -> None:
+    """It answered an empty list titled 全部, which reads as nothing paid at all."""
+    response = logged_in(people["province"]).get("/api/v1/awards/payments?batch=424242")
+    assert response.status_code == 400, response.content
+    assert response.json()["field"] == "batch" and "没有 id 为 424242 的申报批次" in response.json()["message"]
