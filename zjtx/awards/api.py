@@ -137,7 +137,8 @@ def list_entitlements(request: HttpRequest, params: Query[EntitlementFilter]) ->
     return qs[: params.limit]
 
 
-@router.get("/budgets", response=list[BudgetOut], summary="预算执行：下达、已审批待拨付、已拨付、剩余（万元）")
+@router.get("/budgets", response=list[BudgetOut],
+            summary="预算执行：下达、已审批待拨付（含冲销待重拨）、已拨付、剩余（万元）")
 def list_budgets(request: HttpRequest) -> list[dict[str, Any]]:
     rows = selectors.budget_rows(current_user(request))
     return [{"year": r["budget"].year, "funding_level": r["budget"].funding_level, "city_code": r["budget"].city_code,

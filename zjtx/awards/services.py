@@ -106,9 +106,14 @@ def _budget_label(budget: Budget) -> str:
     return f"{budget.year}年{city}{budget.funding_level}预算（{budget.line}）"
 
 
+# Owed from a budget and not paid: approved, or reversed and waiting for its reissue (a reversal for 账号有误
+# returns the money to the budget, but the award is still owed; the reissue needs it).
+OWED = (S.APPROVED, S.REVERSED)
+
+
 def budget_figures(budget: Budget) -> dict[str, Decimal]:
-    """allocated, committed (approved, not yet paid), paid (ledger net), remaining."""
-    committed = budget.entitlements.filter(status=S.APPROVED).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    """allocated, committed (approved or reversed, not yet (re)paid), paid (ledger net), remaining."""
+    committed = budget.entitlements.filter(status__in=OWED).aggregate(s=Sum("amount"))["s"] or Decimal(0)
     paid = budget.ledger_entries.aggregate(s=Sum("amount"))["s"] or Decimal(0)
     return {"allocated": budget.allocated, "committed": committed, "paid": paid,
             "remaining": budget.allocated - committed - paid}
@@ -517,9 +522,11 @@ def ledger_reissue(*, user: User, entitlement: Entitlement, amount: Any, reason:
         _check_within_entitlement(entitlement, value)
         assert entitlement.budget is not None
         budget = Budget.objects.select_for_update().get(pk=entitlement.budget.pk)
-        if value > budget_figures(budget)["remaining"]:
-            raise ApplicationError(f"超出预算：{_budget_label(budget)}剩余 "
-                                   f"{wan(budget_figures(budget)['remaining'])} 万元", field="amount")
+        # The reversed award's own amount is committed for it: the reissue may use it.
+        available = budget_figures(budget)["remaining"] + entitlement.amount
+        if value > available:
+            raise ApplicationError(f"超出预算：{_budget_label(budget)}可用于本笔重拨 {wan(available)} 万元",
+                                   field="amount")
         entry = _ledger_entry(user, entitlement, LedgerEntry.Kind.REISSUE, value, reason, reissue_of=reversal)
         before = {"status": entitlement.status}
         entitlement.status = t.target or entitlement.status

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, ProgrammingError, connection, transaction
 
-from tests.factories import make_user
+from tests.factories import make_enterprise, make_user
 from zjtx.accounts.roles import Role
 from zjtx.awards import services
 from zjtx.awards.models import Budget, Entitlement, LedgerEntry
@@ -252,6 +252,28 @@ def test_correction_is_a_reversing_entry_then_a_reissue(people, ready):
     assert [e.kind for e in LedgerEntry.objects.order_by("id")] == ["payment", "reversal", "reissue"]
     ready.refresh_from_db()
     assert ready.status == S.PAID
+
+
+def test_a_reversed_award_keeps_its_money_until_it_is_reissued(people, ready, enterprise, applicant):
+    """A reversal for 账号有误 returned the 100 to 剩余: another approval could take it and the reissue still owed
+    to the enterprise was then refused as 超出预算."""
+    budget = services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="250")
+    entry = services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
+    services.ledger_reverse(user=people["province"], entry=entry, reason="账号有误")
+    assert services.budget_figures(budget) == {"allocated": Decimal("250"), "committed": Decimal("100"),
+                                               "paid": Decimal("0"), "remaining": Decimal("150")}
+    other = national_entitlement(people, make_enterprise(), "single_champion")  # 200: fits only in the money owed
+    services.entitlement_confirm_account(user=make_user(Role.ENTERPRISE, credit_code=other.enterprise.credit_code),
+                                         entitlement=other, account_name=other.enterprise.name, bank_name="徽商银行",
+                                         account_no="6228480012345678")
+    services.entitlement_city_check(user=people["city"], entitlement=other, approve=True)
+    with pytest.raises(ApplicationError, match=r"超出预算：.*剩余 150\.00 万元，本笔 200\.00 万元"):
+        services.entitlement_approve(user=people["province"], entitlement=other)
+    with pytest.raises(ApplicationError, match=r"下达额度不能低于已审批和已拨付合计 100\.00 万元"):
+        services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="99")
+    services.ledger_reissue(user=people["province"], entitlement=ready, amount="60", reason="更正金额后重拨")
+    assert services.budget_figures(budget) == {"allocated": Decimal("250"), "committed": Decimal("0"),
+                                               "paid": Decimal("60"), "remaining": Decimal("190")}
 
 
 def test_reissue_cannot_pay_more_than_the_entitlement(people, ready):
