@@ -11,6 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, Sum
 
 from zjtx.accounts.models import User
+from zjtx.accounts.roles import Role
 from zjtx.awards import access
 from zjtx.awards.models import Budget, Entitlement, LedgerEntry
 from zjtx.awards.services import budget_figures, city_label
@@ -110,10 +111,18 @@ def payment_list(*, user: User, batch_id: int | None = None, city_code: str = ""
     # The workbook and the API carry the number as the page shows it (whole for the province only).
     rows = [_row(e) | dict.fromkeys(("account_no", "account_shown"), account_shown(user, e.account_no)) for e in qs]
     total = sum((r["amount"] for r in rows), Decimal(0))
-    parts = [batch.title if batch else "", city_label(city_code) if city_code else ""]
+    parts = [batch.title if batch else "", _place(user, city_code)]
     scope = "·".join(p for p in parts if p) or "全部"
     return PaymentList(title=f"专精特新奖补资金拨付清单（{scope}）", rows=rows, total=total,
                        enterprises=len({r["credit_code"] for r in rows}), batch=batch, city_code=city_code)
+
+
+def _place(user: User, city_code: str) -> str:
+    """The place a list covers: a county user's list is its county's (合肥市蜀山区), not the whole city's."""
+    if not city_code:
+        return ""
+    county = user.county_code if user.role == Role.CITY else ""
+    return city_label(city_code) + (regions.county_name(county) if county else "")
 
 
 def _row(entry: LedgerEntry) -> dict[str, Any]:

@@ -262,3 +262,18 @@ def test_payment_list_workbook_and_api_show_the_account_as_the_page_does(people,
         assert numbers(user) == (expected, expected)
     whole = ["6228480012345678", "6228480012345678", "6217000099998888"]
     assert numbers(people["province"]) == (whole, whole)
+
+
+def test_a_county_users_payment_list_is_titled_by_its_county(people, ready, enterprise, applicant):
+    """A 蜀山区 official's list holds its county's lines only; it was titled 合肥市 as if it were the city's."""
+    from zjtx.awards.tests.conftest import paid_reversed_and_reissued
+
+    enterprise.county_code = "340104"
+    enterprise.save(update_fields=["county_code"])
+    paid_reversed_and_reissued(people, ready, enterprise, applicant)
+    shushan = client_for(make_user(Role.CITY, city_code="340100", county_code="340104"))
+    assert "专精特新奖补资金拨付清单（合肥市蜀山区）" in shushan.get(reverse("awards:payments")).content.decode()
+    sheet = load_workbook(io.BytesIO(shushan.get(reverse("awards:payments_xlsx")).content)).active
+    assert sheet["A1"].value == "专精特新奖补资金拨付清单（合肥市蜀山区）" and sheet.cell(row=4, column=2).value
+    city = client_for(people["city"]).get(reverse("awards:payments")).content.decode()
+    assert "专精特新奖补资金拨付清单（合肥市）" in city
