@@ -51,6 +51,9 @@ def payment_list_xlsx(data: PaymentList) -> bytes:
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=col, value=value)
             cell.border = BOX
+            if isinstance(value, str):
+                # Text typed by people (a bank name "=HYPERLINK(…)") stays text: openpyxl would store a formula.
+                cell.data_type = "s"
         ws.cell(row=row, column=11).number_format = AMOUNT_FORMAT
         ws.cell(row=row, column=2).number_format = "@"
         ws.cell(row=row, column=14).number_format = "@"
