@@ -103,6 +103,7 @@ class PaymentListOut(Schema):
     title: str
     unit: str = "万元"
     total: Money
+    by_funding_level: dict[str, Money] = Field(description="其中各资金层级（省级、市级）的合计，万元")
     enterprises: int
     rows: list[PaymentRow]
 
@@ -153,7 +154,8 @@ def payments(request: HttpRequest, params: Query[PaymentFilter]) -> dict[str, An
         # An empty list titled 全部 would read as "nothing paid at all".
         raise ApplicationError(f"batch（批次）：没有 id 为 {params.batch} 的申报批次", field="batch")
     data = selectors.payment_list(user=user, batch_id=params.batch, city_code=_payment_city(user, params.city))
-    return {"title": data.title, "total": data.total, "enterprises": data.enterprises, "rows": data.rows}
+    return {"title": data.title, "total": data.total, "by_funding_level": data.by_level,
+            "enterprises": data.enterprises, "rows": data.rows}
 
 
 def _payment_city(user: Any, city: str) -> str:

@@ -64,6 +64,13 @@ def payment_list_xlsx(data: PaymentList) -> bytes:
     total.font, total.number_format = Font(bold=True), AMOUNT_FORMAT
     for col in range(1, width + 1):
         ws.cell(row=row, column=col).border = BOX
+    for level, amount in data.by_level.items():
+        row += 1
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=10)
+        ws.cell(row=row, column=1, value=f"其中：{level}资金")
+        ws.cell(row=row, column=11, value=amount).number_format = AMOUNT_FORMAT
+        for col in range(1, width + 1):
+            ws.cell(row=row, column=col).border = BOX
     row += 3
     for label_col, label in ((1, "经办人："), (5, "复核人："), (9, "负责人（签字）：")):
         ws.cell(row=row, column=label_col, value=label)

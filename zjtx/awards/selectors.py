@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +13,7 @@ from django.db.models import Count, Q, Sum
 from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
 from zjtx.awards import access
-from zjtx.awards.models import Budget, Entitlement, LedgerEntry
+from zjtx.awards.models import Budget, Entitlement, FundingLevel, LedgerEntry
 from zjtx.awards.services import budget_figures, city_label
 from zjtx.core import regions
 from zjtx.core.audit import Describer, model_describer
@@ -98,6 +98,8 @@ class PaymentList:
     enterprises: int
     batch: Batch | None
     city_code: str
+    # 其中 by funding source (省级, 市级): each is paid from its own budget. Only the sources present.
+    by_level: dict[str, Decimal] = field(default_factory=dict)
 
 
 def payment_list(*, user: User, batch_id: int | None = None, city_code: str = "") -> PaymentList:
@@ -113,8 +115,11 @@ def payment_list(*, user: User, batch_id: int | None = None, city_code: str = ""
     total = sum((r["amount"] for r in rows), Decimal(0))
     parts = [batch.title if batch else "", _place(user, city_code)]
     scope = "·".join(p for p in parts if p) or "全部"
+    by_level = {level: sum((r["amount"] for r in rows if r["funding_level"] == level), Decimal(0))
+                for level in FundingLevel.values if any(r["funding_level"] == level for r in rows)}
     return PaymentList(title=f"专精特新奖补资金拨付清单（{scope}）", rows=rows, total=total,
-                       enterprises=len({r["credit_code"] for r in rows}), batch=batch, city_code=city_code)
+                       enterprises=len({r["credit_code"] for r in rows}), batch=batch, city_code=city_code,
+                       by_level=by_level)
 
 
 def _place(user: User, city_code: str) -> str:

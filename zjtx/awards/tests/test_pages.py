@@ -296,3 +296,33 @@ def test_a_county_users_payment_list_is_titled_by_its_county(people, ready, ente
     assert sheet["A1"].value == "专精特新奖补资金拨付清单（合肥市蜀山区）" and sheet.cell(row=4, column=2).value
     city = client_for(people["city"]).get(reverse("awards:payments")).content.decode()
     assert "专精特新奖补资金拨付清单（合肥市）" in city
+
+
+def test_payment_list_gives_each_funding_sources_share_of_the_total(people, ready, enterprise, applicant):
+    """A city's list mixed 省级 and 市级 money in one 合计; each is paid from its own budget."""
+    from tests.factories import logged_in
+    from zjtx.policy.events import programme_event_announce, programme_event_record
+    from zjtx.tiers.tests.conftest import TODAY
+
+    province = people["province"]
+    services.budget_set(user=province, year=2026, funding_level="省级", allocated="500")
+    services.budget_set(user=province, year=2026, funding_level="市级", city_code="340100", allocated="50")
+    services.entitlement_approve_and_pay(user=province, entitlement=ready)  # 小巨人 100, 省级
+    event = programme_event_record(user=province, enterprise=enterprise, kind="publicity", date=TODAY,
+                                   amount=Decimal("10"))
+    programme_event_announce(user=province, event=event)
+    for share in Entitlement.objects.filter(award__startswith="publicity."):  # 省级 50% = 5, 市级 30% = 3
+        services.entitlement_confirm_account(user=applicant, entitlement=share, account_name=enterprise.name,
+                                             bank_name="徽商银行", account_no="6228480012345678")
+        services.entitlement_city_check(user=people["city"], entitlement=share, approve=True)
+        services.entitlement_approve_and_pay(user=province, entitlement=share)
+    page = client_for(people["city"]).get(reverse("awards:payments")).content.decode()
+    subtotals = [" ".join(cell.split("</tr>")[0].replace("</td><td class=\"num\">", " ").replace("</td>", "").split())
+                 for cell in page.split('data-testid="payment-subtotal"><td colspan="10">')[1:]]
+    assert subtotals == ["其中：省级资金 105.00", "其中：市级资金 3.00"]
+    sheet = load_workbook(io.BytesIO(client_for(people["city"]).get(reverse("awards:payments_xlsx")).content)).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    shares = [(r[0], r[10]) for r in values if str(r[0]).startswith("其中")]
+    assert shares == [("其中：省级资金", 105), ("其中：市级资金", 3)]
+    api = logged_in(people["city"]).get("/api/v1/awards/payments").json()
+    assert (api["total"], api["by_funding_level"]) == ("108", {"省级": "105", "市级": "3"})
