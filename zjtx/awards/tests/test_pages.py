@@ -326,3 +326,20 @@ def test_payment_list_gives_each_funding_sources_share_of_the_total(people, read
     assert shares == [("其中：省级资金", 105), ("其中：市级资金", 3)]
     api = logged_in(people["city"]).get("/api/v1/awards/payments").json()
     assert (api["total"], api["by_funding_level"]) == ("108", {"省级": "105", "市级": "3"})
+
+
+def test_a_payment_stays_on_the_list_of_the_city_it_was_booked_for(people, ready, enterprise, applicant):
+    """Once a paid enterprise moved from 合肥 to 芜湖, its line was on neither city's payment list: 合肥 no longer
+    saw the enterprise, 芜湖's list is of lines booked for 芜湖. 合肥's budget still counts it as paid."""
+    from zjtx.awards.models import Budget
+
+    services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="500")
+    services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
+    enterprise.city_code = "340200"
+    enterprise.save(update_fields=["city_code"])
+    hefei = client_for(people["city"])
+    assert enterprise.name in hefei.get(reverse("awards:payments")).content.decode()
+    assert enterprise.name in hefei.get(reverse("awards:ledger")).content.decode()
+    wuhu = client_for(people["other_city"]).get(reverse("awards:payments")).content.decode()
+    assert enterprise.name not in wuhu
+    assert services.budget_figures(Budget.objects.get())["paid"] == Decimal("100")
