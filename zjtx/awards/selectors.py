@@ -46,6 +46,7 @@ class EntitlementList:
     page: Page[Entitlement]
     count: int
     total: Decimal  # amount of every entitlement the filters select, not only this page's
+    paid: Decimal = Decimal(0)  # their ledger net (payments less reversals, with reissues), to hold against total
 
 
 def entitlement_list(*, user: User, status: str = "", city_code: str = "", search: str = "",
@@ -60,8 +61,9 @@ def entitlement_list(*, user: User, status: str = "", city_code: str = "", searc
     if search:
         qs = qs.filter(Q(enterprise__name__icontains=search) | Q(enterprise__credit_code__startswith=search.upper()))
     figures = qs.aggregate(n=Count("id"), total=Sum("amount"))
+    paid = LedgerEntry.objects.filter(entitlement__in=qs.values("pk")).aggregate(s=Sum("amount"))["s"]
     return EntitlementList(page=Paginator(qs, ENTITLEMENTS_PER_PAGE).get_page(page), count=figures["n"],
-                           total=figures["total"] or Decimal(0))
+                           total=figures["total"] or Decimal(0), paid=paid or Decimal(0))
 
 
 @dataclass

@@ -343,3 +343,16 @@ def test_a_payment_stays_on_the_list_of_the_city_it_was_booked_for(people, ready
     wuhu = client_for(people["other_city"]).get(reverse("awards:payments")).content.decode()
     assert enterprise.name not in wuhu
     assert services.budget_figures(Budget.objects.get())["paid"] == Decimal("100")
+
+
+def test_entitlement_list_holds_the_ledger_net_against_the_award_total(people, ready, enterprise, applicant):
+    """After a smaller reissue (60 of 100) the list said 合计 100.00 and nothing of what the ledger paid."""
+    services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="500")
+    entry = services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
+    services.ledger_reverse(user=people["province"], entry=entry, reason="金额有误")
+    services.ledger_reissue(user=people["province"], entitlement=ready, amount="60", reason="按核定金额重拨")
+    for user in (people["province"], people["city"], applicant):
+        page = client_for(user).get(reverse("awards:entitlements") + "?status=paid").content.decode()
+        assert "共 1 项，合计 100.00 万元，已拨付净额 60.00 万元" in page
+    page = client_for(people["other_city"]).get(reverse("awards:entitlements")).content.decode()
+    assert "共 0 项，合计 0.00 万元，已拨付净额 0.00 万元" in page
