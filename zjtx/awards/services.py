@@ -262,11 +262,11 @@ def _create_entitlement(user: Any, event: ProgrammeEvent, row: dict[str, Any], l
 def _remeasure_upgrades(user: Any, refused: Entitlement) -> None:
     """就高不重复 nets an upgrade against the grade granted before it. When that grade is refused after the
     upgrade was measured, the upgrades not yet approved are measured again without it: a refused grade paid
-    nothing, so a 4A after a refused 3A pays in full. Approved or paid upgrades stay as they are."""
+    nothing, so a 4A after a refused 3A pays in full. Approved or paid upgrades stay as they are. The caller
+    holds the enterprise's lock (_locked_for_refusal)."""
     if not refused.award.startswith(f"{DIGITAL_PREFIX}."):
         return
     enterprise = refused.enterprise
-    list(Enterprise.objects.select_for_update().filter(pk=enterprise.pk))
     waiting = {e.pk: e for e in Entitlement.objects.select_for_update().filter(
         enterprise=enterprise, award__startswith=f"{DIGITAL_PREFIX}.", status__in=UNAPPROVED,
         event__date__gte=refused.event.date).exclude(pk=refused.pk)}
@@ -306,7 +306,17 @@ def _account(entitlement: Entitlement, account_name: str, bank_name: str, accoun
 
 
 def _locked(entitlement: Entitlement) -> Entitlement:
-    return Entitlement.objects.select_for_update().select_related("enterprise").get(pk=entitlement.pk)
+    # of=self: the entitlement's row only. Locking its enterprise too (PostgreSQL locks every joined row) took
+    # entitlement-then-enterprise, against the enterprise-then-entitlement order of refusals: a deadlock.
+    return Entitlement.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=entitlement.pk)
+
+
+def _locked_for_refusal(entitlement: Entitlement) -> Entitlement:
+    """A refusal may measure the enterprise's later grades again (_remeasure_upgrades): lock the enterprise
+    first, as generation does, then the entitlement, so two refusals of one enterprise's grades, or a refusal
+    and a generation, wait for each other instead of deadlocking or measuring from a stale prior."""
+    list(Enterprise.objects.select_for_update(of=("self",)).filter(entitlements=entitlement.pk))
+    return _locked(entitlement)
 
 
 def entitlement_confirm_account(*, user: User, entitlement: Entitlement, account_name: str, bank_name: str,
@@ -355,7 +365,7 @@ def entitlement_correct_account(*, user: User, entitlement: Entitlement, account
 def entitlement_city_check(*, user: User, entitlement: Entitlement, approve: bool, reason: str = "") -> Entitlement:
     action = "city_pass" if approve else "city_reject"
     with transaction.atomic():
-        entitlement = _locked(entitlement)
+        entitlement = _locked(entitlement) if approve else _locked_for_refusal(entitlement)
         access.require_city_scope(user, entitlement)
         t = workflow.entitlement_check(action, user=user, entitlement=entitlement)
         if not approve:
@@ -410,7 +420,7 @@ def entitlement_approve(*, user: User, entitlement: Entitlement, today: dt.date 
 def entitlement_reject(*, user: User, entitlement: Entitlement, reason: str) -> Entitlement:
     reason = _text(reason, "reason", "不予兑现的原因")
     with transaction.atomic():
-        entitlement = _locked(entitlement)
+        entitlement = _locked_for_refusal(entitlement)
         t = workflow.entitlement_check("reject", user=user, entitlement=entitlement)
         before = {"status": entitlement.status}
         entitlement.status, entitlement.reject_reason = t.target or entitlement.status, reason
