@@ -32,8 +32,11 @@ def test_entitlement_page_fits_the_window_and_names_its_parameters(browser, live
     page.goto(url)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     parameters = page.get_by_test_id("parameters")
-    assert parameters.locator("li").count() == 4
-    assert "awards.digital_assessment.amount_4a" in parameters.inner_text()
+    # A first 4A read the upgrade policy and the 4A amount, not the 3A or 5A amounts.
+    assert parameters.locator("li").count() == 2
+    shown = parameters.inner_text()
+    assert "awards.digital_assessment.amount_4a" in shown and "awards.upgrade_policy" in shown
+    assert "amount_3a" not in shown and "amount_5a" not in shown
     page.click("text=退出")
 
     login(page, live_server, "qiye")

@@ -49,7 +49,9 @@ def visible_ledger(user: User) -> QuerySet[LedgerEntry]:
     if user.role == Role.PROVINCE:
         return qs
     if user.role == Role.CITY:
-        qs = qs.filter(enterprise__city_code=user.city_code)
+        # The city the line was booked for (its payment lists and its budget's 已拨付), not where the
+        # enterprise is now: a line of an enterprise that moved away would drop out of both cities' lists.
+        qs = qs.filter(city_code=user.city_code)
         return qs.filter(enterprise__county_code=user.county_code) if user.county_code else qs
     return qs.filter(enterprise__credit_code=user.credit_code)
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from pydantic import PlainSerializer, WithJsonSchema
 
 from zjtx.accounts.models import current_user
 from zjtx.awards import access, selectors, services
@@ -15,9 +16,26 @@ from zjtx.awards.models import Entitlement
 from zjtx.core import regions
 from zjtx.core.errors import ApplicationError, PermissionDeniedError
 from zjtx.core.schemas import Id, Text
+from zjtx.tiers.models import Batch
 
 router = Router(tags=["奖补兑现"])
 PAGE_LIMIT = 1000
+
+
+def money_text(amount: Decimal) -> str:
+    """万元 as the API documents it (config/api.py): "500", "12.50", "6.723". The stored six places
+    ("500.000000") and sums that lost them ("0") read alike: no decimals for a whole amount, else at
+    least two, more only when the exact amount has them."""
+    if amount == amount.to_integral_value():
+        return f"{amount.quantize(Decimal(1)) + 0:f}"  # + 0: a net of -0 reads "0"
+    exponent = int(amount.normalize().as_tuple().exponent)
+    return f"{amount:.{max(2, -exponent)}f}"
+
+
+# Every amount of the awards API, in 万元.
+Money = Annotated[Decimal, PlainSerializer(money_text, return_type=str),
+                  WithJsonSchema({"type": "string", "format": "decimal", "description": "万元，十进制字符串",
+                                  "examples": ["500", "12.50"]})]
 
 
 class EntitlementOut(Schema):
@@ -27,7 +45,7 @@ class EntitlementOut(Schema):
     city_code: str
     award: str
     award_label: str
-    amount: Decimal
+    amount: Money
     funding_level: str
     clause: str
     no_application: bool
@@ -53,10 +71,10 @@ class BudgetOut(Schema):
     funding_level: str
     city_code: str
     line: str
-    allocated: Decimal
-    committed: Decimal
-    paid: Decimal
-    remaining: Decimal
+    allocated: Money
+    committed: Money
+    paid: Money
+    remaining: Money
 
 
 class PaymentRow(Schema):
@@ -69,7 +87,7 @@ class PaymentRow(Schema):
     city: str
     award: str
     clause: str
-    amount: Decimal
+    amount: Money
     funding_level: str
     budget_year: int
     budget_line: str
@@ -84,7 +102,8 @@ class PaymentRow(Schema):
 class PaymentListOut(Schema):
     title: str
     unit: str = "万元"
-    total: Decimal
+    total: Money
+    by_funding_level: dict[str, Money] = Field(description="其中各资金层级（省级、市级）的合计，万元")
     enterprises: int
     rows: list[PaymentRow]
 
@@ -119,7 +138,8 @@ def list_entitlements(request: HttpRequest, params: Query[EntitlementFilter]) ->
     return qs[: params.limit]
 
 
-@router.get("/budgets", response=list[BudgetOut], summary="预算执行：下达、已审批待拨付、已拨付、剩余（万元）")
+@router.get("/budgets", response=list[BudgetOut],
+            summary="预算执行：下达、已审批待拨付（含冲销待重拨）、已拨付、剩余（万元）")
 def list_budgets(request: HttpRequest) -> list[dict[str, Any]]:
     rows = selectors.budget_rows(current_user(request))
     return [{"year": r["budget"].year, "funding_level": r["budget"].funding_level, "city_code": r["budget"].city_code,
@@ -130,8 +150,12 @@ def list_budgets(request: HttpRequest) -> list[dict[str, Any]]:
 @router.get("/payments", response=PaymentListOut, summary="拨付清单（按批次、按市），与 Excel 导出同一数据")
 def payments(request: HttpRequest, params: Query[PaymentFilter]) -> dict[str, Any]:
     user = current_user(request)
+    if params.batch and not Batch.objects.filter(pk=params.batch).exists():
+        # An empty list titled 全部 would read as "nothing paid at all".
+        raise ApplicationError(f"batch（批次）：没有 id 为 {params.batch} 的申报批次", field="batch")
     data = selectors.payment_list(user=user, batch_id=params.batch, city_code=_payment_city(user, params.city))
-    return {"title": data.title, "total": data.total, "enterprises": data.enterprises, "rows": data.rows}
+    return {"title": data.title, "total": data.total, "by_funding_level": data.by_level,
+            "enterprises": data.enterprises, "rows": data.rows}
 
 
 def _payment_city(user: Any, city: str) -> str:

@@ -51,6 +51,9 @@ def payment_list_xlsx(data: PaymentList) -> bytes:
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=col, value=value)
             cell.border = BOX
+            if isinstance(value, str):
+                # Text typed by people (a bank name "=HYPERLINK(…)") stays text: openpyxl would store a formula.
+                cell.data_type = "s"
         ws.cell(row=row, column=11).number_format = AMOUNT_FORMAT
         ws.cell(row=row, column=2).number_format = "@"
         ws.cell(row=row, column=14).number_format = "@"
@@ -61,6 +64,13 @@ def payment_list_xlsx(data: PaymentList) -> bytes:
     total.font, total.number_format = Font(bold=True), AMOUNT_FORMAT
     for col in range(1, width + 1):
         ws.cell(row=row, column=col).border = BOX
+    for level, amount in data.by_level.items():
+        row += 1
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=10)
+        ws.cell(row=row, column=1, value=f"其中：{level}资金")
+        ws.cell(row=row, column=11, value=amount).number_format = AMOUNT_FORMAT
+        for col in range(1, width + 1):
+            ws.cell(row=row, column=col).border = BOX
     row += 3
     for label_col, label in ((1, "经办人："), (5, "复核人："), (9, "负责人（签字）：")):
         ws.cell(row=row, column=label_col, value=label)

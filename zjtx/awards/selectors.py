@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -11,19 +11,16 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, Sum
 
 from zjtx.accounts.models import User
+from zjtx.accounts.roles import Role
 from zjtx.awards import access
-from zjtx.awards.models import Budget, Entitlement, LedgerEntry
-from zjtx.awards.services import budget_figures
+from zjtx.awards.models import Budget, Entitlement, FundingLevel, LedgerEntry
+from zjtx.awards.services import budget_figures, city_label
 from zjtx.core import regions
 from zjtx.core.audit import Describer, model_describer
 from zjtx.core.templatetags.money import wan
 from zjtx.policy.engine import load_parameters
 from zjtx.policy.models import ProgrammeEvent
 from zjtx.tiers.models import Batch
-
-
-def city_label(code: str) -> str:
-    return regions.city_name(code) if regions.is_city(code) else (code or "—")
 
 
 def budget_rows(user: User) -> list[dict[str, Any]]:
@@ -49,6 +46,7 @@ class EntitlementList:
     page: Page[Entitlement]
     count: int
     total: Decimal  # amount of every entitlement the filters select, not only this page's
+    paid: Decimal = Decimal(0)  # their ledger net (payments less reversals, with reissues), to hold against total
 
 
 def entitlement_list(*, user: User, status: str = "", city_code: str = "", search: str = "",
@@ -63,8 +61,9 @@ def entitlement_list(*, user: User, status: str = "", city_code: str = "", searc
     if search:
         qs = qs.filter(Q(enterprise__name__icontains=search) | Q(enterprise__credit_code__startswith=search.upper()))
     figures = qs.aggregate(n=Count("id"), total=Sum("amount"))
+    paid = LedgerEntry.objects.filter(entitlement__in=qs.values("pk")).aggregate(s=Sum("amount"))["s"]
     return EntitlementList(page=Paginator(qs, ENTITLEMENTS_PER_PAGE).get_page(page), count=figures["n"],
-                           total=figures["total"] or Decimal(0))
+                           total=figures["total"] or Decimal(0), paid=paid or Decimal(0))
 
 
 @dataclass
@@ -101,6 +100,8 @@ class PaymentList:
     enterprises: int
     batch: Batch | None
     city_code: str
+    # 其中 by funding source (省级, 市级): each is paid from its own budget. Only the sources present.
+    by_level: dict[str, Decimal] = field(default_factory=dict)
 
 
 def payment_list(*, user: User, batch_id: int | None = None, city_code: str = "") -> PaymentList:
@@ -111,12 +112,24 @@ def payment_list(*, user: User, batch_id: int | None = None, city_code: str = ""
         qs = qs.filter(batch_id=batch_id)
     if city_code:
         qs = qs.filter(city_code=city_code)
-    rows = [_row(e) | {"account_shown": account_shown(user, e.account_no)} for e in qs]
+    # The workbook and the API carry the number as the page shows it (whole for the province only).
+    rows = [_row(e) | dict.fromkeys(("account_no", "account_shown"), account_shown(user, e.account_no)) for e in qs]
     total = sum((r["amount"] for r in rows), Decimal(0))
-    parts = [batch.title if batch else "", city_label(city_code) if city_code else ""]
+    parts = [batch.title if batch else "", _place(user, city_code)]
     scope = "·".join(p for p in parts if p) or "全部"
+    by_level = {level: sum((r["amount"] for r in rows if r["funding_level"] == level), Decimal(0))
+                for level in FundingLevel.values if any(r["funding_level"] == level for r in rows)}
     return PaymentList(title=f"专精特新奖补资金拨付清单（{scope}）", rows=rows, total=total,
-                       enterprises=len({r["credit_code"] for r in rows}), batch=batch, city_code=city_code)
+                       enterprises=len({r["credit_code"] for r in rows}), batch=batch, city_code=city_code,
+                       by_level=by_level)
+
+
+def _place(user: User, city_code: str) -> str:
+    """The place a list covers: a county user's list is its county's (合肥市蜀山区), not the whole city's."""
+    if not city_code:
+        return ""
+    county = user.county_code if user.role == Role.CITY else ""
+    return city_label(city_code) + (regions.county_name(county) if county else "")
 
 
 def _row(entry: LedgerEntry) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from zjtx.policy import frames
 from zjtx.policy.engine import ParameterSet, evaluate
 from zjtx.policy.engine import awards as engine_awards
 from zjtx.policy.engine import reasons as engine_reasons
+from zjtx.policy.engine.awards import DIGITAL_PREFIX
 from zjtx.policy.engine.schema import EVENT_COLUMNS, MONEY_SCALE, PRIOR_COLUMNS, empty_frame
 from zjtx.policy.io import records_frame
 from zjtx.policy.models import ProgrammeEvent
@@ -41,6 +42,8 @@ from zjtx.tiers.params import value as parameter_value
 S = Entitlement.Status
 # Entitlements that are no grant: a refused award is not a prior grant of once-only awards and upgrades.
 NOT_GRANTED = (S.REJECTED,)
+# Not yet approved: the amount is not committed and may still be measured again.
+UNAPPROVED = (S.AWAITING_ACCOUNT, S.AWAITING_APPLICATION, S.CITY_CHECK, S.PROVINCE_APPROVAL)
 SIX_PLACES = Decimal("0.000001")
 ACCOUNT_NO = re.compile(r"^[0-9]{8,32}$")
 # Bank cards and account slips print the number in groups ("6228 4800 1234 5678", "1302-0100-…").
@@ -93,15 +96,24 @@ def _text(value: str, field: str, label: str, *, required: bool = True, max_leng
 
 # ---------------------------------------------------------------- budgets
 
+def city_label(code: str) -> str:
+    return regions.city_name(code) if regions.is_city(code) else (code or "—")
+
+
 def _budget_label(budget: Budget) -> str:
     """2026年合肥市市级预算（市级中小企业发展专项资金）: a city's budget is named by its city, one of 16."""
     city = regions.city_name(budget.city_code) if budget.city_code else ""
     return f"{budget.year}年{city}{budget.funding_level}预算（{budget.line}）"
 
 
+# Owed from a budget and not paid: approved, or reversed and waiting for its reissue (a reversal for 账号有误
+# returns the money to the budget, but the award is still owed; the reissue needs it).
+OWED = (S.APPROVED, S.REVERSED)
+
+
 def budget_figures(budget: Budget) -> dict[str, Decimal]:
-    """allocated, committed (approved, not yet paid), paid (ledger net), remaining."""
-    committed = budget.entitlements.filter(status=S.APPROVED).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    """allocated, committed (approved or reversed, not yet (re)paid), paid (ledger net), remaining."""
+    committed = budget.entitlements.filter(status__in=OWED).aggregate(s=Sum("amount"))["s"] or Decimal(0)
     paid = budget.ledger_entries.aggregate(s=Sum("amount"))["s"] or Decimal(0)
     return {"allocated": budget.allocated, "committed": committed, "paid": paid,
             "remaining": budget.allocated - committed - paid}
@@ -118,8 +130,10 @@ def budget_set(*, user: User, year: int, funding_level: str, allocated: Any, cit
     city_code = (city_code or "").strip()
     if funding_level == FundingLevel.CITY and not regions.is_city(city_code):
         raise ApplicationError("市级资金请选择所属市（16个设区市之一）", field="city_code")
-    if funding_level == FundingLevel.PROVINCE:
-        city_code = ""
+    if funding_level == FundingLevel.PROVINCE and city_code:
+        # Dropping the city would set the province's own budget to the amount meant for one city.
+        raise ApplicationError(f"省级资金不分市。为{city_label(city_code)}下达请把资金层级选为市级，"
+                               "下达省级资金请不选所属市", field="city_code")
     amount = _money(allocated, "allocated", "下达额度")
     line = _text(line, "line", "预算科目", required=False, max_length=100) or DEFAULT_LINES[FundingLevel(funding_level)]
     with transaction.atomic():
@@ -184,10 +198,8 @@ def entitlements_for_events(*, actor: Any, codes: Sequence[str] | None = None,
         # Lock the enterprises concerned so two generations cannot both create the same entitlement.
         list(Enterprise.objects.select_for_update().filter(credit_code__in=enterprise_codes).order_by("pk"))
         result = _evaluate(enterprise_codes, events, today, p)
-        granted = (result.awards_raw.filter(pl.col("status") == engine_awards.GRANTED)
-                   .with_columns(engine_reasons.award_reason().alias("reason")).to_dicts())
         created = []
-        for row in granted:
+        for row in _granted(result):
             event = events[int(row["event_no"])]
             if Entitlement.objects.filter(event=event, award=row["award"]).exists():
                 continue
@@ -206,19 +218,31 @@ def _without_refused(events: list[ProgrammeEvent]) -> list[ProgrammeEvent]:
     return [e for e in events if e.pk not in refused - live]
 
 
-def _evaluate(codes: list[str], events: list[ProgrammeEvent], today: dt.date, p: ParameterSet) -> Any:
+def _granted(result: Any) -> list[dict[str, Any]]:
+    return (result.awards_raw.filter(pl.col("status") == engine_awards.GRANTED)
+            .with_columns(engine_reasons.award_reason().alias("reason")).to_dicts())
+
+
+def _evaluate(codes: list[str], events: list[ProgrammeEvent], today: dt.date, p: ParameterSet,
+              measured_again: Sequence[int] = ()) -> Any:
+    """The engine over the events, with the enterprises' entitlements (not refused, and not those being
+    ``measured_again``) as prior grants."""
     ents, inds, _ = frames.registry_frames(codes)
     event_rows = [{"credit_code": e.enterprise.credit_code, "kind": e.kind, "date": e.date, "grade": e.grade or None,
                    "amount": float(e.amount) if e.amount is not None else None, "rank": e.rank} for e in events]
     prior_rows = [{"credit_code": code, "award": award} for code, award in
                   Entitlement.objects.filter(enterprise__credit_code__in=codes).exclude(status__in=NOT_GRANTED)
-                  .values_list("enterprise__credit_code", "award")]
+                  .exclude(pk__in=measured_again).values_list("enterprise__credit_code", "award")]
     prior = records_frame(prior_rows, PRIOR_COLUMNS) if prior_rows else empty_frame(PRIOR_COLUMNS)
     return evaluate(ents, inds, records_frame(event_rows, EVENT_COLUMNS), today, p, prior)
 
 
+def _wan(row: dict[str, Any]) -> Decimal:
+    return (Decimal(int(row["amount"])) / MONEY_SCALE).quantize(SIX_PLACES)
+
+
 def _create_entitlement(user: Any, event: ProgrammeEvent, row: dict[str, Any], listed: list[str]) -> Entitlement:
-    amount = (Decimal(int(row["amount"])) / MONEY_SCALE).quantize(SIX_PLACES)
+    amount = _wan(row)
     recognition = Recognition.objects.filter(event=event).select_related("batch").first()
     no_application = _no_application(str(row["award"]), listed)
     entitlement = Entitlement.objects.create(
@@ -233,6 +257,38 @@ def _create_entitlement(user: Any, event: ProgrammeEvent, row: dict[str, Any], l
            f"方案{entitlement.clause}）" + ("，免申即享" if no_application else ""), None,
            {"award": entitlement.award, "amount": amount, "status": entitlement.status, "event": event.pk})
     return entitlement
+
+
+def _remeasure_upgrades(user: Any, refused: Entitlement) -> None:
+    """就高不重复 nets an upgrade against the grade granted before it. When that grade is refused after the
+    upgrade was measured, the upgrades not yet approved are measured again without it: a refused grade paid
+    nothing, so a 4A after a refused 3A pays in full. Approved or paid upgrades stay as they are. The caller
+    holds the enterprise's lock (_locked_for_refusal)."""
+    if not refused.award.startswith(f"{DIGITAL_PREFIX}."):
+        return
+    enterprise = refused.enterprise
+    waiting = {e.pk: e for e in Entitlement.objects.select_for_update().filter(
+        enterprise=enterprise, award__startswith=f"{DIGITAL_PREFIX}.", status__in=UNAPPROVED,
+        event__date__gte=refused.event.date).exclude(pk=refused.pk)}
+    if not waiting:
+        return
+    today = clock.today()
+    events = _without_refused(list(ProgrammeEvent.objects.filter(enterprise=enterprise, date__lte=today)
+                                   .select_related("enterprise").order_by("date", "id")))
+    result = _evaluate([enterprise.credit_code], events, today, parameter_set(), list(waiting))
+    by_event = {(events[int(row["event_no"])].pk, row["award"]): row for row in _granted(result)}
+    for entitlement in waiting.values():
+        row = by_event.get((entitlement.event_id, entitlement.award))
+        if row is None or _wan(row) == entitlement.amount:
+            continue
+        before = {"amount": entitlement.amount, "reason": entitlement.reason}
+        entitlement.amount, entitlement.reason = _wan(row), (row["reason"] or "")[:300]
+        entitlement.parameter_ids = (row["params"] or "")[:300]
+        entitlement.save(update_fields=["amount", "reason", "parameter_ids", "updated_at"])
+        _audit(user, "remeasure", entitlement, enterprise,
+               f"{refused.award_label}不予兑现，按就高不重复重新测算：{wan(before['amount'])} → "
+               f"{wan(entitlement.amount)} 万元（{entitlement.reason}）", before,
+               {"amount": entitlement.amount, "reason": entitlement.reason})
 
 
 # ---------------------------------------------------------------- the enterprise's part
@@ -250,7 +306,17 @@ def _account(entitlement: Entitlement, account_name: str, bank_name: str, accoun
 
 
 def _locked(entitlement: Entitlement) -> Entitlement:
-    return Entitlement.objects.select_for_update().select_related("enterprise").get(pk=entitlement.pk)
+    # of=self: the entitlement's row only. Locking its enterprise too (PostgreSQL locks every joined row) took
+    # entitlement-then-enterprise, against the enterprise-then-entitlement order of refusals: a deadlock.
+    return Entitlement.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=entitlement.pk)
+
+
+def _locked_for_refusal(entitlement: Entitlement) -> Entitlement:
+    """A refusal may measure the enterprise's later grades again (_remeasure_upgrades): lock the enterprise
+    first, as generation does, then the entitlement, so two refusals of one enterprise's grades, or a refusal
+    and a generation, wait for each other instead of deadlocking or measuring from a stale prior."""
+    list(Enterprise.objects.select_for_update(of=("self",)).filter(entitlements=entitlement.pk))
+    return _locked(entitlement)
 
 
 def entitlement_confirm_account(*, user: User, entitlement: Entitlement, account_name: str, bank_name: str,
@@ -299,7 +365,7 @@ def entitlement_correct_account(*, user: User, entitlement: Entitlement, account
 def entitlement_city_check(*, user: User, entitlement: Entitlement, approve: bool, reason: str = "") -> Entitlement:
     action = "city_pass" if approve else "city_reject"
     with transaction.atomic():
-        entitlement = _locked(entitlement)
+        entitlement = _locked(entitlement) if approve else _locked_for_refusal(entitlement)
         access.require_city_scope(user, entitlement)
         t = workflow.entitlement_check(action, user=user, entitlement=entitlement)
         if not approve:
@@ -312,6 +378,8 @@ def entitlement_city_check(*, user: User, entitlement: Entitlement, approve: boo
         _audit(user, action, entitlement, entitlement.enterprise,
                "市级审核通过，报省级审批" if approve else f"市级审核不通过：{reason}", before,
                {"status": entitlement.status})
+        if not approve:
+            _remeasure_upgrades(user, entitlement)
     return entitlement
 
 
@@ -352,13 +420,14 @@ def entitlement_approve(*, user: User, entitlement: Entitlement, today: dt.date 
 def entitlement_reject(*, user: User, entitlement: Entitlement, reason: str) -> Entitlement:
     reason = _text(reason, "reason", "不予兑现的原因")
     with transaction.atomic():
-        entitlement = _locked(entitlement)
+        entitlement = _locked_for_refusal(entitlement)
         t = workflow.entitlement_check("reject", user=user, entitlement=entitlement)
         before = {"status": entitlement.status}
         entitlement.status, entitlement.reject_reason = t.target or entitlement.status, reason
         entitlement.save(update_fields=["status", "reject_reason", "updated_at"])
         _audit(user, "reject", entitlement, entitlement.enterprise, f"省级不予兑现：{reason}", before,
                {"status": entitlement.status})
+        _remeasure_upgrades(user, entitlement)
     return entitlement
 
 
@@ -463,9 +532,11 @@ def ledger_reissue(*, user: User, entitlement: Entitlement, amount: Any, reason:
         _check_within_entitlement(entitlement, value)
         assert entitlement.budget is not None
         budget = Budget.objects.select_for_update().get(pk=entitlement.budget.pk)
-        if value > budget_figures(budget)["remaining"]:
-            raise ApplicationError(f"超出预算：{_budget_label(budget)}剩余 "
-                                   f"{wan(budget_figures(budget)['remaining'])} 万元", field="amount")
+        # The reversed award's own amount is committed for it: the reissue may use it.
+        available = budget_figures(budget)["remaining"] + entitlement.amount
+        if value > available:
+            raise ApplicationError(f"超出预算：{_budget_label(budget)}可用于本笔重拨 {wan(available)} 万元",
+                                   field="amount")
         entry = _ledger_entry(user, entitlement, LedgerEntry.Kind.REISSUE, value, reason, reissue_of=reversal)
         before = {"status": entitlement.status}
         entitlement.status = t.target or entitlement.status

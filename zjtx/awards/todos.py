@@ -12,9 +12,12 @@ from zjtx.core.navigation import Todo
 
 S = Entitlement.Status
 WAITING: dict[str, list[tuple[str, str]]] = {
-    Role.ENTERPRISE: [(S.AWAITING_ACCOUNT, "奖补待确认收款账户"), (S.AWAITING_APPLICATION, "奖补待提交申请")],
+    # A reversal (e.g. 账号有误) waits for the enterprise to check its account and for the province to reissue.
+    Role.ENTERPRISE: [(S.AWAITING_ACCOUNT, "奖补待确认收款账户"), (S.AWAITING_APPLICATION, "奖补待提交申请"),
+                      (S.REVERSED, "奖补已冲销，请核对或更正收款账户")],
     Role.CITY: [(S.CITY_CHECK, "奖补待市级审核")],
-    Role.PROVINCE: [(S.PROVINCE_APPROVAL, "奖补待省级审批"), (S.APPROVED, "奖补已审批待拨付")],
+    Role.PROVINCE: [(S.PROVINCE_APPROVAL, "奖补待省级审批"), (S.APPROVED, "奖补已审批待拨付"),
+                    (S.REVERSED, "奖补已冲销待更正重拨")],
 }
 
 

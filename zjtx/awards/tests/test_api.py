@@ -52,3 +52,33 @@ def test_an_unknown_status_is_refused_naming_the_field(people: dict[str, Any]) -
     body = response.json()
     assert body["field"] == "status" and "没有“bogus”这个状态" in body["message"]
     assert logged_in(people["province"]).get("/api/v1/awards/entitlements?status=paid").status_code == 200
+
+
+def test_money_reads_as_documented_on_every_awards_endpoint(people: dict[str, Any], ready: Any, enterprise: Any,
+                                                             applicant: Any) -> None:
+    """"500" or "12.50" (config/api.py), not the stored "500.000000" beside a sum's "0"."""
+    from zjtx.awards import services
+    from zjtx.awards.tests.conftest import paid_reversed_and_reissued
+
+    paid_reversed_and_reissued(people, ready, enterprise, applicant)  # 500 allocated; 100 paid, reversed, reissued
+    services.budget_set(user=people["province"], year=2026, funding_level="市级", city_code="340100",
+                        allocated="12.5")
+    client = logged_in(people["province"])
+    budgets = {b["funding_level"]: b for b in client.get("/api/v1/awards/budgets").json()}
+    assert {k: budgets["省级"][k] for k in ("allocated", "committed", "paid", "remaining")} == {
+        "allocated": "500", "committed": "0", "paid": "100", "remaining": "400"}
+    assert (budgets["市级"]["allocated"], budgets["市级"]["paid"], budgets["市级"]["remaining"]) == ("12.50", "0",
+                                                                                                   "12.50")
+    payments = client.get("/api/v1/awards/payments").json()
+    assert payments["total"] == "100"
+    assert [r["amount"] for r in payments["rows"]] == ["100", "-100", "100"]
+    assert client.get("/api/v1/awards/entitlements").json()[0]["amount"] == "100"
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["BudgetOut"]
+    assert schema["properties"]["allocated"]["type"] == "string"
+
+
+def test_a_payment_list_of_a_batch_that_does_not_exist_is_refused_naming_the_field(people: dict[str, Any]) -> None:
+    """It answered an empty list titled 全部, which reads as nothing paid at all."""
+    response = logged_in(people["province"]).get("/api/v1/awards/payments?batch=424242")
+    assert response.status_code == 400, response.content
+    assert response.json()["field"] == "batch" and "没有 id 为 424242 的申报批次" in response.json()["message"]

@@ -1,4 +1,5 @@
-"""Never twice, under load: 50 simultaneous approvals in real PostgreSQL transactions pay exactly once."""
+"""Never twice, under load: 50 simultaneous approvals in real PostgreSQL transactions pay exactly once; 50
+simultaneous reversals and reissues of one payment correct it once."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from zjtx.awards import services
 from zjtx.awards.models import Entitlement, LedgerEntry
@@ -83,3 +84,102 @@ def test_the_unique_constraint_holds_when_the_row_locks_do_not_help(people, read
     outcomes = run_together(jobs)
     assert outcomes == Counter({"paid": 1, "already_paid": WORKERS - 1})
     assert LedgerEntry.objects.filter(enterprise=enterprise, once_key="little_giant").count() == 1
+
+
+def test_fifty_concurrent_reversals_and_reissues_reverse_once_and_reissue_once(people, ready):
+    """Never twice covers corrections too: the same payment reversed, and the reversal reissued, by 50 at once
+    leaves one reversal and one reissue, and the entitlement's net is its amount, not 50 times it."""
+    if connection.vendor != "postgresql":
+        pytest.fail("the concurrency test needs PostgreSQL (DATABASE_URL)")
+    budget = services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="100000")
+    province = people["province"]
+    payment = services.entitlement_approve_and_pay(user=province, entitlement=ready)
+
+    def reverse() -> None:
+        services.ledger_reverse(user=province, entry=LedgerEntry(pk=payment.pk, entitlement_id=ready.pk),
+                                reason="账号有误")
+
+    def reissue() -> None:
+        services.ledger_reissue(user=province, entitlement=Entitlement(pk=ready.pk), amount="100", reason="更正重拨")
+
+    assert run_together([reverse] * WORKERS) == Counter({"paid": 1, "illegal_transition": WORKERS - 1})
+    assert run_together([reissue] * WORKERS) == Counter({"paid": 1, "illegal_transition": WORKERS - 1})
+    kinds = Counter(LedgerEntry.objects.filter(entitlement_id=ready.pk).values_list("kind", flat=True))
+    assert kinds == Counter({"payment": 1, "reversal": 1, "reissue": 1})
+    assert AuditEvent.objects.filter(action="awards.reissue").count() == 1
+    assert services.budget_figures(budget)["paid"] == Decimal("100")
+    # Without the row lock, the database still holds: one reissue per reversal.
+    reissue_row = LedgerEntry.objects.get(kind="reissue")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        fields = [f.attname for f in LedgerEntry._meta.concrete_fields if f.attname not in ("id", "created_at")]
+        LedgerEntry.objects.create(**{name: getattr(reissue_row, name) for name in fields})
+
+
+def test_refusing_two_grades_of_one_enterprise_at_once_measures_the_last_grade_in_full(people):
+    """3A, 4A and 5A wait; the city refuses the 3A and the 4A at the same moment, for several enterprises.
+    The refusals wait for each other (no deadlock, no measuring from a stale prior): the 5A pays in full."""
+    import datetime as dt
+
+    from tests.factories import make_enterprise, make_user
+    from zjtx.accounts.roles import Role
+    from zjtx.policy.events import programme_event_announce, programme_event_record
+
+    if connection.vendor != "postgresql":
+        pytest.fail("the concurrency test needs PostgreSQL (DATABASE_URL)")
+    grades = {}
+    for _ in range(WORKERS // 5):
+        enterprise = make_enterprise()
+        owner = make_user(Role.ENTERPRISE, credit_code=enterprise.credit_code)
+        for grade, month in (("3A", 3), ("4A", 4), ("5A", 5)):
+            event = programme_event_record(user=people["province"], enterprise=enterprise, kind="digital_assessment",
+                                           date=dt.date(2026, month, 1), grade=grade)
+            programme_event_announce(user=people["province"], event=event)
+            entitlement = Entitlement.objects.get(event=event)
+            services.entitlement_confirm_account(user=owner, entitlement=entitlement, account_name=enterprise.name,
+                                                 bank_name="徽商银行", account_no="6228480012345678")
+            grades[enterprise.pk, grade] = entitlement.pk
+    city = people["city"]
+    jobs = [lambda pk=pk: services.entitlement_city_check(user=city, entitlement=Entitlement(pk=pk), approve=False,
+                                                          reason="评估报告无效")
+            for (_, grade), pk in grades.items() if grade != "5A"]
+    assert run_together(jobs) == Counter({"paid": len(jobs)})
+    top = Entitlement.objects.filter(pk__in=[pk for (_, grade), pk in grades.items() if grade == "5A"])
+    assert {e.amount for e in top} == {Decimal("150")}
+
+
+def test_refusing_a_grade_while_its_upgrade_is_approved_neither_deadlocks_nor_loses_the_budget(people):
+    """The city refuses a 3A while the province approves the 4A that netted it: whichever goes first, both
+    finish (no deadlock) and the budget commits the 4A's amount as it stands (50 if approved first, else 100)."""
+    import datetime as dt
+
+    from tests.factories import make_enterprise, make_user
+    from zjtx.accounts.roles import Role
+    from zjtx.policy.events import programme_event_announce, programme_event_record
+
+    if connection.vendor != "postgresql":
+        pytest.fail("the concurrency test needs PostgreSQL (DATABASE_URL)")
+    budget = services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="100000")
+    jobs, upgrades = [], []
+    for _ in range(WORKERS // 5):
+        enterprise = make_enterprise()
+        owner = make_user(Role.ENTERPRISE, credit_code=enterprise.credit_code)
+        pks = {}
+        for grade, month in (("3A", 3), ("4A", 4)):
+            event = programme_event_record(user=people["province"], enterprise=enterprise, kind="digital_assessment",
+                                           date=dt.date(2026, month, 1), grade=grade)
+            programme_event_announce(user=people["province"], event=event)
+            entitlement = Entitlement.objects.get(event=event)
+            services.entitlement_confirm_account(user=owner, entitlement=entitlement, account_name=enterprise.name,
+                                                 bank_name="徽商银行", account_no="6228480012345678")
+            pks[grade] = entitlement.pk
+        services.entitlement_city_check(user=people["city"], entitlement=Entitlement(pk=pks["4A"]), approve=True)
+        upgrades.append(pks["4A"])
+        jobs += [lambda pk=pks["3A"]: services.entitlement_city_check(
+                     user=people["city"], entitlement=Entitlement(pk=pk), approve=False, reason="评估报告无效"),
+                 lambda pk=pks["4A"]: services.entitlement_approve(user=people["province"],
+                                                                   entitlement=Entitlement(pk=pk))]
+    assert run_together(jobs) == Counter({"paid": len(jobs)})
+    approved = Entitlement.objects.filter(pk__in=upgrades)
+    assert {e.status for e in approved} == {Entitlement.Status.APPROVED}
+    assert {e.amount for e in approved} <= {Decimal("50"), Decimal("100")}
+    assert services.budget_figures(budget)["committed"] == sum(e.amount for e in approved)

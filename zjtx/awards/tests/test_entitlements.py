@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, ProgrammingError, connection, transaction
 
-from tests.factories import make_user
+from tests.factories import make_enterprise, make_user
 from zjtx.accounts.roles import Role
 from zjtx.awards import services
 from zjtx.awards.models import Budget, Entitlement, LedgerEntry
@@ -60,6 +60,44 @@ def test_grade_upgrade_pays_the_difference(people, enterprise):
     labels = set(Entitlement.objects.values_list("award_label", flat=True))
     assert labels == {"数字化转型评估3A级一次性奖补", "数字化转型评估4A级一次性奖补"}
     assert Entitlement.objects.get(award="digital_assessment.4A").once_key == "digital_assessment.4A"
+
+
+def test_a_grade_lists_only_the_parameters_it_used(people, enterprise):
+    """A 3A award read no 4A or 5A amount; a 4A upgrade paying the difference read its own and the 3A's."""
+    from django.test import Client
+    from django.urls import reverse
+
+    for grade, day in (("3A", dt.date(2026, 3, 1)), ("4A", dt.date(2026, 5, 1))):
+        event = programme_event_record(user=people["province"], enterprise=enterprise, kind="digital_assessment",
+                                       date=day, grade=grade)
+        programme_event_announce(user=people["province"], event=event)
+    used = dict(Entitlement.objects.values_list("award", "parameter_ids"))
+    amount = "awards.digital_assessment.amount_{}".format
+    assert used == {"digital_assessment.3A": f"awards.upgrade_policy,{amount('3a')}",
+                    "digital_assessment.4A": f"awards.upgrade_policy,{amount('4a')},{amount('3a')}"}
+    client = Client()
+    client.force_login(people["province"])
+    three_a = Entitlement.objects.get(award="digital_assessment.3A")
+    page = client.get(reverse("awards:entitlement", args=[three_a.pk])).content.decode()
+    shown = page.split('data-testid="parameters"')[1].split("</ul>")[0]
+    assert amount("3a") in shown and amount("4a") not in shown and amount("5a") not in shown
+
+
+def test_stored_grades_are_narrowed_to_the_parameters_they_used(people, enterprise):
+    """Entitlements stored before the engine named each grade's own parameters are corrected by migration."""
+    import importlib
+
+    from django.apps import apps
+
+    for grade, day in (("3A", dt.date(2026, 3, 1)), ("4A", dt.date(2026, 5, 1))):
+        event = programme_event_record(user=people["province"], enterprise=enterprise, kind="digital_assessment",
+                                       date=day, grade=grade)
+        programme_event_announce(user=people["province"], event=event)
+    every = ",".join(["awards.upgrade_policy", *(f"awards.digital_assessment.amount_{g}" for g in ("3a", "4a", "5a"))])
+    expected = dict(Entitlement.objects.values_list("award", "parameter_ids"))
+    Entitlement.objects.update(parameter_ids=every)
+    importlib.import_module("zjtx.awards.migrations.0003_graded_parameters_used").narrow(apps, None)
+    assert dict(Entitlement.objects.values_list("award", "parameter_ids")) == expected
 
 
 def test_project_awards_need_an_application(people, enterprise, applicant):
@@ -216,6 +254,28 @@ def test_correction_is_a_reversing_entry_then_a_reissue(people, ready):
     assert ready.status == S.PAID
 
 
+def test_a_reversed_award_keeps_its_money_until_it_is_reissued(people, ready, enterprise, applicant):
+    """A reversal for 账号有误 returned the 100 to 剩余: another approval could take it and the reissue still owed
+    to the enterprise was then refused as 超出预算."""
+    budget = services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="250")
+    entry = services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
+    services.ledger_reverse(user=people["province"], entry=entry, reason="账号有误")
+    assert services.budget_figures(budget) == {"allocated": Decimal("250"), "committed": Decimal("100"),
+                                               "paid": Decimal("0"), "remaining": Decimal("150")}
+    other = national_entitlement(people, make_enterprise(), "single_champion")  # 200: fits only in the money owed
+    services.entitlement_confirm_account(user=make_user(Role.ENTERPRISE, credit_code=other.enterprise.credit_code),
+                                         entitlement=other, account_name=other.enterprise.name, bank_name="徽商银行",
+                                         account_no="6228480012345678")
+    services.entitlement_city_check(user=people["city"], entitlement=other, approve=True)
+    with pytest.raises(ApplicationError, match=r"超出预算：.*剩余 150\.00 万元，本笔 200\.00 万元"):
+        services.entitlement_approve(user=people["province"], entitlement=other)
+    with pytest.raises(ApplicationError, match=r"下达额度不能低于已审批和已拨付合计 100\.00 万元"):
+        services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="99")
+    services.ledger_reissue(user=people["province"], entitlement=ready, amount="60", reason="更正金额后重拨")
+    assert services.budget_figures(budget) == {"allocated": Decimal("250"), "committed": Decimal("0"),
+                                               "paid": Decimal("60"), "remaining": Decimal("190")}
+
+
 def test_reissue_cannot_pay_more_than_the_entitlement(people, ready):
     budget = services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="5000")
     entry = services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
@@ -250,6 +310,30 @@ def test_a_refused_grade_is_no_prior_grant_of_an_upgrade(people, enterprise, app
     # The refusal stands: generating again recreates nothing for the refused event.
     assert services.entitlements_generate(user=people["province"], today=TODAY) == []
     assert Entitlement.objects.get(award="digital_assessment.3A").status == S.REJECTED
+
+
+@pytest.mark.parametrize("who", ["city", "province"])
+def test_an_upgrade_waiting_is_paid_in_full_when_the_grade_it_netted_is_refused(people, enterprise, applicant, who):
+    """3A then 4A: the 4A nets the 3A (50万). Refusing the 3A afterwards left the 4A at 50万 — the enterprise
+    got 50万 for a 4A worth 100万. The waiting 4A is measured again without the refused grade."""
+    for grade, day in (("3A", dt.date(2026, 3, 1)), ("4A", dt.date(2026, 5, 1))):
+        event = programme_event_record(user=people["province"], enterprise=enterprise, kind="digital_assessment",
+                                       date=day, grade=grade)
+        programme_event_announce(user=people["province"], event=event)
+    three_a = Entitlement.objects.get(award="digital_assessment.3A")
+    services.entitlement_confirm_account(user=applicant, entitlement=three_a, account_name=enterprise.name,
+                                         bank_name="徽商银行", account_no="6228480012345678")
+    if who == "city":
+        services.entitlement_city_check(user=people["city"], entitlement=three_a, approve=False, reason="评估报告无效")
+    else:
+        services.entitlement_city_check(user=people["city"], entitlement=three_a, approve=True)
+        services.entitlement_reject(user=people["province"], entitlement=three_a, reason="评估报告无效")
+    four_a = Entitlement.objects.get(award="digital_assessment.4A")
+    assert four_a.amount == Decimal("100") and four_a.status == S.AWAITING_ACCOUNT
+    assert "升至" not in four_a.reason and "100万元" in four_a.reason
+    assert four_a.parameter_ids == "awards.upgrade_policy,awards.digital_assessment.amount_4a"
+    record = AuditEvent.objects.get(action="awards.remeasure", target_id=str(four_a.pk))
+    assert "50.00 → 100.00 万元" in record.summary
 
 
 def test_account_corrected_after_a_reversal_receives_the_reissue(people, ready, enterprise, applicant):

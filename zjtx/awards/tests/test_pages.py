@@ -92,6 +92,25 @@ def test_payment_list_workbook_shows_local_booking_time():
     assert [sheet.cell(row=4, column=c).value for c in (12, 13, 14)] == ["某公司", "徽商银行", "6228480012345678"]
 
 
+def test_payment_list_workbook_keeps_typed_text_as_text_not_formulas():
+    """An enterprise's bank name "=HYPERLINK(…)" became a live formula in the province's workbook."""
+    import datetime as dt
+
+    from zjtx.awards.exports import payment_list_xlsx
+    from zjtx.awards.selectors import PaymentList
+
+    typed = '=HYPERLINK("http://example.com","点此核对")'
+    row = {"credit_code": "91340100MA2N0000XX", "enterprise": "=1+2", "city": "合肥市", "award": "奖补",
+           "clause": "二(一)2", "funding_level": "省级", "budget_year": 2026, "budget_line": "专项资金",
+           "kind": "拨付", "amount": Decimal("50"), "account_name": "某公司", "bank_name": typed,
+           "account_no": "6228480012345678", "at": dt.datetime(2026, 11, 30, 2, 21, tzinfo=dt.UTC)}
+    data = PaymentList(title="拨付清单", rows=[row], total=Decimal("50"), enterprises=1, batch=None, city_code="")
+    sheet = load_workbook(io.BytesIO(payment_list_xlsx(data))).active
+    assert (sheet.cell(row=4, column=13).value, sheet.cell(row=4, column=13).data_type) == (typed, "s")
+    assert (sheet.cell(row=4, column=3).value, sheet.cell(row=4, column=3).data_type) == ("=1+2", "s")
+    assert sheet.cell(row=4, column=11).data_type == "n"
+
+
 def test_payment_list_and_ledger_tell_a_reissue_to_a_corrected_account_apart(people, ready, enterprise, applicant):
     from zjtx.awards.tests.conftest import paid_reversed_and_reissued
 
@@ -229,3 +248,111 @@ def test_the_entitlement_page_shows_what_stands_paid_after_a_smaller_reissue(peo
     services.ledger_reissue(user=people["province"], entitlement=ready, amount="40", reason="按核定金额重拨")
     page = client_for(people["province"]).get(reverse("awards:entitlement", args=[ready.pk])).content.decode()
     assert 'data-testid="entitlement-amount">100.00 万元' in page and 'data-testid="net-paid">40.00 万元' in page
+
+
+def test_a_city_chosen_with_provincial_funds_is_refused_not_set_as_the_provinces_budget(people):
+    """The form opens on 省级; choosing 合肥市 and 50 without switching to 市级 overwrote the province's 3000."""
+    from zjtx.awards.models import Budget
+
+    services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="3000")
+    page = client_for(people["province"]).post(reverse("awards:budgets"), {
+        "year": "2026", "funding_level": "省级", "city_code": "340100", "line": "", "allocated": "50"}).content.decode()
+    assert "省级资金不分市。为合肥市下达请把资金层级选为市级" in page
+    assert list(Budget.objects.values_list("funding_level", "city_code", "allocated")) == [
+        ("省级", "", Decimal("3000"))]
+
+
+def test_payment_list_workbook_and_api_show_the_account_as_the_page_does(people, ready, enterprise, applicant):
+    """The page gave a city user or the enterprise ****5678; its Excel and API gave the whole number."""
+    from tests.factories import logged_in
+    from zjtx.awards.tests.conftest import paid_reversed_and_reissued
+
+    paid_reversed_and_reissued(people, ready, enterprise, applicant)
+
+    def numbers(user):
+        client = client_for(user)
+        sheet = load_workbook(io.BytesIO(client.get(reverse("awards:payments_xlsx")).content)).active
+        in_sheet = [sheet.cell(row=r, column=14).value for r in range(4, 7)]
+        in_api = [r["account_no"] for r in logged_in(user).get("/api/v1/awards/payments").json()["rows"]]
+        return in_sheet, in_api
+
+    for user in (people["city"], applicant):
+        expected = ["****5678", "****5678", "****8888"]
+        assert numbers(user) == (expected, expected)
+    whole = ["6228480012345678", "6228480012345678", "6217000099998888"]
+    assert numbers(people["province"]) == (whole, whole)
+
+
+def test_a_county_users_payment_list_is_titled_by_its_county(people, ready, enterprise, applicant):
+    """A 蜀山区 official's list holds its county's lines only; it was titled 合肥市 as if it were the city's."""
+    from zjtx.awards.tests.conftest import paid_reversed_and_reissued
+
+    enterprise.county_code = "340104"
+    enterprise.save(update_fields=["county_code"])
+    paid_reversed_and_reissued(people, ready, enterprise, applicant)
+    shushan = client_for(make_user(Role.CITY, city_code="340100", county_code="340104"))
+    assert "专精特新奖补资金拨付清单（合肥市蜀山区）" in shushan.get(reverse("awards:payments")).content.decode()
+    sheet = load_workbook(io.BytesIO(shushan.get(reverse("awards:payments_xlsx")).content)).active
+    assert sheet["A1"].value == "专精特新奖补资金拨付清单（合肥市蜀山区）" and sheet.cell(row=4, column=2).value
+    city = client_for(people["city"]).get(reverse("awards:payments")).content.decode()
+    assert "专精特新奖补资金拨付清单（合肥市）" in city
+
+
+def test_payment_list_gives_each_funding_sources_share_of_the_total(people, ready, enterprise, applicant):
+    """A city's list mixed 省级 and 市级 money in one 合计; each is paid from its own budget."""
+    from tests.factories import logged_in
+    from zjtx.policy.events import programme_event_announce, programme_event_record
+    from zjtx.tiers.tests.conftest import TODAY
+
+    province = people["province"]
+    services.budget_set(user=province, year=2026, funding_level="省级", allocated="500")
+    services.budget_set(user=province, year=2026, funding_level="市级", city_code="340100", allocated="50")
+    services.entitlement_approve_and_pay(user=province, entitlement=ready)  # 小巨人 100, 省级
+    event = programme_event_record(user=province, enterprise=enterprise, kind="publicity", date=TODAY,
+                                   amount=Decimal("10"))
+    programme_event_announce(user=province, event=event)
+    for share in Entitlement.objects.filter(award__startswith="publicity."):  # 省级 50% = 5, 市级 30% = 3
+        services.entitlement_confirm_account(user=applicant, entitlement=share, account_name=enterprise.name,
+                                             bank_name="徽商银行", account_no="6228480012345678")
+        services.entitlement_city_check(user=people["city"], entitlement=share, approve=True)
+        services.entitlement_approve_and_pay(user=province, entitlement=share)
+    page = client_for(people["city"]).get(reverse("awards:payments")).content.decode()
+    subtotals = [" ".join(cell.split("</tr>")[0].replace("</td><td class=\"num\">", " ").replace("</td>", "").split())
+                 for cell in page.split('data-testid="payment-subtotal"><td colspan="10">')[1:]]
+    assert subtotals == ["其中：省级资金 105.00", "其中：市级资金 3.00"]
+    sheet = load_workbook(io.BytesIO(client_for(people["city"]).get(reverse("awards:payments_xlsx")).content)).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    shares = [(r[0], r[10]) for r in values if str(r[0]).startswith("其中")]
+    assert shares == [("其中：省级资金", 105), ("其中：市级资金", 3)]
+    api = logged_in(people["city"]).get("/api/v1/awards/payments").json()
+    assert (api["total"], api["by_funding_level"]) == ("108", {"省级": "105", "市级": "3"})
+
+
+def test_a_payment_stays_on_the_list_of_the_city_it_was_booked_for(people, ready, enterprise, applicant):
+    """Once a paid enterprise moved from 合肥 to 芜湖, its line was on neither city's payment list: 合肥 no longer
+    saw the enterprise, 芜湖's list is of lines booked for 芜湖. 合肥's budget still counts it as paid."""
+    from zjtx.awards.models import Budget
+
+    services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="500")
+    services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
+    enterprise.city_code = "340200"
+    enterprise.save(update_fields=["city_code"])
+    hefei = client_for(people["city"])
+    assert enterprise.name in hefei.get(reverse("awards:payments")).content.decode()
+    assert enterprise.name in hefei.get(reverse("awards:ledger")).content.decode()
+    wuhu = client_for(people["other_city"]).get(reverse("awards:payments")).content.decode()
+    assert enterprise.name not in wuhu
+    assert services.budget_figures(Budget.objects.get())["paid"] == Decimal("100")
+
+
+def test_entitlement_list_holds_the_ledger_net_against_the_award_total(people, ready, enterprise, applicant):
+    """After a smaller reissue (60 of 100) the list said 合计 100.00 and nothing of what the ledger paid."""
+    services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="500")
+    entry = services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
+    services.ledger_reverse(user=people["province"], entry=entry, reason="金额有误")
+    services.ledger_reissue(user=people["province"], entitlement=ready, amount="60", reason="按核定金额重拨")
+    for user in (people["province"], people["city"], applicant):
+        page = client_for(user).get(reverse("awards:entitlements") + "?status=paid").content.decode()
+        assert "共 1 项，合计 100.00 万元，已拨付净额 60.00 万元" in page
+    page = client_for(people["other_city"]).get(reverse("awards:entitlements")).content.decode()
+    assert "共 0 项，合计 0.00 万元，已拨付净额 0.00 万元" in page

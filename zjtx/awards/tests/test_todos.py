@@ -50,3 +50,16 @@ def test_a_returned_application_waits_for_the_enterprise(people, applicant):
     application = submit(applicant, open_batch(people["province"]))
     services.application_city_review(user=people["city"], application=application, approve=False, reason="补材料")
     assert "申报已退回，待修改后重新提交</a> <strong class=\"count\">1</strong>" in _home(applicant)
+
+
+def test_a_reversed_payment_waits_for_the_account_check_and_the_reissue(people, ready, applicant):
+    """After a reversal (账号有误) nothing on the home page said the award still had to be reissued."""
+    from zjtx.awards import services
+
+    services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="500")
+    entry = services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
+    services.ledger_reverse(user=people["province"], entry=entry, reason="账号有误")
+    assert "奖补已冲销待更正重拨</a> <strong class=\"count\">1</strong>" in _home(people["province"])
+    assert "奖补已冲销，请核对或更正收款账户</a> <strong class=\"count\">1</strong>" in _home(applicant)
+    services.ledger_reissue(user=people["province"], entitlement=ready, amount="100", reason="更正账号后重拨")
+    assert "奖补已冲销" not in _home(people["province"]) and "奖补已冲销" not in _home(applicant)

@@ -523,10 +523,26 @@ def _graded_amount(frame: pl.LazyFrame, spec: AwardSpec, reader: ParamReader, pr
     )
     return frame.with_columns(
         pl.format("{}.{}", pl.lit(DIGITAL_PREFIX), pl.col("grade")).fill_null(DIGITAL_PREFIX).alias("award"),
+        _graded_params(spec).alias("params"),
         pl.col("level").alias("raw"),
         pl.when(eligible & upgrade).then(amount).alias("amount"),
         status.alias("status"),
     )
+
+
+def _graded_params(spec: AwardSpec) -> pl.Expr:
+    """The parameters a grade's row reads: the upgrade policy, its grade's amount and, where it nets an
+    upgrade, the amount of the grade already granted; not the other grades' (a 3A award read no 4A or 5A
+    amount). A row without a known grade lists every grade's, as the award in general does."""
+    by_grade = dict(spec.grade_params)
+    own = pl.col("grade").replace_strict(by_grade, default=None, return_dtype=pl.String)
+    upgrade = pl.col("_grade_rank") > pl.col("_best")
+    netted = pl.when(upgrade & (pl.col("policy") == "difference") & (pl.col("previous_level") > 0)).then(
+        pl.col("previous_grade").replace_strict(by_grade, default=None, return_dtype=pl.String)
+    )
+    every = ",".join([spec.main_param, *by_grade.values()])
+    used = pl.concat_str([pl.lit(spec.main_param), own, netted], separator=",", ignore_nulls=True)
+    return pl.when(own.is_not_null()).then(used).otherwise(pl.lit(every))
 
 
 def _level_by_rank(levels: dict[str, pl.Expr]) -> Any:
