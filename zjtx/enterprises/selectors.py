@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.expressions import Col
+from django.db.models.lookups import Exact, Lookup
 
 from zjtx.accounts.models import User
 from zjtx.core import reference, regions
@@ -148,18 +150,53 @@ def enterprise_page(*, user: User, filters: Filters, before: int | None = None, 
 
 def _keyset_page(qs: QuerySet[ListEntry], *, before: int | None, after: int | None, size: int) -> Page:
     if after is not None:
-        rows = list(qs.filter(pk__gt=after).order_by("pk")[: size + 1])[::-1]
+        rows = list(_in_index_order(qs.filter(pk__gt=after), descending=False)[: size + 1])[::-1]
         has_newer, rows = len(rows) > size, rows[-size:]
         has_older = qs.filter(pk__lt=rows[-1].pk).exists() if rows else False
     else:
         window = qs.filter(pk__lt=before) if before is not None else qs
-        rows = list(window.order_by("-pk")[: size + 1])
+        rows = list(_in_index_order(window, descending=True)[: size + 1])
         has_older, rows = len(rows) > size, rows[:size]
         has_newer = before is not None and bool(rows) and qs.filter(pk__gt=rows[0].pk).exists()
     count = qs[: COUNT_CAP + 1].count()
     return Page(rows=rows, count=min(count, COUNT_CAP), capped=count > COUNT_CAP,
                 next_cursor=rows[-1].pk if has_older and rows else None,
                 prev_cursor=rows[0].pk if has_newer and rows else None)
+
+
+# The list's (filter …, id) indexes, the most specific first (ListEntry.Meta.indexes).
+KEYSET_INDEXES = (("city_code", "tier"), ("city_code", "size_class"), ("city_code", "industry_division"),
+                  ("city_code", "emerging_industry"), ("county_code",), ("city_code",), ("tier",), ("size_class",),
+                  ("industry_division",), ("emerging_industry",))
+
+
+def _in_index_order(qs: QuerySet[ListEntry], *, descending: bool) -> QuerySet[ListEntry]:
+    """Order a page newest first (or oldest first) so that PostgreSQL walks the filters' own index.
+
+    Ordered by id alone, the planner may walk the primary key and filter, expecting the matches to be spread
+    evenly over the ids. They are not after a large import: its rows take consecutive ids in file (code, so
+    city) order, and 合肥's page walked 146,764 other cities' entries of a 200,000-row import
+    (docs/benchmarks-registry.md). An equality makes its column drop out of ORDER BY, so the index's last
+    filter column is written as a one-value range instead: only the (filter …, id) index then gives the order.
+    A name search keeps its own plan (the name-piece index, then a sort of the few matches)."""
+    qs = qs.all()  # a clone, whose conditions may be edited
+    lookups = _lookup_columns(qs)
+    equal = {column: node for column, node in lookups.items() if isinstance(node, Exact) and isinstance(node.rhs, str)}
+    columns = next((c for c in KEYSET_INDEXES if all(name in equal for name in c)), ())
+    sign = "-" if descending else ""
+    if not columns or "name" in lookups:
+        return qs.order_by(f"{sign}pk")
+    last = columns[-1]
+    qs.query.where.children.remove(equal[last])  # type: ignore[arg-type]
+    value = equal[last].rhs
+    return qs.filter(**{f"{last}__range": (value, value)}).order_by(*(f"{sign}{c}" for c in columns), f"{sign}pk")
+
+
+def _lookup_columns(qs: QuerySet[ListEntry]) -> dict[str, Lookup[Any]]:
+    """column → its condition, among the top-level conditions on the list entry's own columns."""
+    table = ListEntry._meta.db_table
+    return {node.lhs.target.column: node for node in qs.query.where.children
+            if isinstance(node, Lookup) and isinstance(node.lhs, Col) and node.lhs.alias == table}
 
 
 def registry_rows(entries: list[ListEntry]) -> list[Enterprise]:
