@@ -88,9 +88,21 @@ class IndicatorForm(forms.ModelForm):
                   "total_liabilities", "ip_i_count", "main_product", "market_share", "financing", "export"]
 
 
+def _choice_errors(choices: list[tuple[str, str]]) -> dict[str, str]:
+    """A choice missing or not offered (a tampered or outdated form), in Chinese with what is offered; the
+    page puts the field's name before it."""
+    offered = "、".join(str(label) for _, label in choices)
+    return {"required": f"请选择一项（{offered}）",
+            "invalid_choice": f"“%(value)s”不是可选项，请选择{offered}之一"}
+
+
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(label="导入内容", choices=ImportJob.Kind.choices, widget=forms.RadioSelect,
-                             initial=ImportJob.Kind.ENTERPRISES)
+                             initial=ImportJob.Kind.ENTERPRISES,
+                             error_messages=_choice_errors(ImportJob.Kind.choices))
     mode = forms.ChoiceField(label="导入方式", choices=ImportJob.Mode.choices, widget=forms.RadioSelect,
-                             initial=ImportJob.Mode.ALL_OR_NOTHING)
-    file = forms.FileField(label="文件（.xlsx 或 .csv）")
+                             initial=ImportJob.Mode.ALL_OR_NOTHING,
+                             error_messages=_choice_errors(ImportJob.Mode.choices))
+    file = forms.FileField(label="文件（.xlsx 或 .csv）", error_messages={
+        "required": "请选择要上传的 .xlsx 或 .csv 文件", "empty": "上传的文件是空的，请检查后重新选择",
+        "invalid": "没有收到文件，请重新选择后上传", "missing": "没有收到文件，请重新选择后上传"})
