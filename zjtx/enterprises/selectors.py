@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import connection
@@ -35,9 +36,11 @@ class Filters:
     size: str | None = None
     emerging: str = ""
     industry_error: str = ""  # the typed code was not an industry code: said on the page, not applied
+    choice_errors: tuple[str, ...] = ()  # values the page does not offer (an old or edited link): not applied
 
     @classmethod
-    def from_params(cls, params: Any) -> Filters:
+    def from_params(cls, params: Any, places: access.Places | None = None) -> Filters:
+        """The filters of a list address; `places`: the cities and counties the user's form offers."""
         def get(name: str) -> str:
             return str(params.get(name, "") or "").strip()[:100]
 
@@ -45,10 +48,20 @@ class Filters:
         if city and county and regions.county_city_map().get(county) != city:
             county = ""  # left over from the city chosen before: it would silently empty the list
         industry, industry_error = industry_prefix(get("industry"))
-        return cls(q=get("q"), city=city, county=county, industry=industry, industry_error=industry_error,
-                   tier=params.get("tier") if "tier" in params and params.get("tier") != "all" else None,
-                   size=params.get("size") if "size" in params and params.get("size") != "all" else None,
-                   emerging=get("emerging"))
+        filters = cls(q=get("q"), city=city, county=county, industry=industry, industry_error=industry_error,
+                      tier=params.get("tier") if "tier" in params and params.get("tier") != "all" else None,
+                      size=params.get("size") if "size" in params and params.get("size") != "all" else None,
+                      emerging=get("emerging"))
+        return filters.without_unoffered(places or access.Places())
+
+    def without_unoffered(self, places: access.Places) -> Filters:
+        """These filters less the values the user's filter form does not offer (an old or edited link, which
+        would otherwise empty the list without a word), each named in choice_errors."""
+        offered = _offered(places)
+        refused = [name for name in FILTER_LABELS if (value := getattr(self, name)) and value not in offered[name]]
+        cleared: dict[str, Any] = {name: None if name in ("tier", "size") else "" for name in refused}
+        return replace(self, choice_errors=tuple(f"{FILTER_LABELS[n]}“{getattr(self, n)}”不是可选项" for n in refused),
+                       **cleared)
 
     def describe(self) -> list[str]:
         """The filters in Chinese, for an export's title (e.g. 蜀山区、省专精特新企业)."""
@@ -81,6 +94,17 @@ class Filters:
         if self.emerging:
             qs = qs.filter(emerging_industry=self.emerging)
         return qs
+
+
+FILTER_LABELS = {"city": "所在市", "county": "县（区）", "emerging": "十大新兴产业", "tier": "梯度层级",
+                 "size": "企业规模"}
+
+
+def _offered(places: access.Places) -> dict[str, Collection[str]]:
+    """The values each chosen filter may take: what the filter form offers the user."""
+    return {"city": places.cities if places.cities is not None else dict(regions.CITIES),
+            "county": places.counties if places.counties is not None else regions.county_city_map(),
+            "emerging": dict(reference.EMERGING_INDUSTRIES), "tier": Tier.values, "size": SizeClass.values}
 
 
 CODE_SHAPE = re.compile(r"^[0-9A-Z]{18}$")

@@ -34,7 +34,8 @@ def _cursor(value: str | None) -> int | None:
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     access.require_list(user)
-    filters = selectors.Filters.from_params(request.GET)
+    places = access.list_places(user)
+    filters = selectors.Filters.from_params(request.GET, places)
     page = selectors.enterprise_page(user=user, filters=filters,
                                      before=_cursor(request.GET.get("before")), after=_cursor(request.GET.get("after")),
                                      restart=True)
@@ -46,7 +47,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     if params is not None and not filters.county:
         params.pop("county", None)
     context = {
-        "form": FilterForm(params, places=access.list_places(user)),
+        "form": FilterForm(params, places=places),
         "page": page,
         "filters": filters,
         "query": urlencode(kept),
@@ -76,7 +77,7 @@ def _with_defaults(params: QueryDict) -> QueryDict | None:
 @require_GET
 def enterprise_export(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    filters = selectors.Filters.from_params(request.GET)
+    filters = selectors.Filters.from_params(request.GET, access.list_places(user))
     qs = selectors.enterprise_list(user=user, filters=filters)
     if qs[: exports.EXPORT_LIMIT + 1].count() > exports.EXPORT_LIMIT:
         messages.error(request, f"符合条件的企业超过 {exports.EXPORT_LIMIT:,} 家，请增加筛选条件后再导出。")
