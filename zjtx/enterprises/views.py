@@ -9,11 +9,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zjtx.accounts.models import current_user
 from zjtx.accounts.roles import Role
+from zjtx.core import clock
 from zjtx.core.errors import ApplicationError
 from zjtx.core.http import page_errors
 from zjtx.enterprises import access, exports, selectors, services
@@ -86,7 +86,7 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
     scope = [label, *(p for p in filters.describe() if p not in label)]
     data = exports.enterprises_xlsx(qs, title=f"企业名单（{'，'.join(scope)}）")
     response = HttpResponse(data, content_type=XLSX)
-    name = f"企业名单-{label.replace(' · ', '')}-{timezone.localdate():%Y%m%d}.xlsx"
+    name = f"企业名单-{label.replace(' · ', '')}-{clock.today():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
 

@@ -11,6 +11,7 @@ import polars as pl
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
+from zjtx.core import clock
 from zjtx.core.audit import audit_record
 from zjtx.core.errors import ApplicationError
 from zjtx.enterprises import listing
@@ -33,7 +34,8 @@ def run_import(job: ImportJob, on_progress: Progress | None = None) -> ImportJob
         raw = read_table(Path(job.file_path), COLUMNS[job.kind])
         job.total_rows = raw.height
         progress(20, "逐列校验")
-        checked = validate(raw, COLUMNS[job.kind], Context(city_scope=job.city_scope, county_scope=job.county_scope))
+        checked = validate(raw, COLUMNS[job.kind], Context(city_scope=job.city_scope, county_scope=job.county_scope,
+                                                            today=clock.today()))
         progress(50, "核对企业库")
         checked = _check_against_registry(job, checked)
         _finish(job, checked, progress)
