@@ -46,6 +46,13 @@ class FilterForm(forms.Form):
         county_field.choices = counties if only_own else [("", "全部"), *counties]
 
 
+LOCKED_MESSAGES = {
+    "credit_code": "统一社会信用代码不能修改",
+    "city_code": "企业用户不能修改所在地，请联系所在市主管部门",
+    "county_code": "企业用户不能修改所在地，请联系所在市主管部门",
+}
+
+
 class EnterpriseForm(forms.ModelForm):
     city_code = forms.ChoiceField(label="所在市", choices=city_choices("请选择"))
     county_code = forms.ChoiceField(label="所在县（区）", required=False)
@@ -77,8 +84,19 @@ class EnterpriseForm(forms.ModelForm):
             county_field.error_messages["invalid_choice"] = f"只能选择本县（区）（{regions.county_name(county)}）"
         elif city:
             county_field.error_messages["invalid_choice"] = f"所在县（区）不属于本市（{regions.city_name(city)}）"
-        for name in locked or set():
+        self.locked = locked or set()
+        for name in self.locked:
             self.fields[name].disabled = True
+
+    def clean(self) -> dict[str, object]:
+        """A locked field is not sent by the browser (it is disabled): one posted with another value is a
+        tampered form. Django would drop it in silence and save the rest; it is refused, naming the field."""
+        cleaned = super().clean() or {}
+        for name in sorted(self.locked):
+            posted, stored = self.data.get(name), self.initial.get(name)
+            if posted is not None and posted != ("" if stored is None else str(stored)):
+                self.add_error(name, LOCKED_MESSAGES.get(name, "此项不能在此修改"))
+        return cleaned
 
 
 class IndicatorForm(forms.ModelForm):
