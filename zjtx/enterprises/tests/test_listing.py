@@ -234,14 +234,18 @@ def test_a_city_list_after_a_large_import_walks_its_own_index_not_the_other_citi
     assert job.created_rows == 4500
     with connection.cursor() as cur:
         cur.execute(f"ANALYZE {listing.TABLE}")
-    for filters in (selectors.Filters(), selectors.Filters(tier="")):
-        with CaptureQueriesContext(connection) as captured:
-            page = selectors.enterprise_page(user=city_user(), filters=filters)
-        assert len(page.rows) == selectors.PAGE_SIZE and {r.city_code for r in page.rows} == {"340100"}
+    wuhu_oldest = ListEntry.objects.filter(city_code="340200").order_by("pk").values_list("pk", flat=True)[10]
+    for user, filters, before, shown in ((city_user(), selectors.Filters(), None, selectors.PAGE_SIZE),
+                                         (city_user(), selectors.Filters(tier=""), None, selectors.PAGE_SIZE),
+                                         (city_user("340200"), selectors.Filters(), wuhu_oldest, 10)):
+        with CaptureQueriesContext(connection) as captured:  # the page, and whether older pages exist
+            page = selectors.enterprise_page(user=user, filters=filters, before=before)
+        assert len(page.rows) == shown and {r.city_code for r in page.rows} == {user.city_code}
         assert [r.pk for r in page.rows] == sorted((r.pk for r in page.rows), reverse=True)
-        (rows_sql,) = [q["sql"] for q in captured.captured_queries if "ORDER BY" in q["sql"]]
-        with connection.cursor() as cur:
-            cur.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + rows_sql)
-            plan = json.dumps(cur.fetchone()[0])
-        removed = sum(int(n) for n in re.findall(r'"Rows Removed by Filter": (\d+)', plan))
-        assert removed < 100, plan
+        assert (page.next_cursor is None) == (before is not None)
+        for sql in [q["sql"] for q in captured.captured_queries if "ORDER BY" in q["sql"]]:
+            with connection.cursor() as cur:
+                cur.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+                plan = json.dumps(cur.fetchone()[0])
+            removed = sum(int(n) for n in re.findall(r'"Rows Removed by Filter": (\d+)', plan))
+            assert removed < 100, plan
