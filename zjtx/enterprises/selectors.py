@@ -204,23 +204,28 @@ def _in_index_order(qs: QuerySet[ListEntry], *, descending: bool) -> QuerySet[Li
     filter column is written as a one-value range instead: only the (filter …, id) index then gives the order.
     A name search keeps its own plan (the name-piece index, then a sort of the few matches)."""
     qs = qs.all()  # a clone, whose conditions may be edited
-    lookups = _lookup_columns(qs)
-    equal = {column: node for column, node in lookups.items() if isinstance(node, Exact) and isinstance(node.rhs, str)}
-    columns = next((c for c in KEYSET_INDEXES if all(name in equal for name in c)), ())
+    lookups = _lookups_by_column(qs)
+    equal = {column: {node.rhs for node in nodes} for column, nodes in lookups.items()
+             if all(isinstance(node, Exact) and isinstance(node.rhs, str) for node in nodes)}
+    columns = next((c for c in KEYSET_INDEXES if all(len(equal.get(name, ())) == 1 for name in c)), ())
     sign = "-" if descending else ""
     if not columns or "name" in lookups:
         return qs.order_by(f"{sign}pk")
     last = columns[-1]
-    qs.query.where.children.remove(equal[last])  # type: ignore[arg-type]
-    value = equal[last].rhs
+    for node in lookups[last]:  # the scope's and the filter's alike (a city user choosing its own city)
+        qs.query.where.children.remove(node)  # type: ignore[arg-type]
+    (value,) = equal[last]
     return qs.filter(**{f"{last}__range": (value, value)}).order_by(*(f"{sign}{c}" for c in columns), f"{sign}pk")
 
 
-def _lookup_columns(qs: QuerySet[ListEntry]) -> dict[str, Lookup[Any]]:
-    """column → its condition, among the top-level conditions on the list entry's own columns."""
+def _lookups_by_column(qs: QuerySet[ListEntry]) -> dict[str, list[Lookup[Any]]]:
+    """column → its conditions, among the top-level conditions on the list entry's own columns."""
     table = ListEntry._meta.db_table
-    return {node.lhs.target.column: node for node in qs.query.where.children
-            if isinstance(node, Lookup) and isinstance(node.lhs, Col) and node.lhs.alias == table}
+    found: dict[str, list[Lookup[Any]]] = {}
+    for node in qs.query.where.children:
+        if isinstance(node, Lookup) and isinstance(node.lhs, Col) and node.lhs.alias == table:
+            found.setdefault(node.lhs.target.column, []).append(node)
+    return found
 
 
 def registry_rows(entries: list[ListEntry]) -> list[Enterprise]:

@@ -237,6 +237,7 @@ def test_a_city_list_after_a_large_import_walks_its_own_index_not_the_other_citi
     wuhu_oldest = ListEntry.objects.filter(city_code="340200").order_by("pk").values_list("pk", flat=True)[10]
     for user, filters, before, shown in ((city_user(), selectors.Filters(), None, selectors.PAGE_SIZE),
                                          (city_user(), selectors.Filters(tier=""), None, selectors.PAGE_SIZE),
+                                         (city_user(), selectors.Filters(city="340100"), None, selectors.PAGE_SIZE),
                                          (city_user("340200"), selectors.Filters(), wuhu_oldest, 10)):
         with CaptureQueriesContext(connection) as captured:  # the page, and whether older pages exist
             page = selectors.enterprise_page(user=user, filters=filters, before=before)
