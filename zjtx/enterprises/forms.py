@@ -48,8 +48,8 @@ class FilterForm(forms.Form):
 
 LOCKED_MESSAGES = {
     "credit_code": "统一社会信用代码不能修改",
-    "city_code": "企业用户不能修改所在地，请联系所在市主管部门",
-    "county_code": "企业用户不能修改所在地，请联系所在市主管部门",
+    "city_code": "企业用户不能修改，请联系所在市经信部门",
+    "county_code": "企业用户不能修改，请联系所在市经信部门",
 }
 
 

@@ -125,8 +125,8 @@ def test_enterprise_user_cannot_change_its_city(world):
         "industry_code": "3562"})
     assert response.status_code == 200
     page = response.content.decode()
-    assert "所在市：企业用户不能修改所在地，请联系所在市主管部门" in page
-    assert "所在县（区）：企业用户不能修改所在地" in page
+    assert "所在市：企业用户不能修改，请联系所在市经信部门" in page
+    assert "所在县（区）：企业用户不能修改" in page
     a.refresh_from_db()
     assert (a.name, a.city_code, a.county_code) == ("甲企业有限公司", "340100", "340104")
     assert not AuditEvent.objects.filter(action="update").exists()
