@@ -325,3 +325,17 @@ def test_an_import_without_a_file_says_so_beside_the_file_field():
     client.force_login(province_user())
     page = client.post("/enterprises/import/", {"kind": "enterprises", "mode": "all"}).content.decode()
     assert "文件：请选择要上传的 .xlsx 或 .csv 文件" in page and not ImportJob.objects.exists()
+
+
+def test_an_indicator_file_without_the_size_columns_adds_no_year_without_figures(tmp_path):
+    # The form refuses a year with none of 营业收入、员工人数、资产总额 (划型 reads them); a file lacking those
+    # columns created such years in silence. A year already holding one of them may still be updated.
+    enterprise = make_enterprise(industry_code="3562")
+    Indicator.objects.create(enterprise=enterprise, year=2023, employees=80)
+    lines = ["统一社会信用代码,年度,主导产品,营业收入（万元）", f"{enterprise.credit_code},2024,齿轮,",
+             f"{enterprise.credit_code},2023,减速器,"]
+    job = run(tmp_path, lines, mode="valid", kind="indicators")
+    assert job.errors == [{"行号": 2, "列": "营业收入（万元）", "原值": "",
+                           "错误原因": "营业收入、员工人数、资产总额至少填写一项"}]
+    assert (job.created_rows, job.updated_rows) == (0, 1)
+    assert list(Indicator.objects.values_list("year", "main_product", "employees")) == [(2023, "减速器", 80)]
