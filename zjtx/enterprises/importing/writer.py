@@ -5,7 +5,8 @@ into the registry table (COPY, the fastest way in), rows whose code exists are s
 table and updated with SQL. Indicators are staged and upserted. PostgreSQL writes with COPY; SQLite
 (the embedded demo database) with executemany. Rows that equal what is stored are left alone, so
 importing the same file twice changes nothing the second time. Updated rows get one audit record each
-(before and after) written by the same SQL statement.
+(before and after) written by one SQL statement, and so do new indicator years (their values) as they are
+inserted; new enterprises are recorded through their ImportJob.
 """
 
 from __future__ import annotations
