@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +60,25 @@ def timed() -> Iterator[list[float]]:
     start = time.perf_counter()
     yield box
     box.append(time.perf_counter() - start)
+
+
+def template_csv(frame: Any, path: Path) -> None:
+    """Generated enterprises (demo_data's frame) as an official fills the import template: Chinese headers,
+    city, county and 十大新兴产业 by name."""
+    import polars as pl
+
+    from zjtx.core import reference, regions
+    from zjtx.enterprises.importing.columns import ENTERPRISE_COLUMNS
+
+    counties = {code: name for code, name, _ in regions.all_counties()}
+    shown = frame.select(
+        "credit_code", "name", pl.col("city_code").replace_strict(dict(regions.CITIES)).alias("city_code"),
+        pl.col("county_code").replace_strict(counties).alias("county_code"),
+        pl.col("founded_on").cast(pl.String), "industry_code",
+        pl.col("emerging_industry").replace_strict(dict(reference.EMERGING_INDUSTRIES), default=""),
+        "registered_capital", "contact_name", "contact_phone",
+    )
+    shown.rename({c.field: c.header for c in ENTERPRISE_COLUMNS}).write_csv(path)
 
 
 def percentile(values: Sequence[float], pct: float) -> float:

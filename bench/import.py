@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import Clock, append_report, setup_django, timed
+from _common import Clock, append_report, setup_django, template_csv, timed
 
 SEED = 2025
 GOAL_RATIO = 3.0
@@ -61,23 +61,12 @@ def write_files(folder: Path, rows: int) -> tuple[Path, Path]:
     """The upload as an official would fill the template, and the same rows as the table stores them."""
     import polars as pl
 
-    from zjtx.core import reference, regions
     from zjtx.enterprises import demo_data
-    from zjtx.enterprises.importing.columns import ENTERPRISE_COLUMNS
 
     with timed() as took:
         frame = demo_data.generate(SEED, rows, years=1).enterprises
-        counties = {code: name for code, name, _ in regions.all_counties()}
-        shown = frame.select(
-            "credit_code", "name", pl.col("city_code").replace_strict(dict(regions.CITIES)).alias("city_code"),
-            pl.col("county_code").replace_strict(counties).alias("county_code"),
-            pl.col("founded_on").cast(pl.String), "industry_code",
-            pl.col("emerging_industry").replace_strict(dict(reference.EMERGING_INDUSTRIES), default=""),
-            "registered_capital", "contact_name", "contact_phone",
-        )
-        headers = {c.field: c.header for c in ENTERPRISE_COLUMNS}
         template = folder / "enterprises.csv"
-        shown.rename(headers).write_csv(template)
+        template_csv(frame, template)
         stamp = "2025-01-01 00:00:00+08"
         table = folder / "enterprises-table.csv"
         frame.with_columns(created_at=pl.lit(stamp), updated_at=pl.lit(stamp)).select(COPY_COLUMNS).write_csv(

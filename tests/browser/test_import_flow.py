@@ -92,3 +92,34 @@ def test_editing_an_enterprise_keeps_its_founding_date(browser, live_server):
     assert "庐州日期测试股份有限公司" in page.content()
     enterprise = Enterprise.objects.get(pk=enterprise.pk)
     assert (enterprise.name, enterprise.founded_on) == ("庐州日期测试股份有限公司", dt.date(2016, 3, 1))
+
+
+def test_an_indicator_import_shows_in_the_enterprise_history_as_the_table_shows_it(browser, live_server, tmp_path):
+    # The indicator import wrote figures but no line of 变更记录 for a new year; a changed year's line read
+    # 5,000 → 6,000.5 under a table reading 6,000.50.
+    from tests.factories import make_enterprise
+
+    make_user(Role.CITY, "hefei", city_code="340100", full_name="合肥市经信局 李科长")
+    enterprise = make_enterprise(city_code="340100", name="庐州指标测试有限公司")
+    header = "统一社会信用代码,年度,营业收入（万元）,员工人数,资产总额（万元）"
+    page = browser
+    login(page, live_server, "hefei")
+    for name, revenue in (("2024指标.csv", "5000"), ("2024指标更正.csv", "6000.5")):
+        page.goto(f"{live_server.url}/enterprises/import/")
+        path = tmp_path / name
+        path.write_text(f"{header}\n{enterprise.credit_code},2024,{revenue},120,9000", encoding="utf-8")
+        page.check("input[name=kind][value=indicators]")
+        page.check("input[name=mode][value=all]")
+        page.set_input_files("input[name=file]", str(path))
+        page.click("text=上传并导入")
+        page.wait_for_selector("[data-testid=job-status]:text('已完成')")
+
+    page.goto(f"{live_server.url}/enterprises/")
+    page.get_by_text("庐州指标测试有限公司").click()
+    row = page.get_by_test_id("indicator-table").locator("tbody tr").first
+    assert row.locator("td").nth(1).inner_text() == "6,000.50"
+    lines = page.get_by_test_id("history").locator("li").all_inner_texts()
+    assert "合肥市经信局 李科长：导入修改2024年度指标（导入任务#" in lines[0]
+    assert "营业收入（万元）：5,000.00 → 6,000.50" in lines[0]
+    assert "导入新增2024年度指标（导入任务#" in lines[1] and "《2024指标.csv》" in lines[1]
+    assert "员工人数：空 → 120" in lines[1] and "资产总额（万元）：空 → 9,000.00" in lines[1]

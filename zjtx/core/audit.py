@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
@@ -91,11 +91,10 @@ def model_describer(model: Any) -> Describer:
 
 
 def _decimal_text(value: Any) -> str:
-    """8000.00 and 9000 alike as 8,000 and 9,000: amounts stored as text keep their scale's zeros."""
-    try:
-        return f"{Decimal(str(value)).normalize():,f}"
-    except (InvalidOperation, ValueError):
-        return str(value)
+    """An amount as every page shows one (the `wan` filter: 8,000.00, 6.723), whatever scale it was stored at."""
+    from zjtx.core.templatetags.money import wan
+
+    return wan(value)
 
 
 def shown_value(value: Any) -> str | None:

@@ -7,10 +7,11 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from pydantic import ConfigDict, field_validator
+from pydantic import ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from zjtx.accounts.models import User, current_user
+from zjtx.core import reference, regions
 from zjtx.core.audit import field_label
 from zjtx.core.errors import ApplicationError, PermissionDeniedError
 from zjtx.core.schemas import Id, Text
@@ -94,6 +95,25 @@ class FilterIn(Schema):
     @classmethod
     def _known_size(cls, value: str) -> str:
         return _choice(value, SizeClass.choices)
+
+    @field_validator("emerging")
+    @classmethod
+    def _known_emerging(cls, value: str) -> str:
+        if value and value not in dict(reference.EMERGING_INDUSTRIES):
+            raise PydanticCustomError("choice", "取值应为 {known} 之一（空为不筛选）",
+                                      {"known": "、".join(code for code, _ in reference.EMERGING_INDUSTRIES)})
+        return value
+
+    @field_validator("city", "county")
+    @classmethod
+    def _known_place(cls, value: str, info: ValidationInfo) -> str:
+        # An unknown code matched nothing: the list came back empty as if the place had no enterprises.
+        known = regions.is_city(value) if info.field_name == "city" else value in regions.county_city_map()
+        if value and not known:
+            raise PydanticCustomError("choice", "不是安徽省的{what}行政区划代码（如 {example}）；空为不筛选",
+                                      {"what": "设区市" if info.field_name == "city" else "县（市、区）",
+                                       "example": "340100" if info.field_name == "city" else "340104"})
+        return value
 
 
 def _choice(value: str, choices: list[tuple[str, str]]) -> str:

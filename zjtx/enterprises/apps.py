@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from typing import Any
 
 from django.apps import AppConfig
@@ -12,11 +14,11 @@ class EnterprisesConfig(AppConfig):
         from zjtx.core.audit import model_describer, register_describer
         from zjtx.core.navigation import register_opener
         from zjtx.enterprises.access import LIST_ROLES
-        from zjtx.enterprises.models import Enterprise, RegistryLabels
+        from zjtx.enterprises.models import Enterprise, Indicator, RegistryLabels
 
         register_opener("enterprises", lambda user: user.role in LIST_ROLES)
 
-        fields = model_describer(Enterprise)
+        fields, figures = model_describer(Enterprise), model_describer(Indicator)
 
         def enterprise(key: str, value: Any) -> tuple[str, str | None]:
             """Coded registry fields read as names (合肥市, 肥西县, 新能源和节能环保 …) in the history."""
@@ -29,4 +31,10 @@ class EnterprisesConfig(AppConfig):
             setattr(coded, key, str(value))
             return label, getattr(coded, names[key]) or shown
 
+        def indicator(key: str, value: Any) -> tuple[str, str | None]:
+            """Figures as the indicator table shows them: amounts 5,000.00 (core's wan), the share 12.50%."""
+            label, shown = figures(key, value)
+            return label, (f"{shown}%" if key == "market_share" and shown is not None else shown)
+
         register_describer("enterprise", enterprise)
+        register_describer("indicator", indicator)

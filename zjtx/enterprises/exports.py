@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -62,7 +62,7 @@ def enterprises_xlsx(qs: QuerySet[Enterprise], *, title: str) -> bytes:
                       sizes.get(e.size_class, ""), e.size_year, e.contact_name, e.contact_phone])
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(EXPORT_HEADERS))}{count + 1}"
-    exported_at = f"导出时间：{datetime.now():%Y-%m-%d %H:%M}　金额单位：万元"
+    exported_at = f"导出时间：{timezone.localtime():%Y-%m-%d %H:%M}　金额单位：万元"
     sheet.oddHeader.center.text = title
     sheet.oddFooter.left.text = "制表人：　　　审核人：　　　单位（盖章）："
     sheet.oddFooter.right.text = "第 &P 页，共 &N 页"

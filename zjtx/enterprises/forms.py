@@ -46,6 +46,13 @@ class FilterForm(forms.Form):
         county_field.choices = counties if only_own else [("", "全部"), *counties]
 
 
+LOCKED_MESSAGES = {
+    "credit_code": "统一社会信用代码不能修改",
+    "city_code": "企业用户不能修改，请联系所在市经信部门",
+    "county_code": "企业用户不能修改，请联系所在市经信部门",
+}
+
+
 class EnterpriseForm(forms.ModelForm):
     city_code = forms.ChoiceField(label="所在市", choices=city_choices("请选择"))
     county_code = forms.ChoiceField(label="所在县（区）", required=False)
@@ -77,8 +84,19 @@ class EnterpriseForm(forms.ModelForm):
             county_field.error_messages["invalid_choice"] = f"只能选择本县（区）（{regions.county_name(county)}）"
         elif city:
             county_field.error_messages["invalid_choice"] = f"所在县（区）不属于本市（{regions.city_name(city)}）"
-        for name in locked or set():
+        self.locked = locked or set()
+        for name in self.locked:
             self.fields[name].disabled = True
+
+    def clean(self) -> dict[str, object]:
+        """A locked field is not sent by the browser (it is disabled): one posted with another value is a
+        tampered form. Django would drop it in silence and save the rest; it is refused, naming the field."""
+        cleaned = super().clean() or {}
+        for name in sorted(self.locked):
+            posted, stored = self.data.get(name), self.initial.get(name)
+            if posted is not None and posted != ("" if stored is None else str(stored)):
+                self.add_error(name, LOCKED_MESSAGES.get(name, "此项不能在此修改"))
+        return cleaned
 
 
 class IndicatorForm(forms.ModelForm):
@@ -88,9 +106,21 @@ class IndicatorForm(forms.ModelForm):
                   "total_liabilities", "ip_i_count", "main_product", "market_share", "financing", "export"]
 
 
+def _choice_errors(choices: list[tuple[str, str]]) -> dict[str, str]:
+    """A choice missing or not offered (a tampered or outdated form), in Chinese with what is offered; the
+    page puts the field's name before it."""
+    offered = "、".join(str(label) for _, label in choices)
+    return {"required": f"请选择一项（{offered}）",
+            "invalid_choice": f"“%(value)s”不是可选项，请选择{offered}之一"}
+
+
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(label="导入内容", choices=ImportJob.Kind.choices, widget=forms.RadioSelect,
-                             initial=ImportJob.Kind.ENTERPRISES)
+                             initial=ImportJob.Kind.ENTERPRISES,
+                             error_messages=_choice_errors(ImportJob.Kind.choices))
     mode = forms.ChoiceField(label="导入方式", choices=ImportJob.Mode.choices, widget=forms.RadioSelect,
-                             initial=ImportJob.Mode.ALL_OR_NOTHING)
-    file = forms.FileField(label="文件（.xlsx 或 .csv）")
+                             initial=ImportJob.Mode.ALL_OR_NOTHING,
+                             error_messages=_choice_errors(ImportJob.Mode.choices))
+    file = forms.FileField(label="文件（.xlsx 或 .csv）", error_messages={
+        "required": "请选择要上传的 .xlsx 或 .csv 文件", "empty": "上传的文件是空的，请检查后重新选择",
+        "invalid": "没有收到文件，请重新选择后上传", "missing": "没有收到文件，请重新选择后上传"})

@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-from datetime import date
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from zjtx.core import reference, regions
+from zjtx.core import clock, reference, regions
 from zjtx.core.creditcode import credit_code_error
 from zjtx.enterprises import industries, listing
 from zjtx.enterprises.importing.columns import EARLIEST_DATE
@@ -120,7 +118,7 @@ class Enterprise(RegistryLabels, models.Model):
             errors["industry_code"] = "国民经济行业代码应为 GB/T 4754 的2位大类或4位小类代码"
         if self.emerging_industry and self.emerging_industry not in dict(reference.EMERGING_INDUSTRIES):
             errors["emerging_industry"] = "不是十大新兴产业之一"
-        if self.founded_on and self.founded_on > date.today():
+        if self.founded_on and self.founded_on > clock.today():
             errors["founded_on"] = "成立日期不能晚于今天"
         elif self.founded_on and self.founded_on < EARLIEST_DATE:
             errors["founded_on"] = "成立日期早于1900年，请核对"
@@ -181,7 +179,7 @@ def indicator_year_error(year: int) -> str | None:
     """Why `year` cannot have indicators (None when it can): figures exist only for years begun."""
     if year < FIRST_INDICATOR_YEAR:
         return f"年度不能早于{FIRST_INDICATOR_YEAR}年"
-    if year > date.today().year:
+    if year > clock.today().year:
         return "年度不能晚于今年"
     return None
 

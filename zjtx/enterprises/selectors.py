@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.expressions import Col
+from django.db.models.lookups import Exact, Lookup
 
 from zjtx.accounts.models import User
 from zjtx.core import reference, regions
@@ -33,9 +36,11 @@ class Filters:
     size: str | None = None
     emerging: str = ""
     industry_error: str = ""  # the typed code was not an industry code: said on the page, not applied
+    choice_errors: tuple[str, ...] = ()  # values the page does not offer (an old or edited link): not applied
 
     @classmethod
-    def from_params(cls, params: Any) -> Filters:
+    def from_params(cls, params: Any, places: access.Places | None = None) -> Filters:
+        """The filters of a list address; `places`: the cities and counties the user's form offers."""
         def get(name: str) -> str:
             return str(params.get(name, "") or "").strip()[:100]
 
@@ -43,10 +48,20 @@ class Filters:
         if city and county and regions.county_city_map().get(county) != city:
             county = ""  # left over from the city chosen before: it would silently empty the list
         industry, industry_error = industry_prefix(get("industry"))
-        return cls(q=get("q"), city=city, county=county, industry=industry, industry_error=industry_error,
-                   tier=params.get("tier") if "tier" in params and params.get("tier") != "all" else None,
-                   size=params.get("size") if "size" in params and params.get("size") != "all" else None,
-                   emerging=get("emerging"))
+        filters = cls(q=get("q"), city=city, county=county, industry=industry, industry_error=industry_error,
+                      tier=params.get("tier") if "tier" in params and params.get("tier") != "all" else None,
+                      size=params.get("size") if "size" in params and params.get("size") != "all" else None,
+                      emerging=get("emerging"))
+        return filters.without_unoffered(places or access.Places())
+
+    def without_unoffered(self, places: access.Places) -> Filters:
+        """These filters less the values the user's filter form does not offer (an old or edited link, which
+        would otherwise empty the list without a word), each named in choice_errors."""
+        offered = _offered(places)
+        refused = [name for name in FILTER_LABELS if (value := getattr(self, name)) and value not in offered[name]]
+        cleared: dict[str, Any] = {name: None if name in ("tier", "size") else "" for name in refused}
+        return replace(self, choice_errors=tuple(f"{FILTER_LABELS[n]}“{getattr(self, n)}”不是可选项" for n in refused),
+                       **cleared)
 
     def describe(self) -> list[str]:
         """The filters in Chinese, for an export's title (e.g. 蜀山区、省专精特新企业)."""
@@ -79,6 +94,17 @@ class Filters:
         if self.emerging:
             qs = qs.filter(emerging_industry=self.emerging)
         return qs
+
+
+FILTER_LABELS = {"city": "所在市", "county": "县（区）", "emerging": "十大新兴产业", "tier": "梯度层级",
+                 "size": "企业规模"}
+
+
+def _offered(places: access.Places) -> dict[str, Collection[str]]:
+    """The values each chosen filter may take: what the filter form offers the user."""
+    return {"city": places.cities if places.cities is not None else dict(regions.CITIES),
+            "county": places.counties if places.counties is not None else regions.county_city_map(),
+            "emerging": dict(reference.EMERGING_INDUSTRIES), "tier": Tier.values, "size": SizeClass.values}
 
 
 CODE_SHAPE = re.compile(r"^[0-9A-Z]{18}$")
@@ -148,18 +174,58 @@ def enterprise_page(*, user: User, filters: Filters, before: int | None = None, 
 
 def _keyset_page(qs: QuerySet[ListEntry], *, before: int | None, after: int | None, size: int) -> Page:
     if after is not None:
-        rows = list(qs.filter(pk__gt=after).order_by("pk")[: size + 1])[::-1]
+        rows = list(_in_index_order(qs.filter(pk__gt=after), descending=False)[: size + 1])[::-1]
         has_newer, rows = len(rows) > size, rows[-size:]
         has_older = qs.filter(pk__lt=rows[-1].pk).exists() if rows else False
     else:
         window = qs.filter(pk__lt=before) if before is not None else qs
-        rows = list(window.order_by("-pk")[: size + 1])
+        rows = list(_in_index_order(window, descending=True)[: size + 1])
         has_older, rows = len(rows) > size, rows[:size]
         has_newer = before is not None and bool(rows) and qs.filter(pk__gt=rows[0].pk).exists()
     count = qs[: COUNT_CAP + 1].count()
     return Page(rows=rows, count=min(count, COUNT_CAP), capped=count > COUNT_CAP,
                 next_cursor=rows[-1].pk if has_older and rows else None,
                 prev_cursor=rows[0].pk if has_newer and rows else None)
+
+
+# The list's (filter …, id) indexes, the most specific first (ListEntry.Meta.indexes).
+KEYSET_INDEXES = (("city_code", "tier"), ("city_code", "size_class"), ("city_code", "industry_division"),
+                  ("city_code", "emerging_industry"), ("county_code",), ("city_code",), ("tier",), ("size_class",),
+                  ("industry_division",), ("emerging_industry",))
+
+
+def _in_index_order(qs: QuerySet[ListEntry], *, descending: bool) -> QuerySet[ListEntry]:
+    """Order a page newest first (or oldest first) so that PostgreSQL walks the filters' own index.
+
+    Ordered by id alone, the planner may walk the primary key and filter, expecting the matches to be spread
+    evenly over the ids. They are not after a large import: its rows take consecutive ids in file (code, so
+    city) order, and 合肥's page walked 146,764 other cities' entries of a 200,000-row import
+    (docs/benchmarks-registry.md). An equality makes its column drop out of ORDER BY, so the index's last
+    filter column is written as a one-value range instead: only the (filter …, id) index then gives the order.
+    A name search keeps its own plan (the name-piece index, then a sort of the few matches)."""
+    qs = qs.all()  # a clone, whose conditions may be edited
+    lookups = _lookups_by_column(qs)
+    equal = {column: {node.rhs for node in nodes} for column, nodes in lookups.items()
+             if all(isinstance(node, Exact) and isinstance(node.rhs, str) for node in nodes)}
+    columns = next((c for c in KEYSET_INDEXES if all(len(equal.get(name, ())) == 1 for name in c)), ())
+    sign = "-" if descending else ""
+    if not columns or "name" in lookups:
+        return qs.order_by(f"{sign}pk")
+    last = columns[-1]
+    for node in lookups[last]:  # the scope's and the filter's alike (a city user choosing its own city)
+        qs.query.where.children.remove(node)  # type: ignore[arg-type]
+    (value,) = equal[last]
+    return qs.filter(**{f"{last}__range": (value, value)}).order_by(*(f"{sign}{c}" for c in columns), f"{sign}pk")
+
+
+def _lookups_by_column(qs: QuerySet[ListEntry]) -> dict[str, list[Lookup[Any]]]:
+    """column → its conditions, among the top-level conditions on the list entry's own columns."""
+    table = ListEntry._meta.db_table
+    found: dict[str, list[Lookup[Any]]] = {}
+    for node in qs.query.where.children:
+        if isinstance(node, Lookup) and isinstance(node.lhs, Col) and node.lhs.alias == table:
+            found.setdefault(node.lhs.target.column, []).append(node)
+    return found
 
 
 def registry_rows(entries: list[ListEntry]) -> list[Enterprise]:

@@ -9,11 +9,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zjtx.accounts.models import current_user
 from zjtx.accounts.roles import Role
+from zjtx.core import clock
 from zjtx.core.errors import ApplicationError
 from zjtx.core.http import page_errors
 from zjtx.enterprises import access, exports, selectors, services
@@ -34,7 +34,8 @@ def _cursor(value: str | None) -> int | None:
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     access.require_list(user)
-    filters = selectors.Filters.from_params(request.GET)
+    places = access.list_places(user)
+    filters = selectors.Filters.from_params(request.GET, places)
     page = selectors.enterprise_page(user=user, filters=filters,
                                      before=_cursor(request.GET.get("before")), after=_cursor(request.GET.get("after")),
                                      restart=True)
@@ -46,7 +47,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     if params is not None and not filters.county:
         params.pop("county", None)
     context = {
-        "form": FilterForm(params, places=access.list_places(user)),
+        "form": FilterForm(params, places=places),
         "page": page,
         "filters": filters,
         "query": urlencode(kept),
@@ -76,7 +77,7 @@ def _with_defaults(params: QueryDict) -> QueryDict | None:
 @require_GET
 def enterprise_export(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    filters = selectors.Filters.from_params(request.GET)
+    filters = selectors.Filters.from_params(request.GET, access.list_places(user))
     qs = selectors.enterprise_list(user=user, filters=filters)
     if qs[: exports.EXPORT_LIMIT + 1].count() > exports.EXPORT_LIMIT:
         messages.error(request, f"符合条件的企业超过 {exports.EXPORT_LIMIT:,} 家，请增加筛选条件后再导出。")
@@ -85,7 +86,7 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
     scope = [label, *(p for p in filters.describe() if p not in label)]
     data = exports.enterprises_xlsx(qs, title=f"企业名单（{'，'.join(scope)}）")
     response = HttpResponse(data, content_type=XLSX)
-    name = f"企业名单-{label.replace(' · ', '')}-{timezone.localdate():%Y%m%d}.xlsx"
+    name = f"企业名单-{label.replace(' · ', '')}-{clock.today():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
 

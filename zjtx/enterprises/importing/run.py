@@ -11,11 +11,12 @@ import polars as pl
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
+from zjtx.core import clock
 from zjtx.core.audit import audit_record
 from zjtx.core.errors import ApplicationError
 from zjtx.enterprises import listing
 from zjtx.enterprises.importing import report, writer
-from zjtx.enterprises.importing.columns import COLUMNS
+from zjtx.enterprises.importing.columns import COLUMNS, INDICATOR_COLUMNS
 from zjtx.enterprises.importing.readers import ROW_NO, read_table
 from zjtx.enterprises.importing.validate import ERROR_SCHEMA, Context, Validated, validate
 from zjtx.enterprises.models import Enterprise, ImportJob, Indicator
@@ -33,7 +34,8 @@ def run_import(job: ImportJob, on_progress: Progress | None = None) -> ImportJob
         raw = read_table(Path(job.file_path), COLUMNS[job.kind])
         job.total_rows = raw.height
         progress(20, "逐列校验")
-        checked = validate(raw, COLUMNS[job.kind], Context(city_scope=job.city_scope, county_scope=job.county_scope))
+        checked = validate(raw, COLUMNS[job.kind], Context(city_scope=job.city_scope, county_scope=job.county_scope,
+                                                            today=clock.today()))
         progress(50, "核对企业库")
         checked = _check_against_registry(job, checked)
         _finish(job, checked, progress)
@@ -139,6 +141,9 @@ def _enterprise_scope_errors(job: ImportJob, frame: pl.DataFrame) -> pl.DataFram
                          reason.alias("错误原因")).filter(pl.col("错误原因").is_not_null())
 
 
+COLUMN_HEADERS = {c.field: c.header for c in INDICATOR_COLUMNS}
+
+
 # For a city or county user an enterprise outside its area reads as unknown, as the registry pages answer
 # 404 for both: a different message would tell whether (and where) a credit code is registered.
 OUT_OF_REACH = "企业库中没有此信用代码，或该企业不在您的管辖范围内，无法导入其指标"
@@ -156,7 +161,38 @@ def _resolve_enterprises(job: ImportJob, frame: pl.DataFrame) -> tuple[pl.DataFr
         reason = pl.when(unknown).then(pl.lit("企业库中没有此信用代码，请先导入企业基本信息"))
     errors = joined.select(ROW_NO, pl.lit("统一社会信用代码").alias("列"), pl.col("credit_code").alias("原值"),
                            reason.alias("错误原因")).filter(pl.col("错误原因").is_not_null())
-    return joined, errors
+    return joined, pl.concat([errors, _years_without_size_figures(joined)])
+
+
+def _years_without_size_figures(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows that would leave a year with none of the figures 划型 reads (Indicator.clean, as the form refuses).
+    validate checks rows of files with all three columns; a column the file lacks keeps what is stored, so
+    there a row is refused when its own figures are blank and the stored year has none of the others (a new
+    year has none)."""
+    size = list(Indicator.SIZE_FIELDS)
+    absent = [name for name in size if name not in frame.columns]
+    if not absent or "year" not in frame.columns:
+        return pl.DataFrame(schema=ERROR_SCHEMA)
+    blank = pl.all_horizontal([pl.col(name).is_null() for name in size if name in frame.columns] or [pl.lit(True)])
+    rows = frame.filter(blank & pl.col("enterprise_id").is_not_null() & pl.col("year").is_not_null())
+    kept = _years_with_figures(rows["enterprise_id"].unique().to_list(), absent)
+    refused = rows.join(kept, on=["enterprise_id", "year"], how="anti")
+    return refused.select(ROW_NO, pl.lit(COLUMN_HEADERS["revenue"]).alias("列"), pl.lit("").alias("原值"),
+                          pl.lit(Indicator.SIZE_FIELDS_MESSAGE).alias("错误原因"))
+
+
+def _years_with_figures(enterprise_ids: list[int], fields: list[str]) -> pl.DataFrame:
+    """(enterprise_id, year) of the stored indicator years holding any of `fields` (one query per 20,000 ids)."""
+    schema = {"enterprise_id": pl.Int64, "year": pl.Int64}
+    parts = [pl.DataFrame(schema=schema)]
+    held = " OR ".join(f"{name} IS NOT NULL" for name in fields)
+    with connection.cursor() as cur:
+        for start in range(0, len(enterprise_ids), 20000):
+            chunk = enterprise_ids[start:start + 20000]
+            cur.execute(f"SELECT enterprise_id, year FROM enterprises_indicator WHERE ({held}) AND enterprise_id IN "
+                        f"({', '.join(['%s'] * len(chunk))})", chunk)
+            parts.append(pl.DataFrame(cur.fetchall(), schema=schema, orient="row"))
+    return pl.concat(parts)
 
 
 def _blank_text(frame: pl.DataFrame, model: type[models.Model]) -> tuple[pl.DataFrame, dict[str, str]]:

@@ -5,7 +5,8 @@ into the registry table (COPY, the fastest way in), rows whose code exists are s
 table and updated with SQL. Indicators are staged and upserted. PostgreSQL writes with COPY; SQLite
 (the embedded demo database) with executemany. Rows that equal what is stored are left alone, so
 importing the same file twice changes nothing the second time. Updated rows get one audit record each
-(before and after) written by the same SQL statement.
+(before and after) written by one SQL statement, and so do new indicator years (their values) as they are
+inserted; new enterprises are recorded through their ImportJob.
 """
 
 from __future__ import annotations
@@ -34,10 +35,14 @@ class Target:
     table: str
     key: tuple[str, ...]  # columns that identify a row
     target_type: str  # for audit records
+    what: str  # SQL naming a staged row `s` in an audit summary, as the form's records name it
+    code: str  # SQL giving a staged row's credit code, so the record shows in that enterprise's history
 
 
-ENTERPRISE_TARGET = Target("enterprises_enterprise", ("credit_code",), "enterprise")
-INDICATOR_TARGET = Target("enterprises_indicator", ("enterprise_id", "year"), "indicator")
+ENTERPRISE_TARGET = Target("enterprises_enterprise", ("credit_code",), "enterprise", "'企业信息'", "s.credit_code")
+INDICATOR_TARGET = Target("enterprises_indicator", ("enterprise_id", "year"), "indicator",
+                          "CAST(s.year AS varchar) || '年度指标'",
+                          "(SELECT credit_code FROM enterprises_enterprise WHERE id = s.enterprise_id)")
 
 SQL_TYPES = {
     pl.String: "varchar(200)",
@@ -116,8 +121,7 @@ def upsert(target: Target, fields: Sequence[str], *, actor_id: int | None, actor
             updated = cur.rowcount
         created = 0
         if insert_extra is not None:
-            cur.execute(_insert_sql(target, fields, insert_extra))
-            created = cur.rowcount
+            created = _insert_audited(cur, target, fields, insert_extra, [actor_id, actor_label, summary])
     return Counts(created=created, updated=updated, unchanged=total - created - updated)
 
 
@@ -149,21 +153,43 @@ def _now() -> str:
     return "now()" if connection.vendor == "postgresql" else "datetime('now')"
 
 
-def _enterprise_code(target: Target) -> str:
-    if target is ENTERPRISE_TARGET:
-        return "t.credit_code"
-    return "(SELECT credit_code FROM enterprises_enterprise WHERE id = t.enterprise_id)"
+def _audit_insert(action: str, target: Target, verb: str, before: str, after: str) -> str:
+    """INSERT … SELECT of one audit record per row the statement's FROM yields (stage `s`, stored `t`);
+    the summary reads as the form's (修改2024年度指标) and names the import, whose job is the parameter."""
+    key = " || '/' || ".join(f"CAST(s.{k} AS varchar)" for k in target.key)
+    summary = f"'导入{verb}' || {target.what} || '（' || %s || '）'"
+    return (
+        "INSERT INTO core_auditevent (at, actor_id, actor_label, action, target_type, target_id, enterprise_code, "
+        f"summary, before, after) SELECT {_now()}, %s, %s, '{action}', '{target.target_type}', {key}, "
+        f"{target.code}, {summary}, {before}, {after} "
+    )
 
 
 def _audit_sql(target: Target, fields: Sequence[str], keep: dict[str, str] | None = None) -> str:
-    key = " || '/' || ".join(f"CAST(t.{k} AS varchar)" for k in target.key)
+    """Audit the stored rows the staged ones change: before and after of every field."""
     before, after = _json(fields, [f"t.{f}" for f in fields]), _json(fields, [_new(f, keep) for f in fields])
-    return (
-        "INSERT INTO core_auditevent (at, actor_id, actor_label, action, target_type, target_id, enterprise_code, "
-        f"summary, before, after) SELECT {_now()}, %s, %s, 'import_update', '{target.target_type}', {key}, "
-        f"{_enterprise_code(target)}, %s, {before}, {after} "
-        f"FROM {STAGE} s JOIN {target.table} t ON {_join(target, 't')} WHERE {_differs(fields, keep)}"
-    )
+    return (_audit_insert("import_update", target, "修改", before, after)
+            + f"FROM {STAGE} s JOIN {target.table} t ON {_join(target, 't')} WHERE {_differs(fields, keep)}")
+
+
+def _insert_audited(cur: Any, target: Target, fields: Sequence[str], extra: dict[str, str],
+                    params: list[Any]) -> int:
+    """Insert the new staged rows and audit each (their values, no before); returns how many.
+    PostgreSQL audits the rows the insert returns, in the same statement. SQLite, which lets one writer
+    at a time in, audits the rows above the highest id stored before the insert."""
+    after = _json(fields, [f"s.{f}" for f in fields])
+    audit = _audit_insert("import_create", target, "新增", "NULL", after)
+    keys = ", ".join(target.key)
+    if connection.vendor == "postgresql":
+        cur.execute(f"WITH n AS ({_insert_sql(target, fields, extra)} RETURNING {keys}) {audit}"
+                    f"FROM n JOIN {STAGE} s ON {_join(target, 'n')}", params)
+        return int(cur.rowcount)
+    highest = _scalar(cur, f"SELECT coalesce(max(id), 0) FROM {target.table}")
+    cur.execute(_insert_sql(target, fields, extra))
+    created = int(cur.rowcount)
+    cur.execute(f"{audit}FROM {target.table} t JOIN {STAGE} s ON {_join(target, 't')} WHERE t.id > %s",
+                [*params, highest])
+    return created
 
 
 def _update_sql(target: Target, fields: Sequence[str], keep: dict[str, str] | None = None) -> str:

@@ -19,6 +19,10 @@ pytestmark = pytest.mark.django_db
     ("limit=abc", "limit", "limit（每页条数）：应为整数，收到 'abc'"),
     ("q=a%00b", "q", "q（关键词）：不能包含空字符"),
     ("tier=gold", "tier", "tier（梯度层级）：取值应为 innovative、"),
+    # An unknown place or industry matched nothing: an empty list, as if none were registered there.
+    ("city=999999", "city", "不是安徽省的设区市行政区划代码（如 340100）"),
+    ("county=合肥", "county", "不是安徽省的县（市、区）行政区划代码（如 340104）"),
+    ("emerging=新材料", "emerging", "取值应为 next_gen_it、ai、"),
 ])
 def test_bad_list_queries_are_refused_naming_the_field(query, field, message):
     response = logged_in(city_user()).get(f"/api/v1/enterprises?{query}")

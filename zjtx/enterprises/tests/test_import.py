@@ -300,3 +300,42 @@ def test_wrong_headers_name_the_missing_columns_and_the_recognised_ones(tmp_path
     assert job.status == ImportJob.Status.FAILED
     assert job.message.startswith("缺少必填列：统一社会信用代码、所在市、国民经济行业代码。"
                                   "已识别的列：企业名称（表头“name”）。")
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("kind", "policy_facts", "导入内容：“policy_facts”不是可选项，请选择企业基本信息、年度指标之一"),
+    ("mode", "partial", "导入方式：“partial”不是可选项，请选择全部正确才导入、仅导入正确行之一"),
+    ("mode", "", "导入方式：请选择一项（全部正确才导入、仅导入正确行）"),
+])
+def test_a_tampered_import_choice_is_named_on_the_page_and_nothing_is_imported(tmp_path, field, value, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = Client()
+    client.force_login(province_user())
+    data = {"kind": "enterprises", "mode": "all", field: value,
+            "file": SimpleUploadedFile("企业.csv", "\n".join([HEADER, *good_rows(1)]).encode())}
+    page = client.post("/enterprises/import/", data).content.decode()
+    assert message in page
+    assert not ImportJob.objects.exists() and not Enterprise.objects.exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_an_import_without_a_file_says_so_beside_the_file_field():
+    client = Client()
+    client.force_login(province_user())
+    page = client.post("/enterprises/import/", {"kind": "enterprises", "mode": "all"}).content.decode()
+    assert "文件：请选择要上传的 .xlsx 或 .csv 文件" in page and not ImportJob.objects.exists()
+
+
+def test_an_indicator_file_without_the_size_columns_adds_no_year_without_figures(tmp_path):
+    # The form refuses a year with none of 营业收入、员工人数、资产总额 (划型 reads them); a file lacking those
+    # columns created such years in silence. A year already holding one of them may still be updated.
+    enterprise = make_enterprise(industry_code="3562")
+    Indicator.objects.create(enterprise=enterprise, year=2023, employees=80)
+    lines = ["统一社会信用代码,年度,主导产品,营业收入（万元）", f"{enterprise.credit_code},2024,齿轮,",
+             f"{enterprise.credit_code},2023,减速器,"]
+    job = run(tmp_path, lines, mode="valid", kind="indicators")
+    assert job.errors == [{"行号": 2, "列": "营业收入（万元）", "原值": "",
+                           "错误原因": "营业收入、员工人数、资产总额至少填写一项"}]
+    assert (job.created_rows, job.updated_rows) == (0, 1)
+    assert list(Indicator.objects.values_list("year", "main_product", "employees")) == [(2023, "减速器", 80)]

@@ -102,3 +102,19 @@ def test_the_api_matches_industry_prefixes_and_refuses_a_bad_code_by_field():
     assert client.get("/api/v1/enterprises", {"industry": "C386"}).json()["count"] == 1
     response = client.get("/api/v1/enterprises", {"industry": "ab"})
     assert response.status_code == 400 and response.json()["field"] == "industry"
+
+
+def test_a_filter_value_the_page_does_not_offer_is_named_and_not_applied():
+    # An old bookmark or an edited address: 芜湖 is not among a 合肥 user's cities, "bogus" is no tier. Each
+    # emptied the list without a word; now each is named and the rest of the list shows.
+    own, other = make_enterprise(tier="provincial"), make_enterprise(city_code="340200")
+    client = client_for(city_user())
+    html = client.get("/enterprises/", {"city": "340200", "tier": "bogus", "size": "huge"}).content.decode()
+    assert "所在市“340200”不是可选项（此条件未使用）" in html
+    assert "梯度层级“bogus”不是可选项（此条件未使用）" in html and "企业规模“huge”不是可选项" in html
+    assert codes_in(html.encode()) == {own.credit_code}
+    export = client.get("/enterprises/export.xlsx", {"tier": "bogus"})
+    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxml")
+    assert codes_in(client.get("/enterprises/", {"tier": "provincial"}).content) == {own.credit_code}
+    assert codes_in(client_for(province_user()).get("/enterprises/", {"tier": "x"}).content) == {
+        own.credit_code, other.credit_code}

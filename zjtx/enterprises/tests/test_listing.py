@@ -3,11 +3,15 @@ imports after their commit, size classes derived from indicators, tiers, deletio
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tests.factories import city_user, make_enterprise, make_indicator, province_user
 from zjtx.enterprises import listing, selectors, services, tasks
@@ -216,3 +220,33 @@ def test_export_title_says_whose_enterprises_it_lists(role, fields, scope):
     response = client.get("/enterprises/export.xlsx")
     assert f"企业名单（{scope}）" in _xlsx_text(response.content).decode()
     assert unquote(response["Content-Disposition"].split("''")[1]).startswith(f"企业名单-{scope}-")
+
+
+def test_a_city_list_after_a_large_import_walks_its_own_index_not_the_other_cities_rows(tmp_path: Path):
+    # An import takes consecutive ids in credit-code order, so a city's rows are not spread over the ids:
+    # 合肥 (3401…) gets the import's lowest ids, 芜湖 (3402…) the newest. Ordered by id alone, PostgreSQL
+    # walked the primary key from the newest and filtered out every 芜湖 entry before 合肥's first page.
+    if connection.vendor != "postgresql":
+        pytest.fail("the list's plans are PostgreSQL's: run this test on PostgreSQL (DATABASE_URL)")
+    rows = [*good_rows(1500), *good_rows(3000, city="芜湖市", county="镜湖区", city_code="340200")]
+    job = services.import_from_path(user=province_user(), kind="enterprises", mode="all", path=write_csv(
+        tmp_path, [HEADER, *rows]))
+    assert job.created_rows == 4500
+    with connection.cursor() as cur:
+        cur.execute(f"ANALYZE {listing.TABLE}")
+    wuhu_oldest = ListEntry.objects.filter(city_code="340200").order_by("pk").values_list("pk", flat=True)[10]
+    for user, filters, before, shown in ((city_user(), selectors.Filters(), None, selectors.PAGE_SIZE),
+                                         (city_user(), selectors.Filters(tier=""), None, selectors.PAGE_SIZE),
+                                         (city_user(), selectors.Filters(city="340100"), None, selectors.PAGE_SIZE),
+                                         (city_user("340200"), selectors.Filters(), wuhu_oldest, 10)):
+        with CaptureQueriesContext(connection) as captured:  # the page, and whether older pages exist
+            page = selectors.enterprise_page(user=user, filters=filters, before=before)
+        assert len(page.rows) == shown and {r.city_code for r in page.rows} == {user.city_code}
+        assert [r.pk for r in page.rows] == sorted((r.pk for r in page.rows), reverse=True)
+        assert (page.next_cursor is None) == (before is not None)
+        for sql in [q["sql"] for q in captured.captured_queries if "ORDER BY" in q["sql"]]:
+            with connection.cursor() as cur:
+                cur.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+                plan = json.dumps(cur.fetchone()[0])
+            removed = sum(int(n) for n in re.findall(r'"Rows Removed by Filter": (\d+)', plan))
+            assert removed < 100, plan

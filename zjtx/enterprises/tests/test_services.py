@@ -206,3 +206,19 @@ def test_a_founding_date_before_1900_is_refused_on_the_page_as_in_the_import():
     assert response.status_code == 200 and "成立日期早于1900年，请核对" in response.content.decode()
     enterprise.refresh_from_db()
     assert enterprise.founded_on == date(2015, 6, 18) and not AuditEvent.objects.exists()
+
+
+def test_the_registry_dates_by_the_sites_today_not_the_servers_clock(tmp_path, settings):
+    # Settings may pin the site's today (demos, tests: the workflow's deadlines follow it). A 成立日期 or
+    # 年度 after that day is refused by the service and the import alike, as the workflow counts the days.
+    from zjtx.enterprises.models import indicator_year_error
+
+    settings.ZJTX_TODAY = "2025-06-30"
+    user, enterprise = province_user(), make_enterprise()
+    with pytest.raises(ApplicationError, match="成立日期不能晚于今天"):
+        services.enterprise_update(user=user, enterprise=enterprise, data={"founded_on": date(2025, 7, 1)})
+    assert indicator_year_error(2026) == "年度不能晚于今年" and indicator_year_error(2025) is None
+    path = tmp_path / "指标.csv"
+    path.write_text(f"统一社会信用代码,年度,营业收入（万元）\n{enterprise.credit_code},2026,100", encoding="utf-8")
+    job = services.import_from_path(user=user, kind="indicators", mode="all", path=path)
+    assert job.status == "rejected" and job.errors[0]["列"] == "年度"

@@ -114,7 +114,7 @@ def test_an_event_recorded_in_error_is_corrected_and_audited():
     assert set(audit.before) == {"amount"} and Decimal(str(audit.before["amount"])) == Decimal("5000")
     assert Decimal(str(audit.after["amount"])) == Decimal("500")
     history = client.get(f"/enterprises/{enterprise.credit_code}/").content.decode()
-    assert "金额（万元）：5,000 → 500" in history  # amounts read alike, whatever scale they were stored at
+    assert "金额（万元）：5,000.00 → 500.00" in history  # amounts read as on every page (wan), whatever their scale
     # Saving the same values again changes and audits nothing.
     client.post(url, {"kind": "four_transformations_project", "date": "2025-03-01", "amount": "500"})
     assert AuditEvent.objects.filter(action="programme_event_update").count() == 1
