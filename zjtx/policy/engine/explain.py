@@ -6,6 +6,7 @@ threshold and source, the score breakdown; then each award with its computation.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import polars as pl
@@ -13,10 +14,18 @@ import polars as pl
 from zjtx.policy.engine import recognition
 from zjtx.policy.engine.evaluate import Result, uses_tree
 from zjtx.policy.engine.recognition import TierPlan
-from zjtx.policy.engine.schema import TIER_LABELS, VALUE_LABELS, input_label
+from zjtx.policy.engine.schema import (
+    ENTERPRISE_COLUMNS,
+    INDICATOR_COLUMNS,
+    MONEY_SCALE,
+    TIER_LABELS,
+    VALUE_LABELS,
+    input_label,
+)
 from zjtx.policy.engine.tree import Leaf, Node, RuleTree, colname, fmt_number
 
 MARKS = {True: "✓", False: "✗", None: "？"}
+KINDS = {c.name: c.kind for c in (*ENTERPRISE_COLUMNS, *INDICATOR_COLUMNS)}
 
 
 def explain(result: Result, credit_code: str, *, technical: bool = True) -> str:
@@ -98,6 +107,8 @@ def _node_lines(
 def _leaf_text(result: Result, row: pl.DataFrame, tree: RuleTree, leaf: Leaf, technical: bool) -> str:
     value = row.item(0, recognition.leaf_column(tree, leaf.id))
     actual = _actual(row, leaf, result.data_year)
+    if value is not None:
+        actual = _decided_actual(row, tree, leaf, value, actual, result.data_year)
     source = "，".join(x for x in (",".join(leaf.params) if technical else "", leaf.clause) if x)
     text = f"{MARKS[value]} {leaf.label}：实际 {actual}，要求 {leaf.threshold}（{source}）"
     if value is None:
@@ -114,10 +125,41 @@ def _actual(row: pl.DataFrame, leaf: Leaf, data_year: int) -> str:
         if len(values) == 1:
             return values[0][1]
         # Several inputs: each named, e.g. 属于生产性服务业 否.
-        return "、".join(f"{input_label(name, data_year)} {shown}" for name, shown in values)
+        return _inputs_text(row, leaf.inputs, data_year)
     value: Any = row.select(leaf.actual.cast(pl.Float64)).item()
     known = all(row.item(0, name) is not None for name in leaf.inputs)
     return actual_text(value, leaf.unit, known=known)
+
+
+def _decided_actual(row: pl.DataFrame, tree: RuleTree, leaf: Leaf, value: bool, actual: str, data_year: int) -> str:
+    """What is known of a condition that passed or failed: never a bare 缺 (a score can pass on its
+    known items while others are missing), never a value below the requirement beside a ✓ (a leaf
+    for another revenue band)."""
+    if leaf.applies is not None and row.select(leaf.applies).item() is False:
+        return f"不适用（{_inputs_text(row, leaf.inputs[:1], data_year)}，不在此档）"
+    if actual != "缺":
+        return actual
+    if leaf.items:
+        return _score_bound(row, tree, leaf, value)
+    return _inputs_text(row, leaf.inputs, data_year)
+
+
+def _score_bound(row: pl.DataFrame, tree: RuleTree, leaf: Leaf, passed: bool) -> str:
+    """A score decided while some items are unknown: the bound that decided it and the unknown items."""
+    items = [item for item in tree.items if item.id in leaf.items]
+    unknown = "、".join(
+        i.label for i in items if row.item(0, colname(tree.tier, tree.criteria_set, f"item:{i.id}")) is None
+    )
+    if passed:
+        low = sum(row.item(0, colname(tree.tier, tree.criteria_set, f"item_lo:{i.id}")) for i in items)
+        return f"已知各项合计 {low}分，已达要求（{unknown} 缺数据）"
+    high = sum(row.item(0, colname(tree.tier, tree.criteria_set, f"item_hi:{i.id}")) for i in items)
+    return f"最高可能 {high}分，达不到要求（{unknown} 缺数据，按满分计）"
+
+
+def _inputs_text(row: pl.DataFrame, names: tuple[str, ...], data_year: int) -> str:
+    """Each input named with its value, e.g. 营业收入（万元）（2023年） 4,000、研发费用（万元）（2023年） 缺."""
+    return "、".join(f"{input_label(name, data_year)} {_shown(name, row.item(0, name))}" for name in names)
 
 
 def actual_text(value: float | None, unit: str, *, known: bool) -> str:
@@ -136,7 +178,17 @@ def _shown(name: str, value: Any) -> str:
         return "缺"
     if isinstance(value, bool):
         return "是" if value else "否"
+    if KINDS.get(_base(name)) == "money":  # held in 分
+        return fmt_number(Decimal(value) / MONEY_SCALE)
+    if isinstance(value, float):
+        return fmt_number(round(value, 2))
     return VALUE_LABELS.get(name, {}).get(value, str(value))
+
+
+def _base(name: str) -> str:
+    """The input column a yearly column comes from: ``revenue_y0`` → ``revenue``."""
+    stem, _, back = name.rpartition("_y")
+    return stem if stem and back.isdigit() else name
 
 
 def _award_section(result: Result, credit_code: str, technical: bool) -> list[str]:

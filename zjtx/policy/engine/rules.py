@@ -246,6 +246,7 @@ class Builder:
             self.clause(name),
             inputs,
             after_scores=True,
+            items=tuple(item.id for item in items),
         )
 
 
@@ -695,6 +696,7 @@ def _xin_general(b: Builder) -> Group:
             (b.pid(name),),
             b.clause(name),
             inputs,
+            applies=applies,
         )
 
     rd_total = ex.money_sum("rd_expense_2y", ("rd_expense_y0", "rd_expense_y1"))

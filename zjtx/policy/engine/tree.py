@@ -31,6 +31,11 @@ class Leaf:
     inputs: tuple[str, ...]
     # Score leaves read the score columns, so they are computed after the items.
     after_scores: bool = False
+    # Read only by explanations, never in a run.  A score leaf's items (ids): it can be decided on
+    # the known items while others are missing.
+    items: tuple[str, ...] = ()
+    # A leaf for one revenue band: where the band (on ``inputs[0]``) does not apply it passes.
+    applies: pl.Expr | None = None
 
 
 @dataclass(frozen=True)
