@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from zjtx.core import clock
+from zjtx.core.templatetags.money import wan
 from zjtx.enterprises.models import Enterprise
 from zjtx.policy.engine.schema import GRADES, MONEY_LIMIT_WAN, VALUE_LABELS, Column
 from zjtx.policy.frames import FACT_COLUMNS
@@ -128,6 +129,22 @@ class FactsForm(forms.Form):
         return found
 
 
+class WanField(forms.DecimalField):
+    """An amount of 万元 shown as every page shows money (8,000.50, ``wan``) and read back the same way:
+    thousands separators (half- or full-width commas) and spaces are dropped before the number is read."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})  # a number box cannot show 8,000.50
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if isinstance(value, str):
+            value = "".join(value.split()).replace(",", "").replace("，", "")
+        return super().to_python(value)
+
+    def prepare_value(self, value: Any) -> Any:
+        # The stored figure (a number) in the site's format; what was typed (text) stays as typed.
+        return wan(value) if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) else value
+
+
 def _fact_field(column: Column, maximum: int | None = None) -> forms.Field:
     label = column.label
     if column.kind == "bool":
@@ -140,8 +157,8 @@ def _fact_field(column: Column, maximum: int | None = None) -> forms.Field:
         return forms.IntegerField(label=label, required=False, min_value=0, max_value=maximum or 100_000,
                                   help_text=f"0–{maximum}" if maximum else "")
     if column.kind == "money":
-        return forms.DecimalField(label=label, required=False, min_value=Decimal(0), max_value=Decimal(MONEY_LIMIT_WAN),
-                                  max_digits=16, decimal_places=2)
+        return WanField(label=label, required=False, min_value=Decimal(0), max_value=Decimal(MONEY_LIMIT_WAN),
+                        max_digits=16, decimal_places=2, help_text="万元，如 8,000.50")
     return forms.DecimalField(label=label, required=False, min_value=Decimal(0), max_value=Decimal(100),
                               max_digits=5, decimal_places=2, help_text="0–100 分")
 

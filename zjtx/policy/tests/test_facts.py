@@ -115,3 +115,23 @@ def test_every_fact_at_once_is_saved_and_audited_within_the_summary_limit():
     assert len(EnterpriseFacts.objects.get(enterprise=enterprise).data) == len(form.fields)
     event = AuditEvent.objects.get(action="enterprise_facts_update")
     assert len(event.after) == len(form.fields) and len(event.summary) <= 300 and event.summary.endswith("等")
+
+
+def test_the_form_shows_money_in_wan_as_the_site_does_and_accepts_what_it_shows():
+    enterprise = make_enterprise(city_code="340100")
+    EnterpriseFacts.objects.create(enterprise=enterprise, data={"equity_financing_2y": 0.0,
+                                                                "equity_financing_3y": 12345.5})
+    client = logged_in(city_user("340100"))
+    form = client.get(f"/policy/facts/{enterprise.credit_code}/").content.decode()
+    assert 'name="equity_financing_2y" value="0.00"' in form
+    assert 'name="equity_financing_3y" value="12,345.50"' in form
+    assert "0.0\"" not in form and "12345.5" not in form
+    # sent back as shown: nothing changed, nothing audited
+    page = _post(client, enterprise.credit_code, equity_financing_2y="0.00", equity_financing_3y="12,345.50")
+    assert "认定要素没有变化" in page.content.decode()
+    assert not AuditEvent.objects.filter(action="enterprise_facts_update").exists()
+    # a new amount typed with separators (full-width comma too) is read as 万元
+    page = _post(client, enterprise.credit_code, equity_financing_2y="8，000.5", equity_financing_3y="1,008,000")
+    assert "已保存认定要素 2 项" in page.content.decode()
+    data = EnterpriseFacts.objects.get(enterprise=enterprise).data
+    assert data == {"equity_financing_2y": 8000.5, "equity_financing_3y": 1008000.0}
