@@ -133,14 +133,19 @@ def _actual(row: pl.DataFrame, leaf: Leaf, data_year: int) -> str:
 
 def _decided_actual(row: pl.DataFrame, tree: RuleTree, leaf: Leaf, value: bool, actual: str, data_year: int) -> str:
     """What is known of a condition that passed or failed: never a bare 缺 (a score can pass on its
-    known items while others are missing), never a value below the requirement beside a ✓ (a leaf
-    for another revenue band)."""
+    known items while others are missing), never a value below the requirement beside a ✓ without
+    the reason (a leaf for another revenue band, a yes/no input that decides it)."""
     if leaf.applies is not None and row.select(leaf.applies).item() is False:
         return f"不适用（{_inputs_text(row, leaf.inputs[:1], data_year)}，不在此档）"
+    if leaf.items:
+        return actual if actual != "缺" else _score_bound(row, tree, leaf, value)
+    # A yes/no input beside the one figure shown can decide it: 8年 passes 10年 for a new product.
+    shows_one = leaf.actual is not None or leaf.inputs[:1] == ("current_tier",)
+    flags = tuple(name for name in leaf.inputs[1:] if KINDS.get(name) == "bool")
+    if shows_one and flags and actual != "缺":
+        return f"{actual}（{_inputs_text(row, flags, data_year)}）"
     if actual != "缺":
         return actual
-    if leaf.items:
-        return _score_bound(row, tree, leaf, value)
     return _inputs_text(row, leaf.inputs, data_year)
 
 

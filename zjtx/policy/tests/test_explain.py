@@ -62,4 +62,21 @@ def test_a_2026_score_passed_on_the_previous_year_names_both_years():
     )
     result = evaluate(enterprises, indicators, events, dt.date(2026, 6, 1), case_params({}), prior)
     line = _line(explain(result, "G"), "专精特新发展评价得分（复核时近2年任一年）")
-    assert line.startswith("✓ 专精特新发展评价得分（复核时近2年任一年）：实际 本年度专精特新发展评价得分 缺、上一年度专精特新发展评价得分 72，")
+    assert line.startswith(
+        "✓ 专精特新发展评价得分（复核时近2年任一年）："
+        "实际 本年度专精特新发展评价得分 缺、上一年度专精特新发展评价得分 72，"
+    )
+
+
+def test_a_yes_no_input_that_decides_a_condition_is_shown_beside_the_figure():
+    enterprises, indicators, events, prior = case_inputs(
+        {"enterprises": [{"credit_code": "H", "niche_years": 6, "main_product_is_new": True, "is_tech_sme": True}]}
+    )
+    result = evaluate(enterprises, indicators, events, dt.date(2026, 6, 1), case_params({}), prior)
+    text = explain(result, "H")
+    years = _line(text, "从事相关领域年限（新产品另计）")
+    assert years.startswith(
+        "✓ 从事相关领域年限（新产品另计）：实际 6年（主导产品属新产品 是），要求 ≥ 10年（新产品 ≥ 5年）"
+    )
+    tier = _line(text, "已是创新型中小企业（或有效的科技型中小企业）")
+    assert tier.startswith("✓ 已是创新型中小企业（或有效的科技型中小企业）：实际 无（有效的科技型中小企业 是）")
