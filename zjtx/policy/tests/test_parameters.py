@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -71,6 +72,24 @@ def test_every_plan_number_is_a_parameter_with_its_clause(
     assert params[parameter_id].clause == clause
     assert params.value(parameter_id, DAY) == Decimal(value)
     assert params[parameter_id].values[0].confirmed
+
+
+# Parameters that cite a clause of the plan without being one of its numbers: the clause is where the
+# plan speaks of the matter, and the value (marked unconfirmed where it is not the plan's) refines it.
+PLAN_DERIVED = {
+    "awards.cloud_service_provider.amount_by_rank",  # 二(三)6 择优给予一次性奖补，最高100万元
+    "awards.upgrade_policy",  # 二(三)7 按评估等级分别奖补
+    "criteria.provincial_champion.conditions",  # 二(一)2 省培育认定的专精特新冠军企业
+    "province.emerging_industries",  # 二(一)1 十大新兴产业
+    "tiers.validity_years.provincial_champion",  # 二(一)2 省专精特新冠军企业
+}
+
+
+def test_a_parameter_cites_a_clause_of_the_plan_only_where_the_plan_speaks_of_it() -> None:
+    """Workflow figures the plan does not set (公示期, 专家人数, 免申即享 …) say so, rather than cite a
+    clause an officer would look up in vain."""
+    citing = {p.id for p in load_parameters().values() if re.search(r"(^|方案)[一二三]", p.clause)}
+    assert citing - set(PLAN_NUMBERS) == PLAN_DERIVED
 
 
 def test_every_parameter_is_complete() -> None:
