@@ -19,8 +19,9 @@ MONEY_FORMAT = "#,##0.00####"
 
 def _table(sheet: Worksheet, title: str, headers: list[str], rows: list[list[Any]]) -> None:
     sheet.append([])
-    sheet.append([title])
-    sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+    if title:  # untitled: the header follows the blank row
+        sheet.append([title])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
     sheet.append(headers)
     for cell in sheet[sheet.max_row]:
         cell.font, cell.fill = Font(bold=True), HEAD
@@ -70,6 +71,6 @@ def _changes_sheet(book: Workbook, changes: list[dict[str, Any]]) -> None:
     sheet.append([f"调整后认定结果发生变化的企业（{len(changes):,} 家次）"])
     sheet["A1"].font = Font(bold=True)
     _table(sheet, "", ["市", "企业名称", "统一社会信用代码", "梯度", "变化"],
-           [[r["city_name"], r["name"], r["credit_code"], r["tier_label"], r["change"]] for r in changes])
+           [[r["city_name"], r["name"], r["credit_code"], r["tier_label"], r["change_label"]] for r in changes])
     for column, width in zip("ABCDE", (12, 36, 22, 30, 8), strict=True):
         sheet.column_dimensions[column].width = width

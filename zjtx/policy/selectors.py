@@ -174,9 +174,13 @@ def whatif_changes(run: PolicyRun, limit: int | None = CHANGES_SHOWN) -> dict[st
     shown = changes if limit is None else changes.head(limit)
     codes = shown["credit_code"].to_list()
     names = dict(Enterprise.objects.filter(credit_code__in=codes).values_list("credit_code", "name"))
-    rows = [{**r, "name": names.get(r["credit_code"], ""), "city_name": _city(r["city_code"])}
-            for r in shown.to_dicts()]
+    rows = [{**r, "name": names.get(r["credit_code"], ""), "city_name": _city(r["city_code"]),
+             "change_label": CHANGE_LABELS[r["change"]]} for r in shown.to_dicts()]
     return {"count": changes.height, "rows": rows}
+
+
+# A change as the page's columns name it (新增符合 / 不再符合), on the page and in the xlsx alike.
+CHANGE_LABELS = {"获得": "新增符合", "失去": "不再符合"}
 
 
 def reform_items(run: PolicyRun) -> list[dict[str, Any]]:

@@ -301,7 +301,9 @@ def test_a_whatif_lists_the_enterprises_that_change_on_its_page_and_in_the_xlsx(
     assert f"变化企业（共 {run.summary['changes']} 家次）" in page and "新增符合" in page
     assert "都没有变化" not in page
     book = load_workbook(io.BytesIO(client.get(f"/policy/runs/{run.pk}/export.xlsx").content))
-    rows = [r for r in book["变化企业"].iter_rows(values_only=True) if r[4] in ("获得", "失去")]
+    sheet = book["变化企业"]
+    assert [c.value for c in sheet[3]] == ["市", "企业名称", "统一社会信用代码", "梯度", "变化"]  # one blank row above
+    rows = [r for r in sheet.iter_rows(values_only=True) if r[4] in ("新增符合", "不再符合")]  # as the page says
     assert len(rows) == run.summary["changes"]
     code = rows[0][2]
     assert rows[0][1] == Enterprise.objects.get(credit_code=code).name and code in page
