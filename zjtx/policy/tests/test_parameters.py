@@ -204,3 +204,10 @@ def test_every_shipped_value_passes_the_checks_of_new_values():
     problems = {(p.id, e.start): value_problem(p, e.value) for p in load_parameters().values() for e in p.values
                 if e.value is not None}
     assert {k: v for k, v in problems.items() if v} == {}
+
+
+def test_a_value_the_plan_does_not_give_is_marked_unconfirmed() -> None:
+    """How an upgrade is paid (difference or full) is a practice, not a number of 二(三)7: 待核实."""
+    params = load_parameters()
+    for parameter_id in ("awards.upgrade_policy", "awards.cloud_service_provider.amount_by_rank"):
+        assert not params[parameter_id].values[0].confirmed, parameter_id
