@@ -226,3 +226,19 @@ def _events_of_many_awards() -> None:
     for kind, fields in events:
         ProgrammeEvent.objects.create(enterprise=make_enterprise(city_code="340100"), kind=kind,
                                       date=dt.date(2025, 3, 1), **fields)
+
+
+def test_the_parameter_list_shows_every_column_at_1024px(browser, live_server):
+    """At 1024 px the list fits its card: 生效日期 and 状态 are on screen, not behind a sideways scroll."""
+    page = browser
+    page.set_viewport_size({"width": 1024, "height": 900})
+    make_user(Role.CITY, "hefei", city_code="340100")
+    login(page, live_server, "hefei")
+    page.click("text=政策引擎")
+    table = page.get_by_test_id("parameter-table")
+    scroll = page.locator(".table-scroll").first
+    assert page.evaluate("el => el.scrollWidth <= el.clientWidth", scroll.element_handle())
+    status = table.locator("th", has_text="状态").bounding_box()
+    assert status["x"] + status["width"] <= 1024
+    row = table.locator("tr", has_text="tiers.notice.working_days")
+    assert "方案未规定" in row.inner_text() and "待核实" in row.inner_text() and "共 1 个取值" in row.inner_text()
