@@ -10,6 +10,10 @@ class PolicyConfig(AppConfig):
 
     def ready(self) -> None:
         from zjtx.core.audit import register_describer, shown_value
+        from zjtx.core.navigation import register_todos
+        from zjtx.policy.todos import todos
+
+        register_todos(todos)
         from zjtx.policy.engine.schema import VALUE_LABELS, input_label
 
         def facts(key: str, value: Any) -> tuple[str, str | None]:

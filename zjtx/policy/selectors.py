@@ -11,7 +11,7 @@ from typing import Any
 
 import polars as pl
 
-from zjtx.core import regions
+from zjtx.core import clock, regions
 from zjtx.enterprises.models import Enterprise
 from zjtx.policy import codes
 from zjtx.policy.engine import ParameterSet, list_parameters
@@ -109,9 +109,13 @@ def _plain(value: Any) -> Any:
     return _plain_number(value) if isinstance(value, Decimal) else value
 
 
-def parameter_rows(*, q: str = "", at: dt.date | None = None) -> list[dict[str, Any]]:
+def parameter_rows(*, q: str = "", at: dt.date | None = None, unconfirmed: bool = False) -> list[dict[str, Any]]:
+    """Every parameter with the value in force on ``at`` (today); ``unconfirmed``: only those whose value
+    in force is 待核实."""
     params = parameter_set()
-    rows = list_parameters(params, at)
+    rows = list_parameters(params, at or clock.today())
+    if unconfirmed:
+        rows = [r for r in rows if not r["confirmed"]]
     added = set(ParameterValue.objects.values_list("parameter_id", flat=True))
     for row in rows:
         row["group"] = GROUPS.get(row["id"].split(".")[0], row["id"].split(".")[0])

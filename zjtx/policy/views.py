@@ -29,8 +29,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @require_GET
 def parameters(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:60]
-    rows = selectors.parameter_rows(q=q)
-    return render(request, "policy/parameters.html", {"rows": rows, "q": q,
+    unconfirmed = request.GET.get("unconfirmed") == "1"
+    rows = selectors.parameter_rows(q=q, unconfirmed=unconfirmed)
+    return render(request, "policy/parameters.html", {"rows": rows, "q": q, "unconfirmed": unconfirmed,
                                                       "can_edit": access.can_edit_parameters(current_user(request))})
 
 

@@ -328,7 +328,8 @@ def list_parameters(params: ParameterSet, at: dt.date | None = None) -> list[dic
                 "funding_level": parameter.funding_level,
                 "value": None if entry is None else entry.value,
                 "in_force_from": None if entry is None else entry.start,
-                "confirmed": all(e.confirmed for e in parameter.values),
+                # of the value shown: a confirmed value entered later clears the 待核实 of an earlier one
+                "confirmed": entry.confirmed if entry is not None else all(e.confirmed for e in parameter.values),
                 "dates": parameter.starts(),
                 "reference": parameter.reference,
                 "meta": dict(parameter.meta),

@@ -4,15 +4,16 @@ only when they name their document."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
 from django.test import Client
 
-from tests.factories import province_user
+from tests.factories import city_user, province_user
 from zjtx.core.audit import AuditEvent
 from zjtx.core.errors import ApplicationError
-from zjtx.policy import services
+from zjtx.policy import selectors, services
 from zjtx.policy.models import ParameterValue
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +69,37 @@ def test_a_page_value_is_confirmed_only_when_its_reference_names_a_document(refe
     assert row.confirmed is confirmed
     entry = services.parameter_set().history(PARAMETER)[-1]
     assert entry.confirmed is confirmed
+
+
+def test_a_confirmed_value_in_force_clears_the_mark_of_an_earlier_unconfirmed_one(settings):
+    """The list marks the value in force: once the officer enters the document's figure, 待核实 goes."""
+    settings.ZJTX_TODAY = dt.date(2026, 12, 2)
+    unconfirmed = "criteria.2026.srdi.min_revenue"  # shipped from a summary only
+    assert _row(unconfirmed)["confirmed"] is False
+    _add(dt.date(2026, 12, 1), text="1500", parameter_id=unconfirmed)
+    assert _row(unconfirmed)["confirmed"] is True
+    client = Client()
+    client.force_login(province_user())
+    page = client.get("/policy/?unconfirmed=1").content.decode()
+    assert unconfirmed not in page and "criteria.2026.little_giant.min_dev_score" in page
+    _add(dt.date(2026, 12, 1), text="6", reference="测试")  # an entry without a document is still 待核实
+    assert _row(PARAMETER)["confirmed"] is False and PARAMETER in client.get("/policy/?unconfirmed=1").content.decode()
+
+
+def test_the_province_officer_has_a_to_do_for_the_values_to_check(settings):
+    settings.ZJTX_TODAY = dt.date(2026, 12, 2)
+    client = Client()
+    client.force_login(province_user())
+    waiting = len(selectors.parameter_rows(unconfirmed=True))
+    assert waiting > 10
+    home = client.get("/").content.decode()
+    assert f"政策参数现行取值待核实 {waiting} 项" in re.sub(r"<[^>]+>", "", home) and "/policy/?unconfirmed=1" in home
+    listed = client.get("/policy/?unconfirmed=1").content.decode()
+    assert f"共 {waiting} 项" in listed and listed.count(">待核实</span>") == waiting
+    city = Client()
+    city.force_login(city_user("340100"))
+    assert "政策参数现行取值待核实" not in city.get("/").content.decode()
+
+
+def _row(parameter_id: str) -> dict:
+    return next(r for r in selectors.parameter_rows() if r["id"] == parameter_id)
