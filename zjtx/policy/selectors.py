@@ -17,6 +17,7 @@ from zjtx.policy import codes
 from zjtx.policy.engine import ParameterSet, list_parameters
 from zjtx.policy.engine.parameters import Parameter
 from zjtx.policy.engine.schema import TIER_LABELS, VALUE_LABELS
+from zjtx.policy.engine.tree import fmt_number
 from zjtx.policy.models import ParameterValue, PolicyRun, ProgrammeEvent, referring_relations
 from zjtx.policy.services import parameter_set
 
@@ -73,6 +74,8 @@ def value_shown(parameter: Parameter, params: ParameterSet, value: Any) -> str |
         return "；".join(f"{_key_name(k)}：{value_shown(parameter, params, v)}" for k, v in value.items())
     if isinstance(value, list):
         return "、".join(str(_plain(v)) for v in value)
+    if parameter.unit != "年份" and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return fmt_number(value)  # 10,000 万元 as every page writes amounts; a year stays 2025
     return value_text(value)
 
 
@@ -137,6 +140,7 @@ def parameter_detail(parameter_id: str) -> dict[str, Any] | None:
     parameter = params[parameter_id]
     row["value_text"] = value_text(row["value"])
     row["value_shown"] = value_shown(parameter, params, row["value"])
+    row["unit_after"] = parameter.unit not in UNITS_NOT_WRITTEN and _is_number(row["value"])
     for entry in row["history"]:
         entry["value_text"] = value_text(entry["value"])
         entry["value_shown"] = value_shown(parameter, params, entry["value"])
@@ -206,7 +210,8 @@ def _with_unit(params: ParameterSet, key: str, value: Any) -> str | None:
     if key not in params:
         return value_text(value)
     parameter = params[key]
-    shown = value_shown(parameter, params, value)
+    typed = Decimal(value) if isinstance(value, str) and _is_number(value) else value  # as typed: "1000"
+    shown = value_shown(parameter, params, typed)
     if parameter.unit in UNITS_NOT_WRITTEN or not _is_number(value):
         return shown
     return f"{shown} {parameter.unit}"

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from tests.factories import city_user, credit_code, make_enterprise, make_indicator, province_user
 from zjtx.core.models import AuditEvent
 from zjtx.enterprises.models import Enterprise
-from zjtx.policy import frames, services
+from zjtx.policy import frames, selectors, services
 from zjtx.policy.engine import evaluate, load_parameters
 from zjtx.policy.models import PolicyRun, ProgrammeEvent
 
@@ -61,6 +61,15 @@ def test_the_parameter_page_shows_the_current_value_as_it_would_be_typed():
     listing = client.get("/policy/?q=amount_by_rank").content.decode()
     assert "前10名 100万元" in listing
     assert "Decimal" not in listing and "Decimal" not in page
+    # amounts with separators, as every page writes them; a year as a year
+    large = client.get("/policy/?q=large_revenue").content.decode()
+    assert "<td style=\"white-space:normal;min-width:9em;max-width:320px\">10,000</td>" in large
+    page = client.get("/policy/p/criteria.2022.little_giant.large_revenue/").content.decode()
+    assert "10,000 万元" in page and "现行取值：<code>10000</code>" in page  # typed form unchanged
+    assert "2025</td>" in client.get("/policy/?q=horizon_year").content.decode()
+    typed = PolicyRun(kind=PolicyRun.Kind.WHATIF, as_of=dt.date(2026, 6, 30),
+                      reform={"criteria.2026.srdi.min_revenue": "1000", "targets.horizon_year": "2027"})
+    assert [r["value"] for r in selectors.reform_items(typed)] == ["1,000 万元", "2027"]
 
 
 @pytest.mark.parametrize(("text", "message"), [("abc", "应为数字"), ("-5", "不能为负数"), ("", "请填写新取值")])
