@@ -127,8 +127,9 @@ def test_city_official_corrects_a_mistyped_event_then_withdraws_it(browser, live
     page.goto(f"{live_server.url}/policy/events/{enterprise.credit_code}/")
     _record_event(page, "network_security_project", "2025-03-01", amount="8000")  # a slip: it was 800万元
     table = page.get_by_test_id("event-table")
-    assert "8000" in table.inner_text()
+    assert "8,000.00" in table.inner_text()  # money as every page writes it
     table.get_by_role("link", name="更正").click()
+    assert page.input_value("input[name=amount]") == "8,000.00"
     page.fill("input[name=amount]", "-800")
     page.click("button:has-text('保存更正')")
     assert "金额（万元）：应大于0" in page.get_by_test_id("event-edit-form").inner_text()

@@ -129,22 +129,6 @@ class FactsForm(forms.Form):
         return found
 
 
-class WanField(forms.DecimalField):
-    """An amount of 万元 shown as every page shows money (8,000.50, ``wan``) and read back the same way:
-    thousands separators (half- or full-width commas) and spaces are dropped before the number is read."""
-
-    widget = forms.TextInput(attrs={"inputmode": "decimal"})  # a number box cannot show 8,000.50
-
-    def to_python(self, value: Any) -> Decimal | None:
-        if isinstance(value, str):
-            value = "".join(value.split()).replace(",", "").replace("，", "")
-        return super().to_python(value)
-
-    def prepare_value(self, value: Any) -> Any:
-        # The stored figure (a number) in the site's format; what was typed (text) stays as typed.
-        return wan(value) if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) else value
-
-
 def _fact_field(column: Column, maximum: int | None = None) -> forms.Field:
     label = column.label
     if column.kind == "bool":
@@ -161,6 +145,22 @@ def _fact_field(column: Column, maximum: int | None = None) -> forms.Field:
                         max_digits=16, decimal_places=2, help_text="万元，如 8,000.50")
     return forms.DecimalField(label=label, required=False, min_value=Decimal(0), max_value=Decimal(100),
                               max_digits=5, decimal_places=2, help_text="0–100 分")
+
+
+class WanField(forms.DecimalField):
+    """An amount of 万元 shown as every page shows money (8,000.50, ``wan``) and read back the same way:
+    thousands separators (half- or full-width commas) and spaces are dropped before the number is read."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})  # a number box cannot show 8,000.50
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = "".join(value.split()).replace(",", "").replace("，", "")
+        return super().to_python(value)
+
+    def prepare_value(self, value: Any) -> Any:
+        # The stored figure (a number) in the site's format; what was typed (text) stays as typed.
+        return wan(value) if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) else value
 
 
 # What an event of each kind carries besides its date, because its award reads it (parameters
@@ -181,6 +181,7 @@ class EventForm(forms.ModelForm):
     class Meta:
         model = ProgrammeEvent
         fields = ["kind", "date", "grade", "amount", "rank"]
+        field_classes = {"amount": WanField}  # shown and read as the site writes money: 5,116.48
         widgets = {"date": forms.DateInput(attrs={"type": "date"})}
         help_texts = {
             "amount": "网络安全项目填投资额，“四化”改造填设备购置额，宣传推广填费用",

@@ -103,7 +103,11 @@ def test_an_event_recorded_in_error_is_corrected_and_audited():
     event = _record(client, enterprise.credit_code, kind="four_transformations_project", date="2025-03-01",
                     amount="5000")
     url = f"/policy/events/{enterprise.credit_code}/{event.pk}/edit/"
-    assert "5000" in client.get(url).content.decode()  # the form shows what was recorded
+    assert 'name="amount" value="5,000.00"' in client.get(url).content.decode()  # as recorded, as money reads
+    assert ">5,000.00</td>" in client.get(f"/policy/events/{enterprise.credit_code}/").content.decode()
+    unchanged = client.post(url, {"kind": "four_transformations_project", "date": "2025-03-01",
+                                  "amount": "5,000.00"}, follow=True).content.decode()  # sent back as shown
+    assert "事件没有变化" in unchanged and not AuditEvent.objects.filter(action="programme_event_update").exists()
     page = client.post(url, {"kind": "four_transformations_project", "date": "2025-03-01", "amount": "500"},
                        follow=True).content.decode()
     assert "已更正：“四化”改造项目（2025-03-01），测算时按更正后的数据计算奖补。" in page
