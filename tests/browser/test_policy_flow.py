@@ -243,3 +243,25 @@ def test_the_parameter_list_shows_every_column_at_1024px(browser, live_server):
     assert status["x"] + status["width"] <= 1024
     row = table.locator("tr", has_text="tiers.notice.working_days")
     assert "方案未规定" in row.inner_text() and "待核实" in row.inner_text() and "共 1 个取值" in row.inner_text()
+
+
+# The data tables of a page that reach past the right edge of their card (cut off, not scrollable).
+TABLES_CUT = """() => [...document.querySelectorAll('table.data')].filter(t =>
+  t.getBoundingClientRect().right > t.closest('.card, .table-scroll').getBoundingClientRect().right + 1
+).map(t => t.dataset.testid)"""
+
+
+def test_a_province_run_shows_every_city_column_and_the_budget_total_at_1024px(browser, live_server):
+    page = browser
+    page.set_viewport_size({"width": 1024, "height": 900})
+    _province_officer_and_a_4a_enterprise(page, live_server)
+    _events_of_many_awards()
+    page.goto(f"{live_server.url}/policy/runs/")
+    page.fill("input[name=as_of]", "2025-06-30")
+    page.click("button:has-text('发起全省测算')")
+    page.wait_for_selector("[data-testid=run-status]:text('已完成')")
+    assert page.evaluate(TABLES_CUT) == []  # 国家级制造业单项冠军企业 was cut off at the card's edge
+    total = page.get_by_test_id("run-budget-total").inner_text()
+    rows = page.get_by_test_id("run-budget").locator("tbody tr")
+    amounts = [Decimal(rows.nth(i).locator("td").nth(3).inner_text().replace(",", "")) for i in range(rows.count())]
+    assert total.startswith("合计") and Decimal(total.split()[-1].replace(",", "")) == sum(amounts) > 0

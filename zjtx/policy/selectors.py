@@ -237,16 +237,19 @@ def evaluation_tables(run: PolicyRun) -> dict[str, Any]:
     and the entitlements due (应享) by award and funding level."""
     rows = pl.DataFrame(run.summary.get("tiers") or [], infer_schema_length=None)
     budget = run.summary.get("budget") or []
+    total = {"count": sum(int(r["count"]) for r in budget),
+             "amount": sum((Decimal(str(r["amount"])) for r in budget), Decimal(0))}
     statuses = run.summary.get("statuses") or []  # runs stored before these counts have none
     if rows.is_empty():
-        return {"province": [], "tiers": [], "cities": [], "budget": budget, "statuses": statuses}
+        return {"province": [], "tiers": [], "cities": [], "budget": budget, "budget_total": total,
+                "statuses": statuses}
     province = rows.group_by("tier", "tier_label", maintain_order=True).agg(pl.col("count").sum())
     labels = province["tier_label"].to_list()
     by_city = rows.pivot(on="tier_label", index="city_code", values="count", aggregate_function="sum")
     cities = [{"city_name": _city(r["city_code"]), "counts": [r.get(label) or 0 for label in labels]}
               for r in by_city.sort("city_code").to_dicts()]
     return {"province": province.to_dicts(), "tiers": labels, "cities": cities, "budget": budget,
-            "statuses": statuses}
+            "budget_total": total, "statuses": statuses}
 
 
 def _city(code: str) -> str:
