@@ -26,6 +26,23 @@ GROUPS = {"targets": "目标与年度任务", "awards": "奖补标准", "criteri
           "tiers": "梯度培育工作流程"}
 
 
+def criteria_scope(parameter_id: str) -> str:
+    """Which tier (and criteria version) a criteria parameter belongs to, e.g. 2026版·专精特新中小企业:
+    the 2026 srdi and little-giant thresholds share their labels (上年度营业收入不低于)."""
+    parts = parameter_id.split(".")
+    if parts[0] != "criteria" or len(parts) < 3:
+        return ""
+    if parts[1] in ("2022", "2026") and parts[2] in TIER_LABELS:
+        return f"{parts[1]}版·{TIER_LABELS[parts[2]]}"
+    return TIER_LABELS.get(parts[1], "")
+
+
+def parameter_title(parameter_id: str, label: str) -> str:
+    """A parameter named so that no two read alike: 2026版·专精特新中小企业：上年度营业收入不低于."""
+    scope = criteria_scope(parameter_id)
+    return f"{scope}：{label}" if scope else label
+
+
 def referenced_events(events: list[ProgrammeEvent]) -> set[int]:
     """The events other modules' rows point at (recognitions, the award ledger's entitlements): these
     can be neither corrected nor withdrawn (``ProgrammeEvent.references``)."""
@@ -122,11 +139,12 @@ def parameter_rows(*, q: str = "", at: dt.date | None = None, unconfirmed: bool 
     added = set(ParameterValue.objects.values_list("parameter_id", flat=True))
     for row in rows:
         row["group"] = GROUPS.get(row["id"].split(".")[0], row["id"].split(".")[0])
+        row["scope_label"] = criteria_scope(row["id"])
         row["changed_here"] = row["id"] in added
         row["value_text"] = value_text(row["value"])
         row["value_shown"] = value_shown(params[row["id"]], params, row["value"])
     if q:
-        rows = [r for r in rows if q in r["id"] or q in r["label"] or q in (r["clause"] or "")]
+        rows = [r for r in rows if any(q in (r[k] or "") for k in ("id", "label", "clause", "scope_label"))]
     return rows
 
 
@@ -141,6 +159,7 @@ def parameter_detail(parameter_id: str) -> dict[str, Any] | None:
     row["value_text"] = value_text(row["value"])
     row["value_shown"] = value_shown(parameter, params, row["value"])
     row["unit_after"] = parameter.unit not in UNITS_NOT_WRITTEN and _is_number(row["value"])
+    row["title"] = parameter_title(parameter_id, row["label"])
     for entry in row["history"]:
         entry["value_text"] = value_text(entry["value"])
         entry["value_shown"] = value_shown(parameter, params, entry["value"])
@@ -197,7 +216,7 @@ def reform_items(run: PolicyRun) -> list[dict[str, Any]]:
     the 2026版 applies: the change can make no difference, and the page says so)."""
     params = parameter_set()
     read = {v["id"] for v in run.parameter_versions or []}
-    return [{"label": params[key].label if key in params else key, "id": key,
+    return [{"label": parameter_title(key, params[key].label) if key in params else key, "id": key,
              "value": _with_unit(params, key, value), "unused": bool(read) and key not in read}
             for key, value in run.reform.items()]
 

@@ -84,7 +84,8 @@ def parameter_value_withdraw(request: HttpRequest, parameter_id: str) -> HttpRes
 def whatif(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     access.require_runs(user)
-    choices = [(r["id"], f"{r['label']}（{r['clause']}）") for r in selectors.parameter_rows()]
+    choices = [(r["id"], f"{selectors.parameter_title(r['id'], r['label'])}（{r['clause']}）")
+               for r in selectors.parameter_rows()]
     form = WhatIfForm(request.POST or None, parameter_choices=choices)
     if request.method == "POST" and form.is_valid():
         try:

@@ -154,7 +154,7 @@ def test_a_whatif_page_names_its_changed_parameters_in_chinese():
 
     run = PolicyRun.objects.create(kind=PolicyRun.Kind.WHATIF, as_of=dt.date(2025, 6, 30), name="门槛调整",
                                    reform={"criteria.innovative.min_growth": "55"})
-    label = services.parameter_set()["criteria.innovative.min_growth"].label
+    label = "创新型中小企业：" + services.parameter_set()["criteria.innovative.min_growth"].label  # with its tier
     assert selectors.reform_items(run) == [{"label": label, "id": "criteria.innovative.min_growth", "value": "55 分",
                                             "unused": False}]
     client = Client()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import threading
 from decimal import Decimal
 from pathlib import Path
@@ -316,3 +317,23 @@ def test_a_whatif_lists_the_enterprises_that_change_on_its_page_and_in_the_xlsx(
     assert len(rows) == run.summary["changes"]
     code = rows[0][2]
     assert rows[0][1] == Enterprise.objects.get(credit_code=code).name and code in page
+
+
+def test_parameters_that_share_a_label_are_told_apart_by_their_tier():
+    """The 2026 thresholds of 专精特新 and 小巨人 share their labels: the what-if list, the parameter
+    list and page, and a run's changed parameters name the tier and version."""
+    client = Client()
+    client.force_login(province_user())
+    form = client.get("/policy/whatif/").content.decode()
+    first = form[form.index('name="param_0"'):]
+    options = re.findall(r'<option value="[^"]+">([^<]+)</option>', first[:first.index("</select>")])
+    assert len(options) > 100 and len(options) == len(set(options))
+    assert "2026版·专精特新中小企业：上年度营业收入不低于（标准3.6）" in options
+    assert '2026版·国家级专精特新&quot;小巨人&quot;企业：上年度营业收入不低于（标准3.6）' in options
+    page = client.get("/policy/p/criteria.2026.srdi.min_revenue/").content.decode()
+    assert "<h1>2026版·专精特新中小企业：上年度营业收入不低于</h1>" in page
+    listed = client.get("/policy/?q=2026版·专精特新中小企业").content.decode()
+    assert "criteria.2026.srdi.min_revenue" in listed and "criteria.2026.little_giant.min_revenue" not in listed
+    run = PolicyRun(kind=PolicyRun.Kind.WHATIF, as_of=dt.date(2026, 6, 30),
+                    reform={"criteria.2026.little_giant.min_revenue": "6000"})
+    assert selectors.reform_items(run)[0]["label"].startswith('2026版·国家级专精特新"小巨人"企业：')
