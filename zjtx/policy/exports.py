@@ -1,4 +1,5 @@
-"""The what-if comparison as a formatted xlsx: title, units, province totals, cities, budget."""
+"""A run as a formatted xlsx: a what-if comparison (province totals, cities, budget, changed enterprises),
+or a province run (counts by tier, budget due, counts by city)."""
 
 from __future__ import annotations
 
@@ -60,6 +61,36 @@ def whatif_xlsx(run: PolicyRun, tables: dict[str, Any]) -> bytes:
     for column, width in zip("ABCDEFG", (34, 26, 14, 14, 12, 12, 10), strict=True):
         sheet.column_dimensions[column].width = width
     _changes_sheet(book, tables.get("changes") or [])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def evaluation_xlsx(run: PolicyRun, tables: dict[str, Any]) -> bytes:
+    """A province run (全省测算) as its page shows it: counts by tier, the 应享 budget with its total,
+    and each city's qualifying enterprises per tier."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "全省测算"
+    sheet.append([f"全省测算结果：{run.name}"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([f"测算日期 {run.as_of}；数据年度 {run.summary.get('data_year', '')}；企业 {run.enterprises:,} 家；"
+                  f"参数指纹 {run.fingerprint}"])
+    _table(sheet, "一、各梯度企业数（家）", ["梯度", "符合", "不符合", "数据不足"],
+           [[r["tier_label"], r["met"], r["unmet"], r["unknown"]] for r in tables["statuses"]])
+    budget = tables["budget"]
+    _table(sheet, "二、应享奖补（单位：万元）", ["奖补项目", "资金层级", "项数", "金额"],
+           [[r.get("label") or r["award"], r["funding_level"], r["count"], Decimal(str(r["amount"]))] for r in budget])
+    total = tables["budget_total"]
+    sheet.append(["合计", "", total["count"], total["amount"]])
+    for row in sheet.iter_rows(min_row=sheet.max_row - len(budget), max_row=sheet.max_row, min_col=4, max_col=4):
+        for cell in row:  # exact amounts, with separators and at least two decimals
+            cell.number_format = MONEY_FORMAT
+    _table(sheet, "三、分市符合条件企业数（家）", ["市", *tables["tiers"]],
+           [[c["city_name"], *c["counts"]] for c in tables["cities"]])
+    for column, width in zip("ABCDEF", (34, 16, 16, 16, 22, 22), strict=True):
+        sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

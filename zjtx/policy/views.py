@@ -156,11 +156,15 @@ def _chart(tables: dict[str, Any]) -> dict[str, Any]:
 @require_GET
 def run_export(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_for(request, pk)
-    if run.status != PolicyRun.Status.DONE or run.kind != PolicyRun.Kind.WHATIF:
-        raise Http404("模拟尚未完成")
-    tables = {**selectors.whatif_tables(run), "changes": selectors.whatif_changes(run, limit=None)["rows"]}
-    response = HttpResponse(exports.whatif_xlsx(run, tables), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename=whatif-{run.pk}.xlsx"
+    if run.status != PolicyRun.Status.DONE:
+        raise Http404("测算尚未完成")
+    if run.kind == PolicyRun.Kind.WHATIF:
+        tables = {**selectors.whatif_tables(run), "changes": selectors.whatif_changes(run, limit=None)["rows"]}
+        content, name = exports.whatif_xlsx(run, tables), f"whatif-{run.pk}.xlsx"
+    else:
+        content, name = exports.evaluation_xlsx(run, selectors.evaluation_tables(run)), f"province-run-{run.pk}.xlsx"
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename={name}"
     return response
 
 

@@ -337,3 +337,26 @@ def test_parameters_that_share_a_label_are_told_apart_by_their_tier():
     run = PolicyRun(kind=PolicyRun.Kind.WHATIF, as_of=dt.date(2026, 6, 30),
                     reform={"criteria.2026.little_giant.min_revenue": "6000"})
     assert selectors.reform_items(run)[0]["label"].startswith('2026版·国家级专精特新"小巨人"企业：')
+
+
+def test_a_province_run_is_exported_as_its_page_shows_it(django_capture_on_commit_callbacks):
+    _small_province()
+    client = Client()
+    client.force_login(province_user())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/policy/runs/", {"as_of": "2025-06-30"})
+    run = PolicyRun.objects.get(kind=PolicyRun.Kind.EVALUATE)
+    assert f'href="/policy/runs/{run.pk}/export.xlsx"' in client.get(f"/policy/runs/{run.pk}/").content.decode()
+    response = client.get(f"/policy/runs/{run.pk}/export.xlsx")
+    assert response["Content-Disposition"] == f"attachment; filename=province-run-{run.pk}.xlsx"
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    statuses = {r[0]: r[1:4] for r in rows if r[0] in {s["tier_label"] for s in run.summary["statuses"]}}
+    assert statuses == {s["tier_label"]: (s["met"], s["unmet"], s["unknown"]) for s in run.summary["statuses"]}
+    total = next(r for r in rows if r[0] == "合计")
+    budget = run.summary["budget"]
+    assert total[2] == sum(r["count"] for r in budget) > 0
+    assert Decimal(str(total[3])) == sum(Decimal(str(r["amount"])) for r in budget)
+    assert any(r[0] == "合肥市" for r in rows)
+    city = Client()
+    city.force_login(city_user("340100", username="hefei-export"))
+    assert city.get(f"/policy/runs/{run.pk}/export.xlsx").status_code == 403
