@@ -10,8 +10,8 @@ unset DATABASE_URL
 py=.venv/bin/python
 $py manage.py migrate --noinput -v0
 $py manage.py load_demo --enterprises 400 >/dev/null
-$py manage.py load_demo_tiers | grep -q "项认定记录"
+$py manage.py load_demo_tiers | grep "项认定记录" >/dev/null  # not -q: an early exit breaks the pipe of a later line
 $py manage.py import_enterprises tests/data/smoke_enterprises.csv --user hefei
-$py manage.py import_enterprises tests/data/smoke_enterprises.csv --user hefei | grep -q "新增 0，更新 0，未变化 3"
+$py manage.py import_enterprises tests/data/smoke_enterprises.csv --user hefei | grep "新增 0，更新 0，未变化 3" >/dev/null
 $py manage.py policy evaluate --as-of 2025-06-30 --store
 echo "SQLite smoke: ok"
