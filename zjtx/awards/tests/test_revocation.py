@@ -135,8 +135,10 @@ def test_awards_of_the_enterprises_other_recognitions_stay(people, ready):
 
 def test_the_event_stays_while_awards_point_at_it_and_generation_grants_nothing_more(people, ready):
     """The policy app refuses to withdraw an event the ledger computed from (test_event_references): it stays
-    as the record that explains the refusal, and no engine run grants from it again — not even an award
+    as the record that explains the payment, and no engine run grants from it again — not even an award
     added to the plan after the revocation (a city's 配套奖补)."""
+    _budget(people)
+    services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
     recognition = _revoke(people, ready)
     event = ProgrammeEvent.objects.get(pk=ready.event_id)
     assert recognition.event_id == event.pk
