@@ -10,7 +10,6 @@ from tests.factories import logged_in
 from zjtx.awards import services
 from zjtx.awards.models import Budget, Entitlement, LedgerEntry
 from zjtx.awards.selectors import revocation_summary
-from zjtx.awards.tests.conftest import national_entitlement
 from zjtx.core.errors import ApplicationError
 from zjtx.core.models import AuditEvent
 from zjtx.policy.models import ProgrammeEvent
@@ -49,7 +48,7 @@ def test_revoking_refuses_an_award_waiting_for_approval_and_approval_is_refused(
     assert ready.reject_reason == f"认定已撤销：{REASON}"
     audit = AuditEvent.objects.get(action="awards.revoked_recognition", target_id=str(ready.pk))
     assert audit.before == {"status": "province_approval"} and audit.after == {"status": "rejected"}
-    with pytest.raises(ApplicationError, match=f"小巨人.*认定（工信部〔2026〕.*号）已于 .* 撤销（{REASON}），不能审批"):
+    with pytest.raises(ApplicationError, match=rf"小巨人.*认定（工信部〔2026〕.*号）已于 .* 撤销（{REASON}），不能审批"):
         services.entitlement_approve(user=people["province"], entitlement=ready)
     ready.refresh_from_db()
     assert ready.status == S.REJECTED and ready.budget is None
@@ -64,7 +63,7 @@ def test_an_approved_award_is_refused_its_budget_freed_and_payment_refused(peopl
     ready.refresh_from_db()
     assert ready.status == S.REJECTED
     assert services.budget_figures(budget)["committed"] == 0
-    with pytest.raises(ApplicationError, match="已于 2026-.* 撤销.*不能拨付"):
+    with pytest.raises(ApplicationError, match=r"已于 2026-.* 撤销.*不能拨付"):
         services.entitlement_pay(user=people["province"], entitlement=ready)
     assert not LedgerEntry.objects.exists()
 
@@ -224,7 +223,8 @@ def test_the_recognition_page_tells_the_revoking_official_what_became_of_the_awa
 def test_approving_a_refused_award_by_the_page_shows_the_reason(people, ready):
     _budget(people)
     _revoke(people, ready)
-    answer = logged_in(people["province"]).post(f"/awards/entitlements/{ready.pk}/approve/", follow=True).content.decode()
+    client = logged_in(people["province"])
+    answer = client.post(f"/awards/entitlements/{ready.pk}/approve/", follow=True).content.decode()
     assert f"撤销（{REASON}），不能审批" in answer
     ready.refresh_from_db()
     assert ready.status == S.REJECTED
