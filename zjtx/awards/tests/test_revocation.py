@@ -48,7 +48,8 @@ def test_revoking_refuses_an_award_waiting_for_approval_and_approval_is_refused(
     assert ready.reject_reason == f"认定已撤销：{REASON}"
     audit = AuditEvent.objects.get(action="awards.revoked_recognition", target_id=str(ready.pk))
     assert audit.before == {"status": "province_approval"} and audit.after == {"status": "rejected"}
-    with pytest.raises(ApplicationError, match=rf"小巨人.*认定（工信部〔2026〕.*号）已于 .* 撤销（{REASON}），不能审批"):
+    refusal = rf"小巨人.*认定（工信部〔2026〕.*号）已于 .* 撤销（{REASON}），不能审批"
+    with pytest.raises(ApplicationError, match=refusal):
         services.entitlement_approve(user=people["province"], entitlement=ready)
     ready.refresh_from_db()
     assert ready.status == S.REJECTED and ready.budget is None
