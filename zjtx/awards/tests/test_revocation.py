@@ -133,7 +133,7 @@ def test_awards_of_the_enterprises_other_recognitions_stay(people, ready):
     assert other.status == S.AWAITING_ACCOUNT
 
 
-def test_the_event_stays_while_awards_point_at_it_and_generation_grants_nothing_more(people, ready):
+def test_the_event_stays_while_awards_point_at_it_and_generation_grants_nothing_more(people, ready, monkeypatch):
     """The policy app refuses to withdraw an event the ledger computed from (test_event_references): it stays
     as the record that explains the payment, and no engine run grants from it again — not even an award
     added to the plan after the revocation (a city's 配套奖补)."""
@@ -147,19 +147,15 @@ def test_the_event_stays_while_awards_point_at_it_and_generation_grants_nothing_
         "clause": "二(一)2", "label": "合肥市配套奖补", "unit": "万元", "scope": "340100", "funding_level": "市级",
         "meta": {"award": "city.340100.little_giant", "event": "recognized_little_giant",
                  "once_key": "city.340100.little_giant"}, "values": {"2023-01-01": 50}}})
-    original = services.parameter_set
-    services.parameter_set = lambda: with_city_award  # type: ignore[assignment]
-    try:
-        # The same plan grants the city's award on a recognition in force (so the test could fail) …
-        in_force = tiers_services.recognition_record_national(
-            user=people["province"], enterprise=qualifying_enterprise(), tier="little_giant",
-            certificate_no="工信部〔2026〕另一家号", start_date=TODAY)
-        assert {e.award for e in Entitlement.objects.filter(recognition=in_force)} == {
-            "little_giant", "city.340100.little_giant"}
-        # … and nothing on the revoked one.
-        assert services.entitlements_generate(user=people["province"], today=TODAY) == []
-    finally:
-        services.parameter_set = original  # type: ignore[assignment]
+    monkeypatch.setattr(services, "parameter_set", lambda: with_city_award)
+    # The same plan grants the city's award on a recognition in force (so the test could fail) …
+    in_force = tiers_services.recognition_record_national(
+        user=people["province"], enterprise=qualifying_enterprise(), tier="little_giant",
+        certificate_no="工信部〔2026〕另一家号", start_date=TODAY)
+    assert {e.award for e in Entitlement.objects.filter(recognition=in_force)} == {
+        "little_giant", "city.340100.little_giant"}
+    # … and nothing on the revoked one.
+    assert services.entitlements_generate(user=people["province"], today=TODAY) == []
     assert list(Entitlement.objects.filter(event=event).values_list("award", flat=True)) == ["little_giant"]
 
 
