@@ -600,8 +600,10 @@ def recognition_revoked(user: Any, recognition: Recognition, reason: str) -> Non
     """撤销认定 (inside its transaction): the awards it triggered and not yet paid are refused (不予兑现, the
     revocation's reason), the paid ones flagged 待追回 for the province — the ledger is append-only, so the
     money is recovered by a reversal (ledger_reverse), never by changing the payment."""
-    # Enterprise, then entitlements: the order of refusals and generation (_locked_for_refusal).
-    list(Enterprise.objects.select_for_update(of=("self",)).filter(pk=recognition.enterprise_id))
+    # Enterprise, then entitlements, the order of refusals and generation (_locked_for_refusal), so they wait
+    # for each other; FOR NO KEY UPDATE, so a payment holding its award's row can still write its ledger line
+    # (which key-shares the enterprise) and finish, instead of deadlocking with this.
+    list(Enterprise.objects.select_for_update(of=("self",), no_key=True).filter(pk=recognition.enterprise_id))
     for entitlement in (triggered_by(recognition).select_for_update(of=("self",))
                         .select_related("enterprise", "recognition").order_by("pk")):
         if entitlement.status in UNPAID:

@@ -615,7 +615,9 @@ def recognition_record_national(*, user: User, enterprise: Enterprise, tier: str
 
 
 def _locked_recognition(recognition: Recognition) -> Recognition:
-    return Recognition.objects.select_for_update().select_related("enterprise").get(pk=recognition.pk)
+    # of=self: PostgreSQL would lock the joined enterprise too, against a payment of its award writing its
+    # ledger line (which key-shares the enterprise) while the revocation waits for the award: a deadlock.
+    return Recognition.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=recognition.pk)
 
 
 def recognition_re_review(*, user: User, recognition: Recognition, passed: bool, reason: str = "",
@@ -680,12 +682,14 @@ def recognition_revoke(*, user: User, recognition: Recognition, reason: str,
         recognition.status = t.target or recognition.status
         recognition.revoked_reason, recognition.revoked_by, recognition.revoked_at = reason, user, clock.now()
         recognition.save(update_fields=["status", "revoked_reason", "revoked_by", "revoked_at"])
+        # What the recognition triggered goes with it: awards not yet paid are refused, paid ones flagged.
+        # Before the registry tier: its lock on the enterprise would block a payment that holds an award's
+        # row and that the awards' handler waits for (a deadlock, test_concurrency on PostgreSQL).
+        hooks.revoked(user, recognition, reason)
         _refresh_enterprise_tier(user, recognition)
         _audit(user, "revoke", recognition, recognition.enterprise,
                f"撤销{recognition.get_tier_display()}认定（{recognition.certificate_no}）：{reason}", before,
                {"status": recognition.status, "reason": reason})
-        # What the recognition triggered goes with it: awards not yet paid are refused, paid ones flagged.
-        hooks.revoked(user, recognition, reason)
         _withdraw_event(user, recognition, reason)
     return recognition
 
