@@ -97,6 +97,8 @@ def test_a_paid_award_is_flagged_for_recovery_not_changed(people, ready):
     assert ready.enterprise.name in listing and 'data-testid="recovery-mark">待追回' in listing
     page = logged_in(people["province"]).get(f"/awards/entitlements/{ready.pk}/").content.decode()
     assert "已撤销认定的奖补已拨付，待追回" in page and "款项已追回，冲销拨付" in page
+    listed = logged_in(people["province"]).get("/api/v1/awards/entitlements").json()
+    assert [(x["status"], x["recovery_note"]) for x in listed] == [("paid", ready.recovery_note)]
 
 
 def test_recording_the_recovery_as_a_reversal_ends_the_award(people, ready):
