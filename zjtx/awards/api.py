@@ -51,6 +51,8 @@ class EntitlementOut(Schema):
     no_application: bool
     status: str
     status_label: str
+    reject_reason: str = Field(description="不予兑现原因（撤销认定的：以“认定已撤销：”开头）；空为无")
+    recovery_note: str = Field(description="已拨付而触发的认定已撤销、待追回的说明；空为无须追回")
     batch_id: int | None
 
     @staticmethod

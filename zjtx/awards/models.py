@@ -96,6 +96,9 @@ class Entitlement(models.Model):
                                     on_delete=models.SET_NULL, related_name="+")
     approved_at = models.DateTimeField("审批时间", null=True, blank=True)
     reject_reason = models.CharField("不予兑现原因", max_length=300, blank=True)
+    # Paid, and then the recognition that triggered it was revoked: the ledger stays as it is, the province
+    # recovers the money (docs/workflow.md §5). Blank: nothing to recover.
+    recovery_note = models.CharField("待追回说明", max_length=300, blank=True)
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

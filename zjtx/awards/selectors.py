@@ -14,13 +14,13 @@ from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
 from zjtx.awards import access
 from zjtx.awards.models import Budget, Entitlement, FundingLevel, LedgerEntry
-from zjtx.awards.services import budget_figures, city_label
+from zjtx.awards.services import REVOKED_REASON, budget_figures, city_label, triggered_by
 from zjtx.core import regions
 from zjtx.core.audit import Describer, model_describer
 from zjtx.core.templatetags.money import wan
 from zjtx.policy.engine import load_parameters
 from zjtx.policy.models import ProgrammeEvent
-from zjtx.tiers.models import Batch
+from zjtx.tiers.models import Batch, Recognition
 
 
 def budget_rows(user: User) -> list[dict[str, Any]]:
@@ -56,6 +56,8 @@ def entitlement_list(*, user: User, status: str = "", city_code: str = "", searc
     qs = access.visible_entitlements(user).order_by("-created_at", "-id")
     if status in Entitlement.Status.values:
         qs = qs.filter(status=status)
+    elif status == RECOVERY:
+        qs = qs.filter(status=Entitlement.Status.PAID).exclude(recovery_note="")
     if city_code:
         qs = qs.filter(enterprise__city_code=city_code)
     if search:
@@ -64,6 +66,22 @@ def entitlement_list(*, user: User, status: str = "", city_code: str = "", searc
     paid = LedgerEntry.objects.filter(entitlement__in=qs.values("pk")).aggregate(s=Sum("amount"))["s"]
     return EntitlementList(page=Paginator(qs, ENTITLEMENTS_PER_PAGE).get_page(page), count=figures["n"],
                            total=figures["total"] or Decimal(0), paid=paid or Decimal(0))
+
+
+RECOVERY = "recovery"  # the list's filter of paid awards whose recognition was revoked (待追回)
+
+
+def revocation_summary(recognition: Recognition) -> str:
+    """What became of the awards of a revoked recognition: 2 项奖补资格已不予兑现，1 项已拨付待追回."""
+    found = triggered_by(recognition)
+    refused = found.filter(status=Entitlement.Status.REJECTED, reject_reason__startswith=REVOKED_REASON)
+    parts = []
+    if count := refused.count():
+        recovered = refused.filter(reject_reason__contains="已追回").count()
+        parts.append(f"{count} 项奖补资格已不予兑现" + (f"（其中 {recovered} 项已拨付、已追回）" if recovered else ""))
+    if count := found.filter(status=Entitlement.Status.PAID).exclude(recovery_note="").count():
+        parts.append(f"{count} 项已拨付待追回")
+    return "，".join(parts)
 
 
 @dataclass

@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from zjtx.accounts.models import User
@@ -188,7 +188,7 @@ def entitlements_for_events(*, actor: Any, codes: Sequence[str] | None = None,
     events_qs = ProgrammeEvent.objects.filter(date__lte=today).select_related("enterprise").order_by("date", "id")
     if codes is not None:
         events_qs = events_qs.filter(enterprise__credit_code__in=list(codes))
-    events = _without_refused(list(events_qs))
+    events = _evaluable(list(events_qs))
     if not events:
         return []
     enterprise_codes = sorted({e.enterprise.credit_code for e in events})
@@ -205,6 +205,14 @@ def entitlements_for_events(*, actor: Any, codes: Sequence[str] | None = None,
                 continue
             created.append(_create_entitlement(actor, event, row, listed))
     return created
+
+
+def _evaluable(events: list[ProgrammeEvent]) -> list[ProgrammeEvent]:
+    """The events the engine grants from: not those whose every entitlement was refused, nor those of a
+    revoked recognition (kept only as the record that explains what was already paid from them)."""
+    revoked = {r.event_id for r in Recognition.objects.filter(event__in=events, status=Recognition.Status.REVOKED)
+               if r.revoked_for_cause()}
+    return [e for e in _without_refused(events) if e.pk not in revoked]
 
 
 def _without_refused(events: list[ProgrammeEvent]) -> list[ProgrammeEvent]:
@@ -273,8 +281,8 @@ def _remeasure_upgrades(user: Any, refused: Entitlement) -> None:
     if not waiting:
         return
     today = clock.today()
-    events = _without_refused(list(ProgrammeEvent.objects.filter(enterprise=enterprise, date__lte=today)
-                                   .select_related("enterprise").order_by("date", "id")))
+    events = _evaluable(list(ProgrammeEvent.objects.filter(enterprise=enterprise, date__lte=today)
+                             .select_related("enterprise").order_by("date", "id")))
     result = _evaluate([enterprise.credit_code], events, today, parameter_set(), list(waiting))
     by_event = {(events[int(row["event_no"])].pk, row["award"]): row for row in _granted(result)}
     for entitlement in waiting.values():
@@ -367,6 +375,8 @@ def entitlement_city_check(*, user: User, entitlement: Entitlement, approve: boo
     with transaction.atomic():
         entitlement = _locked(entitlement) if approve else _locked_for_refusal(entitlement)
         access.require_city_scope(user, entitlement)
+        if approve:
+            _require_recognition_standing(entitlement, "报省级审批")
         t = workflow.entitlement_check(action, user=user, entitlement=entitlement)
         if not approve:
             reason = _text(reason, "reason", "不通过的原因")
@@ -381,6 +391,16 @@ def entitlement_city_check(*, user: User, entitlement: Entitlement, approve: boo
         if not approve:
             _remeasure_upgrades(user, entitlement)
     return entitlement
+
+
+def _require_recognition_standing(entitlement: Entitlement, doing: str) -> None:
+    """An award whose recognition was revoked (撤销认定) is neither approved nor paid, whatever its state."""
+    recognition = entitlement.recognition
+    if recognition is not None and recognition.revoked_for_cause():
+        revoked_on = f"于 {recognition.revoked_at:%Y-%m-%d} " if recognition.revoked_at else ""
+        raise ApplicationError(
+            f"触发该奖补的{recognition.get_tier_display()}认定（{recognition.certificate_no}）已{revoked_on}撤销"
+            f"（{recognition.revoked_reason}），不能{doing}", field="recognition", code="recognition_revoked")
 
 
 def _budget_for(entitlement: Entitlement, year: int) -> Budget:
@@ -399,6 +419,7 @@ def entitlement_approve(*, user: User, entitlement: Entitlement, today: dt.date 
     today = _today(today)
     with transaction.atomic():
         entitlement = _locked(entitlement)
+        _require_recognition_standing(entitlement, "审批")
         t = workflow.entitlement_check("approve", user=user, entitlement=entitlement)
         budget = _budget_for(entitlement, today.year)
         figures = budget_figures(budget)
@@ -454,6 +475,7 @@ def entitlement_pay(*, user: User, entitlement: Entitlement) -> LedgerEntry:
     """Pay an approved entitlement: one ledger entry, once."""
     with transaction.atomic():
         entitlement = _locked(entitlement)
+        _require_recognition_standing(entitlement, "拨付")
         t = workflow.entitlement_check("pay", user=user, entitlement=entitlement)
         if not entitlement.account_no:
             raise ApplicationError("企业尚未确认收款账户", field="account_no")
@@ -502,10 +524,16 @@ def ledger_reverse(*, user: User, entry: LedgerEntry, reason: str) -> LedgerEntr
             raise ApplicationError(f"分录 #{entry.pk} 已冲销过", field="entry") from exc
         before = {"status": entitlement.status}
         entitlement.status = t.target or entitlement.status
-        entitlement.save(update_fields=["status", "updated_at"])
+        if entitlement.recovery_note:
+            # 追回: the money came back to the budget; the award ends, it is not owed for a reissue.
+            entitlement.status = S.REJECTED
+            recovered = f"（已拨付款项已追回，冲销分录 #{reversal.pk}）"
+            entitlement.reject_reason = f"{_revoked_reason(entitlement)}"[:300 - len(recovered)] + recovered
+        entitlement.save(update_fields=["status", "reject_reason", "updated_at"])
+        doing = "追回并冲销" if entitlement.recovery_note else "冲销"
         _audit(user, "reverse", entitlement, entitlement.enterprise,
-               f"冲销台账分录 #{entry.pk}（{wan(entry.amount)} 万元）：{reason}", before,
-               {"status": entitlement.status, "ledger_entry": reversal.pk})
+               f"{doing}台账分录 #{entry.pk}（{wan(entry.amount)} 万元）：{reason}",
+               before, {"status": entitlement.status, "ledger_entry": reversal.pk})
     return reversal
 
 
@@ -525,6 +553,7 @@ def ledger_reissue(*, user: User, entitlement: Entitlement, amount: Any, reason:
     reason = _text(reason, "reason", "更正原因")
     with transaction.atomic():
         entitlement = _locked(entitlement)
+        _require_recognition_standing(entitlement, "更正重拨")
         t = workflow.entitlement_check("reissue", user=user, entitlement=entitlement)
         reversal = entitlement.ledger_entries.filter(kind=LedgerEntry.Kind.REVERSAL).order_by("-id").first()
         if reversal is None:
@@ -545,3 +574,59 @@ def ledger_reissue(*, user: User, entitlement: Entitlement, amount: Any, reason:
                f"更正重拨 {wan(value)} 万元（依据冲销分录 #{reversal.pk}）：{reason}", before,
                {"status": entitlement.status, "ledger_entry": entry.pk})
     return entry
+
+
+# ---------------------------------------------------------------- a recognition revoked (tiers.hooks)
+
+REVOKED_REASON = "认定已撤销："  # how a refusal for a revoked recognition begins (counted on its page)
+# Owed and not paid (a reversed award waits for its reissue): refused when its recognition is revoked.
+UNPAID = (*UNAPPROVED, S.APPROVED, S.REVERSED)
+
+
+def _revoked_reason(entitlement: Entitlement) -> str:
+    recognition = entitlement.recognition
+    return f"{REVOKED_REASON}{recognition.revoked_reason if recognition else ''}"
+
+
+def triggered_by(recognition: Recognition) -> QuerySet[Entitlement]:
+    """The entitlements a recognition triggered: computed from its programme event."""
+    match = Q(recognition=recognition)
+    if recognition.event_id:
+        match |= Q(event_id=recognition.event_id)
+    return Entitlement.objects.filter(match)
+
+
+def recognition_revoked(user: Any, recognition: Recognition, reason: str) -> None:
+    """撤销认定 (inside its transaction): the awards it triggered and not yet paid are refused (不予兑现, the
+    revocation's reason), the paid ones flagged 待追回 for the province — the ledger is append-only, so the
+    money is recovered by a reversal (ledger_reverse), never by changing the payment."""
+    # Enterprise, then entitlements, the order of refusals and generation (_locked_for_refusal), so they wait
+    # for each other; FOR NO KEY UPDATE, so a payment holding its award's row can still write its ledger line
+    # (which key-shares the enterprise) and finish, instead of deadlocking with this.
+    list(Enterprise.objects.select_for_update(of=("self",), no_key=True).filter(pk=recognition.enterprise_id))
+    for entitlement in (triggered_by(recognition).select_for_update(of=("self",))
+                        .select_related("enterprise", "recognition").order_by("pk")):
+        if entitlement.status in UNPAID:
+            _refuse_revoked(user, entitlement, recognition, reason)
+        elif entitlement.status == S.PAID:
+            _flag_for_recovery(user, entitlement, recognition, reason)
+
+
+def _refuse_revoked(user: Any, entitlement: Entitlement, recognition: Recognition, reason: str) -> None:
+    before = {"status": entitlement.status}
+    entitlement.status, entitlement.reject_reason = S.REJECTED, f"{REVOKED_REASON}{reason}"[:300]
+    entitlement.save(update_fields=["status", "reject_reason", "updated_at"])
+    _audit(user, "revoked_recognition", entitlement, entitlement.enterprise,
+           f"认定（{recognition.certificate_no}）已撤销，不予兑现：{reason}", before, {"status": entitlement.status})
+    _remeasure_upgrades(user, entitlement)
+
+
+def _flag_for_recovery(user: Any, entitlement: Entitlement, recognition: Recognition, reason: str) -> None:
+    net = entitlement.ledger_entries.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    before = {"recovery_note": entitlement.recovery_note}
+    entitlement.recovery_note = (f"认定（{recognition.certificate_no}）已撤销（{reason}），"
+                                 f"已拨付 {wan(net)} 万元待追回")[:300]
+    entitlement.save(update_fields=["recovery_note", "updated_at"])
+    _audit(user, "recovery_flag", entitlement, entitlement.enterprise,
+           f"认定（{recognition.certificate_no}）已撤销，已拨付 {wan(net)} 万元，待追回：{reason}", before,
+           {"recovery_note": entitlement.recovery_note})

@@ -8,6 +8,7 @@ from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
 from zjtx.awards import access
 from zjtx.awards.models import Entitlement
+from zjtx.awards.selectors import RECOVERY
 from zjtx.core.navigation import Todo
 
 S = Entitlement.Status
@@ -26,5 +27,9 @@ def todos(user: User) -> list[Todo]:
         return []
     visible = access.visible_entitlements(user)
     url = reverse("awards:entitlements")
-    return [Todo(label, visible.filter(status=status).count(), f"{url}?status={status}")
-            for status, label in WAITING[user.role]]
+    todos = [Todo(label, visible.filter(status=status).count(), f"{url}?status={status}")
+             for status, label in WAITING[user.role]]
+    if user.role == Role.PROVINCE:
+        to_recover = visible.filter(status=S.PAID).exclude(recovery_note="").count()
+        todos.append(Todo("已撤销认定的奖补已拨付，待追回处理", to_recover, f"{url}?status={RECOVERY}"))
+    return todos

@@ -26,6 +26,10 @@ from zjtx.tiers.models import Batch
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+# The list's status filter: the states, and the paid awards whose recognition was revoked.
+STATUS_FILTERS = [*Entitlement.Status.choices, (selectors.RECOVERY, "已拨付待追回（认定已撤销）")]
+
+
 @login_required
 @page_errors
 @require_GET
@@ -41,7 +45,7 @@ def entitlements(request: HttpRequest) -> HttpResponse:
                                       page=request.GET.get("page", 1))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"data": data, "rows": data.page.object_list, "status": status, "statuses": Entitlement.Status.choices,
+    context = {"data": data, "rows": data.page.object_list, "status": status, "statuses": STATUS_FILTERS,
                "city": city, "cities": cities if len(cities) > 1 else [], "q": search,
                "searchable": user.role != Role.ENTERPRISE, "query": query.urlencode(),
                "is_province": user.role == Role.PROVINCE}
@@ -156,7 +160,7 @@ def _act(request: HttpRequest, user: User, x: Entitlement, action: str) -> str:
         if last is None:
             raise ApplicationError("没有可冲销的分录", field="entry")
         services.ledger_reverse(user=user, entry=last, reason=post.get("reason", ""))
-        return "已冲销。"
+        return "已记录追回并冲销，本项奖补不予兑现。" if x.recovery_note else "已冲销。"
     if action == "reissue":
         services.ledger_reissue(user=user, entitlement=x, amount=post.get("amount", ""), reason=post.get("reason", ""))
         return "已更正重拨。"

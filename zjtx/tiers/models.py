@@ -244,6 +244,14 @@ class Objection(models.Model):
         return f"{self.application_id} #{self.pk}"
 
 
+# Recognitions that trigger an award of the plan: the matching programme event kind.
+EVENT_FOR_TIER = {
+    Tier.PROVINCIAL_CHAMPION.value: "recognized_provincial_champion",
+    Tier.LITTLE_GIANT.value: "recognized_little_giant",
+    Tier.SINGLE_CHAMPION.value: "recognized_single_champion",
+}
+
+
 class Recognition(models.Model):
     class Status(models.TextChoices):
         VALID = "valid", "有效"
@@ -296,6 +304,11 @@ class Recognition(models.Model):
 
     def in_force(self, today: dt.date) -> bool:
         return self.status == self.Status.VALID and self.start_date <= today <= self.expires_on
+
+    def revoked_for_cause(self) -> bool:
+        """Revoked by the province's 撤销认定, the awards it triggered with it; not ended by a failed 复核, which
+        leaves what the term earned (docs/workflow.md §4)."""
+        return self.status == self.Status.REVOKED and not self.re_reviews.filter(passed=False).exists()
 
     def lapsed(self, today: dt.date) -> bool:
         """Past its validity but not yet marked 已到期 (the daily ``expire_recognitions`` has not run since)."""

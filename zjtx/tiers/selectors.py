@@ -21,8 +21,18 @@ from zjtx.core.models import AuditEvent
 from zjtx.enterprises.models import Enterprise, Tier
 from zjtx.policy import frames
 from zjtx.policy.services import parameter_set
-from zjtx.tiers import access, clock, params, workdays
-from zjtx.tiers.models import BATCH_TIERS, LADDER, Aggregation, Application, Batch, Holiday, Recognition, tier_rank
+from zjtx.tiers import access, clock, hooks, params, workdays
+from zjtx.tiers.models import (
+    BATCH_TIERS,
+    EVENT_FOR_TIER,
+    LADDER,
+    Aggregation,
+    Application,
+    Batch,
+    Holiday,
+    Recognition,
+    tier_rank,
+)
 
 
 @dataclass
@@ -201,6 +211,17 @@ def validity_terms(recognition: Recognition) -> list[Term]:
         label = parameter_label(review.validity_parameter) if review.validity_parameter else ""
         terms.append(Term("复核续期", start, review.new_expires_on, years, label, review.validity_parameter))
     return terms
+
+
+def revocation_outcome(recognition: Recognition) -> list[str]:
+    """What became of what a revoked recognition triggered (its awards, its programme event), in lines for
+    the recognition's page and the revoking official's message."""
+    if not recognition.revoked_for_cause():
+        return []
+    lines = hooks.consequences(recognition)
+    if recognition.tier in EVENT_FOR_TIER and recognition.event_id is None:
+        lines.append("对应专项事件已撤回，不再据以生成奖补")
+    return lines
 
 
 def re_review_window(recognition: Recognition, today: dt.date) -> tuple[int, dt.date]:

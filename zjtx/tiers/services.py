@@ -26,9 +26,10 @@ from zjtx.enterprises.services import enterprise_set_tier
 from zjtx.policy import frames
 from zjtx.policy.engine import ParameterSet
 from zjtx.policy.events import programme_event_announce, programme_event_record
-from zjtx.policy.services import parameter_set
-from zjtx.tiers import access, assessment, clock, params, selectors, workflow
+from zjtx.policy.services import event_withdraw, parameter_set
+from zjtx.tiers import access, assessment, clock, hooks, params, selectors, workflow
 from zjtx.tiers.models import (
+    EVENT_FOR_TIER,
     NATIONAL_TIERS,
     Application,
     Attachment,
@@ -45,12 +46,6 @@ from zjtx.tiers.selectors import aggregate  # noqa: F401 (the panel's score, rea
 
 A = Application.Status
 TIER_LABELS = dict(Tier.choices)
-# Recognitions that trigger an award of the plan: the matching programme event kind.
-EVENT_FOR_TIER = {
-    Tier.PROVINCIAL_CHAMPION.value: "recognized_provincial_champion",
-    Tier.LITTLE_GIANT.value: "recognized_little_giant",
-    Tier.SINGLE_CHAMPION.value: "recognized_single_champion",
-}
 CERTIFICATE_PREFIX = {
     Tier.INNOVATIVE.value: "皖创新型",
     Tier.PROVINCIAL.value: "皖专精特新",
@@ -620,7 +615,9 @@ def recognition_record_national(*, user: User, enterprise: Enterprise, tier: str
 
 
 def _locked_recognition(recognition: Recognition) -> Recognition:
-    return Recognition.objects.select_for_update().select_related("enterprise").get(pk=recognition.pk)
+    # of=self: PostgreSQL would lock the joined enterprise too, against a payment of its award writing its
+    # ledger line (which key-shares the enterprise) while the revocation waits for the award: a deadlock.
+    return Recognition.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=recognition.pk)
 
 
 def recognition_re_review(*, user: User, recognition: Recognition, passed: bool, reason: str = "",
@@ -685,11 +682,33 @@ def recognition_revoke(*, user: User, recognition: Recognition, reason: str,
         recognition.status = t.target or recognition.status
         recognition.revoked_reason, recognition.revoked_by, recognition.revoked_at = reason, user, clock.now()
         recognition.save(update_fields=["status", "revoked_reason", "revoked_by", "revoked_at"])
+        # What the recognition triggered goes with it: awards not yet paid are refused, paid ones flagged.
+        # Before the registry tier: its lock on the enterprise would block a payment that holds an award's
+        # row and that the awards' handler waits for (a deadlock, test_concurrency on PostgreSQL).
+        hooks.revoked(user, recognition, reason)
         _refresh_enterprise_tier(user, recognition)
         _audit(user, "revoke", recognition, recognition.enterprise,
                f"撤销{recognition.get_tier_display()}认定（{recognition.certificate_no}）：{reason}", before,
                {"status": recognition.status, "reason": reason})
+        _withdraw_event(user, recognition, reason)
     return recognition
+
+
+def _withdraw_event(user: User, recognition: Recognition, reason: str) -> None:
+    """Withdraw the programme event the recognition recorded, so no later generation grants from it, where
+    the policy app allows it: only while nothing else points at it. Entitlements computed from it (refused
+    or paid) keep it, as the record that explains them; generation leaves out the events of revoked
+    recognitions (awards.services)."""
+    event = recognition.event
+    if event is None:
+        return
+    try:
+        with transaction.atomic():
+            recognition.event = None
+            recognition.save(update_fields=["event"])
+            event_withdraw(user=user, event=event, reason=f"认定（{recognition.certificate_no}）已撤销：{reason}"[:200])
+    except ApplicationError:
+        recognition.event = event  # the savepoint put the link back; so does this copy
 
 
 def _refresh_enterprise_tier(user: User | None, recognition: Recognition, today: dt.date | None = None) -> None:

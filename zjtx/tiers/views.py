@@ -443,8 +443,9 @@ def recognition_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                                reason=request.POST.get("reason", ""))
                 messages.success(request, "复核结果已保存。")
             elif action == "revoke":
-                services.recognition_revoke(user=user, recognition=recognition, reason=request.POST.get("reason", ""))
-                messages.success(request, "已撤销认定。")
+                revoked = services.recognition_revoke(user=user, recognition=recognition,
+                                                      reason=request.POST.get("reason", ""))
+                messages.success(request, "；".join(["已撤销认定", *selectors.revocation_outcome(revoked)]) + "。")
         except ApplicationError as exc:
             # The summary at the top, the message beside the field (or button) of the form it concerns.
             _fail(request, exc)
@@ -466,6 +467,7 @@ def recognition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "terms": selectors.validity_terms(recognition), "today": today, "can_re_review": can_re_review,
         "re_review_opens": opens, "re_review_days": window, "lapsed": recognition.lapsed(today),
         "days_left": (recognition.expires_on - today).days if in_force else None,
+        "revocation_outcome": selectors.revocation_outcome(recognition) if user.role == Role.PROVINCE else [],
         "errors": failed, "posted": dict.fromkeys(failed, request.POST)})
 
 

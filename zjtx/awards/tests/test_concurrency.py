@@ -183,3 +183,35 @@ def test_refusing_a_grade_while_its_upgrade_is_approved_neither_deadlocks_nor_lo
     assert {e.status for e in approved} == {Entitlement.Status.APPROVED}
     assert {e.amount for e in approved} <= {Decimal("50"), Decimal("100")}
     assert services.budget_figures(budget)["committed"] == sum(e.amount for e in approved)
+
+
+def test_a_revocation_racing_payments_never_leaves_a_payment_unflagged(people, ready):
+    """撤销认定 and payments of its approved award at once: either the payment comes first and is flagged 待追回,
+    or the revocation does and every payment is refused; no deadlock, and never a payment nobody is told of."""
+    if connection.vendor != "postgresql":
+        pytest.fail("the concurrency test needs PostgreSQL (DATABASE_URL)")
+    from zjtx.tiers import services as tiers_services
+    from zjtx.tiers.models import Recognition
+
+    services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="1000")
+    services.entitlement_approve(user=people["province"], entitlement=ready)
+    province = people["province"]
+
+    def pay() -> None:
+        services.entitlement_pay(user=province, entitlement=Entitlement(pk=ready.pk))
+
+    def revoke() -> None:
+        tiers_services.recognition_revoke(user=province, recognition=Recognition(pk=ready.recognition_id),
+                                          reason="提供虚假材料")
+
+    payers = 9
+    outcomes = run_together([revoke] + [pay] * payers)
+    assert sum(outcomes.values()) == payers + 1  # every job ended with an answer (no deadlock, no crash)
+    stored = Entitlement.objects.get(pk=ready.pk)
+    assert Recognition.objects.get(pk=ready.recognition_id).status == Recognition.Status.REVOKED
+    if LedgerEntry.objects.filter(entitlement_id=ready.pk).exists():
+        assert stored.status == Entitlement.Status.PAID and "待追回" in stored.recovery_note
+        assert outcomes["paid"] == 2  # the revocation and one payment
+    else:
+        assert stored.status == Entitlement.Status.REJECTED
+        assert outcomes == Counter({"paid": 1, "recognition_revoked": payers})
