@@ -22,7 +22,7 @@ from django.middleware.csrf import _get_new_csrf_string  # type: ignore[attr-def
 from django.test import override_settings
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
-from schemathesis.specs.openapi.checks import ignored_auth
+from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
 from tests.factories import logged_in, make_enterprise, make_indicator, make_user
 from zjtx.accounts.roles import Role
@@ -95,25 +95,26 @@ def _one_connection() -> Iterator[None]:
 
 # Where a value of the documented type can still be refused with 400 because it must name something that
 # exists (a credit code with its check character, a region, an industry division of GB/T 4754, rows of one
-# table referring to another), "schema-valid" data may get a documented 400 instead of a 2xx.
-REFERENCE_CHECKED = [
-    ("/api/v1/policy/evaluate", "POST"),  # credit codes, region codes, rows referring to the enterprise table
-    ("/api/v1/enterprises", "GET"),  # industry: a GB/T 4754 division
-    ("/api/v1/enterprises/{code}", "PATCH"),  # city, county within it, industry code
-]
+# table referring to another), "schema-valid" data may get a documented 400 instead of a 2xx: there the
+# check that valid data is accepted cannot apply. (Its expected statuses set for one operation in the
+# config leak to every operation in schemathesis 4.32.5, so it is left out here instead.)
+REFERENCE_CHECKED = {
+    "POST /api/v1/policy/evaluate",  # credit codes, region codes, rows referring to the enterprise table
+    "GET /api/v1/enterprises",  # industry: a GB/T 4754 division
+    "PATCH /api/v1/enterprises/{code}",  # city, county within it, industry code
+}
 
 
 def _config(role: str) -> dict[str, Any]:
-    """Examples and 10 generated cases per operation for each role; the coverage phase (boundary values,
+    """Examples and 15 generated cases per operation for each role; the coverage phase (boundary values,
     missing and wrong-typed parameters, methods an address does not take), which costs most of the time
     and does not depend on who asks, once, as province."""
     return {
-        "generation": {"max-examples": 10, "deterministic": True, "database": "none"},
+        # The session cookie is set by the test, not generated or left out (that is the anonymous run's).
+        "generation": {"max-examples": 15, "deterministic": True, "database": "none",
+                       "with-security-parameters": False},
         "phases": {"coverage": {"enabled": role == "province"}},
         "operations": [
-            *({"include-path": path, "include-method": method,
-               "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "400", "401", "403", "404"]}}}
-              for path, method in REFERENCE_CHECKED),
             # Its coverage phase alone is 700 requests through the engine (half the run); the tables it takes
             # are fuzzed here and checked cell by cell in zjtx/policy/tests (test_evaluate_api, test_property).
             {"include-path": "/api/v1/policy/evaluate", "phases": {"coverage": {"enabled": False}}},
@@ -165,7 +166,9 @@ def _as(role: str) -> Any:
     @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
     def test(case: Any, world: dict[str, Any]) -> None:
         token = _get_new_csrf_string()
-        response = case.call_and_validate(cookies={"csrftoken": token}, headers={"X-CSRFToken": token})
+        skipped = [positive_data_acceptance] if case.operation.label in REFERENCE_CHECKED else []
+        response = case.call_and_validate(cookies={"csrftoken": token}, headers={"X-CSRFToken": token},
+                                          excluded_checks=skipped)
         check_error_shape(case, response)
 
     return test
