@@ -48,6 +48,7 @@ def test_a_body_over_the_upload_limit_is_refused_in_json(settings: Any) -> None:
                                                content_type="application/json")
     body = _error(response, 413)
     assert body["code"] == "too_large" and body["message"] == "请求体过大：最多 1 MB"
+    assert "413" in _openapi()["paths"]["/api/v1/policy/evaluate"]["post"]["responses"]
 
 
 @pytest.mark.parametrize("value", ["0", "-6.8e-290", "1767225600"])

@@ -1,4 +1,5 @@
-"""Shared pieces of the JSON schemas: text without NUL, positive ids, and pydantic errors in Chinese.
+"""Shared pieces of the JSON schemas: text without NUL, positive ids, YYYY-MM-DD dates, the error shape
+and its documented statuses, and pydantic errors in Chinese.
 
 pydantic's own messages are English ("Input should be a valid integer"); every refusal the user sees
 must be Chinese and name the field, so the API and the terminal describe each error with
@@ -32,8 +33,8 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _iso_date(value: Any) -> Any:
-    # pydantic would also take a number (or numeric text, as every query value is) as a Unix timestamp:
-    # as_of=20260101 would silently be 1970-08-23. The contract says YYYY-MM-DD.
+    # pydantic would also take a number (or numeric text, as every query value is) of whole days as a Unix
+    # timestamp: as_of=0 would silently be 1970-01-01, as_of=1767225600 2026-01-01. The contract says YYYY-MM-DD.
     if isinstance(value, str) and not ISO_DATE.fullmatch(value):
         raise PydanticCustomError("date_format", "应为有效日期（YYYY-MM-DD）")
     if isinstance(value, (int, float, bool)):
@@ -45,12 +46,11 @@ IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
-
 class ErrorOut(Schema):
     """The one shape of every API refusal (config/api.py renders it)."""
 
-    code: str = Field(description="invalid / unauthenticated / forbidden / csrf / not_found / method_not_allowed，"
-                                  "或业务规则的代码（如 over_budget、already_paid）")
+    code: str = Field(description="invalid / unauthenticated / forbidden / csrf / not_found / method_not_allowed / "
+                                  "illegal_transition / too_large，或业务规则的代码（如 over_budget、already_paid）")
     message: str = Field(description="中文说明，写明表、行和列或字段")
     field: str | None = Field(description="出错的字段，如 indicators[0].revenue；与具体字段无关时为 null")
 

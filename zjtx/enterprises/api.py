@@ -191,7 +191,7 @@ def get_enterprise(request: HttpRequest, code: str) -> Enterprise:
     return access.access_enterprise_for_view(current_user(request), code)
 
 
-@router.patch("/{code}", response=with_errors(EnterpriseDetailOut, 400, 403, 404), summary="修改企业信息")
+@router.patch("/{code}", response=with_errors(EnterpriseDetailOut, 400, 403, 404, 413), summary="修改企业信息")
 def patch_enterprise(request: HttpRequest, code: str, payload: EnterprisePatch) -> Enterprise:
     user = current_user(request)
     enterprise = access.access_enterprise_for_edit(user, code)

@@ -57,7 +57,7 @@ def _engine_field(problem: str) -> str | None:
     return f"{table}[{int(match['row']) - 1}].{match['column']}" if match["row"] else table
 
 
-@router.post("/evaluate", response=with_errors(dict[str, Any], 400, 403),
+@router.post("/evaluate", response=with_errors(dict[str, Any], 400, 403, 413),
              summary="测算认定条件与奖补资格（请求内提供企业、指标和事件）")
 def evaluate_api(request: HttpRequest, payload: EvaluateIn) -> dict[str, Any]:
     """列名、类型与取值见下方请求结构（与 docs/policy.md「输入约定」相同）。类型不符、信用代码无效、市县代码未知、
