@@ -102,6 +102,7 @@ def test_choice_parameters_list_their_values() -> None:
     assert "340100" in enum("/api/v1/awards/payments", "city")
     assert enum("/api/v1/enterprises", "tier")[:3] == ["", "none", "innovative"]
     assert enum("/api/v1/enterprises", "size") == ["", "none", "large", "medium", "small", "micro"]
+    assert "340100" in enum("/api/v1/enterprises", "city") and enum("/api/v1/enterprises", "emerging")[0] == ""
 
 
 def test_patch_text_fields_are_documented_as_text_never_null() -> None:

@@ -77,14 +77,16 @@ ANY_TIER = "none"  # the query value for 未入库 / 未划型; empty means no f
 
 class FilterIn(Schema):
     q: Text = Field("", max_length=100, description="名称或信用代码包含；空为不筛选")
-    city: Text = Field("", max_length=6, description="所在市代码；空为不筛选")
+    city: Text = Field("", max_length=6, description="所在市代码；空为不筛选",
+                       json_schema_extra={"enum": ["", *(code for code, _ in regions.CITIES)]})
     county: Text = Field("", max_length=6, description="所在县（区）代码；空为不筛选")
     industry: Text = Field("", max_length=4, description="行业代码前缀；空为不筛选")
     tier: Text = Field("", description="梯度层级代码；none 为未入库；空为不筛选",
                        json_schema_extra={"enum": ["", ANY_TIER, *(code for code, _ in Tier.choices if code)]})
     size: Text = Field("", description="企业规模代码；none 为未划型；空为不筛选",
                        json_schema_extra={"enum": ["", ANY_TIER, *(code for code, _ in SizeClass.choices if code)]})
-    emerging: Text = Field("", max_length=24, description="十大新兴产业；空为不筛选")
+    emerging: Text = Field("", max_length=24, description="十大新兴产业；空为不筛选",
+                           json_schema_extra={"enum": ["", *(code for code, _ in reference.EMERGING_INDUSTRIES)]})
     before: Id | None = Field(None, description="上一页游标（prev_cursor）")
     after: Id | None = Field(None, description="下一页游标（next_cursor）")
     limit: int = Field(50, description="每页条数，1–500（超出时取最近的边界）")
