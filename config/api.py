@@ -12,6 +12,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern, URLResolver
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError, ValidationErrorContext
 from ninja.security import SessionAuth
@@ -131,6 +132,12 @@ def body_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, "not_found", HTTP_MESSAGES[404])
+
+
+@csrf_exempt  # it changes nothing; without this a POST would get the CSRF middleware's HTML 403 page
+def unknown_address(request: HttpRequest, path: str = "") -> HttpResponse:
+    """An address under /api/ that is no operation: the JSON refusal, not the site's HTML 404 page."""
+    return _error(request, 404, "not_found", f"{HTTP_MESSAGES[404]}：没有这个接口地址（接口一览见 /api/v1/docs）")
 
 
 def _json_method_not_allowed(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:

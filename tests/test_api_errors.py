@@ -31,6 +31,13 @@ def test_a_method_an_address_does_not_take_is_refused_in_chinese_json() -> None:
     assert response["Allow"] == "POST"
 
 
+@pytest.mark.parametrize("url", ["/api/v1/nope", "/api/v1/enterprises/x/y", "/api/v2/enterprises"])
+def test_an_address_under_api_that_is_no_operation_is_refused_in_json(url: str) -> None:
+    body = _error(logged_in(province_user()).get(url), 404)
+    assert body["code"] == "not_found" and "/api/v1/docs" in body["message"]
+    assert _error(Client(enforce_csrf_checks=True).post(url, {}), 404)["code"] == "not_found"
+
+
 def test_a_form_body_without_boundary_is_refused_in_json() -> None:
     # The CSRF check reads the form (the test client skips it unless told to enforce it).
     client = Client(enforce_csrf_checks=True)
