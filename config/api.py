@@ -69,7 +69,10 @@ class Api(NinjaAPI):
     def _get_urls(self) -> list[URLResolver | URLPattern]:
         urls = super()._get_urls()
         for url in urls:
-            if isinstance(url, URLPattern):
+            if isinstance(url, URLPattern) and url.name == "api-root":
+                # ninja's root view raises Http404 past the API's handlers (the site's HTML page).
+                url.callback = unknown_address
+            elif isinstance(url, URLPattern):
                 url.callback = _json_method_not_allowed(url.callback)
         return urls
 

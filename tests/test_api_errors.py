@@ -31,7 +31,7 @@ def test_a_method_an_address_does_not_take_is_refused_in_chinese_json() -> None:
     assert response["Allow"] == "POST"
 
 
-@pytest.mark.parametrize("url", ["/api/v1/nope", "/api/v1/enterprises/x/y", "/api/v2/enterprises"])
+@pytest.mark.parametrize("url", ["/api/v1/", "/api/v1/nope", "/api/v1/enterprises/x/y", "/api/v2/enterprises"])
 def test_an_address_under_api_that_is_no_operation_is_refused_in_json(url: str) -> None:
     body = _error(logged_in(province_user()).get(url), 404)
     assert body["code"] == "not_found" and "/api/v1/docs" in body["message"]
