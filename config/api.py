@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http.multipartparser import MultiPartParserError
+from django.urls import URLPattern, URLResolver
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError, ValidationErrorContext
 from ninja.security import SessionAuth
@@ -17,8 +23,10 @@ from zjtx.core.schemas import error_message
 DESCRIPTION = """
 所有错误都返回 JSON `{code, message, field}`：`message` 为中文并写明字段，`field` 为出错的字段
 （如 `as_of`、`limit`、`indicators[0].revenue`；与具体字段无关时为 null）。状态码：400 输入有误
-（类型、范围、缺少字段、请求体不是 JSON）；401 未登录；403 无权限或 CSRF 校验失败
-（POST/PATCH 须在 `X-CSRFToken` 请求头带上页面的 CSRF 令牌）；404 不存在或不在权限范围内。
+（类型、范围、缺少字段、请求体不是 JSON；日期一律为 `YYYY-MM-DD`）；401 未登录；403 无权限或 CSRF 校验失败
+（POST/PATCH 须在 `X-CSRFToken` 请求头带上页面的 CSRF 令牌）；404 不存在或不在权限范围内；405 该地址不支持
+此请求方法（`Allow` 头列出可用的方法）；409 当前状态下不能进行该操作（如重复审批、未审批即拨付）；413 请求体过大。
+每个接口可能返回的状态码都列在下方各接口的 Responses 中。
 
 金额（万元）以**字符串**形式的十进制数返回（如 `"500"`、`"12.50"`），以免浮点误差；输入的金额可为
 数字或这样的字符串。
@@ -58,6 +66,16 @@ def _label(loc: Sequence[Any]) -> str:
 
 
 class Api(NinjaAPI):
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls = super()._get_urls()
+        for url in urls:
+            if isinstance(url, URLPattern) and url.name == "api-root":
+                # ninja's root view raises Http404 past the API's handlers (the site's HTML page).
+                url.callback = unknown_address
+            elif isinstance(url, URLPattern):
+                url.callback = _json_method_not_allowed(url.callback)
+        return urls
+
     def validation_error_from_error_contexts(self, error_contexts: list[ValidationErrorContext]) -> ValidationError:
         # django-ninja drops the value received; keep it when it is a short scalar, for the message.
         errors = super().validation_error_from_error_contexts(error_contexts)
@@ -102,9 +120,45 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, status, codes.get(status, "error"), HTTP_MESSAGES.get(status, str(exc)))
 
 
+@api.exception_handler(MultiPartParserError)
+def unreadable_body(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    # A body declared as a form but malformed (no boundary, say): Django would answer with an HTML page.
+    return _error(request, 400, "invalid", "请求体无法读取：请以 Content-Type: application/json 发送 JSON")
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    size = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+    return _error(request, 413, "too_large", f"请求体过大：最多 {size} MB")
+
+
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, "not_found", HTTP_MESSAGES[404])
+
+
+@csrf_exempt  # it changes nothing; without this a POST would get the CSRF middleware's HTML 403 page
+def unknown_address(request: HttpRequest, path: str = "") -> HttpResponse:
+    """An address under /api/ that is no operation: the JSON refusal, not the site's HTML 404 page."""
+    return _error(request, 404, "not_found", f"{HTTP_MESSAGES[404]}：没有这个接口地址（接口一览见 /api/v1/docs）")
+
+
+def _json_method_not_allowed(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """ninja answers a method an address does not take with plain English text; answer it like every other
+    refusal, keeping the Allow header."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if response.status_code != 405:
+            return response
+        allowed = response.get("Allow", "")
+        message = f"{HTTP_MESSAGES[405]}：{request.method}（本地址只接受 {allowed}）"
+        refused = _error(request, 405, "method_not_allowed", message)
+        refused["Allow"] = allowed
+        return refused
+
+    return wrapped
 
 
 def _register_routers() -> None:

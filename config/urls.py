@@ -1,7 +1,7 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from config.api import api
+from config.api import api, unknown_address
 
 urlpatterns = [
     path("", include("zjtx.core.urls")),
@@ -11,5 +11,6 @@ urlpatterns = [
     path("tiers/", include("zjtx.tiers.urls")),
     path("awards/", include("zjtx.awards.urls")),
     path("api/v1/", api.urls),
+    re_path(r"^api/(?P<path>.*)$", unknown_address),
     path("admin/", admin.site.urls),
 ]

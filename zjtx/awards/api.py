@@ -15,7 +15,7 @@ from zjtx.awards import access, selectors, services
 from zjtx.awards.models import Entitlement
 from zjtx.core import regions
 from zjtx.core.errors import ApplicationError, PermissionDeniedError
-from zjtx.core.schemas import Id, Text
+from zjtx.core.schemas import Id, Text, with_errors
 from zjtx.tiers.models import Batch
 
 router = Router(tags=["奖补兑现"])
@@ -112,11 +112,13 @@ class PaymentListOut(Schema):
 
 class PaymentFilter(Schema):
     batch: Id | None = Field(None, description="批次 id")
-    city: Text = Field("", description="所在市代码；市级用户只能查看本市，缺省即本市")
+    city: Text = Field("", description="所在市代码；市级用户只能查看本市，缺省即本市",
+                       json_schema_extra={"enum": ["", *(code for code, _ in regions.CITIES)]})
 
 
 class EntitlementFilter(Schema):
-    status: Text = Field("", description="状态代码；空为全部")
+    status: Text = Field("", description="状态代码；空为全部",
+                         json_schema_extra={"enum": ["", *Entitlement.Status.values]})
     before: Id | None = Field(None, description="只列 id 小于它的（下一页：传本页最后一条的 id）")
     limit: int = Field(PAGE_LIMIT, ge=1, le=PAGE_LIMIT, description=f"条数，1–{PAGE_LIMIT}")
 
@@ -126,7 +128,7 @@ class LedgerOut(Schema):
     kind: str
 
 
-@router.get("/entitlements", response=list[EntitlementOut],
+@router.get("/entitlements", response=with_errors(list[EntitlementOut], 400, 403),
             summary=f"奖补资格（按权限范围，id 倒序，每次最多 {PAGE_LIMIT} 条；下一页传 before=本页最后一条的 id）")
 def list_entitlements(request: HttpRequest, params: Query[EntitlementFilter]) -> Any:
     qs = access.visible_entitlements(current_user(request)).order_by("-id")
@@ -140,7 +142,7 @@ def list_entitlements(request: HttpRequest, params: Query[EntitlementFilter]) ->
     return qs[: params.limit]
 
 
-@router.get("/budgets", response=list[BudgetOut],
+@router.get("/budgets", response=with_errors(list[BudgetOut], 403),
             summary="预算执行：下达、已审批待拨付（含冲销待重拨）、已拨付、剩余（万元）")
 def list_budgets(request: HttpRequest) -> list[dict[str, Any]]:
     rows = selectors.budget_rows(current_user(request))
@@ -149,7 +151,8 @@ def list_budgets(request: HttpRequest) -> list[dict[str, Any]]:
             for r in rows]
 
 
-@router.get("/payments", response=PaymentListOut, summary="拨付清单（按批次、按市），与 Excel 导出同一数据")
+@router.get("/payments", response=with_errors(PaymentListOut, 400, 403),
+            summary="拨付清单（按批次、按市），与 Excel 导出同一数据")
 def payments(request: HttpRequest, params: Query[PaymentFilter]) -> dict[str, Any]:
     user = current_user(request)
     if params.batch and not Batch.objects.filter(pk=params.batch).exists():
@@ -171,13 +174,15 @@ def _payment_city(user: Any, city: str) -> str:
     return allowed[0] if len(allowed) == 1 else city
 
 
-@router.post("/entitlements/{pk}/approve", response=EntitlementOut, summary="省级审批（超出预算时拒绝）")
+@router.post("/entitlements/{pk}/approve", response=with_errors(EntitlementOut, 400, 403, 404, 409),
+             summary="省级审批（超出预算时拒绝）")
 def approve(request: HttpRequest, pk: int) -> Entitlement:
     user = current_user(request)
     return services.entitlement_approve(user=user, entitlement=access.access_entitlement(user, pk))
 
 
-@router.post("/entitlements/{pk}/pay", response=LedgerOut, summary="拨付并记入台账（只拨付一次）")
+@router.post("/entitlements/{pk}/pay", response=with_errors(LedgerOut, 400, 403, 404, 409),
+             summary="拨付并记入台账（只拨付一次）")
 def pay(request: HttpRequest, pk: int) -> Any:
     user = current_user(request)
     return services.entitlement_pay(user=user, entitlement=access.access_entitlement(user, pk))

@@ -1,4 +1,5 @@
-"""Shared pieces of the JSON schemas: text without NUL, positive ids, and pydantic errors in Chinese.
+"""Shared pieces of the JSON schemas: text without NUL, positive ids, YYYY-MM-DD dates, the error shape
+and its documented statuses, and pydantic errors in Chinese.
 
 pydantic's own messages are English ("Input should be a valid integer"); every refusal the user sees
 must be Chinese and name the field, so the API and the terminal describe each error with
@@ -7,10 +8,13 @@ must be Chinese and name the field, so the API and the terminal describe each er
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field
+from ninja import Schema
+from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 # Database ids are signed 64-bit integers; a larger value in a query would overflow (a 500).
@@ -25,7 +29,37 @@ def _no_nul(text: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_no_nul)]
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    # pydantic would also take a number (or numeric text, as every query value is) of whole days as a Unix
+    # timestamp: as_of=0 would silently be 1970-01-01, as_of=1767225600 2026-01-01. The contract says YYYY-MM-DD.
+    if isinstance(value, str) and not ISO_DATE.fullmatch(value):
+        raise PydanticCustomError("date_format", "应为有效日期（YYYY-MM-DD）")
+    if isinstance(value, (int, float, bool)):
+        raise PydanticCustomError("date_type", "应为有效日期（YYYY-MM-DD）")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class ErrorOut(Schema):
+    """The one shape of every API refusal (config/api.py renders it)."""
+
+    code: str = Field(description="invalid / unauthenticated / forbidden / csrf / not_found / method_not_allowed / "
+                                  "illegal_transition / too_large，或业务规则的代码（如 over_budget、already_paid）")
+    message: str = Field(description="中文说明，写明表、行和列或字段")
+    field: str | None = Field(description="出错的字段，如 indicators[0].revenue；与具体字段无关时为 null")
+
+
+def with_errors(ok: Any, *statuses: int) -> dict[int, Any]:
+    """An operation's documented responses: `ok` for 200 and ErrorOut for each status it may refuse with
+    (every operation needs a session, so 401 is always one of them)."""
+    return {200: ok, **dict.fromkeys(sorted({401, *statuses}), ErrorOut)}
+
 
 # What went wrong, by pydantic error type (the first matching prefix wins).
 REASONS: tuple[tuple[str, str], ...] = (

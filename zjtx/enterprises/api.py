@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from pydantic import ConfigDict, ValidationInfo, field_validator
+from pydantic import ConfigDict, ValidationInfo, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
 from zjtx.accounts.models import User, current_user
 from zjtx.core import reference, regions
 from zjtx.core.audit import field_label
 from zjtx.core.errors import ApplicationError, PermissionDeniedError
-from zjtx.core.schemas import Id, Text
+from zjtx.core.schemas import Id, IsoDate, Text, with_errors
 from zjtx.enterprises import access, selectors, services
 from zjtx.enterprises.models import Enterprise, SizeClass, Tier
 
@@ -76,12 +77,16 @@ ANY_TIER = "none"  # the query value for 未入库 / 未划型; empty means no f
 
 class FilterIn(Schema):
     q: Text = Field("", max_length=100, description="名称或信用代码包含；空为不筛选")
-    city: Text = Field("", max_length=6, description="所在市代码；空为不筛选")
+    city: Text = Field("", max_length=6, description="所在市代码；空为不筛选",
+                       json_schema_extra={"enum": ["", *(code for code, _ in regions.CITIES)]})
     county: Text = Field("", max_length=6, description="所在县（区）代码；空为不筛选")
     industry: Text = Field("", max_length=4, description="行业代码前缀；空为不筛选")
-    tier: Text = Field("", description="梯度层级代码；none 为未入库；空为不筛选")
-    size: Text = Field("", description="企业规模代码；none 为未划型；空为不筛选")
-    emerging: Text = Field("", max_length=24, description="十大新兴产业；空为不筛选")
+    tier: Text = Field("", description="梯度层级代码；none 为未入库；空为不筛选",
+                       json_schema_extra={"enum": ["", ANY_TIER, *(code for code, _ in Tier.choices if code)]})
+    size: Text = Field("", description="企业规模代码；none 为未划型；空为不筛选",
+                       json_schema_extra={"enum": ["", ANY_TIER, *(code for code, _ in SizeClass.choices if code)]})
+    emerging: Text = Field("", max_length=24, description="十大新兴产业；空为不筛选",
+                           json_schema_extra={"enum": ["", *(code for code, _ in reference.EMERGING_INDUSTRIES)]})
     before: Id | None = Field(None, description="上一页游标（prev_cursor）")
     after: Id | None = Field(None, description="下一页游标（next_cursor）")
     limit: int = Field(50, description="每页条数，1–500（超出时取最近的边界）")
@@ -129,21 +134,25 @@ def _filter_value(value: str) -> str | None:
     return None if value == "" else "" if value == ANY_TIER else value
 
 
+# A text field of a PATCH: left out when not sent (None), but never null when sent, so documented as a string.
+SetText = Annotated[Text | None, WithJsonSchema({"type": "string"})]
+
+
 class EnterprisePatch(Schema):
     """Only the fields sent are changed. Text fields take a string ("" clears it), never null.
     A field the registry does not have is refused: ignored, the client would believe it was saved."""
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Text | None = None
-    city_code: Text | None = None
-    county_code: Text | None = None
-    founded_on: date | None = None
-    industry_code: Text | None = None
-    emerging_industry: Text | None = None
+    name: SetText = None
+    city_code: SetText = None
+    county_code: SetText = None
+    founded_on: IsoDate | None = None
+    industry_code: SetText = None
+    emerging_industry: SetText = None
     registered_capital: Decimal | None = None
-    contact_name: Text | None = None
-    contact_phone: Text | None = None
+    contact_name: SetText = None
+    contact_phone: SetText = None
 
     @field_validator("name", "city_code", "county_code", "industry_code", "emerging_industry", "contact_name",
                      "contact_phone", mode="before")
@@ -165,7 +174,7 @@ def _refuse_locked(user: User, enterprise: Enterprise, data: dict[str, object]) 
             raise PermissionDeniedError(message, field=name)
 
 
-@router.get("", response=PageOut, summary="企业列表（按权限范围）")
+@router.get("", response=with_errors(PageOut, 400, 403), summary="企业列表（按权限范围）")
 def list_enterprises(request: HttpRequest, params: Query[FilterIn]) -> dict[str, object]:
     industry, problem = selectors.industry_prefix(params.industry.strip())
     if problem:
@@ -179,12 +188,12 @@ def list_enterprises(request: HttpRequest, params: Query[FilterIn]) -> dict[str,
             "prev_cursor": page.prev_cursor, "results": selectors.registry_rows(page.rows)}
 
 
-@router.get("/{code}", response=EnterpriseDetailOut, summary="企业详情与年度指标")
+@router.get("/{code}", response=with_errors(EnterpriseDetailOut, 403, 404), summary="企业详情与年度指标")
 def get_enterprise(request: HttpRequest, code: str) -> Enterprise:
     return access.access_enterprise_for_view(current_user(request), code)
 
 
-@router.patch("/{code}", response=EnterpriseDetailOut, summary="修改企业信息")
+@router.patch("/{code}", response=with_errors(EnterpriseDetailOut, 400, 403, 404, 413), summary="修改企业信息")
 def patch_enterprise(request: HttpRequest, code: str, payload: EnterprisePatch) -> Enterprise:
     user = current_user(request)
     enterprise = access.access_enterprise_for_edit(user, code)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -11,6 +10,7 @@ from ninja import Field, Router, Schema
 
 from zjtx.accounts.models import current_user
 from zjtx.core.errors import ApplicationError
+from zjtx.core.schemas import IsoDate, with_errors
 from zjtx.policy import access, services
 from zjtx.policy.engine import InputError, ParameterError, evaluate, list_parameters, to_dict, to_jsonable
 from zjtx.policy.engine.schema import INDICATOR_COLUMNS, empty_frame
@@ -31,7 +31,7 @@ router = Router(tags=["政策引擎"])
 
 
 class EvaluateIn(Schema):
-    as_of: dt.date = Field(description="测算日期（申报日期），YYYY-MM-DD；“上年度”数据取其前一年")
+    as_of: IsoDate = Field(description="测算日期（申报日期），YYYY-MM-DD；“上年度”数据取其前一年")
     enterprises: list[EnterpriseRow] = Field(  # type: ignore[valid-type]
         min_length=1, max_length=MAX_ENTERPRISES,
         description=f"企业表，每企业一行，1 至 {MAX_ENTERPRISES} 行；更多企业请用全省测算（/policy/runs/）")
@@ -42,12 +42,6 @@ class EvaluateIn(Schema):
     prior: list[PriorRow] = Field(  # type: ignore[valid-type]
         [], max_length=MAX_PRIOR, description="已享受奖补表：已给过的奖补，一次性奖补不再重复给")
     unmet: bool = Field(True, description="是否返回未满足条件表 unmet（约占响应的九成；false 时返回空数组）")
-
-
-class ErrorOut(Schema):
-    code: str = Field(description="invalid / unauthenticated / forbidden / csrf / not_found")
-    message: str = Field(description="中文说明，写明表、行和列或字段")
-    field: str | None = Field(description="出错的字段，如 indicators[0].revenue")
 
 
 # An engine problem names its table and, when it is about cells, the column: "年度指标表第 1 行：revenue（…".
@@ -63,7 +57,7 @@ def _engine_field(problem: str) -> str | None:
     return f"{table}[{int(match['row']) - 1}].{match['column']}" if match["row"] else table
 
 
-@router.post("/evaluate", response={200: dict[str, Any], 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
+@router.post("/evaluate", response=with_errors(dict[str, Any], 400, 403, 413),
              summary="测算认定条件与奖补资格（请求内提供企业、指标和事件）")
 def evaluate_api(request: HttpRequest, payload: EvaluateIn) -> dict[str, Any]:
     """列名、类型与取值见下方请求结构（与 docs/policy.md「输入约定」相同）。类型不符、信用代码无效、市县代码未知、
@@ -91,7 +85,8 @@ def evaluate_api(request: HttpRequest, payload: EvaluateIn) -> dict[str, Any]:
     return body
 
 
-@router.get("/parameters", summary="全部政策参数（条款、单位、现行取值与历史）")
-def parameters_api(request: HttpRequest, as_of: dt.date | None = None) -> list[dict[str, Any]]:
+@router.get("/parameters", response=with_errors(list[dict[str, Any]], 400, 403),
+            summary="全部政策参数（条款、单位、现行取值与历史）")
+def parameters_api(request: HttpRequest, as_of: IsoDate | None = None) -> list[dict[str, Any]]:
     access.require_view(current_user(request))
     return to_jsonable(list_parameters(services.parameter_set(), as_of))

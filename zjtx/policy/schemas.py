@@ -8,16 +8,13 @@ column instead of becoming "unknown" (null is how a caller says unknown).
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from zjtx.core.schemas import Text
+from zjtx.core.schemas import IsoDate, Text
 from zjtx.policy.engine.schema import (
     ENTERPRISE_COLUMNS,
     EVENT_COLUMNS,
@@ -49,21 +46,6 @@ BOUNDS: dict[str, tuple[int, int]] = {
     "year": (1900, 2100), "dev_eval_score": (0, 100), "dev_eval_score_prev": (0, 100),
     "local_feature_score": (0, 15),
 }
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _iso_date(value: Any) -> Any:
-    # pydantic would also take a timestamp number or a date-time; the contract says YYYY-MM-DD.
-    if isinstance(value, str) and not ISO_DATE.fullmatch(value):
-        raise PydanticCustomError("date_format", "应为有效日期（YYYY-MM-DD）")
-    if isinstance(value, (int, float, bool)):
-        raise PydanticCustomError("date_type", "应为有效日期（YYYY-MM-DD）")
-    return value
-
-
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
-
-
 def _type(column: Column) -> Any:
     if column.allowed:
         return Literal[column.allowed]

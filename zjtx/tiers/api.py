@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from zjtx.accounts.models import current_user
-from zjtx.core.schemas import Id
+from zjtx.core.schemas import Id, with_errors
 from zjtx.tiers import access, clock, selectors
 from zjtx.tiers.models import Recognition
 
@@ -68,12 +68,13 @@ class RecognitionOut(Schema):
     source: str
 
 
-@router.get("/batches", response=list[BatchOut], summary="申报批次")
+@router.get("/batches", response=with_errors(list[BatchOut], 403), summary="申报批次")
 def batches(request: HttpRequest) -> Any:
     return access.visible_batches(current_user(request))
 
 
-@router.get("/batches/{pk}", response=BatchDetailOut, summary="批次与认定进度（按市，对照年度数量和存量目标）")
+@router.get("/batches/{pk}", response=with_errors(BatchDetailOut, 400, 403, 404),
+            summary="批次与认定进度（按市，对照年度数量和存量目标）")
 def batch(request: HttpRequest, pk: int) -> dict[str, Any]:
     found = access.access_batch(current_user(request), pk)
     counts = selectors.batch_counts(found, clock.today())
@@ -81,7 +82,7 @@ def batch(request: HttpRequest, pk: int) -> dict[str, Any]:
             "stock_target": counts.stock_target, "stock_parameter": counts.stock_parameter}
 
 
-@router.get("/applications", response=list[ApplicationOut], summary="申报（按权限范围）")
+@router.get("/applications", response=with_errors(list[ApplicationOut], 400, 403), summary="申报（按权限范围）")
 def applications(request: HttpRequest, batch: Id | None = None) -> list[dict[str, Any]]:
     user = current_user(request)
     qs = access.visible_applications(user).order_by("-id")
@@ -95,7 +96,7 @@ def applications(request: HttpRequest, batch: Id | None = None) -> list[dict[str
              "notice_end": a.notice_end} for a in qs[:1000]]
 
 
-@router.get("/recognitions", response=list[RecognitionOut], summary="认定名单（按权限范围）")
+@router.get("/recognitions", response=with_errors(list[RecognitionOut], 403), summary="认定名单（按权限范围）")
 def recognitions(request: HttpRequest) -> list[dict[str, Any]]:
     qs = access.visible_recognitions(current_user(request)).order_by("-id")[:2000]
     today = clock.today()
