@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from zjtx.awards.selectors import PaymentList
+from zjtx.core.spreadsheets import text_cell
 
 COLUMNS = [("序号", 6), ("统一社会信用代码", 22), ("企业名称", 30), ("所在市", 10), ("奖补项目", 36),
            ("方案条款", 10), ("资金层级", 9), ("预算年度", 9), ("预算科目", 30), ("类型", 9), ("金额", 14),
@@ -49,11 +50,8 @@ def payment_list_xlsx(data: PaymentList) -> bytes:
                   r["budget_year"], r["budget_line"], r["kind"], r["amount"], r["account_name"], r["bank_name"],
                   r["account_no"], _local(r["at"])]
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=row, column=col, value=value)
+            cell = text_cell(ws.cell(row=row, column=col, value=value))  # a bank name "=HYPERLINK(…)" stays text
             cell.border = BOX
-            if isinstance(value, str):
-                # Text typed by people (a bank name "=HYPERLINK(…)") stays text: openpyxl would store a formula.
-                cell.data_type = "s"
         ws.cell(row=row, column=11).number_format = AMOUNT_FORMAT
         ws.cell(row=row, column=2).number_format = "@"
         ws.cell(row=row, column=14).number_format = "@"

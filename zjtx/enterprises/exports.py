@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from zjtx.core.spreadsheets import text_row
 from zjtx.enterprises import industries
 from zjtx.enterprises.importing.columns import COLUMNS
 from zjtx.enterprises.models import Enterprise, SizeClass, Tier
@@ -56,10 +57,11 @@ def enterprises_xlsx(qs: QuerySet[Enterprise], *, title: str) -> bytes:
     tiers, sizes = dict(Tier.choices), dict(SizeClass.choices)
     count = 0
     for e in qs.order_by("-id").iterator(chunk_size=5000):
-        sheet.append([e.credit_code, e.name, e.city_name, e.county_name, _formatted(sheet, e.founded_on, DATE_FORMAT),
-                      e.industry_code, _industry_name(e.industry_code), e.emerging_label,
-                      _formatted(sheet, e.registered_capital, MONEY_FORMAT), tiers.get(e.tier, ""),
-                      sizes.get(e.size_class, ""), e.size_year, e.contact_name, e.contact_phone])
+        sheet.append(text_row(sheet, [  # a name or contact "=…" is text, not a formula
+            e.credit_code, e.name, e.city_name, e.county_name, _formatted(sheet, e.founded_on, DATE_FORMAT),
+            e.industry_code, _industry_name(e.industry_code), e.emerging_label,
+            _formatted(sheet, e.registered_capital, MONEY_FORMAT), tiers.get(e.tier, ""),
+            sizes.get(e.size_class, ""), e.size_year, e.contact_name, e.contact_phone]))
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(EXPORT_HEADERS))}{count + 1}"
     exported_at = f"导出时间：{timezone.localtime():%Y-%m-%d %H:%M}　金额单位：万元"

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from zjtx.core.spreadsheets import text_row
 from zjtx.policy.models import PolicyRun
 from zjtx.policy.selectors import reform_items
 
@@ -26,8 +27,8 @@ def _table(sheet: Worksheet, title: str, headers: list[str], rows: list[list[Any
     sheet.append(headers)
     for cell in sheet[sheet.max_row]:
         cell.font, cell.fill = Font(bold=True), HEAD
-    for row in rows:
-        sheet.append(row)
+    for row in rows:  # names and labels as text: an enterprise named "=…" is no formula
+        sheet.append(text_row(sheet, row))
 
 
 def whatif_xlsx(run: PolicyRun, tables: dict[str, Any]) -> bytes:

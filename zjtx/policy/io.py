@@ -16,12 +16,12 @@ import polars as pl
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
 
-from zjtx.core import creditcode, regions
+from zjtx.core import creditcode, regions, spreadsheets
 from zjtx.core.errors import ApplicationError
 from zjtx.core.schemas import error_message
 from zjtx.policy.engine import to_json, write
 from zjtx.policy.engine.schema import DTYPES, Column
-from zjtx.policy.engine.serialize import metadata
+from zjtx.policy.engine.serialize import FRAMES, flat, metadata
 from zjtx.policy.schemas import ROW_MODELS, TABLES, table_label
 
 MAX_PROBLEMS = 20  # listed in one message; enough to fix a file's pattern of mistakes
@@ -201,19 +201,15 @@ def write_result(result: Any, out: Path, fmt: str) -> str:
         out.write_text(to_json(result), encoding="utf-8")
         return f"结果已写入 JSON 文件 {out}"
     if fmt == "parquet":
-        write(result, out, "parquet")
+        write(result, out)
     else:
         _write_csv(result, out)
     return f"结果已写入目录 {out}：recognition、unmet、entitlements（{fmt}）和 metadata.json"
 
 
 def _write_csv(result: Any, directory: Path) -> None:
-    # With a BOM, so that Excel on Windows reads the Chinese text as UTF-8.
     directory.mkdir(exist_ok=True)
-    for name in ("recognition", "unmet", "entitlements"):
-        frame: pl.DataFrame = getattr(result, name)
-        lists = [n for n, dtype in frame.schema.items() if isinstance(dtype, pl.List)]
-        flat = frame.with_columns([pl.col(n).cast(pl.List(pl.String)).list.join("、") for n in lists])
-        flat.write_csv(directory / f"{name}.csv", include_bom=True)
+    for name in FRAMES:
+        spreadsheets.write_csv(flat(getattr(result, name)), directory / f"{name}.csv")
     (directory / "metadata.json").write_text(json.dumps(metadata(result), ensure_ascii=False, indent=2),
                                              encoding="utf-8")

@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from zjtx.core.spreadsheets import text_cell
 from zjtx.tiers.models import Application, Recognition
 
 THIN = Side(style="thin", color="999999")
@@ -86,7 +87,7 @@ def _lines(ws: Worksheet, columns: Sequence[tuple[str, int]], rows: Iterable[Seq
     count = 0
     for count, values in enumerate(rows, start=1):
         for col, value in enumerate([count, *values], start=1):
-            cell = ws.cell(row=3 + count, column=col, value=value)
+            cell = text_cell(ws.cell(row=3 + count, column=col, value=value))  # a name "=…" is no formula
             cell.border = BOX
             if isinstance(value, dt.date):
                 cell.number_format = "yyyy-mm-dd"

@@ -96,19 +96,22 @@ def test_payment_list_workbook_keeps_typed_text_as_text_not_formulas():
     """An enterprise's bank name "=HYPERLINK(…)" became a live formula in the province's workbook."""
     import datetime as dt
 
-    from zjtx.awards.exports import payment_list_xlsx
+    from zjtx.awards.exports import AMOUNT_FORMAT, payment_list_xlsx
     from zjtx.awards.selectors import PaymentList
 
     typed = '=HYPERLINK("http://example.com","点此核对")'
     row = {"credit_code": "91340100MA2N0000XX", "enterprise": "=1+2", "city": "合肥市", "award": "奖补",
            "clause": "二(一)2", "funding_level": "省级", "budget_year": 2026, "budget_line": "专项资金",
-           "kind": "拨付", "amount": Decimal("50"), "account_name": "某公司", "bank_name": typed,
+           "kind": "冲销", "amount": Decimal("-50"), "account_name": "@SUM(1)", "bank_name": typed,
            "account_no": "6228480012345678", "at": dt.datetime(2026, 11, 30, 2, 21, tzinfo=dt.UTC)}
-    data = PaymentList(title="拨付清单", rows=[row], total=Decimal("50"), enterprises=1, batch=None, city_code="")
+    data = PaymentList(title="拨付清单", rows=[row], total=Decimal("-50"), enterprises=1, batch=None, city_code="")
     sheet = load_workbook(io.BytesIO(payment_list_xlsx(data))).active
     assert (sheet.cell(row=4, column=13).value, sheet.cell(row=4, column=13).data_type) == (typed, "s")
     assert (sheet.cell(row=4, column=3).value, sheet.cell(row=4, column=3).data_type) == ("=1+2", "s")
-    assert sheet.cell(row=4, column=11).data_type == "n"
+    assert (sheet.cell(row=4, column=12).value, sheet.cell(row=4, column=12).data_type) == ("@SUM(1)", "s")
+    assert sheet.cell(row=4, column=13).quotePrefix  # stays text when someone edits the cell
+    amount = sheet.cell(row=4, column=11)
+    assert (amount.value, amount.data_type, amount.number_format) == (-50, "n", AMOUNT_FORMAT)
 
 
 def test_payment_list_and_ledger_tell_a_reissue_to_a_corrected_account_apart(people, ready, enterprise, applicant):

@@ -10,6 +10,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 
+from zjtx.core.spreadsheets import text_row
 from zjtx.enterprises.importing.readers import ROW_NO
 from zjtx.enterprises.models import ImportJob
 
@@ -38,7 +39,8 @@ def write_error_report(job: ImportJob, errors: pl.DataFrame) -> Path:
         header.append(cell)
     sheet.append(header)
     for row in errors.head(MAX_REPORT_ROWS).iter_rows():
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("�", v) if isinstance(v, str) else v for v in row])
+        # 原值 is the file's cell as typed: "=HYPERLINK(…)" there is text here, not a formula.
+        sheet.append(text_row(sheet, [ILLEGAL_CHARACTERS_RE.sub("�", v) if isinstance(v, str) else v for v in row]))
     if errors.height > MAX_REPORT_ROWS:
         sheet.append([f"仅列出前 {MAX_REPORT_ROWS} 处错误，请修正后重新导入以查看其余错误。"])
     path = report_path(job)

@@ -58,3 +58,12 @@ def test_an_exported_list_can_be_corrected_and_imported_again(tmp_path):
     assert (first.contact_phone, first.registered_capital, first.industry_code) == (
         "0551-65550000", Decimal("1234.50"), "3490")
     assert Enterprise.objects.count() == 2
+
+
+def test_names_and_contacts_that_look_like_formulas_are_exported_as_text():
+    """An enterprise named "=1+1" was a live formula in the official's workbook (showing 2)."""
+    make_enterprise(name="=1+1", contact_name="@SUM(1)", registered_capital=Decimal("7840"))
+    row = load_workbook(io.BytesIO(export(city_user()))).worksheets[0][2]
+    assert [(row[i].value, row[i].data_type) for i in (1, 12)] == [("=1+1", "s"), ("@SUM(1)", "s")]
+    assert row[1].quotePrefix  # stays text when someone edits the cell
+    assert (row[8].value, row[8].data_type, row[8].number_format) == (7840, "n", "#,##0.00")

@@ -51,6 +51,19 @@ def test_all_or_nothing_rejects_whole_file_and_reports_row_column_reason(tmp_pat
     assert sheet.cell(row=3, column=1).value == 3
 
 
+def test_the_error_report_shows_cells_that_look_like_formulas_as_typed_text(tmp_path):
+    """A 原值 "=1+1" from the uploaded file was a live formula (showing 2) in the downloaded error report."""
+    rows = good_rows(3)
+    typed = ["=1+1", "@SUM(1)", "+cmd"]
+    bad = [rows[0].replace(",1000", f",{typed[0]}"), rows[1].replace("3562", typed[1]),
+           rows[2].replace(",1002", f",{typed[2]}")]
+    job = run(tmp_path, [HEADER, *bad])
+    sheet = load_workbook(report_path(job)).active
+    cells = {sheet.cell(row=r, column=3).value: sheet.cell(row=r, column=3) for r in range(3, sheet.max_row + 1)}
+    assert [(cells[t].value, cells[t].data_type) for t in typed] == [(t, "s") for t in typed]
+    assert sheet.cell(row=3, column=1).data_type == "n"  # 行号 stays a number
+
+
 def test_valid_rows_mode_imports_the_good_rows_only(tmp_path):
     rows = good_rows(3)
     job = run(tmp_path, [HEADER, rows[0], rows[1].replace("3562", "9999"), rows[2]], mode="valid")

@@ -1,10 +1,10 @@
-"""Turn a Result into JSON-able dicts, CSV or Parquet files."""
+"""Turn a Result into JSON-able dicts or Parquet files (and list columns into text for CSV)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import polars as pl
 
@@ -44,22 +44,26 @@ def to_json(result: Result, credit_code: str | None = None) -> str:
     return json.dumps(to_dict(result, credit_code), ensure_ascii=False, indent=2)
 
 
-def write(result: Result, directory: Path | str, fmt: Literal["csv", "parquet"] = "parquet") -> list[Path]:
-    """Write recognition, unmet and entitlements frames plus metadata.json; returns the paths."""
+def write(result: Result, directory: Path | str) -> list[Path]:
+    """Write recognition, unmet and entitlements as Parquet plus metadata.json; returns the paths.
+
+    CSV for people is written by ``policy.io.write_result`` (``policy evaluate --format csv``), through the
+    site's one CSV writer that keeps text from running as a formula in Excel (``core.spreadsheets``)."""
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for name in FRAMES:
         frame: pl.DataFrame = getattr(result, name)
-        path = target / f"{name}.{fmt}"
-        if fmt == "csv":
-            lists = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.List)]
-            flat = frame.with_columns([pl.col(name).cast(pl.List(pl.String)).list.join("、") for name in lists])
-            flat.write_csv(path)
-        else:
-            frame.write_parquet(path)
+        path = target / f"{name}.parquet"
+        frame.write_parquet(path)
         written.append(path)
     meta = target / "metadata.json"
     meta.write_text(json.dumps(metadata(result), ensure_ascii=False, indent=2), encoding="utf-8")
     written.append(meta)
     return written
+
+
+def flat(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with each list column as text joined with 、 (for CSV, which has no lists)."""
+    lists = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.List)]
+    return frame.with_columns([pl.col(name).cast(pl.List(pl.String)).list.join("、") for name in lists])

@@ -26,6 +26,7 @@ from zjtx.policy.engine import (
     to_json,
     write,
 )
+from zjtx.policy.io import write_result
 
 AS_OF = dt.date(2024, 6, 1)
 
@@ -137,14 +138,11 @@ def test_serialisation_to_json_csv_and_parquet(tmp_path: Path) -> None:
     assert payload["entitlements"][0]["amount"] == "500"
     assert payload["as_of"] == "2024-06-01"
     json.loads(to_json(result))
-    for fmt in ("csv", "parquet"):
-        paths = write(result, tmp_path / fmt, fmt)
-        assert {p.name for p in paths} == {
-            f"recognition.{fmt}",
-            f"unmet.{fmt}",
-            f"entitlements.{fmt}",
-            "metadata.json",
-        }
+    paths = write(result, tmp_path / "parquet")
+    assert {p.name for p in paths} == {"recognition.parquet", "unmet.parquet", "entitlements.parquet", "metadata.json"}
+    write_result(result, tmp_path / "csv", "csv")
+    assert {p.name for p in (tmp_path / "csv").iterdir()} == {
+        "recognition.csv", "unmet.csv", "entitlements.csv", "metadata.json"}
     assert pl.read_parquet(tmp_path / "parquet" / "entitlements.parquet")["amount"].to_list() == [Decimal("500")]
 
 
@@ -165,13 +163,13 @@ def test_long_frames_hold_texts_as_enums_that_read_and_export_as_text(tmp_path: 
         pl.concat([enterprises["city_code"]] * len(result.plans)), check_names=False
     )
     # Exports carry the text: CSV joins the missing inputs with 、, Parquet reads back equal.
-    write(result, tmp_path, "csv")
+    write_result(result, tmp_path, "csv")
     csv = pl.read_csv(tmp_path / "unmet.csv", infer_schema=False)
     first = unknown.row(0, named=True)
     assert "、".join(first["missing"]) in csv.filter(
         (pl.col("credit_code") == first["credit_code"]) & (pl.col("condition") == first["condition"])
     )["missing"].to_list()
-    write(result, tmp_path, "parquet")
+    write(result, tmp_path)
     assert pl.read_parquet(tmp_path / "unmet.parquet").equals(unmet)
 
 

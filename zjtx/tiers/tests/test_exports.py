@@ -12,8 +12,9 @@ from openpyxl import load_workbook
 
 from tests.factories import logged_in, make_user
 from zjtx.accounts.roles import Role
+from zjtx.enterprises.models import Enterprise
 from zjtx.tiers import services
-from zjtx.tiers.models import Recognition
+from zjtx.tiers.models import Application, Recognition
 from zjtx.tiers.tests.conftest import open_batch, qualifying_enterprise, submit, through
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +97,17 @@ def test_an_empty_batch_exports_a_sheet_with_no_lines(people):
     batch = open_batch(people["province"])
     ws = sheet_of(logged_in(people["province"]).get(reverse("tiers:batch_export", args=[batch.pk])))
     assert lines(ws) == [] and ws["A4"].value == "合计：0 份申报"
+
+
+def test_names_and_contacts_that_look_like_formulas_are_exported_as_text(people, applicant, enterprise):
+    """An enterprise named "=1+1" was a live formula in the 认定名单 and the 申报汇总表 (showing 2)."""
+    application = through("recognized", people, applicant)
+    Enterprise.objects.filter(pk=enterprise.pk).update(name="=1+1")
+    Application.objects.filter(pk=application.pk).update(contact_name="@SUM(1)")
+    ws = sheet_of(logged_in(people["province"]).get(reverse("tiers:recognitions_export")))
+    assert (ws["D4"].value, ws["D4"].data_type, ws["D4"].quotePrefix) == ("=1+1", "s", True)
+    ws = sheet_of(logged_in(people["province"]).get(reverse("tiers:batch_export", args=[application.batch_id])))
+    header = [c.value for c in ws[3]]
+    row = {label: ws.cell(row=4, column=col) for col, label in enumerate(header, start=1)}
+    assert [(row[k].value, row[k].data_type) for k in ("企业名称", "联系人")] == [("=1+1", "s"), ("@SUM(1)", "s")]
+    assert (row["专家汇总得分"].value, row["专家汇总得分"].data_type) == (float(application.expert_score), "n")
