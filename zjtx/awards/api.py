@@ -155,6 +155,7 @@ def list_budgets(request: HttpRequest) -> list[dict[str, Any]]:
             summary="拨付清单（按批次、按市），与 Excel 导出同一数据")
 def payments(request: HttpRequest, params: Query[PaymentFilter]) -> dict[str, Any]:
     user = current_user(request)
+    access.require_view(user)  # the right to the list first: a query's faults are none of an outsider's business
     if params.batch and not Batch.objects.filter(pk=params.batch).exists():
         # An empty list titled 全部 would read as "nothing paid at all".
         raise ApplicationError(f"batch（批次）：没有 id 为 {params.batch} 的申报批次", field="batch")
