@@ -70,15 +70,17 @@ def generate(request: HttpRequest) -> HttpResponse:
 @require_GET
 def entitlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    entitlement = access.access_entitlement(user, pk)
-    return render(request, "awards/entitlement.html", _detail_context(user, entitlement))
+    entitlement, may_act = access.readable_entitlement(user, pk)
+    return render(request, "awards/entitlement.html", _detail_context(user, entitlement, may_act=may_act))
 
 
-def _detail_context(user: User, entitlement: Entitlement, form: AccountForm | None = None) -> dict[str, Any]:
-    actions = workflow.available(workflow.ENTITLEMENT, user=user, state=entitlement.status)
+def _detail_context(user: User, entitlement: Entitlement, form: AccountForm | None = None,
+                    may_act: bool = True) -> dict[str, Any]:
+    actions = workflow.available(workflow.ENTITLEMENT, user=user, state=entitlement.status) if may_act else []
     entries = _entries(user, entitlement)
     return {
         "x": entitlement, "actions": actions, "form": form or _account_form(entitlement, actions),
+        "read_only": not may_act,
         "entries": entries,
         # what stands paid after reversals and reissues (a reissue may be less than the award)
         "net_paid": sum((e.amount for e in entries), Decimal(0)) if entries else None,
