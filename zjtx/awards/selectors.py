@@ -45,8 +45,10 @@ def parameters_used(entitlement: Entitlement) -> list[dict[str, str]]:
 class EntitlementList:
     page: Page[Entitlement]
     count: int
-    total: Decimal  # amount of every entitlement the filters select, not only this page's
+    total: Decimal  # amount of every entitlement the filters select (not only this page's) but the refused
     paid: Decimal = Decimal(0)  # their ledger net (payments less reversals, with reissues), to hold against total
+    refused: int = 0  # the refused (不予兑现) among them, shown apart: they are owed nothing
+    refused_total: Decimal = Decimal(0)
 
 
 def entitlement_list(*, user: User, status: str = "", city_code: str = "", search: str = "",
@@ -62,10 +64,13 @@ def entitlement_list(*, user: User, status: str = "", city_code: str = "", searc
         qs = qs.filter(enterprise__city_code=city_code)
     if search:
         qs = qs.filter(Q(enterprise__name__icontains=search) | Q(enterprise__credit_code__startswith=search.upper()))
-    figures = qs.aggregate(n=Count("id"), total=Sum("amount"))
+    refused = Q(status=Entitlement.Status.REJECTED)
+    figures = qs.aggregate(n=Count("id"), total=Sum("amount", filter=~refused), refused=Count("id", filter=refused),
+                           refused_total=Sum("amount", filter=refused))
     paid = LedgerEntry.objects.filter(entitlement__in=qs.values("pk")).aggregate(s=Sum("amount"))["s"]
     return EntitlementList(page=Paginator(qs, ENTITLEMENTS_PER_PAGE).get_page(page), count=figures["n"],
-                           total=figures["total"] or Decimal(0), paid=paid or Decimal(0))
+                           total=figures["total"] or Decimal(0), paid=paid or Decimal(0), refused=figures["refused"],
+                           refused_total=figures["refused_total"] or Decimal(0))
 
 
 RECOVERY = "recovery"  # the list's filter of paid awards whose recognition was revoked (待追回)

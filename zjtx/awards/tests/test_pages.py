@@ -348,6 +348,25 @@ def test_a_payment_stays_on_the_list_of_the_city_it_was_booked_for(people, ready
     assert services.budget_figures(Budget.objects.get())["paid"] == Decimal("100")
 
 
+def test_the_entitlement_total_leaves_out_the_refused_and_shows_them_apart(people, ready, enterprise, applicant):
+    """合计 added the amounts of 不予兑现 entitlements to those still owed: 108.00 for 105.00 that can be paid."""
+    from zjtx.policy.events import programme_event_announce, programme_event_record
+    from zjtx.tiers.tests.conftest import TODAY
+
+    event = programme_event_record(user=people["province"], enterprise=enterprise, kind="publicity", date=TODAY,
+                                   amount=Decimal("10"))
+    programme_event_announce(user=people["province"], event=event)  # 省级 5, 市级 3
+    city_share = Entitlement.objects.get(award__startswith="publicity.", funding_level="市级")
+    services.entitlement_confirm_account(user=applicant, entitlement=city_share, account_name=enterprise.name,
+                                         bank_name="徽商银行", account_no="6228480012345678")
+    services.entitlement_city_check(user=people["city"], entitlement=city_share, approve=False, reason="材料不全")
+    for user in (people["province"], people["city"], applicant):
+        page = client_for(user).get(reverse("awards:entitlements")).content.decode()
+        assert "共 3 项，合计 105.00 万元（不含不予兑现的 1 项 3.00 万元），已拨付净额 0.00 万元" in page
+    refused = client_for(people["province"]).get(reverse("awards:entitlements") + "?status=rejected")
+    assert "共 1 项，合计 0.00 万元（不含不予兑现的 1 项 3.00 万元）" in refused.content.decode()
+
+
 def test_the_old_city_reads_the_awards_its_ledger_lists_after_the_enterprise_moved(people, enterprise, applicant):
     """合肥 paid a 市级 award from its own budget; the enterprise then moved to 芜湖. 合肥's ledger still lists the
     line, but its link gave 404: 合肥 may read the award (and act on nothing), not the enterprise's others."""
