@@ -23,9 +23,17 @@ from zjtx.policy.models import ProgrammeEvent
 from zjtx.tiers.models import Batch, Recognition
 
 
+def budget_order(budget: Budget) -> tuple[int, bool, int]:
+    """Newest year first; in a year the province's budget, then the cities' in the site's order of cities
+    (by the level's text 市级 sorted before 省级)."""
+    cities = [code for code, _ in regions.CITIES]
+    city = cities.index(budget.city_code) if budget.city_code in cities else len(cities)
+    return -budget.year, budget.funding_level != FundingLevel.PROVINCE, city
+
+
 def budget_rows(user: User) -> list[dict[str, Any]]:
     rows = []
-    for budget in access.visible_budgets(user).order_by("-year", "funding_level", "city_code"):
+    for budget in sorted(access.visible_budgets(user), key=budget_order):
         rows.append({"budget": budget, "city_name": city_label(budget.city_code) if budget.city_code else "全省",
                      **budget_figures(budget)})
     return rows

@@ -413,3 +413,17 @@ def test_entitlement_list_holds_the_ledger_net_against_the_award_total(people, r
         assert "共 1 项，合计 100.00 万元，已拨付净额 60.00 万元" in page
     page = client_for(people["other_city"]).get(reverse("awards:entitlements")).content.decode()
     assert "共 0 项，合计 0.00 万元，已拨付净额 0.00 万元" in page
+
+
+def test_budgets_list_the_province_first_then_the_cities_in_the_sites_order(people):
+    """市级 sorted before 省级 by its text: the province's own budget came after the sixteen cities'."""
+    from tests.factories import logged_in
+
+    for year, level, city in [(2025, "省级", ""), (2026, "市级", "341800"), (2026, "市级", "340200"),
+                              (2026, "省级", ""), (2026, "市级", "340100")]:
+        services.budget_set(user=people["province"], year=year, funding_level=level, city_code=city, allocated="10")
+    expected = ["2026-省级-", "2026-市级-340100", "2026-市级-340200", "2026-市级-341800", "2025-省级-"]
+    page = client_for(people["province"]).get(reverse("awards:budgets")).content.decode()
+    assert [part.split('"')[0] for part in page.split('data-budget="')[1:]] == expected
+    api = logged_in(people["province"]).get("/api/v1/awards/budgets").json()
+    assert [f"{b['year']}-{b['funding_level']}-{b['city_code']}" for b in api] == expected
