@@ -68,6 +68,8 @@ def entitlement_list(*, user: User, status: str = "", city_code: str = "", searc
         qs = qs.filter(status=status)
     elif status == RECOVERY:
         qs = qs.filter(status=Entitlement.Status.PAID).exclude(recovery_note="")
+    elif status == TOPUP:
+        qs = qs.exclude(topup_note="")
     if city_code:
         qs = qs.filter(enterprise__city_code=city_code)
     if search:
@@ -82,6 +84,7 @@ def entitlement_list(*, user: User, status: str = "", city_code: str = "", searc
 
 
 RECOVERY = "recovery"  # the list's filter of paid awards whose recognition was revoked (待追回)
+TOPUP = "topup"  # the list's filter of upgrades settled short of what they now measure (待决定补差)
 
 
 def revocation_summary(recognition: Recognition) -> str:
