@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, ProgrammingError, connection, transaction
 
-from tests.factories import make_enterprise, make_user
+from tests.factories import logged_in, make_enterprise, make_user
 from zjtx.accounts.roles import Role
 from zjtx.awards import services
 from zjtx.awards.models import Budget, Entitlement, LedgerEntry
@@ -366,6 +366,8 @@ def test_an_upgrade_settled_short_is_marked_for_the_province_when_its_netted_gra
     assert "应为 100.00 万元" in four_a.topup_note and "差额 50.00 万元待省级决定是否补拨" in four_a.topup_note
     record = AuditEvent.objects.get(action="awards.topup_flag", target_id=str(four_a.pk))
     assert record.after == {"topup_note": four_a.topup_note}
+    api = {e["id"]: e for e in logged_in(province).get("/api/v1/awards/entitlements").json()}
+    assert api[four_a.pk]["topup_note"] == four_a.topup_note and api[grades["3A"].pk]["topup_note"] == ""
     client = Client()
     client.force_login(province)
     home = client.get("/").content.decode()
