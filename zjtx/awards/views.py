@@ -28,7 +28,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The list's status filter: the states, the paid awards whose recognition was revoked, the upgrades settled short.
 STATUS_FILTERS = [*Entitlement.Status.choices, (selectors.RECOVERY, "已拨付待追回（认定已撤销）"),
-                  (selectors.TOPUP, "升级奖补待决定补差（所抵扣的等级不予兑现）")]
+                  (selectors.TOPUP, "升级奖补待决定补差")]
 
 
 @login_required
