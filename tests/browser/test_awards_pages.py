@@ -84,3 +84,77 @@ def test_payment_list_and_ledger_show_each_lines_account_within_the_window(brows
     assert [a.split("\n")[1] for a in accounts] == ["中国建设银行合肥政务区支行 · ****5432"] + [
         "中国工商银行合肥高新区支行 · ****4567"] * 2
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def _paid_little_giant(province, enterprise, city):  # type: ignore[no-untyped-def]
+    """A 小巨人 award of the enterprise confirmed, passed by ``city`` and paid: the entitlement."""
+    from zjtx.awards import services
+    from zjtx.tiers import services as tiers_services
+
+    qiye = make_user(Role.ENTERPRISE, credit_code=enterprise.credit_code)
+    tiers_services.recognition_record_national(user=province, enterprise=enterprise, tier="little_giant",
+                                               certificate_no="工信部〔2026〕1号", start_date=dt.date(2026, 6, 1))
+    entitlement = Entitlement.objects.get()
+    services.entitlement_confirm_account(user=qiye, entitlement=entitlement, account_name=enterprise.name,
+                                         bank_name="徽商银行", account_no="6228480012345678")
+    services.entitlement_city_check(user=city, entitlement=entitlement, approve=True)
+    services.budget_set(user=province, year=2026, funding_level="省级", allocated="500")
+    services.entitlement_approve_and_pay(user=province, entitlement=entitlement)
+    return entitlement
+
+
+def test_the_old_city_opens_a_moved_enterprises_award_from_its_ledger(browser, live_server, settings):
+    """合肥's ledger kept the line of an enterprise that moved to 芜湖; clicking its award gave 404."""
+    settings.ZJTX_TODAY = dt.date(2026, 6, 1)
+    province = make_user(Role.PROVINCE, "province")
+    enterprise = qualifying_enterprise(name="庐州精工机械有限公司")
+    hefei = make_user(Role.CITY, "hefei", city_code=enterprise.city_code)
+    entitlement = _paid_little_giant(province, enterprise, hefei)
+    enterprise.city_code, enterprise.county_code = "340200", ""
+    enterprise.save(update_fields=["city_code", "county_code"])
+    page = browser
+
+    login(page, live_server, "hefei")
+    page.goto(f"{live_server.url}/awards/ledger/")
+    page.get_by_test_id("ledger-table").get_by_role("link", name=entitlement.award_label).click()
+    page.wait_for_url(f"**/awards/entitlements/{entitlement.pk}/")
+    assert "仅供查看" in page.get_by_test_id("read-only-note").inner_text()
+    assert "100.00 万元" in page.get_by_test_id("entitlement-amount").inner_text()
+
+
+def test_the_province_decides_the_top_up_of_an_upgrade_paid_short(browser, live_server, settings):
+    """A 4A paid at 50万 (netted against the 3A), then the 3A refused: the province's to-do leads to the 4A,
+    marked 待决定补差, where it records its decision and the mark goes."""
+    from zjtx.awards import services
+
+    settings.ZJTX_TODAY = dt.date(2026, 6, 1)
+    province = make_user(Role.PROVINCE, "province")
+    enterprise = qualifying_enterprise(name="庐州精工机械有限公司")
+    qiye = make_user(Role.ENTERPRISE, credit_code=enterprise.credit_code)
+    city = make_user(Role.CITY, city_code=enterprise.city_code)
+    services.budget_set(user=province, year=2026, funding_level="省级", allocated="500")
+    grades = {}
+    for grade, day in (("3A", dt.date(2026, 3, 1)), ("4A", dt.date(2026, 5, 1))):
+        event = programme_event_record(user=province, enterprise=enterprise, kind="digital_assessment", date=day,
+                                       grade=grade)
+        programme_event_announce(user=province, event=event)
+        grades[grade] = Entitlement.objects.get(award=f"digital_assessment.{grade}")
+        services.entitlement_confirm_account(user=qiye, entitlement=grades[grade], account_name=enterprise.name,
+                                             bank_name="徽商银行", account_no="6228480012345678")
+        services.entitlement_city_check(user=city, entitlement=grades[grade], approve=True)
+    services.entitlement_approve_and_pay(user=province, entitlement=grades["4A"])
+    services.entitlement_reject(user=province, entitlement=grades["3A"], reason="评估报告无效")
+    page = browser
+
+    login(page, live_server, "province")
+    page.click("text=升级奖补所抵扣的等级已不予兑现，待决定是否补差")
+    table = page.get_by_test_id("entitlement-table")
+    assert table.get_by_test_id("topup-mark").count() == 1
+    table.get_by_role("link", name=enterprise.name).click()
+    assert "差额 50.00 万元待省级决定是否补拨" in page.get_by_test_id("topup-note").inner_text()
+    page.get_by_test_id("topup-form").locator("input[name=decision]").fill("另行补拨 50 万元（皖经信〔2026〕1号）")
+    page.get_by_test_id("topup-form").get_by_role("button", name="记录决定").click()
+    assert page.get_by_text("补差决定已记录。").is_visible()
+    assert page.get_by_test_id("topup-note").count() == 0
+    page.goto(f"{live_server.url}/")
+    assert page.get_by_text("待决定是否补差").count() == 0

@@ -43,6 +43,20 @@ def access_entitlement(user: User, pk: int) -> Entitlement:
     return entitlement
 
 
+def readable_entitlement(user: User, pk: int) -> tuple[Entitlement, bool]:
+    """The entitlement for its page, and whether the user may act on it. Besides its own, a city reads
+    (only) the entitlements its ledger lists: an enterprise that moved away left its paid lines on the old
+    city's ledger and payment lists, and their links led to 404."""
+    entitlement = visible_entitlements(user).filter(pk=pk).first()
+    if entitlement is not None:
+        return entitlement, True
+    booked = visible_ledger(user).filter(entitlement_id=pk).values("entitlement_id")
+    entitlement = Entitlement.objects.select_related("enterprise", "batch", "budget").filter(pk__in=booked).first()
+    if entitlement is None:
+        raise NotFoundError("奖补资格不存在或不在您的范围内")
+    return entitlement, False
+
+
 def visible_ledger(user: User) -> QuerySet[LedgerEntry]:
     require_view(user)
     qs = LedgerEntry.objects.select_related("enterprise", "entitlement", "batch")

@@ -53,6 +53,8 @@ class EntitlementOut(Schema):
     status_label: str
     reject_reason: str = Field(description="不予兑现原因（撤销认定的：以“认定已撤销：”开头）；空为无")
     recovery_note: str = Field(description="已拨付而触发的认定已撤销、待追回的说明；空为无须追回")
+    topup_note: str = Field(description="升级奖补已审批或已拨付后，所抵扣的等级不予兑现、"
+                                        "待省级决定是否补差的说明；空为无待决定的补差")
     batch_id: int | None
 
     @staticmethod
@@ -155,6 +157,7 @@ def list_budgets(request: HttpRequest) -> list[dict[str, Any]]:
             summary="拨付清单（按批次、按市），与 Excel 导出同一数据")
 def payments(request: HttpRequest, params: Query[PaymentFilter]) -> dict[str, Any]:
     user = current_user(request)
+    access.require_view(user)  # the right to the list first: a query's faults are none of an outsider's business
     if params.batch and not Batch.objects.filter(pk=params.batch).exists():
         # An empty list titled 全部 would read as "nothing paid at all".
         raise ApplicationError(f"batch（批次）：没有 id 为 {params.batch} 的申报批次", field="batch")

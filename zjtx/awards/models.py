@@ -99,6 +99,10 @@ class Entitlement(models.Model):
     # Paid, and then the recognition that triggered it was revoked: the ledger stays as it is, the province
     # recovers the money (docs/workflow.md §5). Blank: nothing to recover.
     recovery_note = models.CharField("待追回说明", max_length=300, blank=True)
+    # An upgrade approved or paid at the netted amount, and then the lower grade it netted was refused: it is
+    # short by the difference, and a top-up is a new decision for the province (docs/workflow.md §5).
+    # Blank: nothing to decide.
+    topup_note = models.CharField("待决定补差说明", max_length=300, blank=True)
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -23,9 +23,17 @@ from zjtx.policy.models import ProgrammeEvent
 from zjtx.tiers.models import Batch, Recognition
 
 
+def budget_order(budget: Budget) -> tuple[int, bool, int]:
+    """Newest year first; in a year the province's budget, then the cities' in the site's order of cities
+    (by the level's text 市级 sorted before 省级)."""
+    cities = [code for code, _ in regions.CITIES]
+    city = cities.index(budget.city_code) if budget.city_code in cities else len(cities)
+    return -budget.year, budget.funding_level != FundingLevel.PROVINCE, city
+
+
 def budget_rows(user: User) -> list[dict[str, Any]]:
     rows = []
-    for budget in access.visible_budgets(user).order_by("-year", "funding_level", "city_code"):
+    for budget in sorted(access.visible_budgets(user), key=budget_order):
         rows.append({"budget": budget, "city_name": city_label(budget.city_code) if budget.city_code else "全省",
                      **budget_figures(budget)})
     return rows
@@ -45,8 +53,10 @@ def parameters_used(entitlement: Entitlement) -> list[dict[str, str]]:
 class EntitlementList:
     page: Page[Entitlement]
     count: int
-    total: Decimal  # amount of every entitlement the filters select, not only this page's
+    total: Decimal  # amount of every entitlement the filters select (not only this page's) but the refused
     paid: Decimal = Decimal(0)  # their ledger net (payments less reversals, with reissues), to hold against total
+    refused: int = 0  # the refused (不予兑现) among them, shown apart: they are owed nothing
+    refused_total: Decimal = Decimal(0)
 
 
 def entitlement_list(*, user: User, status: str = "", city_code: str = "", search: str = "",
@@ -58,17 +68,23 @@ def entitlement_list(*, user: User, status: str = "", city_code: str = "", searc
         qs = qs.filter(status=status)
     elif status == RECOVERY:
         qs = qs.filter(status=Entitlement.Status.PAID).exclude(recovery_note="")
+    elif status == TOPUP:
+        qs = qs.exclude(topup_note="")
     if city_code:
         qs = qs.filter(enterprise__city_code=city_code)
     if search:
         qs = qs.filter(Q(enterprise__name__icontains=search) | Q(enterprise__credit_code__startswith=search.upper()))
-    figures = qs.aggregate(n=Count("id"), total=Sum("amount"))
+    refused = Q(status=Entitlement.Status.REJECTED)
+    figures = qs.aggregate(n=Count("id"), total=Sum("amount", filter=~refused), refused=Count("id", filter=refused),
+                           refused_total=Sum("amount", filter=refused))
     paid = LedgerEntry.objects.filter(entitlement__in=qs.values("pk")).aggregate(s=Sum("amount"))["s"]
     return EntitlementList(page=Paginator(qs, ENTITLEMENTS_PER_PAGE).get_page(page), count=figures["n"],
-                           total=figures["total"] or Decimal(0), paid=paid or Decimal(0))
+                           total=figures["total"] or Decimal(0), paid=paid or Decimal(0), refused=figures["refused"],
+                           refused_total=figures["refused_total"] or Decimal(0))
 
 
 RECOVERY = "recovery"  # the list's filter of paid awards whose recognition was revoked (待追回)
+TOPUP = "topup"  # the list's filter of upgrades settled short of what they now measure (待决定补差)
 
 
 def revocation_summary(recognition: Recognition) -> str:

@@ -267,27 +267,35 @@ def _create_entitlement(user: Any, event: ProgrammeEvent, row: dict[str, Any], l
     return entitlement
 
 
+# Approved or paid (or reversed, owed its reissue): the amount is decided, a change to it is a new decision.
+SETTLED = (S.APPROVED, S.PAID, S.REVERSED)
+
+
 def _remeasure_upgrades(user: Any, refused: Entitlement) -> None:
     """就高不重复 nets an upgrade against the grade granted before it. When that grade is refused after the
     upgrade was measured, the upgrades not yet approved are measured again without it: a refused grade paid
-    nothing, so a 4A after a refused 3A pays in full. Approved or paid upgrades stay as they are. The caller
-    holds the enterprise's lock (_locked_for_refusal)."""
+    nothing, so a 4A after a refused 3A pays in full. Approved or paid upgrades keep their amount: the ones
+    that now fall short are marked for the province to decide a top-up (_mark_short). The caller holds the
+    enterprise's lock (_locked_for_refusal)."""
     if not refused.award.startswith(f"{DIGITAL_PREFIX}."):
         return
     enterprise = refused.enterprise
-    waiting = {e.pk: e for e in Entitlement.objects.select_for_update().filter(
-        enterprise=enterprise, award__startswith=f"{DIGITAL_PREFIX}.", status__in=UNAPPROVED,
+    later = {e.pk: e for e in Entitlement.objects.select_for_update().filter(
+        enterprise=enterprise, award__startswith=f"{DIGITAL_PREFIX}.", status__in=(*UNAPPROVED, *SETTLED),
         event__date__gte=refused.event.date).exclude(pk=refused.pk)}
-    if not waiting:
+    if not later:
         return
     today = clock.today()
     events = _evaluable(list(ProgrammeEvent.objects.filter(enterprise=enterprise, date__lte=today)
                              .select_related("enterprise").order_by("date", "id")))
-    result = _evaluate([enterprise.credit_code], events, today, parameter_set(), list(waiting))
+    result = _evaluate([enterprise.credit_code], events, today, parameter_set(), list(later))
     by_event = {(events[int(row["event_no"])].pk, row["award"]): row for row in _granted(result)}
-    for entitlement in waiting.values():
+    for entitlement in later.values():
         row = by_event.get((entitlement.event_id, entitlement.award))
         if row is None or _wan(row) == entitlement.amount:
+            continue
+        if entitlement.status in SETTLED:
+            _mark_short(user, entitlement, refused, _wan(row))
             continue
         before = {"amount": entitlement.amount, "reason": entitlement.reason}
         entitlement.amount, entitlement.reason = _wan(row), (row["reason"] or "")[:300]
@@ -297,6 +305,37 @@ def _remeasure_upgrades(user: Any, refused: Entitlement) -> None:
                f"{refused.award_label}不予兑现，按就高不重复重新测算：{wan(before['amount'])} → "
                f"{wan(entitlement.amount)} 万元（{entitlement.reason}）", before,
                {"amount": entitlement.amount, "reason": entitlement.reason})
+
+
+def _mark_short(user: Any, entitlement: Entitlement, refused: Entitlement, measured: Decimal) -> None:
+    """An upgrade approved or paid at the netted amount, whose netted grade is now refused: its amount stays
+    (the budget committed it, the ledger may have paid it); the province decides a top-up of the difference."""
+    if measured < entitlement.amount:
+        return  # a refusal only takes a netted grade away: the upgrade can only come out larger
+    short = measured - entitlement.amount
+    note = (f"{refused.award_label}已不予兑现，按就高不重复应为 {wan(measured)} 万元；本项按 {wan(entitlement.amount)} "
+            f"万元{entitlement.get_status_display()}，差额 {wan(short)} 万元待省级决定是否补拨")[:300]
+    before = {"topup_note": entitlement.topup_note}
+    entitlement.topup_note = note
+    entitlement.save(update_fields=["topup_note", "updated_at"])
+    _audit(user, "topup_flag", entitlement, entitlement.enterprise, note, before, {"topup_note": note})
+
+
+def entitlement_topup_decide(*, user: User, entitlement: Entitlement, decision: str) -> Entitlement:
+    """The province's decision on an upgrade marked short (_mark_short), recorded as text (a top-up is paid, if
+    at all, outside this award: its amount and ledger stay); the mark and its to-do go."""
+    access.require_province(user, "决定升级奖补补差")
+    decision = _text(decision, "decision", "补差决定")
+    with transaction.atomic():
+        entitlement = _locked(entitlement)
+        if not entitlement.topup_note:
+            raise ApplicationError("本项奖补没有待决定的补差", field="decision")
+        before = {"topup_note": entitlement.topup_note}
+        entitlement.topup_note = ""
+        entitlement.save(update_fields=["topup_note", "updated_at"])
+        _audit(user, "topup_decided", entitlement, entitlement.enterprise,
+               f"补差决定：{decision}（{before['topup_note']}）", before, {"topup_note": "", "decision": decision})
+    return entitlement
 
 
 # ---------------------------------------------------------------- the enterprise's part

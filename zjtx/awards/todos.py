@@ -8,7 +8,7 @@ from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
 from zjtx.awards import access
 from zjtx.awards.models import Entitlement
-from zjtx.awards.selectors import RECOVERY
+from zjtx.awards.selectors import RECOVERY, TOPUP
 from zjtx.core.navigation import Todo
 
 S = Entitlement.Status
@@ -32,4 +32,6 @@ def todos(user: User) -> list[Todo]:
     if user.role == Role.PROVINCE:
         to_recover = visible.filter(status=S.PAID).exclude(recovery_note="").count()
         todos.append(Todo("已撤销认定的奖补已拨付，待追回处理", to_recover, f"{url}?status={RECOVERY}"))
+        short = visible.exclude(topup_note="").count()
+        todos.append(Todo("升级奖补所抵扣的等级已不予兑现，待决定是否补差", short, f"{url}?status={TOPUP}"))
     return todos

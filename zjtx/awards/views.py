@@ -26,8 +26,9 @@ from zjtx.tiers.models import Batch
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-# The list's status filter: the states, and the paid awards whose recognition was revoked.
-STATUS_FILTERS = [*Entitlement.Status.choices, (selectors.RECOVERY, "已拨付待追回（认定已撤销）")]
+# The list's status filter: the states, the paid awards whose recognition was revoked, the upgrades settled short.
+STATUS_FILTERS = [*Entitlement.Status.choices, (selectors.RECOVERY, "已拨付待追回（认定已撤销）"),
+                  (selectors.TOPUP, "升级奖补待决定补差")]
 
 
 @login_required
@@ -70,15 +71,18 @@ def generate(request: HttpRequest) -> HttpResponse:
 @require_GET
 def entitlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    entitlement = access.access_entitlement(user, pk)
-    return render(request, "awards/entitlement.html", _detail_context(user, entitlement))
+    entitlement, may_act = access.readable_entitlement(user, pk)
+    return render(request, "awards/entitlement.html", _detail_context(user, entitlement, may_act=may_act))
 
 
-def _detail_context(user: User, entitlement: Entitlement, form: AccountForm | None = None) -> dict[str, Any]:
-    actions = workflow.available(workflow.ENTITLEMENT, user=user, state=entitlement.status)
+def _detail_context(user: User, entitlement: Entitlement, form: AccountForm | None = None,
+                    may_act: bool = True) -> dict[str, Any]:
+    actions = workflow.available(workflow.ENTITLEMENT, user=user, state=entitlement.status) if may_act else []
     entries = _entries(user, entitlement)
     return {
         "x": entitlement, "actions": actions, "form": form or _account_form(entitlement, actions),
+        "read_only": not may_act,
+        "decides_topup": may_act and bool(entitlement.topup_note) and user.role == Role.PROVINCE,
         "entries": entries,
         # what stands paid after reversals and reissues (a reissue may be less than the award)
         "net_paid": sum((e.amount for e in entries), Decimal(0)) if entries else None,
@@ -161,6 +165,9 @@ def _act(request: HttpRequest, user: User, x: Entitlement, action: str) -> str:
             raise ApplicationError("没有可冲销的分录", field="entry")
         services.ledger_reverse(user=user, entry=last, reason=post.get("reason", ""))
         return "已记录追回并冲销，本项奖补不予兑现。" if x.recovery_note else "已冲销。"
+    if action == "topup_decide":
+        services.entitlement_topup_decide(user=user, entitlement=x, decision=post.get("decision", ""))
+        return "补差决定已记录。"
     if action == "reissue":
         services.ledger_reissue(user=user, entitlement=x, amount=post.get("amount", ""), reason=post.get("reason", ""))
         return "已更正重拨。"

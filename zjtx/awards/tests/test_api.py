@@ -82,3 +82,15 @@ def test_a_payment_list_of_a_batch_that_does_not_exist_is_refused_naming_the_fie
     response = logged_in(people["province"]).get("/api/v1/awards/payments?batch=424242")
     assert response.status_code == 400, response.content
     assert response.json()["field"] == "batch" and "没有 id 为 424242 的申报批次" in response.json()["message"]
+
+
+@pytest.mark.parametrize("role", ["bank", "expert", "department", "officer"])
+@pytest.mark.parametrize("query", ["", "?batch=99999", "?city=999", "?city=340200&batch=1"])
+def test_a_role_without_payment_lists_gets_403_whatever_the_query(role: str, query: str) -> None:
+    """A bank user asking for an unknown batch got 400 (没有 id 为 … 的申报批次), telling it which ids exist
+    before telling it that it may not read payment lists at all."""
+    from tests.factories import make_user
+
+    response = logged_in(make_user(role)).get(f"/api/v1/awards/payments{query}")
+    assert response.status_code == 403, response.content
+    assert response.json()["message"] == "您的角色无权查看奖补兑现"

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, ProgrammingError, connection, transaction
 
-from tests.factories import make_enterprise, make_user
+from tests.factories import logged_in, make_enterprise, make_user
 from zjtx.accounts.roles import Role
 from zjtx.awards import services
 from zjtx.awards.models import Budget, Entitlement, LedgerEntry
@@ -334,6 +334,70 @@ def test_an_upgrade_waiting_is_paid_in_full_when_the_grade_it_netted_is_refused(
     assert four_a.parameter_ids == "awards.upgrade_policy,awards.digital_assessment.amount_4a"
     record = AuditEvent.objects.get(action="awards.remeasure", target_id=str(four_a.pk))
     assert "50.00 → 100.00 万元" in record.summary
+
+
+@pytest.mark.parametrize("settled", ["approved", "paid"])
+def test_an_upgrade_settled_short_is_marked_for_the_province_when_its_netted_grade_is_refused(
+        people, enterprise, applicant, settled):
+    """3A then 4A: the 4A, netted to 50万, was approved (or paid); then the 3A was refused. The 4A stayed at 50万
+    with nothing to say it is 50万 short of a 4A: it is marked, and the province gets a to-do to decide a top-up."""
+    from django.test import Client
+    from django.urls import reverse
+
+    province = people["province"]
+    services.budget_set(user=province, year=2026, funding_level="省级", allocated="500")
+    grades = {}
+    for grade, day in (("3A", dt.date(2026, 3, 1)), ("4A", dt.date(2026, 5, 1))):
+        event = programme_event_record(user=province, enterprise=enterprise, kind="digital_assessment",
+                                       date=day, grade=grade)
+        programme_event_announce(user=province, event=event)
+        grades[grade] = Entitlement.objects.get(award=f"digital_assessment.{grade}")
+        services.entitlement_confirm_account(user=applicant, entitlement=grades[grade], account_name=enterprise.name,
+                                             bank_name="徽商银行", account_no="6228480012345678")
+        services.entitlement_city_check(user=people["city"], entitlement=grades[grade], approve=True)
+    settle = services.entitlement_approve if settled == "approved" else services.entitlement_approve_and_pay
+    settle(user=province, entitlement=grades["4A"])
+    lines = list(LedgerEntry.objects.values_list("pk", "amount"))
+    services.entitlement_reject(user=province, entitlement=grades["3A"], reason="评估报告无效")
+
+    four_a = Entitlement.objects.get(pk=grades["4A"].pk)
+    assert four_a.amount == Decimal("50") and four_a.status == settled  # the decided amount stands
+    assert list(LedgerEntry.objects.values_list("pk", "amount")) == lines
+    assert "应为 100.00 万元" in four_a.topup_note and "差额 50.00 万元待省级决定是否补拨" in four_a.topup_note
+    record = AuditEvent.objects.get(action="awards.topup_flag", target_id=str(four_a.pk))
+    assert record.after == {"topup_note": four_a.topup_note}
+    api = {e["id"]: e for e in logged_in(province).get("/api/v1/awards/entitlements").json()}
+    assert api[four_a.pk]["topup_note"] == four_a.topup_note and api[grades["3A"].pk]["topup_note"] == ""
+    client = Client()
+    client.force_login(province)
+    home = client.get("/").content.decode()
+    assert "升级奖补所抵扣的等级已不予兑现，待决定是否补差</a> <strong class=\"count\">1</strong>" in home
+    listed = client.get(reverse("awards:entitlements") + "?status=topup").content.decode()
+    assert "共 1 项" in listed and 'data-testid="topup-mark"' in listed
+    page = client.get(reverse("awards:entitlement", args=[four_a.pk])).content.decode()
+    assert "差额 50.00 万元待省级决定是否补拨" in page and 'data-testid="topup-form"' in page
+    assert "待决定是否补差" not in _home_of(people["city"])
+
+    decide = reverse("awards:entitlement_act", args=[four_a.pk, "topup_decide"])
+    assert "请填写补差决定" in client.post(decide, {"decision": " "}, follow=True).content.decode()
+    city = Client()
+    city.force_login(people["city"])
+    refused = city.post(decide, {"decision": "不予补差"}, follow=True).content.decode()
+    assert "只有省级管理员可以决定升级奖补补差" in refused
+    assert Entitlement.objects.get(pk=four_a.pk).topup_note == four_a.topup_note
+    client.post(decide, {"decision": "另行补拨 50 万元"})
+    assert Entitlement.objects.get(pk=four_a.pk).topup_note == ""
+    decided = AuditEvent.objects.get(action="awards.topup_decided", target_id=str(four_a.pk))
+    assert decided.before == {"topup_note": four_a.topup_note} and "另行补拨 50 万元" in decided.summary
+    assert "待决定是否补差" not in client.get("/").content.decode()
+
+
+def _home_of(user) -> str:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client.get("/").content.decode()
 
 
 def test_account_corrected_after_a_reversal_receives_the_reissue(people, ready, enterprise, applicant):

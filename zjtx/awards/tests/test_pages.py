@@ -348,6 +348,60 @@ def test_a_payment_stays_on_the_list_of_the_city_it_was_booked_for(people, ready
     assert services.budget_figures(Budget.objects.get())["paid"] == Decimal("100")
 
 
+def test_the_entitlement_total_leaves_out_the_refused_and_shows_them_apart(people, ready, enterprise, applicant):
+    """合计 added the amounts of 不予兑现 entitlements to those still owed: 108.00 for 105.00 that can be paid."""
+    from zjtx.policy.events import programme_event_announce, programme_event_record
+    from zjtx.tiers.tests.conftest import TODAY
+
+    event = programme_event_record(user=people["province"], enterprise=enterprise, kind="publicity", date=TODAY,
+                                   amount=Decimal("10"))
+    programme_event_announce(user=people["province"], event=event)  # 省级 5, 市级 3
+    city_share = Entitlement.objects.get(award__startswith="publicity.", funding_level="市级")
+    services.entitlement_confirm_account(user=applicant, entitlement=city_share, account_name=enterprise.name,
+                                         bank_name="徽商银行", account_no="6228480012345678")
+    services.entitlement_city_check(user=people["city"], entitlement=city_share, approve=False, reason="材料不全")
+    for user in (people["province"], people["city"], applicant):
+        page = client_for(user).get(reverse("awards:entitlements")).content.decode()
+        assert "共 3 项，合计 105.00 万元（不含不予兑现的 1 项 3.00 万元），已拨付净额 0.00 万元" in page
+    refused = client_for(people["province"]).get(reverse("awards:entitlements") + "?status=rejected")
+    assert "共 1 项，合计 0.00 万元（不含不予兑现的 1 项 3.00 万元）" in refused.content.decode()
+
+
+def test_the_old_city_reads_the_awards_its_ledger_lists_after_the_enterprise_moved(people, enterprise, applicant):
+    """合肥 paid a 市级 award from its own budget; the enterprise then moved to 芜湖. 合肥's ledger still lists the
+    line, but its link gave 404: 合肥 may read the award (and act on nothing), not the enterprise's others."""
+    from zjtx.policy.events import programme_event_announce, programme_event_record
+    from zjtx.tiers.tests.conftest import TODAY
+
+    province = people["province"]
+    services.budget_set(user=province, year=2026, funding_level="市级", city_code="340100", allocated="50")
+    event = programme_event_record(user=province, enterprise=enterprise, kind="publicity", date=TODAY,
+                                   amount=Decimal("10"))
+    programme_event_announce(user=province, event=event)
+    city_share = Entitlement.objects.get(award__startswith="publicity.", funding_level="市级")
+    unpaid = Entitlement.objects.get(award__startswith="publicity.", funding_level="省级")
+    services.entitlement_confirm_account(user=applicant, entitlement=city_share, account_name=enterprise.name,
+                                         bank_name="徽商银行", account_no="6228480012345678")
+    services.entitlement_city_check(user=people["city"], entitlement=city_share, approve=True)
+    services.entitlement_approve_and_pay(user=province, entitlement=city_share)
+    enterprise.city_code, enterprise.county_code = "340200", ""
+    enterprise.save(update_fields=["city_code", "county_code"])
+
+    hefei = client_for(people["city"])
+    link = reverse("awards:entitlement", args=[city_share.pk])
+    assert f'href="{link}"' in hefei.get(reverse("awards:ledger")).content.decode()
+    page = hefei.get(link)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert city_share.award_label in text and "仅供查看" in text and f'action="{link}' not in text
+    assert hefei.post(reverse("awards:entitlement_act", args=[city_share.pk, "city_pass"])).status_code == 404
+    assert hefei.get(reverse("awards:entitlement", args=[unpaid.pk])).status_code == 404
+    third = client_for(make_user(Role.CITY, city_code="340300"))
+    assert third.get(link).status_code == 404
+    wuhu = client_for(people["other_city"]).get(link).content.decode()
+    assert city_share.award_label in wuhu and "仅供查看" not in wuhu
+
+
 def test_entitlement_list_holds_the_ledger_net_against_the_award_total(people, ready, enterprise, applicant):
     """After a smaller reissue (60 of 100) the list said 合计 100.00 and nothing of what the ledger paid."""
     services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="500")
@@ -359,3 +413,17 @@ def test_entitlement_list_holds_the_ledger_net_against_the_award_total(people, r
         assert "共 1 项，合计 100.00 万元，已拨付净额 60.00 万元" in page
     page = client_for(people["other_city"]).get(reverse("awards:entitlements")).content.decode()
     assert "共 0 项，合计 0.00 万元，已拨付净额 0.00 万元" in page
+
+
+def test_budgets_list_the_province_first_then_the_cities_in_the_sites_order(people):
+    """市级 sorted before 省级 by its text: the province's own budget came after the sixteen cities'."""
+    from tests.factories import logged_in
+
+    for year, level, city in [(2025, "省级", ""), (2026, "市级", "341800"), (2026, "市级", "340200"),
+                              (2026, "省级", ""), (2026, "市级", "340100")]:
+        services.budget_set(user=people["province"], year=year, funding_level=level, city_code=city, allocated="10")
+    expected = ["2026-省级-", "2026-市级-340100", "2026-市级-340200", "2026-市级-341800", "2025-省级-"]
+    page = client_for(people["province"]).get(reverse("awards:budgets")).content.decode()
+    assert [part.split('"')[0] for part in page.split('data-budget="')[1:]] == expected
+    api = logged_in(people["province"]).get("/api/v1/awards/budgets").json()
+    assert [f"{b['year']}-{b['funding_level']}-{b['city_code']}" for b in api] == expected
