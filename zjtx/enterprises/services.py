@@ -48,7 +48,7 @@ def enterprise_update(*, user: User, enterprise: Enterprise, data: dict[str, Any
                          field_label(Enterprise, f) for f in changed),
                      before={f: before[f] for f in changed}, after={f: getattr(enterprise, f) for f in changed})
         if "industry_code" in changed:
-            size_refresh(enterprise_ids=[enterprise.pk])
+            size_refresh(enterprise_ids=[enterprise.pk], actor=user, cause="修改国民经济行业")
     return enterprise
 
 
@@ -80,7 +80,8 @@ def indicator_save(*, user: User, enterprise: Enterprise, year: int, data: dict[
                      summary=f"{'新增' if created else '修改'}{year}年度指标",
                      before=None if created else {f: before[f] for f in changed},
                      after={f: after[f] for f in (INDICATOR_FIELDS if created else changed)})
-        size_refresh(enterprise_ids=[enterprise.pk])
+        size_refresh(enterprise_ids=[enterprise.pk], actor=user,
+                     cause=f"{'新增' if created else '修改'}{year}年度指标")
     indicator.refresh_from_db()
     return indicator
 
@@ -95,9 +96,11 @@ def _full_clean(obj: Enterprise | Indicator) -> None:
 
 
 def size_refresh(*, enterprise_ids: Sequence[int] | None = None, codes: Sequence[str] | None = None,
-                 refresh_list: bool = True) -> int:
+                 refresh_list: bool = True, actor: User | None = None, cause: str = "重新划型") -> int:
     """Recompute the 划型 size class of indicators and enterprises (all when no ids or codes are given).
 
+    Each enterprise whose size class changes gets one audit record (before → after) naming `cause` and
+    `actor` (None: 系统), written by one statement however many rows change.
     `refresh_list=False` leaves the list entries to a large import's follow-up task."""
     rows = _size_inputs(enterprise_ids, codes)
     if rows.is_empty():
@@ -113,12 +116,27 @@ def size_refresh(*, enterprise_ids: Sequence[int] | None = None, codes: Sequence
             cur.execute(f"UPDATE enterprises_indicator SET size_class = s.size FROM {writer.STAGE} s "
                         "WHERE enterprises_indicator.id = s.id")
         writer.stage(latest)
+        cur.execute(_size_audit_sql(), [actor.pk if actor else None, _actor_label(actor), cause[:200]])
         cur.execute(f"UPDATE enterprises_enterprise SET size_class = s.size, size_year = s.year FROM {writer.STAGE} s "
                     "WHERE enterprises_enterprise.id = s.id AND (enterprises_enterprise.size_class IS DISTINCT FROM "
                     "s.size OR enterprises_enterprise.size_year IS DISTINCT FROM s.year)")
         if refresh_list:
             listing.refresh_staged(writer.STAGE, key="id")
     return changed.height
+
+
+def _size_audit_sql() -> str:
+    """One record per enterprise whose size class the staged rows change (none when only the year moves)."""
+    return writer.audit_select(
+        action="size_change", target_type="enterprise", target_id="t.credit_code", code="t.credit_code",
+        summary="'企业规模重新划型（按' || CAST(s.year AS varchar) || '年度指标；' || %s || '）'",
+        before="t.size_class", after="s.size", key="size_class",
+    ) + (f"FROM {writer.STAGE} s JOIN enterprises_enterprise t ON t.id = s.id "
+         "WHERE t.size_class IS DISTINCT FROM s.size")
+
+
+def _actor_label(actor: User | None) -> str:
+    return (actor.display_name or actor.username) if actor else "系统"
 
 
 def _size_inputs(enterprise_ids: Sequence[int] | None, codes: Sequence[str] | None) -> pl.DataFrame:

@@ -244,7 +244,8 @@ def _write_enterprises(job: ImportJob, frame: pl.DataFrame, label: str, summary:
     if "industry_code" in fields and counts.updated:
         from zjtx.enterprises.services import size_refresh
 
-        size_refresh(codes=frame["credit_code"].to_list(), refresh_list=not job.listing_pending)
+        size_refresh(codes=frame["credit_code"].to_list(), refresh_list=not job.listing_pending, actor=job.created_by,
+                     cause=summary)
     return counts
 
 
@@ -264,7 +265,7 @@ def _write_indicators(job: ImportJob, frame: pl.DataFrame, label: str, summary: 
                            actor_label=label, summary=summary, insert_extra=blanks)
     from zjtx.enterprises.services import size_refresh
 
-    size_refresh(enterprise_ids=staged["enterprise_id"].unique().to_list())
+    size_refresh(enterprise_ids=staged["enterprise_id"].unique().to_list(), actor=job.created_by, cause=summary)
     return counts
 
 

@@ -143,7 +143,7 @@ def _differs(fields: Sequence[str], keep: dict[str, str] | None) -> str:
     return "(" + " OR ".join(f"t.{f} IS DISTINCT FROM {_new(f, keep)}" for f in fields) + ")"
 
 
-def _json(fields: Sequence[str], values: Sequence[str]) -> str:
+def json_object(fields: Sequence[str], values: Sequence[str]) -> str:
     fn = "jsonb_build_object" if connection.vendor == "postgresql" else "json_object"
     return f"{fn}(" + ", ".join(f"'{f}', {v}" for f, v in zip(fields, values, strict=True)) + ")"
 
@@ -157,17 +157,28 @@ def _audit_insert(action: str, target: Target, verb: str, before: str, after: st
     """INSERT … SELECT of one audit record per row the statement's FROM yields (stage `s`, stored `t`);
     the summary reads as the form's (修改2024年度指标) and names the import, whose job is the parameter."""
     key = " || '/' || ".join(f"CAST(s.{k} AS varchar)" for k in target.key)
-    summary = f"'导入{verb}' || {target.what} || '（' || %s || '）'"
+    return audit_select(action=action, target_type=target.target_type, target_id=key, code=target.code,
+                        summary=f"'导入{verb}' || {target.what} || '（' || %s || '）'", before=before, after=after)
+
+
+def audit_select(*, action: str, target_type: str, target_id: str, code: str, summary: str, before: str,
+                 after: str, key: str | None = None) -> str:
+    """The head of an INSERT … SELECT writing one audit record per row of the FROM clause the caller appends.
+    Its parameters: actor id, actor label, then those of `summary`. The other arguments are SQL expressions;
+    with `key`, `before` and `after` are plain values recorded as {key: value}."""
+    if key is not None:
+        before, after = json_object([key], [before]), json_object([key], [after])
     return (
         "INSERT INTO core_auditevent (at, actor_id, actor_label, action, target_type, target_id, enterprise_code, "
-        f"summary, before, after) SELECT {_now()}, %s, %s, '{action}', '{target.target_type}', {key}, "
-        f"{target.code}, {summary}, {before}, {after} "
+        f"summary, before, after) SELECT {_now()}, %s, %s, '{action}', '{target_type}', {target_id}, "
+        f"{code}, {summary}, {before}, {after} "
     )
 
 
 def _audit_sql(target: Target, fields: Sequence[str], keep: dict[str, str] | None = None) -> str:
     """Audit the stored rows the staged ones change: before and after of every field."""
-    before, after = _json(fields, [f"t.{f}" for f in fields]), _json(fields, [_new(f, keep) for f in fields])
+    before = json_object(fields, [f"t.{f}" for f in fields])
+    after = json_object(fields, [_new(f, keep) for f in fields])
     return (_audit_insert("import_update", target, "修改", before, after)
             + f"FROM {STAGE} s JOIN {target.table} t ON {_join(target, 't')} WHERE {_differs(fields, keep)}")
 
@@ -177,7 +188,7 @@ def _insert_audited(cur: Any, target: Target, fields: Sequence[str], extra: dict
     """Insert the new staged rows and audit each (their values, no before); returns how many.
     PostgreSQL audits the rows the insert returns, in the same statement. SQLite, which lets one writer
     at a time in, audits the rows above the highest id stored before the insert."""
-    after = _json(fields, [f"s.{f}" for f in fields])
+    after = json_object(fields, [f"s.{f}" for f in fields])
     audit = _audit_insert("import_create", target, "新增", "NULL", after)
     keys = ", ".join(target.key)
     if connection.vendor == "postgresql":

@@ -65,3 +65,58 @@ def test_history_reads_dates_and_amounts_as_the_page_above_it(tmp_path):
     assert "成立日期：2016-03-05 → 2018-07-01" in history
     assert "注册资本（万元）：1,234.50 → 8,000.00" in history
     assert "营业收入（万元）：空 → 12,800.50" in history
+
+
+def size_records(enterprise) -> list[tuple[str, dict, dict]]:
+    events = AuditEvent.objects.filter(enterprise_code=enterprise.credit_code, action="size_change").order_by("id")
+    return [(e.summary, e.before, e.after) for e in events]
+
+
+def test_a_form_edit_that_changes_the_size_class_records_it_once_in_chinese():
+    user = province_user()
+    enterprise = make_enterprise()  # 3562, industry (工业): 120 staff and 5,000 万元 are 小型
+    services.indicator_save(user=user, enterprise=enterprise, year=2024, data={
+        "revenue": Decimal("5000"), "employees": 120, "total_assets": Decimal("8000")})
+    services.indicator_save(user=user, enterprise=enterprise, year=2024, data={"employees": 400})  # 中型
+    services.indicator_save(user=user, enterprise=enterprise, year=2024, data={"employees": 420})  # still 中型
+
+    assert size_records(enterprise) == [
+        ("企业规模重新划型（按2024年度指标；新增2024年度指标）", {"size_class": ""}, {"size_class": "small"}),
+        ("企业规模重新划型（按2024年度指标；修改2024年度指标）", {"size_class": "small"}, {"size_class": "medium"})]
+    history = history_of(logged_in(user), enterprise.credit_code)
+    assert "企业规模：小型 → 中型" in history and "企业规模：未划型（数据不足） → 小型" in history
+    assert history.count("企业规模：") == 2
+
+
+def test_an_industry_change_that_moves_the_size_class_is_recorded():
+    user = province_user()
+    enterprise = make_enterprise()
+    services.indicator_save(user=user, enterprise=enterprise, year=2024, data={
+        "revenue": Decimal("5000"), "employees": 120, "total_assets": Decimal("8000")})
+    # 5,000 万元 of revenue in retail (52) is 中型 there (≥ 500 万元 and ≥ 50 staff)
+    services.enterprise_update(user=user, enterprise=enterprise, data={"industry_code": "5211"})
+
+    enterprise.refresh_from_db()
+    assert enterprise.size_class == "medium"
+    assert size_records(enterprise)[-1] == ("企业规模重新划型（按2024年度指标；修改国民经济行业）",
+                                            {"size_class": "small"}, {"size_class": "medium"})
+
+
+def test_an_indicator_import_records_each_size_change_once_with_its_job(tmp_path):
+    user = province_user()
+    moved, kept = make_enterprise(), make_enterprise()
+    first = import_indicators(tmp_path, user, [f"{moved.credit_code},2024,5000,120,9000,",
+                                               f"{kept.credit_code},2024,5000,120,9000,"])
+    second = import_indicators(tmp_path, user, [f"{moved.credit_code},2024,5000,400,9000,",
+                                                f"{kept.credit_code},2024,5100,120,9000,"])
+    import_indicators(tmp_path, user, [f"{moved.credit_code},2024,5000,400,9000,"])  # the same again
+
+    assert size_records(moved) == [
+        (f"企业规模重新划型（按2024年度指标；导入任务#{first.pk}《指标.csv》）", {"size_class": ""},
+         {"size_class": "small"}),
+        (f"企业规模重新划型（按2024年度指标；导入任务#{second.pk}《指标.csv》）", {"size_class": "small"},
+         {"size_class": "medium"})]
+    assert len(size_records(kept)) == 1  # 小型 from the start: a changed figure is no change of size
+    event = AuditEvent.objects.filter(enterprise_code=moved.credit_code, action="size_change").last()
+    assert (event.actor, event.target_type, event.target_id) == (user, "enterprise", moved.credit_code)
+    assert "企业规模：小型 → 中型" in history_of(logged_in(user), moved.credit_code)
