@@ -54,6 +54,22 @@ def refresh_staged(stage: str, key: str = "credit_code", since: datetime | None 
     return refresh_where(f"e.updated_at >= %s AND e.{key} IN (SELECT {key} FROM {stage})", [since])
 
 
+def places_staged(stage: str, since: datetime) -> dict[str, dict[str, int]]:
+    """How many registry rows whose code is in `stage` and that were written at or after `since` lie in each
+    city and county: {"cities": {code: n}, "counties": {code: n}} (one grouped query)."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT city_code, county_code, count(*) FROM enterprises_enterprise e "
+                    f"WHERE e.updated_at >= %s AND e.credit_code IN (SELECT credit_code FROM {stage}) "
+                    "GROUP BY city_code, county_code", [since])
+        rows = cur.fetchall()
+    places: dict[str, dict[str, int]] = {"cities": {}, "counties": {}}
+    for city, county, count in rows:
+        places["cities"][city] = places["cities"].get(city, 0) + count
+        if county:
+            places["counties"][county] = places["counties"].get(county, 0) + count
+    return places
+
+
 def refresh_changed_since(moment: datetime) -> int:
     """The entries of every registry row created or updated at or after `moment` (a large import's rows)."""
     return refresh_where("e.updated_at >= %s", [moment])

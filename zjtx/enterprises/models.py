@@ -299,6 +299,9 @@ class ImportJob(models.Model):
     errors = models.JSONField("错误明细（前1000条）", default=list, blank=True)
     # A large import commits the registry, then refreshes the list entries of its rows in a follow-up task.
     listing_pending = models.BooleanField("列表更新中", default=False)
+    # While the list is pending: how many of its written rows lie in each city and county
+    # ({"cities": {code: n}, "counties": {code: n}}), so that the list tells each user only of its own area's.
+    listing_places = models.JSONField("待更新企业所在地", default=dict, blank=True)
 
     class Meta:
         verbose_name = "导入任务"

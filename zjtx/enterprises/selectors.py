@@ -9,15 +9,16 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.expressions import Col
 from django.db.models.lookups import Exact, Lookup
 
 from zjtx.accounts.models import User
+from zjtx.accounts.roles import Role
 from zjtx.core import reference, regions
 from zjtx.core.audit import describe_change, visible_to
 from zjtx.core.models import AuditEvent
-from zjtx.enterprises import access, industries
+from zjtx.enterprises import access, industries, listing
 from zjtx.enterprises.models import Enterprise, ImportJob, Indicator, ListEntry, SizeClass, Tier
 
 PAGE_SIZE = 50
@@ -234,9 +235,47 @@ def registry_rows(entries: list[ListEntry]) -> list[Enterprise]:
     return [found[e.pk] for e in entries if e.pk in found]
 
 
-def pending_list_refreshes() -> int:
-    """Large imports whose rows are committed but not yet in the list (any city's rows may be among them)."""
-    return ImportJob.objects.filter(listing_pending=True).count()
+@dataclass(frozen=True)
+class PendingRefresh:
+    """A large import whose rows are committed but not yet in the list, as one user's list tells of it."""
+
+    job: ImportJob
+    rows: int  # its rows within the user's sight
+    named: bool  # the user may follow the job (its own, or one the import pages show it)
+
+
+def pending_list_refreshes(user: User) -> list[PendingRefresh]:
+    """The pending large imports with rows in `user`'s sight, and the user's own: another city's import is
+    none of its business (and would tell of that city's work). An officer or enterprise, who imports nothing,
+    is told of its own rows the list does not show as stored yet, whichever import wrote them."""
+    jobs = list(ImportJob.objects.filter(listing_pending=True).select_related("created_by").order_by("created_at"))
+    if not jobs:
+        return []
+    if user.role not in (Role.PROVINCE, Role.DEPARTMENT, Role.CITY):
+        rows = _unlisted_in_sight(user)
+        return [PendingRefresh(job=jobs[-1], rows=rows, named=False)] if rows else []
+    followed = set(access.visible_import_jobs(user).filter(pk__in=[j.pk for j in jobs]).values_list("pk", flat=True))
+    found = []
+    for job in jobs:
+        rows, own = _rows_in_sight(user, job), job.created_by_id == user.pk
+        if rows or own:
+            found.append(PendingRefresh(job=job, rows=rows, named=own or job.pk in followed))
+    return found
+
+
+def _rows_in_sight(user: User, job: ImportJob) -> int:
+    """How many of the job's pending rows lie in a province, department or city user's area."""
+    places = job.listing_places or {}
+    if user.role == Role.CITY:
+        kind, code = ("counties", user.county_code) if user.county_code else ("cities", user.city_code)
+        return int((places.get(kind) or {}).get(code, 0))
+    return sum((places.get("cities") or {}).values())
+
+
+def _unlisted_in_sight(user: User) -> int:
+    """The user's few enterprises whose list entry is missing or differs from the registry row."""
+    current = ListEntry.objects.filter(pk=OuterRef("pk"), **{name: OuterRef(name) for name in listing.COPIED})
+    return access.visible_enterprises(user).filter(~Exists(current)).count()
 
 
 def enterprise_indicators(*, enterprise: Enterprise) -> list[Indicator]:

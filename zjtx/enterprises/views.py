@@ -52,7 +52,8 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "query": urlencode(kept),
         "can_import": user.role in access.IMPORT_ROLES,
-        "pending_refreshes": selectors.pending_list_refreshes(),
+        "pending_refreshes": selectors.pending_list_refreshes(user),
+        "sight": "本企业" if user.role == Role.ENTERPRISE else access.list_scope_label(user),
     }
     if not getattr(request, "htmx", False):
         return render(request, "enterprises/list.html", context)

@@ -239,7 +239,9 @@ def _write_enterprises(job: ImportJob, frame: pl.DataFrame, label: str, summary:
     # follow-up task refreshes the entries (maintaining the list indexes row by row would cost several
     # times the import itself).
     job.listing_pending = counts.created + counts.updated > listing.INLINE_LIMIT
-    if not job.listing_pending and counts.created + counts.updated:
+    if job.listing_pending:
+        job.listing_places = listing.places_staged(writer.KEYS_STAGE, _written_since(job))
+    elif counts.created + counts.updated:
         listing.refresh_staged(writer.KEYS_STAGE, since=_written_since(job))
     if "industry_code" in fields and counts.updated:
         from zjtx.enterprises.services import size_refresh
@@ -273,8 +275,8 @@ def refresh_list_entries(job: ImportJob) -> int:
     """The follow-up of a large import: bring the list entries of its rows up to date."""
     with transaction.atomic():
         written = listing.refresh_changed_since(_written_since(job))
-        job.listing_pending = False
-        job.save(update_fields=["listing_pending"])
+        job.listing_pending, job.listing_places = False, {}
+        job.save(update_fields=["listing_pending", "listing_places"])
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with connection.cursor() as cur:  # statistics and visibility map for the list's index-only counts
             cur.execute(f"VACUUM (ANALYZE) {listing.TABLE}")

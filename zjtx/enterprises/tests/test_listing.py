@@ -13,7 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import city_user, make_enterprise, make_indicator, province_user
+from tests.factories import city_user, make_enterprise, make_indicator, make_user, province_user
 from zjtx.enterprises import listing, selectors, services, tasks
 from zjtx.enterprises.importing.run import refresh_list_entries
 from zjtx.enterprises.models import Enterprise, ImportJob, ListEntry
@@ -85,7 +85,9 @@ def test_large_import_commits_the_registry_then_lists_its_rows_in_a_follow_up(tm
     client = Client()
     client.force_login(province_user())
     listed = client.get("/enterprises/").content.decode()
-    assert 'data-testid="list-refresh-notice"' in listed and "有 1 个大批量导入" in listed
+    assert 'data-testid="list-refresh-notice"' in listed
+    notice = re.sub(r"<[^>]+>", "", listed.split('data-testid="list-refresh-notice">')[1].split("</p>")[0])
+    assert f"导入任务 #{job.pk}《{path.name}》" in notice and "涉及您查看范围（安徽省）内的 5 家企业" in notice
     status = client.get(f"/enterprises/import/{job.pk}/").content.decode()
     assert "正在更新企业列表（5 家企业）" in status
 
@@ -250,3 +252,45 @@ def test_a_city_list_after_a_large_import_walks_its_own_index_not_the_other_citi
                 plan = json.dumps(cur.fetchone()[0])
             removed = sum(int(n) for n in re.findall(r'"Rows Removed by Filter": (\d+)', plan))
             assert removed < 100, plan
+
+
+def notices(user) -> list[str]:
+    client = Client()
+    client.force_login(user)
+    page = client.get("/enterprises/").content.decode()
+    return [re.sub(r"<[^>]+>", "", part.split("</p>")[0])
+            for part in page.split('data-testid="list-refresh-notice">')[1:]]
+
+
+def test_the_pending_list_notice_tells_each_user_only_of_its_own_areas_rows(tmp_path, monkeypatch):
+    monkeypatch.setattr(listing, "INLINE_LIMIT", 2)
+    monkeypatch.setattr(tasks, "refresh_list_task", FakeTask())
+    hefei_official = city_user("340100")
+    rows = [*good_rows(3), *good_rows(4, city="芜湖市", county="镜湖区", city_code="340200")]
+    by_province = services.import_from_path(user=province_user(), kind="enterprises", mode="all",
+                                            path=write_csv(tmp_path, [HEADER, *rows], name="全省.csv"))
+    by_hefei = services.import_from_path(user=hefei_official, kind="enterprises", mode="all",
+                                         path=write_csv(tmp_path, [HEADER, *good_rows(5)], name="合肥.csv"))
+    assert by_province.listing_pending and by_hefei.listing_pending
+
+    wuhu = notices(city_user("340200"))
+    assert len(wuhu) == 1 and "合肥" not in wuhu[0] and "全省.csv" not in wuhu[0]
+    assert "一个大批量导入已写入企业库，涉及您查看范围（芜湖市）内的 4 家企业" in wuhu[0]
+    jinghu = notices(city_user("340200", county_code="340202"))
+    assert len(jinghu) == 1 and "（芜湖市 · 镜湖区）内的 4 家企业" in jinghu[0]
+    assert notices(city_user("340200", county_code="340209")) == []  # 弋江区: none of its rows
+    assert notices(city_user("341100")) == []  # 滁州: none at all
+
+    hefei = notices(hefei_official)
+    assert "一个大批量导入已写入企业库，涉及您查看范围（合肥市）内的 3 家企业" in hefei[0]
+    assert f"导入任务 #{by_hefei.pk}《合肥.csv》" in hefei[1] and "内的 5 家企业" in hefei[1]
+    province = notices(province_user())
+    assert "《全省.csv》" in province[0] and "（安徽省）内的 7 家企业" in province[0]
+    assert "《合肥.csv》" in province[1] and "（安徽省）内的 5 家企业" in province[1]
+
+    own = notices(make_user("enterprise", credit_code=rows[-1].split(",")[0]))
+    assert len(own) == 1 and "涉及您查看范围（本企业）内的 1 家企业" in own[0]
+    assert notices(make_user("enterprise", credit_code=make_enterprise().credit_code)) == []
+
+    refresh_list_entries(by_province)
+    assert notices(city_user("340200")) == []

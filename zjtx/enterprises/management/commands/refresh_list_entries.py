@@ -26,5 +26,5 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             written = listing.refresh_all()
-            ImportJob.objects.filter(listing_pending=True).update(listing_pending=False)
+            ImportJob.objects.filter(listing_pending=True).update(listing_pending=False, listing_places={})
         self.stdout.write(self.style.SUCCESS(f"已更新 {written:,} 条列表条目（此前不一致 {stale:,} 条）"))
