@@ -8,6 +8,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.core.paginator import Page as DjangoPage
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.expressions import Col
@@ -282,15 +284,37 @@ def enterprise_indicators(*, enterprise: Enterprise) -> list[Indicator]:
     return list(Indicator.objects.filter(enterprise=enterprise).order_by("year"))
 
 
+HISTORY_PAGE_SIZE = 20
+
+
 def enterprise_history(*, enterprise: Enterprise, user: User, limit: int = 200) -> list[AuditEvent]:
-    """Audit events of the enterprise that ``user`` may read (``core.audit.visible_to``: each app hides
-    its confidential records), newest first, each with ``changes``: (label, before, after) as people
-    read them (Chinese labels and choice names; a withdrawn record's values go to 空)."""
-    found = AuditEvent.objects.filter(enterprise_code=enterprise.credit_code).order_by("-at", "-id")[:limit]
-    events = [event for event in found if visible_to(user, event)]
+    """The newest `limit` audit events of the enterprise that ``user`` may read, each with ``changes``."""
+    events = _visible_history(enterprise, user)[:limit]
+    _describe(events)
+    return events
+
+
+def history_page(*, enterprise: Enterprise, user: User, number: Any = 1) -> DjangoPage:
+    """One page of the enterprise's change history, newest first (a number past the end gives the oldest
+    page, anything else the newest). Counted and paged after the visibility rules, so that a user's pages
+    hold only what it may read; only the page's events are described."""
+    page = Paginator(_visible_history(enterprise, user), HISTORY_PAGE_SIZE).get_page(number)
+    _describe(list(page.object_list))
+    return page
+
+
+def _visible_history(enterprise: Enterprise, user: User) -> list[AuditEvent]:
+    """Audit events of the enterprise that ``user`` may read (``core.audit.visible_to``: each app hides its
+    confidential records), newest first."""
+    found = AuditEvent.objects.filter(enterprise_code=enterprise.credit_code).order_by("-at", "-id")
+    return [event for event in found.iterator(chunk_size=500) if visible_to(user, event)]
+
+
+def _describe(events: list[AuditEvent]) -> None:
+    """Give each event ``changes``: (label, before, after) as people read them (Chinese labels and choice
+    names; a withdrawn record's values go to 空)."""
     for event in events:
         event.changes = _changes(event)  # type: ignore[attr-defined]
-    return events
 
 
 def _changes(event: AuditEvent) -> list[tuple[str, str | None, str | None]]:

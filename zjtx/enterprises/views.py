@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryD
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from zjtx.accounts.models import current_user
+from zjtx.accounts.models import User, current_user
 from zjtx.accounts.roles import Role
 from zjtx.core import clock
 from zjtx.core.errors import ApplicationError
@@ -103,10 +103,19 @@ def enterprise_detail(request: HttpRequest, code: str) -> HttpResponse:
         "e": enterprise,
         "indicators": indicators,
         "chart": _chart_data(indicators),
-        "history": selectors.enterprise_history(enterprise=enterprise, user=user),
+        "history": selectors.history_page(enterprise=enterprise, user=user, number=request.GET.get("history")),
+        # the import job's number and file only to those who may open it (an enterprise may not)
+        "job_named": _may_follow_job(user, enterprise.created_job_id),
         "can_edit": user.role in access.EDIT_ROLES,
     }
     return render(request, "enterprises/detail.html", context)
+
+
+def _may_follow_job(user: User, job_id: int | None) -> bool:
+    """Whether the user's import pages show this job (the one that created an enterprise, say)."""
+    if job_id is None or user.role not in access.IMPORT_ROLES:
+        return False
+    return access.visible_import_jobs(user).filter(pk=job_id).exists()
 
 
 def _chart_data(indicators: list[Indicator]) -> dict[str, Any]:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import logged_in, make_enterprise, province_user
+from tests.factories import credit_code, logged_in, make_enterprise, province_user
 from zjtx.core.models import AuditEvent
 from zjtx.enterprises import services
-from zjtx.enterprises.models import ImportJob
+from zjtx.enterprises.models import Enterprise, ImportJob
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,7 @@ def test_history_reads_dates_and_amounts_as_the_page_above_it(tmp_path):
     assert "营业收入（万元）：空 → 12,800.50" in history
 
 
-def size_records(enterprise) -> list[tuple[str, dict, dict]]:
+def size_records(enterprise) -> list[tuple[str, object, object]]:
     events = AuditEvent.objects.filter(enterprise_code=enterprise.credit_code, action="size_change").order_by("id")
     return [(e.summary, e.before, e.after) for e in events]
 
@@ -120,3 +120,47 @@ def test_an_indicator_import_records_each_size_change_once_with_its_job(tmp_path
     event = AuditEvent.objects.filter(enterprise_code=moved.credit_code, action="size_change").last()
     assert (event.actor, event.target_type, event.target_id) == (user, "enterprise", moved.credit_code)
     assert "企业规模：小型 → 中型" in history_of(logged_in(user), moved.credit_code)
+
+
+def test_a_long_history_is_paged_newest_first_and_keeps_its_oldest_records(tmp_path):
+    from zjtx.core.audit import audit_record
+
+    user = province_user()
+    path = tmp_path / "企业.csv"
+    path.write_text("统一社会信用代码,企业名称,所在市,国民经济行业代码\n"
+                    f"{credit_code()},历史很长的企业有限公司,合肥市,3562\n", encoding="utf-8")
+    job = services.import_from_path(user=user, kind="enterprises", mode="all", path=path)
+    enterprise = Enterprise.objects.get(created_job=job)
+    for n in range(1, 206):  # 205 changes: more than the 200 the page used to show, the oldest dropped
+        audit_record(actor=user, action="update", target_type="enterprise", target_id=enterprise.credit_code,
+                     enterprise_code=enterprise.credit_code, summary=f"第{n}次修改",
+                     before={"contact_name": f"联系人{n - 1}"}, after={"contact_name": f"联系人{n}"})
+    client = logged_in(user)
+
+    first = client.get(f"/enterprises/{enterprise.credit_code}/").content.decode()
+    assert "共 205 条，按时间从新到旧，本页第 1–20 条" in first and "第 1 / 11 页" in first
+    shown = re.findall(r"第(\d+)次修改", history_of(client, enterprise.credit_code))
+    assert shown == [str(n) for n in range(205, 185, -1)]
+    assert "由导入任务" not in first  # the creation is the oldest record: on the last page
+
+    last = client.get(f"/enterprises/{enterprise.credit_code}/?history=11").content.decode()
+    timeline = re.sub(r"\s+", " ", last.split('data-testid="history"')[1].split("</ul>")[0])
+    assert re.findall(r"第(\d+)次修改", timeline) == ["5", "4", "3", "2", "1"]
+    assert "联系人：联系人0 → 联系人1" in timeline
+    assert timeline.rindex("第1次修改") < timeline.index(f"由导入任务 #{job.pk}《企业.csv》创建")
+    assert "本页第 201–205 条" in last and 'href="?history=10#history">较新的记录' in last
+
+
+def test_the_enterprise_reads_that_it_was_imported_not_the_officials_file(tmp_path):
+    from tests.factories import make_user
+
+    path = tmp_path / "合肥市2025年企业名单.csv"
+    path.write_text("统一社会信用代码,企业名称,所在市,国民经济行业代码\n"
+                    f"{credit_code()},导入来的企业有限公司,合肥市,3562\n", encoding="utf-8")
+    job = services.import_from_path(user=province_user(), kind="enterprises", mode="all", path=path)
+    enterprise = Enterprise.objects.get(created_job=job)
+
+    own = history_of(logged_in(make_user("enterprise", credit_code=enterprise.credit_code)), enterprise.credit_code)
+    assert "由批量导入创建" in own and "合肥市2025年企业名单" not in own and f"#{job.pk}" not in own
+    official = history_of(logged_in(province_user()), enterprise.credit_code)
+    assert f"由导入任务 #{job.pk}《合肥市2025年企业名单.csv》创建" in official
