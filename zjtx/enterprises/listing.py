@@ -14,7 +14,7 @@ An entry whose values already match is left alone, so refreshing twice changes n
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -54,15 +54,21 @@ def refresh_staged(stage: str, key: str = "credit_code", since: datetime | None 
     return refresh_where(f"e.updated_at >= %s AND e.{key} IN (SELECT {key} FROM {stage})", [since])
 
 
-def places_staged(stage: str, since: datetime) -> dict[str, dict[str, int]]:
-    """How many registry rows whose code is in `stage` and that were written at or after `since` lie in each
-    city and county: {"cities": {code: n}, "counties": {code: n}} (one grouped query)."""
+Places = dict[str, dict[str, int]]
+
+
+def places_staged(stage: str, since: datetime) -> list[tuple[str, str, int]]:
+    """(city, county, how many) of the registry rows whose code is in `stage`, written at or after `since`."""
     with connection.cursor() as cur:
         cur.execute("SELECT city_code, county_code, count(*) FROM enterprises_enterprise e "
                     f"WHERE e.updated_at >= %s AND e.credit_code IN (SELECT credit_code FROM {stage}) "
                     "GROUP BY city_code, county_code", [since])
-        rows = cur.fetchall()
-    places: dict[str, dict[str, int]] = {"cities": {}, "counties": {}}
+        return [(city, county, int(count)) for city, county, count in cur.fetchall()]
+
+
+def count_places(rows: Iterable[tuple[str, str, int]]) -> Places:
+    """(city, county, how many) rows as {"cities": {code: n}, "counties": {code: n}}."""
+    places: Places = {"cities": {}, "counties": {}}
     for city, county, count in rows:
         places["cities"][city] = places["cities"].get(city, 0) + count
         if county:

@@ -240,7 +240,7 @@ def _write_enterprises(job: ImportJob, frame: pl.DataFrame, label: str, summary:
     # times the import itself).
     job.listing_pending = counts.created + counts.updated > listing.INLINE_LIMIT
     if job.listing_pending:
-        job.listing_places = listing.places_staged(writer.KEYS_STAGE, _written_since(job))
+        job.listing_places = _places(job, fresh, updated=counts.updated)
     elif counts.created + counts.updated:
         listing.refresh_staged(writer.KEYS_STAGE, since=_written_since(job))
     if "industry_code" in fields and counts.updated:
@@ -249,6 +249,16 @@ def _write_enterprises(job: ImportJob, frame: pl.DataFrame, label: str, summary:
         size_refresh(codes=frame["credit_code"].to_list(), refresh_list=not job.listing_pending, actor=job.created_by,
                      cause=summary)
     return counts
+
+
+def _places(job: ImportJob, fresh: pl.DataFrame, *, updated: int) -> listing.Places:
+    """Where the rows a large import wrote lie, for the list's notice: the new rows' places from the file
+    (free), the updated rows' from the registry (still staged in writer.STAGE), as they are now stored."""
+    county = pl.col("county_code") if "county_code" in fresh.columns else pl.lit("")
+    rows = fresh.group_by(pl.col("city_code"), county.fill_null("").alias("county")).len().rows()
+    if updated:
+        rows += listing.places_staged(writer.STAGE, _written_since(job))
+    return listing.count_places(rows)
 
 
 def _new_row_values(job: ImportJob, blanks: dict[str, str]) -> dict[str, pl.Expr]:

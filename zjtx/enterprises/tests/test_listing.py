@@ -109,6 +109,7 @@ def test_large_update_with_new_industry_reaches_the_list_after_the_follow_up(tmp
     job = services.import_from_path(user=province_user(), kind="enterprises", mode="all",
                                     path=write_csv(tmp_path, [HEADER, *changed], name="b.csv"))
     assert (job.updated_rows, job.listing_pending) == (4, True)
+    assert job.listing_places == {"cities": {"340100": 4}, "counties": {"340104": 4}}  # read from the registry
     assert set(ListEntry.objects.values_list("industry_code", flat=True)) == {"3562"}
     refresh_list_entries(job)
     assert set(ListEntry.objects.values_list("industry_code", flat=True)) == {"3911"}
