@@ -157,10 +157,11 @@ def test_the_enterprise_reads_that_it_was_imported_not_the_officials_file(tmp_pa
     path = tmp_path / "合肥市2025年企业名单.csv"
     path.write_text("统一社会信用代码,企业名称,所在市,国民经济行业代码\n"
                     f"{credit_code()},导入来的企业有限公司,合肥市,3562\n", encoding="utf-8")
-    job = services.import_from_path(user=province_user(), kind="enterprises", mode="all", path=path)
+    job = services.import_from_path(user=make_user("province", full_name="省经信厅 王处长"), kind="enterprises",
+                                    mode="all", path=path)
     enterprise = Enterprise.objects.get(created_job=job)
 
     own = history_of(logged_in(make_user("enterprise", credit_code=enterprise.credit_code)), enterprise.credit_code)
-    assert "由批量导入创建" in own and "合肥市2025年企业名单" not in own and f"#{job.pk}" not in own
+    assert "由省经信厅 王处长批量导入创建" in own and "合肥市2025年企业名单" not in own and f"#{job.pk}" not in own
     official = history_of(logged_in(province_user()), enterprise.credit_code)
     assert f"由导入任务 #{job.pk}《合肥市2025年企业名单.csv》创建" in official
