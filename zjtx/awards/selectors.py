@@ -45,7 +45,7 @@ def budget_rows(user: User) -> list[dict[str, Any]]:
         committed=_sum_of(Entitlement.objects.filter(status__in=OWED)), paid=_sum_of(LedgerEntry.objects.all()))
     rows = []
     for budget in sorted(budgets, key=budget_order):
-        committed, paid = budget.committed, budget.paid  # type: ignore[attr-defined]
+        committed, paid = budget.committed, budget.paid
         figures = {"allocated": budget.allocated, "committed": committed, "paid": paid,
                    "remaining": budget.allocated - committed - paid}
         rows.append({"budget": budget, "city_name": city_label(budget.city_code) if budget.city_code else "全省",
