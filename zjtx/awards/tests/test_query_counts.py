@@ -1,4 +1,5 @@
-"""The awards pages and API lists read a fixed number of queries whatever the number of rows they show."""
+"""The awards pages, API lists and the generation of entitlements read a fixed number of queries whatever the
+number of rows."""
 
 from __future__ import annotations
 
@@ -8,9 +9,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import logged_in
+from tests.factories import logged_in, make_enterprise
 from zjtx.awards import services
+from zjtx.awards.models import Entitlement
 from zjtx.core import regions
+from zjtx.core.models import AuditEvent
+from zjtx.policy.models import ProgrammeEvent
+from zjtx.tiers.tests.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +47,33 @@ def test_budgets_take_the_same_queries_for_two_budgets_and_for_twelve(people, re
     mine = next(b for b in shown if b["funding_level"] == "省级")
     assert (Decimal(mine["paid"]), Decimal(mine["committed"]), Decimal(mine["remaining"])) == (100, 0, 400)
     assert all(Decimal(b["remaining"]) == 300 for b in shown if b["funding_level"] == "市级")
+
+
+def digital_assessments(n: int) -> list[str]:
+    """n enterprises with a 3A 数字化评估 recorded but not yet evaluated (no entitlement generated)."""
+    codes = []
+    for _ in range(n):
+        enterprise = make_enterprise()
+        ProgrammeEvent.objects.create(enterprise=enterprise, kind="digital_assessment", date=TODAY, grade="3A")
+        codes.append(enterprise.credit_code)
+    return codes
+
+
+def generation_queries(province, codes: list[str]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        created = services.entitlements_generate(user=province, codes=codes, today=TODAY)
+    assert sorted(x.enterprise.credit_code for x in created) == sorted(codes)
+    return len(captured)
+
+
+def test_generating_entitlements_takes_the_same_queries_for_two_enterprises_and_for_ten(people):
+    province = people["province"]
+    few = generation_queries(province, digital_assessments(2))
+    codes = digital_assessments(10)
+    assert generation_queries(province, codes) == few
+    created = Entitlement.objects.filter(enterprise__credit_code__in=codes)
+    assert [x.amount for x in created] == [Decimal("50")] * 10
+    records = AuditEvent.objects.filter(action="awards.entitlement_create", enterprise_code__in=codes)
+    assert sorted(r.target_id for r in records) == sorted(str(x.pk) for x in created)
+    assert all(r.summary.startswith("生成奖补资格：") and "50.00 万元" in r.summary for r in records)
+    assert services.entitlements_generate(user=province, codes=codes, today=TODAY) == []  # nothing twice
