@@ -8,13 +8,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
 from zjtx.awards import access
 from zjtx.awards.models import Budget, Entitlement, FundingLevel, LedgerEntry
-from zjtx.awards.services import REVOKED_REASON, budget_figures, city_label, triggered_by
+from zjtx.awards.services import OWED, REVOKED_REASON, city_label, triggered_by
 from zjtx.core import regions
 from zjtx.core.audit import Describer, model_describer
 from zjtx.core.templatetags.money import wan
@@ -31,11 +32,24 @@ def budget_order(budget: Budget) -> tuple[int, bool, int]:
     return -budget.year, budget.funding_level != FundingLevel.PROVINCE, city
 
 
+def _sum_of(qs: QuerySet[Any]) -> Coalesce:
+    """The amounts of ``qs`` (rows of one budget, matched to the outer row) summed in a subquery, 0 when none."""
+    total = qs.filter(budget=OuterRef("pk")).values("budget").annotate(s=Sum("amount")).values("s")
+    return Coalesce(Subquery(total), Value(Decimal(0)), output_field=DecimalField(max_digits=20, decimal_places=6))
+
+
 def budget_rows(user: User) -> list[dict[str, Any]]:
+    """Every budget the user sees with its figures (as ``services.budget_figures``), summed in the one query:
+    a province has a budget for each city and year, and a query per budget made the page slower every year."""
+    budgets = access.visible_budgets(user).annotate(
+        committed=_sum_of(Entitlement.objects.filter(status__in=OWED)), paid=_sum_of(LedgerEntry.objects.all()))
     rows = []
-    for budget in sorted(access.visible_budgets(user), key=budget_order):
+    for budget in sorted(budgets, key=budget_order):
+        committed, paid = budget.committed, budget.paid
+        figures = {"allocated": budget.allocated, "committed": committed, "paid": paid,
+                   "remaining": budget.allocated - committed - paid}
         rows.append({"budget": budget, "city_name": city_label(budget.city_code) if budget.city_code else "全省",
-                     **budget_figures(budget)})
+                     **figures})
     return rows
 
 

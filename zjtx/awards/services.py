@@ -22,7 +22,7 @@ from zjtx.accounts.models import User
 from zjtx.awards import access, workflow
 from zjtx.awards.models import Budget, Entitlement, FundingLevel, LedgerEntry
 from zjtx.core import regions
-from zjtx.core.audit import audit_record
+from zjtx.core.audit import audit_bulk, audit_record
 from zjtx.core.errors import ApplicationError
 from zjtx.core.templatetags.money import wan
 from zjtx.enterprises.models import Enterprise
@@ -198,13 +198,26 @@ def entitlements_for_events(*, actor: Any, codes: Sequence[str] | None = None,
         # Lock the enterprises concerned so two generations cannot both create the same entitlement.
         list(Enterprise.objects.select_for_update().filter(credit_code__in=enterprise_codes).order_by("pk"))
         result = _evaluate(enterprise_codes, events, today, p)
+        # Read what the rows need once and write them in bulk: a province's first generation creates hundreds
+        # of thousands of entitlements, and a few statements for each took an hour.
+        existing = set(Entitlement.objects.filter(event__in=events).values_list("event_id", "award"))
+        recognitions = _recognitions_of(events)
         created = []
         for row in _granted(result):
             event = events[int(row["event_no"])]
-            if Entitlement.objects.filter(event=event, award=row["award"]).exists():
+            if (event.pk, row["award"]) in existing:
                 continue
-            created.append(_create_entitlement(actor, event, row, listed))
+            existing.add((event.pk, row["award"]))
+            created.append(_new_entitlement(event, row, listed, recognitions.get(event.pk)))
+        Entitlement.objects.bulk_create(created, batch_size=2000)
+        audit_bulk((_created_record(x) for x in created), actor=actor)
     return created
+
+
+def _recognitions_of(events: list[ProgrammeEvent]) -> dict[int, Recognition]:
+    """event id → the recognition recorded with it (the first, should there be more)."""
+    found = Recognition.objects.filter(event__in=events).select_related("batch").order_by("-pk")
+    return {r.event_id: r for r in found if r.event_id is not None}
 
 
 def _evaluable(events: list[ProgrammeEvent]) -> list[ProgrammeEvent]:
@@ -249,22 +262,27 @@ def _wan(row: dict[str, Any]) -> Decimal:
     return (Decimal(int(row["amount"])) / MONEY_SCALE).quantize(SIX_PLACES)
 
 
-def _create_entitlement(user: Any, event: ProgrammeEvent, row: dict[str, Any], listed: list[str]) -> Entitlement:
+def _new_entitlement(event: ProgrammeEvent, row: dict[str, Any], listed: list[str],
+                     recognition: Recognition | None) -> Entitlement:
+    """The entitlement the engine's granted row stands for, not saved yet."""
     amount = _wan(row)
-    recognition = Recognition.objects.filter(event=event).select_related("batch").first()
     no_application = _no_application(str(row["award"]), listed)
-    entitlement = Entitlement.objects.create(
+    return Entitlement(
         enterprise=event.enterprise, event=event, recognition=recognition,
         batch=recognition.batch if recognition else None, award=row["award"], award_label=row["label"][:120],
         once_key=_ledger_once_key(row), amount=amount, funding_level=row["funding_level"],
         city_code=event.enterprise.city_code, clause=row["clause"] or "", parameter_ids=(row["params"] or "")[:300],
         reason=(row["reason"] or "")[:300], no_application=no_application,
         status=S.AWAITING_ACCOUNT if no_application else S.AWAITING_APPLICATION)
-    _audit(user, "entitlement_create", entitlement, event.enterprise,
-           f"生成奖补资格：{entitlement.award_label} {wan(amount)} 万元（{entitlement.funding_level}，"
-           f"方案{entitlement.clause}）" + ("，免申即享" if no_application else ""), None,
-           {"award": entitlement.award, "amount": amount, "status": entitlement.status, "event": event.pk})
-    return entitlement
+
+
+def _created_record(x: Entitlement) -> dict[str, Any]:
+    """The audit record of a generated entitlement (as ``_audit`` writes one)."""
+    return {"action": "awards.entitlement_create", "target_type": "entitlement", "target_id": str(x.pk),
+            "enterprise_code": x.enterprise.credit_code,
+            "summary": f"生成奖补资格：{x.award_label} {wan(x.amount)} 万元（{x.funding_level}，方案{x.clause}）"
+                       + ("，免申即享" if x.no_application else ""),
+            "after": {"award": x.award, "amount": x.amount, "status": x.status, "event": x.event_id}}
 
 
 # Approved or paid (or reversed, owed its reissue): the amount is decided, a change to it is a new decision.

@@ -6,6 +6,7 @@ that may not use a function at all gets 403.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -125,16 +126,27 @@ def visible_recognitions(user: User) -> QuerySet[Recognition]:
     return qs if user.role in (Role.PROVINCE, Role.DEPARTMENT) else qs.filter(enterprise__in=codes)
 
 
-def expert_conflict_reason(expert: User, enterprise: Enterprise) -> str | None:
-    """Why `expert` may not review `enterprise`, or None. Same enterprise, or a declared link."""
+def expert_conflict_reason(expert: User, enterprise: Enterprise,
+                           declared: Mapping[int, str] | None = None) -> str | None:
+    """Why `expert` may not review `enterprise`, or None. Same enterprise, or a declared link (looked up in
+    `declared`, from declared_conflicts, when the reasons of many experts are wanted at once)."""
     if expert.credit_code and expert.credit_code == enterprise.credit_code:
         return "专家所在单位即申报企业"
     if expert.organisation and expert.organisation.strip() == enterprise.name.strip():
         return "专家所在单位即申报企业"
-    declared = ExpertConflict.objects.filter(Q(expert=expert) & Q(enterprise=enterprise)).first()
-    if declared is not None:
-        return f"专家已申报与该企业存在关联：{declared.reason}"
+    if declared is None:
+        declared = declared_conflicts(enterprise, expert)
+    if expert.pk in declared:
+        return f"专家已申报与该企业存在关联：{declared[expert.pk]}"
     return None
+
+
+def declared_conflicts(enterprise: Enterprise, expert: User | None = None) -> dict[int, str]:
+    """expert id → the link that expert declared with `enterprise` (every expert's, or one's), in one query."""
+    found = ExpertConflict.objects.filter(enterprise=enterprise)
+    if expert is not None:
+        found = found.filter(expert=expert)
+    return dict(found.values_list("expert_id", "reason"))
 
 
 def require_expert_independent(expert: User, enterprise: Enterprise) -> None:

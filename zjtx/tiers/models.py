@@ -297,7 +297,9 @@ class Recognition(models.Model):
             models.CheckConstraint(condition=models.Q(expires_on__gt=models.F("start_date")),
                                    name="recognition_expires_after_start"),
         ]
-        indexes = [models.Index(fields=["tier", "status", "expires_on"])]
+        # The 认定名单 pages newest first: walked in this index, a page reads 50 rows instead of sorting them all.
+        indexes = [models.Index(fields=["tier", "status", "expires_on"]),
+                   models.Index(fields=["-start_date", "-id"], name="recognition_newest_first")]
 
     def __str__(self) -> str:
         return f"{self.certificate_no} {self.get_tier_display()}"

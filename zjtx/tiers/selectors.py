@@ -244,13 +244,16 @@ def min_experts(application: Application) -> int:
 def independent_assigned(application: Application) -> int:
     """Assigned experts who may still review (a conflict declared since makes one ineligible)."""
     assigned = application.assignments.select_related("expert")
-    return sum(1 for a in assigned if access.expert_conflict_reason(a.expert, application.enterprise) is None)
+    declared = access.declared_conflicts(application.enterprise)
+    return sum(1 for a in assigned if access.expert_conflict_reason(a.expert, application.enterprise, declared) is None)
 
 
 def eligible_experts(application: Application) -> list[tuple[User, str | None]]:
-    """Every expert with the reason they must stand aside (None when they may review)."""
+    """Every expert with the reason they must stand aside (None when they may review): the province has
+    hundreds of experts, so their declared links are read in one query, not one per expert."""
     experts = User.objects.filter(role=Role.EXPERT, is_active=True).order_by("full_name", "username")
-    return [(e, access.expert_conflict_reason(e, application.enterprise)) for e in experts]
+    declared = access.declared_conflicts(application.enterprise)
+    return [(e, access.expert_conflict_reason(e, application.enterprise, declared)) for e in experts]
 
 
 @dataclass
