@@ -6,18 +6,14 @@ import datetime as dt
 import io
 
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Font
 
 from zjtx.awards.selectors import PaymentList
-from zjtx.core.spreadsheets import text_cell
+from zjtx.core.spreadsheets import BOX, official_sheet, text_cell
 
 COLUMNS = [("序号", 6), ("统一社会信用代码", 22), ("企业名称", 30), ("所在市", 10), ("奖补项目", 36),
            ("方案条款", 10), ("资金层级", 9), ("预算年度", 9), ("预算科目", 30), ("类型", 9), ("金额", 14),
            ("收款户名", 30), ("开户银行", 20), ("银行账号", 24), ("记账时间", 18)]
-THIN = Side(style="thin", color="999999")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 AMOUNT_FORMAT = "#,##0.00####"
 
 
@@ -27,23 +23,8 @@ def _local(at: dt.datetime) -> str:
 
 
 def payment_list_xlsx(data: PaymentList) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "拨付清单"
+    wb, ws = official_sheet("拨付清单", data.title, "单位：万元", COLUMNS)
     width = len(COLUMNS)
-    last = get_column_letter(width)
-    ws.merge_cells(f"A1:{last}1")
-    ws["A1"] = data.title
-    ws["A1"].font = Font(size=16, bold=True)
-    ws["A1"].alignment = Alignment(horizontal="center")
-    ws.merge_cells(f"A2:{last}2")
-    ws["A2"] = "单位：万元"
-    ws["A2"].alignment = Alignment(horizontal="right")
-    for col, (label, size) in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=3, column=col, value=label)
-        cell.font, cell.border = Font(bold=True), BOX
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(col)].width = size
     row = 4
     for n, r in enumerate(data.rows, start=1):
         values = [n, r["credit_code"], r["enterprise"], r["city"], r["award"], r["clause"], r["funding_level"],
@@ -74,10 +55,6 @@ def payment_list_xlsx(data: PaymentList) -> bytes:
         ws.cell(row=row, column=label_col, value=label)
     ws.cell(row=row + 2, column=9, value="（单位盖章）")
     ws.cell(row=row + 3, column=9, value="日期：      年    月    日")
-    ws.freeze_panes = "A4"
-    ws.print_title_rows = "3:3"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

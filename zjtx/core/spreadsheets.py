@@ -17,13 +17,17 @@ Numbers, amounts and dates are never touched: a negative amount stays the number
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import polars as pl
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, Cell
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_START_RE = r"^[=+\-@\t\r]"
@@ -72,3 +76,35 @@ def write_csv(frame: pl.DataFrame, path: Path) -> None:
     """A CSV for people: UTF-8 with a BOM (so Excel on Windows reads the Chinese), text quoted and kept from
     running as a formula (``csv_safe``), numbers bare."""
     csv_safe(frame).write_csv(path, include_bom=True, quote_style="non_numeric")
+
+
+THIN = Side(style="thin", color="999999")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_ROW = 3  # the lines start below it
+
+
+def official_sheet(name: str, title: str, note: str, columns: Sequence[tuple[str, int]]) -> tuple[Workbook, Worksheet]:
+    """A workbook laid out as the lists officials file: the title centred over every column (row 1), a note
+    on the right (row 2: the export date or the unit), the boxed header (row 3) with each column's width,
+    frozen above the lines and repeated on every printed page, landscape, one page wide."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = name
+    last = get_column_letter(len(columns))
+    for row, text, font, side in ((1, title, Font(size=16, bold=True), "center"), (2, note, None, "right")):
+        sheet.merge_cells(f"A{row}:{last}{row}")
+        cell = text_cell(sheet.cell(row=row, column=1, value=text))
+        cell.alignment = Alignment(horizontal=side)
+        if font:
+            cell.font = font
+    for col, (label, width) in enumerate(columns, start=1):
+        cell = sheet.cell(row=HEADER_ROW, column=col, value=label)
+        cell.font, cell.border = Font(bold=True), BOX
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.column_dimensions[get_column_letter(col)].width = width
+    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    return book, sheet

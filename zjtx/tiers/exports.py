@@ -9,16 +9,13 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from zjtx.core.spreadsheets import text_cell
+from zjtx.core.spreadsheets import BOX, official_sheet, text_cell
 from zjtx.tiers.models import Application, Recognition
 
-THIN = Side(style="thin", color="999999")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 TEXT_COLUMNS = {"统一社会信用代码", "证书编号", "联系电话"}  # kept as typed (no 1.2E+17, no lost zero)
 
 RECOGNITION_COLUMNS = [("序号", 6), ("证书编号", 30), ("统一社会信用代码", 22), ("企业名称", 34), ("所在市", 10),
@@ -48,23 +45,7 @@ def applications_xlsx(applications: Sequence[Application], *, title: str, panel_
 
 def _workbook(name: str, title: str, columns: Sequence[tuple[str, int]], rows: Iterable[Sequence[Any]],
               *, unit: str) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = name
-    last = get_column_letter(len(columns))
-    ws.merge_cells(f"A1:{last}1")
-    ws["A1"] = title
-    ws["A1"].font = Font(size=16, bold=True)
-    ws["A1"].alignment = Alignment(horizontal="center")
-    ws.merge_cells(f"A2:{last}2")
-    ws["A2"] = f"导出日期：{timezone.localdate():%Y-%m-%d}"
-    ws["A2"].alignment = Alignment(horizontal="right")
-    for col, (label, width) in enumerate(columns, start=1):
-        cell = ws.cell(row=3, column=col, value=label)
-        cell.font, cell.border = Font(bold=True), BOX
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(col)].width = width
+    wb, ws = official_sheet(name, title, f"导出日期：{timezone.localdate():%Y-%m-%d}", columns)
     count = _lines(ws, columns, rows)
     row = 4 + count
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(columns))
@@ -72,11 +53,7 @@ def _workbook(name: str, title: str, columns: Sequence[tuple[str, int]], rows: I
     row += 2
     for label_col, label in ((1, "制表人："), (4, "审核人："), (7, "单位（盖章）：")):
         ws.cell(row=row, column=min(label_col, len(columns)), value=label)
-    ws.freeze_panes = "A4"
-    ws.auto_filter.ref = f"A3:{last}{3 + count}"
-    ws.print_title_rows = "3:3"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
+    ws.auto_filter.ref = f"A3:{get_column_letter(len(columns))}{3 + count}"
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

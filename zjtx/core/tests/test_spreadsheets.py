@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from zjtx.core import spreadsheets
 from zjtx.core.spreadsheets import csv_safe, text_cell, text_row, write_csv
 
 TYPED = ['=HYPERLINK("http://example.com","点此核对")', "=1+1", "@SUM(1)", "+cmd", "-2+3", "\t=1", "#N/A"]
@@ -57,3 +58,16 @@ def test_csv_text_that_begins_like_a_formula_gets_an_apostrophe_and_numbers_stay
     assert lines[1] == f"{link},-50.50,{link}"
     assert lines[3] == "\"'@SUM(1)\",2.00,\"'@SUM(1)\""
     assert pl.read_csv(tmp_path / "out.csv")["amount"].to_list()[0] == -50.5  # a negative amount is a number
+
+
+def test_an_official_sheet_has_its_title_note_and_header_laid_out_for_filing():
+    book, sheet = spreadsheets.official_sheet("名单", "=某市名单", "单位：万元", [("序号", 6), ("企业名称", 30)])
+    assert book.active is sheet and sheet.title == "名单"
+    assert sorted(str(r) for r in sheet.merged_cells.ranges) == ["A1:B1", "A2:B2"]
+    assert sheet["A1"].value == "=某市名单" and sheet["A1"].data_type == "s"  # a title is text, never a formula
+    assert sheet["A1"].font.bold and sheet["A1"].alignment.horizontal == "center"
+    assert sheet["A2"].value == "单位：万元" and sheet["A2"].alignment.horizontal == "right"
+    assert [c.value for c in sheet[3]] == ["序号", "企业名称"] and sheet["B3"].border.left.style == "thin"
+    assert sheet.column_dimensions["B"].width == 30
+    assert sheet.freeze_panes == "A4" and sheet.print_title_rows == "$3:$3"
+    assert sheet.page_setup.orientation == "landscape"
