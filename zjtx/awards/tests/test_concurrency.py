@@ -115,63 +115,56 @@ def test_fifty_concurrent_reversals_and_reissues_reverse_once_and_reissue_once(p
         LedgerEntry.objects.create(**{name: getattr(reissue_row, name) for name in fields})
 
 
-def test_refusing_two_grades_of_one_enterprise_at_once_measures_the_last_grade_in_full(people):
-    """3A, 4A and 5A wait; the city refuses the 3A and the 4A at the same moment, for several enterprises.
-    The refusals wait for each other (no deadlock, no measuring from a stale prior): the 5A pays in full."""
+def graded_awards(people: dict[str, Any], grades: tuple[str, ...]) -> dict[str, int]:
+    """A new enterprise's 数字化转型评估 grades (3A in March, 4A in April, 5A in May of 2026), each award
+    waiting for the city with the account confirmed: grade → entitlement id."""
     import datetime as dt
 
     from tests.factories import make_enterprise, make_user
     from zjtx.accounts.roles import Role
     from zjtx.policy.events import programme_event_announce, programme_event_record
 
+    enterprise = make_enterprise()
+    owner = make_user(Role.ENTERPRISE, credit_code=enterprise.credit_code)
+    pks = {}
+    for grade in grades:
+        event = programme_event_record(user=people["province"], enterprise=enterprise, kind="digital_assessment",
+                                       date=dt.date(2026, int(grade[0]), 1), grade=grade)
+        programme_event_announce(user=people["province"], event=event)
+        entitlement = Entitlement.objects.get(event=event)
+        services.entitlement_confirm_account(user=owner, entitlement=entitlement, account_name=enterprise.name,
+                                             bank_name="徽商银行", account_no="6228480012345678")
+        pks[grade] = entitlement.pk
+    return pks
+
+
+def test_refusing_two_grades_of_one_enterprise_at_once_measures_the_last_grade_in_full(people):
+    """3A, 4A and 5A wait; the city refuses the 3A and the 4A at the same moment, for several enterprises.
+    The refusals wait for each other (no deadlock, no measuring from a stale prior): the 5A pays in full."""
     if connection.vendor != "postgresql":
         pytest.fail("the concurrency test needs PostgreSQL (DATABASE_URL)")
-    grades = {}
+    refused, top = [], []
     for _ in range(WORKERS // 5):
-        enterprise = make_enterprise()
-        owner = make_user(Role.ENTERPRISE, credit_code=enterprise.credit_code)
-        for grade, month in (("3A", 3), ("4A", 4), ("5A", 5)):
-            event = programme_event_record(user=people["province"], enterprise=enterprise, kind="digital_assessment",
-                                           date=dt.date(2026, month, 1), grade=grade)
-            programme_event_announce(user=people["province"], event=event)
-            entitlement = Entitlement.objects.get(event=event)
-            services.entitlement_confirm_account(user=owner, entitlement=entitlement, account_name=enterprise.name,
-                                                 bank_name="徽商银行", account_no="6228480012345678")
-            grades[enterprise.pk, grade] = entitlement.pk
+        pks = graded_awards(people, ("3A", "4A", "5A"))
+        refused += [pks["3A"], pks["4A"]]
+        top.append(pks["5A"])
     city = people["city"]
     jobs = [lambda pk=pk: services.entitlement_city_check(user=city, entitlement=Entitlement(pk=pk), approve=False,
                                                           reason="评估报告无效")
-            for (_, grade), pk in grades.items() if grade != "5A"]
+            for pk in refused]
     assert run_together(jobs) == Counter({"paid": len(jobs)})
-    top = Entitlement.objects.filter(pk__in=[pk for (_, grade), pk in grades.items() if grade == "5A"])
-    assert {e.amount for e in top} == {Decimal("150")}
+    assert {e.amount for e in Entitlement.objects.filter(pk__in=top)} == {Decimal("150")}
 
 
 def test_refusing_a_grade_while_its_upgrade_is_approved_neither_deadlocks_nor_loses_the_budget(people):
     """The city refuses a 3A while the province approves the 4A that netted it: whichever goes first, both
     finish (no deadlock) and the budget commits the 4A's amount as it stands (50 if approved first, else 100)."""
-    import datetime as dt
-
-    from tests.factories import make_enterprise, make_user
-    from zjtx.accounts.roles import Role
-    from zjtx.policy.events import programme_event_announce, programme_event_record
-
     if connection.vendor != "postgresql":
         pytest.fail("the concurrency test needs PostgreSQL (DATABASE_URL)")
     budget = services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="100000")
     jobs, upgrades = [], []
     for _ in range(WORKERS // 5):
-        enterprise = make_enterprise()
-        owner = make_user(Role.ENTERPRISE, credit_code=enterprise.credit_code)
-        pks = {}
-        for grade, month in (("3A", 3), ("4A", 4)):
-            event = programme_event_record(user=people["province"], enterprise=enterprise, kind="digital_assessment",
-                                           date=dt.date(2026, month, 1), grade=grade)
-            programme_event_announce(user=people["province"], event=event)
-            entitlement = Entitlement.objects.get(event=event)
-            services.entitlement_confirm_account(user=owner, entitlement=entitlement, account_name=enterprise.name,
-                                                 bank_name="徽商银行", account_no="6228480012345678")
-            pks[grade] = entitlement.pk
+        pks = graded_awards(people, ("3A", "4A"))
         services.entitlement_city_check(user=people["city"], entitlement=Entitlement(pk=pks["4A"]), approve=True)
         upgrades.append(pks["4A"])
         jobs += [lambda pk=pks["3A"]: services.entitlement_city_check(
