@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -17,10 +16,7 @@ from zjtx.awards import access
 from zjtx.awards.models import Budget, Entitlement, FundingLevel, LedgerEntry
 from zjtx.awards.services import OWED, REVOKED_REASON, city_label, triggered_by
 from zjtx.core import regions
-from zjtx.core.audit import Describer, model_describer
-from zjtx.core.templatetags.money import wan
 from zjtx.policy.engine import load_parameters
-from zjtx.policy.models import ProgrammeEvent
 from zjtx.tiers.models import Batch, Recognition
 
 
@@ -194,55 +190,3 @@ def _row(entry: LedgerEntry) -> dict[str, Any]:
 
 def budgets_for_year(year: int) -> list[Budget]:
     return list(Budget.objects.filter(year=year))
-
-
-# ---------------------------------------------------------------- the change history
-
-# Keys of awards audit records beside model fields, and field labels that read better there.
-HISTORY_LABELS = {"ledger_entry": "台账分录", "account_tail": "账号尾号"}
-
-
-def budget_name(budget: Budget) -> str:
-    """2026年 省级预算, 2026年 合肥市市级预算."""
-    city = regions.city_name(budget.city_code) if budget.city_code else ""
-    return f"{budget.year}年 {city}{budget.funding_level}预算"
-
-
-def history_describer(model: Any) -> Describer:
-    """How the audit records of an awards model read in an enterprise's change history: award names,
-    events, budgets and ledger lines by what they are (the records store codes and ids), money as on
-    the pages."""
-    fields = model_describer(model)
-
-    def describe(key: str, value: Any) -> tuple[str, str | None]:
-        label, shown = fields(key, value)
-        label = HISTORY_LABELS.get(key, label)
-        reader = _HISTORY_VALUES.get(key)
-        return label, (reader(value) if reader and shown is not None else shown)
-
-    return describe
-
-
-def _award_name(code: Any) -> str:
-    return Entitlement.objects.filter(award=code).values_list("award_label", flat=True).first() or str(code)
-
-
-def _event_title(pk: Any) -> str:
-    event = ProgrammeEvent.objects.filter(pk=pk).first()
-    return event.title if event else f"事件 #{pk}"
-
-
-def _budget_title(pk: Any) -> str:
-    budget = Budget.objects.filter(pk=pk).first()
-    return budget_name(budget) if budget else f"预算 #{pk}"
-
-
-def _ledger_line(pk: Any) -> str:
-    entry = LedgerEntry.objects.filter(pk=pk).first()
-    return f"#{pk} {entry.get_kind_display()} {wan(entry.amount)} 万元" if entry else f"#{pk}"
-
-
-_HISTORY_VALUES: dict[str, Callable[[Any], str]] = {
-    "award": _award_name, "event": _event_title, "budget": _budget_title, "ledger_entry": _ledger_line,
-    "amount": wan, "allocated": wan,
-}

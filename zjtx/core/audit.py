@@ -46,9 +46,14 @@ Visibility = Callable[[Any, AuditEvent], bool]
 _VISIBILITY: dict[str, Visibility] = {}
 
 
+# What a visibility rule may read of a record: lists read only these for all of an enterprise's records
+# before paging (any other field would cost a query per record).
+VISIBILITY_FIELDS = ("id", "at", "target_type", "action", "actor_id")
+
+
 def register_visibility(target_type: str, rule: Visibility) -> None:
     """Registered in the app's ``ready``, beside its describer; without one, a record is shown to whoever
-    may see its enterprise."""
+    may see its enterprise. The rule reads only ``VISIBILITY_FIELDS`` of the record."""
     _VISIBILITY[target_type] = rule
 
 
@@ -63,12 +68,58 @@ def register_describer(target_type: str, describer: Describer) -> None:
     _DESCRIBERS[target_type] = describer
 
 
+# For describers that name what a record points at (a budget, an event, experts): (key → the values stored
+# under it in the records being described) → the describer of each target type, after loading the targets
+# those values name, one query per model for all the records (a history page), not one per value.
+BatchDescriber = Callable[[Mapping[str, list[Any]]], Callable[[str], Describer]]
+_BATCH_DESCRIBERS: dict[str, BatchDescriber] = {}
+
+
+def register_batch_describer(target_types: Iterable[str], batch: BatchDescriber) -> None:
+    """Like ``register_describer`` for target types whose values name other rows; one ``batch`` serves all
+    the given types, so that their records share its lookups."""
+    for target_type in target_types:
+        _BATCH_DESCRIBERS[target_type] = batch
+
+
 def describe_change(target_type: str, key: str, value: Any) -> tuple[str, str | None]:
     """(label, shown value) of one key of an audit record; None when empty."""
-    describer = _DESCRIBERS.get(target_type)
-    if describer is not None:
-        return describer(key, value)
-    return model_describer(_model_of(target_type))(key, value)
+    batch = _BATCH_DESCRIBERS.get(target_type)
+    if batch is not None:
+        return batch({key: [value]})(target_type)(key, value)
+    return _describer(target_type)(key, value)
+
+
+def describers_for(records: Iterable[AuditEvent]) -> dict[str, Describer]:
+    """The describer of each target type among ``records``, with what their values name loaded for all of
+    them at once (a fixed number of queries however many records)."""
+    records = list(records)
+    found: dict[str, Describer] = {}
+    batches: dict[BatchDescriber, list[AuditEvent]] = {}
+    for record in records:
+        batch = _BATCH_DESCRIBERS.get(record.target_type)
+        if batch is not None:
+            batches.setdefault(batch, []).append(record)
+        elif record.target_type not in found:
+            found[record.target_type] = _describer(record.target_type)
+    for batch, its_records in batches.items():
+        loaded = batch(_values_by_key(its_records))
+        for target_type in {record.target_type for record in its_records}:
+            found[target_type] = loaded(target_type)
+    return found
+
+
+def _values_by_key(records: Iterable[AuditEvent]) -> dict[str, list[Any]]:
+    values: dict[str, list[Any]] = {}
+    for record in records:
+        for stored in (record.before or {}, record.after or {}):
+            for key, value in stored.items():
+                values.setdefault(key, []).append(value)
+    return values
+
+
+def _describer(target_type: str) -> Describer:
+    return _DESCRIBERS.get(target_type) or model_describer(_model_of(target_type))
 
 
 def model_describer(model: Any) -> Describer:

@@ -8,18 +8,14 @@ class TiersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from zjtx.core.audit import register_describer, register_visibility
+        from zjtx.core.audit import register_batch_describer, register_visibility
         from zjtx.core.navigation import register_todos
-        from zjtx.tiers import models
         from zjtx.tiers.access import may_read_record
-        from zjtx.tiers.describe import describer
+        from zjtx.tiers.describe import MODELS, describers
         from zjtx.tiers.todos import todos
 
         register_todos(todos)
 
         for target_type in ("application", "expertconflict"):
             register_visibility(target_type, may_read_record)
-        # Audit target types are the model names (services._audit).
-        for model in (models.Application, models.Batch, models.Recognition, models.ExpertConflict, models.Holiday,
-                      models.Objection):
-            register_describer(model._meta.model_name or "", describer(model))
+        register_batch_describer(MODELS, describers)
