@@ -20,6 +20,7 @@ from zjtx.tiers.models import Batch
 
 router = Router(tags=["奖补兑现"])
 PAGE_LIMIT = 1000
+OFFSET_MAX = 100_000_000  # far beyond any ledger; keeps OFFSET within what the database takes
 
 
 def money_text(amount: Decimal) -> str:
@@ -106,16 +107,21 @@ class PaymentRow(Schema):
 class PaymentListOut(Schema):
     title: str
     unit: str = "万元"
-    total: Money
-    by_funding_level: dict[str, Money] = Field(description="其中各资金层级（省级、市级）的合计，万元")
-    enterprises: int
-    rows: list[PaymentRow]
+    total: Money = Field(description="整个清单（所有页）的净额，万元")
+    by_funding_level: dict[str, Money] = Field(description="其中各资金层级（省级、市级）的合计（所有页），万元")
+    enterprises: int = Field(description="整个清单的企业数")
+    count: int = Field(description="整个清单的笔数")
+    offset: int = Field(description="本页第一笔在清单中的位置（从 0 起）")
+    next_offset: int | None = Field(description="下一页的 offset；已是最后一页时为 null")
+    rows: list[PaymentRow] = Field(description="本页各笔，按记账先后，至多 limit 笔")
 
 
 class PaymentFilter(Schema):
     batch: Id | None = Field(None, description="批次 id")
     city: Text = Field("", description="所在市代码；市级用户只能查看本市，缺省即本市",
                        json_schema_extra={"enum": ["", *(code for code, _ in regions.CITIES)]})
+    offset: int = Field(0, ge=0, le=OFFSET_MAX, description="从清单第几笔起（从 0 起；下一页传上页的 next_offset）")
+    limit: int = Field(PAGE_LIMIT, ge=1, le=PAGE_LIMIT, description=f"条数，1–{PAGE_LIMIT}")
 
 
 class EntitlementFilter(Schema):
@@ -154,16 +160,20 @@ def list_budgets(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/payments", response=with_errors(PaymentListOut, 400, 403),
-            summary="拨付清单（按批次、按市），与 Excel 导出同一数据")
+            summary=f"拨付清单（按批次、按市），与 Excel 导出同一数据；每次最多 {PAGE_LIMIT} 笔（offset、limit 分页），"
+                    "合计、其中、笔数和企业数是整个清单的")
 def payments(request: HttpRequest, params: Query[PaymentFilter]) -> dict[str, Any]:
     user = current_user(request)
     access.require_view(user)  # the right to the list first: a query's faults are none of an outsider's business
     if params.batch and not Batch.objects.filter(pk=params.batch).exists():
         # An empty list titled 全部 would read as "nothing paid at all".
         raise ApplicationError(f"batch（批次）：没有 id 为 {params.batch} 的申报批次", field="batch")
-    data = selectors.payment_list(user=user, batch_id=params.batch, city_code=_payment_city(user, params.city))
+    data = selectors.payment_list(user=user, batch_id=params.batch, city_code=_payment_city(user, params.city),
+                                  offset=params.offset, limit=params.limit)
+    following = params.offset + params.limit
     return {"title": data.title, "total": data.total, "by_funding_level": data.by_level,
-            "enterprises": data.enterprises, "rows": data.rows}
+            "enterprises": data.enterprises, "count": data.count, "offset": params.offset,
+            "next_offset": following if following < data.count else None, "rows": data.rows}
 
 
 def _payment_city(user: Any, city: str) -> str:

@@ -1,20 +1,32 @@
-"""Payment lists as the formatted workbooks officials file: title, units, header, lines, total, signatures."""
+"""Payment lists as the formatted workbooks officials file: title, units, header, lines, total, signatures.
+
+A province's list runs to tens of thousands of lines, so the workbook is written in openpyxl's write-only
+mode: each row goes to the file as it is made and the lines are read from the database as they are written
+(docs/benchmarks.md, 拨付清单)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+from copy import copy
+from typing import Any
 
 from django.utils import timezone
-from openpyxl.styles import Font
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from zjtx.awards.selectors import PaymentList
-from zjtx.core.spreadsheets import BOX, official_sheet, text_cell
+from zjtx.core.spreadsheets import BOX, HEADER_ROW, text_cell
 
 COLUMNS = [("序号", 6), ("统一社会信用代码", 22), ("企业名称", 30), ("所在市", 10), ("奖补项目", 36),
            ("方案条款", 10), ("资金层级", 9), ("预算年度", 9), ("预算科目", 30), ("类型", 9), ("金额", 14),
            ("收款户名", 30), ("开户银行", 20), ("银行账号", 24), ("记账时间", 18)]
 AMOUNT_FORMAT = "#,##0.00####"
+TEXT_COLUMNS = (2, 14)  # credit code and account number: digits kept as typed, never a number
+AMOUNT_COLUMN = 11
+LABEL_SPAN = 10  # the 合计 and 其中 labels run over the columns before the amount
 
 
 def _local(at: dt.datetime) -> str:
@@ -22,39 +34,92 @@ def _local(at: dt.datetime) -> str:
     return timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
 
 
-def payment_list_xlsx(data: PaymentList) -> bytes:
-    wb, ws = official_sheet("拨付清单", data.title, "单位：万元", COLUMNS)
+class _Sheet:
+    """A write-only sheet laid out as core.spreadsheets.official_sheet lays out a normal one (title over every
+    column, the unit on the right, the boxed header frozen and printed on every page, landscape, one page
+    wide), that makes boxed cells from one style per column instead of styling each cell anew."""
+
+    def __init__(self, book: Workbook, name: str) -> None:
+        self.sheet = book.create_sheet(name)
+        self.rows = 0
+        self._styles = [self._style(col) for col in range(1, len(COLUMNS) + 1)]
+
+    def _style(self, col: int) -> Any:
+        cell = WriteOnlyCell(self.sheet)
+        cell.border = BOX
+        if col == AMOUNT_COLUMN:
+            cell.number_format = AMOUNT_FORMAT
+        elif col in TEXT_COLUMNS:
+            cell.number_format = "@"
+        return cell._style
+
+    def cell(self, col: int, value: Any, **style: Any) -> WriteOnlyCell:
+        """A boxed cell of column ``col``; a ``str`` stays text (never a formula)."""
+        cell = WriteOnlyCell(self.sheet, value=value)
+        cell._style = copy(self._styles[col - 1])
+        for name, setting in style.items():
+            setattr(cell, name, setting)
+        return text_cell(cell)
+
+    def append(self, cells: list[Any]) -> None:
+        self.sheet.append(cells)
+        self.rows += 1
+
+    def merge_to(self, last_col: int) -> None:
+        """Merge the row just appended from column A to ``last_col``."""
+        self.sheet.merged_cells.add(f"A{self.rows}:{get_column_letter(last_col)}{self.rows}")
+
+
+def _layout(sheet: _Sheet, title: str) -> None:
+    # A write-only sheet writes its widths and frozen panes with its first row: they come first.
+    for col, (_, col_width) in enumerate(COLUMNS, start=1):
+        sheet.sheet.column_dimensions[get_column_letter(col)].width = col_width
+    sheet.sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    sheet.sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.sheet.page_setup.orientation = "landscape"
+    sheet.sheet.page_setup.fitToWidth = 1
     width = len(COLUMNS)
-    row = 4
+    for text, font, side in ((title, Font(size=16, bold=True), "center"), ("单位：万元", Font(), "right")):
+        cell = text_cell(WriteOnlyCell(sheet.sheet, value=text))
+        cell.font, cell.alignment = font, Alignment(horizontal=side)
+        sheet.append([cell])
+        sheet.merge_to(width)
+    header = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    sheet.append([sheet.cell(col, label, font=Font(bold=True), alignment=header, number_format="General")
+                  for col, (label, _) in enumerate(COLUMNS, start=1)])
+
+
+def _figure_row(sheet: _Sheet, label: str, amount: Any, font: Font | None = None) -> None:
+    """合计 or 其中: the label over the first columns, the amount in the 金额 column, every cell boxed."""
+    extra = {"font": font} if font else {}
+    cells = [sheet.cell(col, None) for col in range(1, len(COLUMNS) + 1)]
+    cells[0] = sheet.cell(1, label, **extra)
+    cells[AMOUNT_COLUMN - 1] = sheet.cell(AMOUNT_COLUMN, amount, **extra)
+    sheet.append(cells)
+    sheet.merge_to(LABEL_SPAN)
+
+
+def payment_list_xlsx(data: PaymentList) -> bytes:
+    """Every line of the list (``data.rows`` may be a stream: it is read once), then 合计 with the count and
+    net total, 其中 each funding source's share, and the lines for signatures and the seal."""
+    book = Workbook(write_only=True)
+    sheet = _Sheet(book, "拨付清单")
+    _layout(sheet, data.title)
     for n, r in enumerate(data.rows, start=1):
         values = [n, r["credit_code"], r["enterprise"], r["city"], r["award"], r["clause"], r["funding_level"],
                   r["budget_year"], r["budget_line"], r["kind"], r["amount"], r["account_name"], r["bank_name"],
                   r["account_no"], _local(r["at"])]
-        for col, value in enumerate(values, start=1):
-            cell = text_cell(ws.cell(row=row, column=col, value=value))  # a bank name "=HYPERLINK(…)" stays text
-            cell.border = BOX
-        ws.cell(row=row, column=11).number_format = AMOUNT_FORMAT
-        ws.cell(row=row, column=2).number_format = "@"
-        ws.cell(row=row, column=14).number_format = "@"
-        row += 1
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=10)
-    ws.cell(row=row, column=1, value=f"合计（{data.enterprises} 家企业，{len(data.rows)} 笔）").font = Font(bold=True)
-    total = ws.cell(row=row, column=11, value=data.total)
-    total.font, total.number_format = Font(bold=True), AMOUNT_FORMAT
-    for col in range(1, width + 1):
-        ws.cell(row=row, column=col).border = BOX
+        sheet.append([sheet.cell(col, value) for col, value in enumerate(values, start=1)])
+    bold = Font(bold=True)
+    _figure_row(sheet, f"合计（{data.enterprises} 家企业，{data.count} 笔）", data.total, bold)
     for level, amount in data.by_level.items():
-        row += 1
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=10)
-        ws.cell(row=row, column=1, value=f"其中：{level}资金")
-        ws.cell(row=row, column=11, value=amount).number_format = AMOUNT_FORMAT
-        for col in range(1, width + 1):
-            ws.cell(row=row, column=col).border = BOX
-    row += 3
-    for label_col, label in ((1, "经办人："), (5, "复核人："), (9, "负责人（签字）：")):
-        ws.cell(row=row, column=label_col, value=label)
-    ws.cell(row=row + 2, column=9, value="（单位盖章）")
-    ws.cell(row=row + 3, column=9, value="日期：      年    月    日")
+        _figure_row(sheet, f"其中：{level}资金", amount)
+    for _ in range(2):
+        sheet.append([])
+    sheet.append(["经办人：", None, None, None, "复核人：", None, None, None, "负责人（签字）："])
+    sheet.append([])
+    sheet.append([None] * 8 + ["（单位盖章）"])
+    sheet.append([None] * 8 + ["日期：      年    月    日"])
     out = io.BytesIO()
-    wb.save(out)
+    book.save(out)
     return out.getvalue()

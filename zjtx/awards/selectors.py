@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -136,36 +137,71 @@ def account_shown(user: User, number: str) -> str:
     return f"****{number[-4:]}"
 
 
+PAYMENTS_PER_PAGE = 100
+EXPORT_CHUNK = 2000  # ledger lines read at a time while a workbook is written
+
+
 @dataclass
 class PaymentList:
     title: str
-    rows: list[dict[str, Any]]
+    # The lines asked for: a page of the list, or (for the workbook) every line, read as they are written.
+    rows: Iterable[dict[str, Any]]
     total: Decimal
     enterprises: int
     batch: Batch | None
     city_code: str
     # 其中 by funding source (省级, 市级): each is paid from its own budget. Only the sources present.
     by_level: dict[str, Decimal] = field(default_factory=dict)
+    count: int = 0  # lines of the whole selection (the total, shares and enterprises are of them too)
+    page: Page[LedgerEntry] | None = None  # the page of the 拨付清单 page, for its 第 a–b 笔 and links
 
 
-def payment_list(*, user: User, batch_id: int | None = None, city_code: str = "") -> PaymentList:
-    """Ledger lines (payments and their corrections) of a batch and/or a city, with the net total."""
-    qs = access.visible_ledger(user).select_related("enterprise", "entitlement", "batch").order_by("id")
+def payment_list(*, user: User, batch_id: int | None = None, city_code: str = "", offset: int = 0,
+                 limit: int | None = None) -> PaymentList:
+    """Ledger lines (payments and their corrections) of a batch and/or a city in booking order: ``limit``
+    lines from ``offset``, or every line (``limit=None``, the workbook), read in chunks as they are used, so a
+    province's whole ledger is never held at once. The count, net total, 其中 shares and enterprises are of
+    the whole selection, summed by the database."""
+    qs = _payment_lines(user, batch_id, city_code)
+    lines = qs.iterator(chunk_size=EXPORT_CHUNK) if limit is None else qs[offset:offset + limit]
+    rows = (_payment_row(user, e) for e in lines)
     batch = Batch.objects.filter(pk=batch_id).first() if batch_id else None
-    if batch_id:
-        qs = qs.filter(batch_id=batch_id)
-    if city_code:
-        qs = qs.filter(city_code=city_code)
-    # The workbook and the API carry the number as the page shows it (whole for the province only).
-    rows = [_row(e) | dict.fromkeys(("account_no", "account_shown"), account_shown(user, e.account_no)) for e in qs]
-    total = sum((r["amount"] for r in rows), Decimal(0))
     parts = [batch.title if batch else "", _place(user, city_code)]
     scope = "·".join(p for p in parts if p) or "全部"
-    by_level = {level: sum((r["amount"] for r in rows if r["funding_level"] == level), Decimal(0))
-                for level in FundingLevel.values if any(r["funding_level"] == level for r in rows)}
-    return PaymentList(title=f"专精特新奖补资金拨付清单（{scope}）", rows=rows, total=total,
-                       enterprises=len({r["credit_code"] for r in rows}), batch=batch, city_code=city_code,
-                       by_level=by_level)
+    return PaymentList(title=f"专精特新奖补资金拨付清单（{scope}）", rows=rows if limit is None else list(rows),
+                       batch=batch, city_code=city_code, **_payment_figures(qs))
+
+
+def payment_page(*, user: User, batch_id: int | None = None, city_code: str = "",
+                 page: str | int = 1) -> PaymentList:
+    """One page (``PAYMENTS_PER_PAGE`` lines) of a payment list with the figures of the whole list; a page
+    number that is no number, or past the end, gives the first or the last page."""
+    lines = Paginator(_payment_lines(user, batch_id, city_code), PAYMENTS_PER_PAGE).get_page(page)
+    offset = max(lines.start_index() - 1, 0)
+    data = payment_list(user=user, batch_id=batch_id, city_code=city_code, offset=offset, limit=PAYMENTS_PER_PAGE)
+    data.page = lines
+    return data
+
+
+def _payment_lines(user: User, batch_id: int | None, city_code: str) -> QuerySet[LedgerEntry]:
+    qs = access.visible_ledger(user).order_by("id")
+    if batch_id:
+        qs = qs.filter(batch_id=batch_id)
+    return qs.filter(city_code=city_code) if city_code else qs
+
+
+def _payment_figures(qs: QuerySet[LedgerEntry]) -> dict[str, Any]:
+    """Count, net total, enterprises and each funding source's share of all the lines of ``qs``."""
+    figures = qs.aggregate(count=Count("id"), total=Sum("amount"), enterprises=Count("enterprise", distinct=True))
+    shares = dict(qs.order_by().values_list("funding_level").annotate(s=Sum("amount")))
+    by_level = {level: shares[level] for level in FundingLevel.values if level in shares}
+    return {"count": figures["count"], "total": figures["total"] or Decimal(0),
+            "enterprises": figures["enterprises"], "by_level": by_level}
+
+
+def _payment_row(user: User, entry: LedgerEntry) -> dict[str, Any]:
+    # The workbook and the API carry the number as the page shows it (whole for the province only).
+    return _row(entry) | dict.fromkeys(("account_no", "account_shown"), account_shown(user, entry.account_no))
 
 
 def _place(user: User, city_code: str) -> str:

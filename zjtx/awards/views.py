@@ -240,10 +240,17 @@ def _batch_id(raw: str) -> int | None:
 def payments(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     batch_id, city = _list_params(request, user)
-    data = selectors.payment_list(user=user, batch_id=batch_id, city_code=city)
+    data = selectors.payment_page(user=user, batch_id=batch_id, city_code=city, page=request.GET.get("page", 1))
     context = {"data": data, "batches": Batch.objects.order_by("-opens_on"), "cities": access.filter_cities(user),
-               "batch_id": batch_id, "city": city, "query": request.GET.urlencode()}
+               "batch_id": batch_id, "city": city, "query": _without_page(request)}
     return render(request, "awards/payments.html", context)
+
+
+def _without_page(request: HttpRequest) -> str:
+    """The list's filters, for the export link and the page links (which add their own page)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 @login_required

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -43,3 +44,24 @@ def paid_reversed_and_reissued(people: dict[str, Any], ready: Any, enterprise: A
                                          bank_name="建设银行", account_no="6217000099998888", note="原账号已销户")
     services.ledger_reissue(user=people["province"], entitlement=ready, amount="100", reason="更正账号后重拨")
     return entry
+
+
+def more_paid_lines(entry: Any, count: int) -> list[Any]:
+    """``count`` more paid lines like ``entry`` (a payment), each of its own copy of the entitlement, with
+    amounts 1, 2, 3 … and the funding source alternating 市级, 省级: a long list, written in bulk."""
+    from zjtx.awards.models import Entitlement, FundingLevel, LedgerEntry
+
+    source = Entitlement.objects.get(pk=entry.entitlement_id)
+    copies = []
+    for n in range(count):
+        copy = Entitlement.objects.get(pk=source.pk)
+        copy.pk, copy.award = None, f"{source.award}.{n}"  # an event's award is entitled once
+        copies.append(copy)
+    Entitlement.objects.bulk_create(copies)
+    lines = []
+    for n, entitlement in enumerate(copies, start=1):
+        line = LedgerEntry.objects.get(pk=entry.pk)
+        line.pk, line.entitlement, line.once_key, line.amount = None, entitlement, None, Decimal(n)
+        line.funding_level = FundingLevel.CITY if n % 2 else FundingLevel.PROVINCE
+        lines.append(line)
+    return LedgerEntry.objects.bulk_create(lines)

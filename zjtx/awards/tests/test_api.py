@@ -94,3 +94,24 @@ def test_a_role_without_payment_lists_gets_403_whatever_the_query(role: str, que
     response = logged_in(make_user(role)).get(f"/api/v1/awards/payments{query}")
     assert response.status_code == 403, response.content
     assert response.json()["message"] == "您的角色无权查看奖补兑现"
+
+
+def test_the_payment_list_comes_in_pages_with_the_figures_of_the_whole_list(people: dict[str, Any], ready: Any) -> None:
+    """The API gave every line the user may see in one answer: at a province's whole ledger, slow and huge."""
+    from zjtx.awards.tests.test_pages import LONG_CITY, LONG_PROVINCE, LONG_TOTAL, _long_list
+
+    lines = _long_list(people, ready)
+    client = logged_in(people["province"])
+    seen, offset, pages = [], 0, 0
+    while offset is not None:
+        page = client.get(f"/api/v1/awards/payments?limit=100&offset={offset}").json()
+        assert page["offset"] == offset and len(page["rows"]) == (100 if pages < 2 else 50)
+        assert (page["count"], page["enterprises"], page["total"]) == (250, 1, str(LONG_TOTAL))
+        assert page["by_funding_level"] == {"省级": str(LONG_PROVINCE), "市级": str(LONG_CITY)}
+        seen += [row["id"] for row in page["rows"]]
+        offset, pages = page["next_offset"], pages + 1
+    assert pages == 3 and seen == [line.pk for line in lines]  # each line once, in booking order
+    assert client.get("/api/v1/awards/payments?offset=300").json()["rows"] == []
+    for query, field in ((f"limit={awards_api.PAGE_LIMIT + 1}", "limit"), ("offset=-1", "offset")):
+        refused = client.get(f"/api/v1/awards/payments?{query}")
+        assert refused.status_code == 400 and refused.json()["field"] == field

@@ -84,7 +84,8 @@ def test_payment_list_workbook_shows_local_booking_time():
            "clause": "二(一)2", "funding_level": "省级", "budget_year": 2026, "budget_line": "专项资金",
            "kind": "拨付", "amount": Decimal("50"), "account_name": "某公司", "bank_name": "徽商银行",
            "account_no": "6228480012345678", "at": dt.datetime(2026, 11, 30, 2, 21, tzinfo=dt.UTC)}
-    data = PaymentList(title="拨付清单", rows=[row], total=Decimal("50"), enterprises=1, batch=None, city_code="")
+    data = PaymentList(title="拨付清单", rows=[row], total=Decimal("50"), enterprises=1, batch=None, city_code="",
+                       count=1)
     sheet = load_workbook(io.BytesIO(payment_list_xlsx(data))).active
     assert sheet.cell(row=4, column=15).value == "2026-11-30 10:21"  # Asia/Shanghai, as on the pages
     # A complete payment instruction: whom, which bank, which account.
@@ -104,7 +105,8 @@ def test_payment_list_workbook_keeps_typed_text_as_text_not_formulas():
            "clause": "二(一)2", "funding_level": "省级", "budget_year": 2026, "budget_line": "专项资金",
            "kind": "冲销", "amount": Decimal("-50"), "account_name": "@SUM(1)", "bank_name": typed,
            "account_no": "6228480012345678", "at": dt.datetime(2026, 11, 30, 2, 21, tzinfo=dt.UTC)}
-    data = PaymentList(title="拨付清单", rows=[row], total=Decimal("-50"), enterprises=1, batch=None, city_code="")
+    data = PaymentList(title="拨付清单", rows=[row], total=Decimal("-50"), enterprises=1, batch=None, city_code="",
+                       count=1)
     sheet = load_workbook(io.BytesIO(payment_list_xlsx(data))).active
     assert (sheet.cell(row=4, column=13).value, sheet.cell(row=4, column=13).data_type) == (typed, "s")
     assert (sheet.cell(row=4, column=3).value, sheet.cell(row=4, column=3).data_type) == ("=1+2", "s")
@@ -427,3 +429,88 @@ def test_budgets_list_the_province_first_then_the_cities_in_the_sites_order(peop
     assert [part.split('"')[0] for part in page.split('data-budget="')[1:]] == expected
     api = logged_in(people["province"]).get("/api/v1/awards/budgets").json()
     assert [f"{b['year']}-{b['funding_level']}-{b['city_code']}" for b in api] == expected
+
+
+def _long_list(people, ready) -> list:
+    """250 paid lines: 小巨人 100 (省级) and 1, 2, … 249 (市级 the odd ones, 省级 the even ones)."""
+    from zjtx.awards.tests.conftest import more_paid_lines
+
+    services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="500")
+    entry = services.entitlement_approve_and_pay(user=people["province"], entitlement=ready)
+    return [entry, *more_paid_lines(entry, 249)]
+
+
+LONG_TOTAL, LONG_PROVINCE, LONG_CITY = Decimal(100 + 249 * 250 // 2), Decimal(100 + 124 * 125), Decimal(125 * 125)
+
+
+def test_a_long_payment_list_shows_one_page_of_lines_and_the_figures_of_the_whole_list(people, ready):
+    """The page listed every line the user may see, unpaged: at a province's whole ledger it was slow and huge."""
+    from zjtx.core.templatetags.money import wan
+
+    _long_list(people, ready)
+    client = client_for(people["province"])
+
+    def shown(query: str) -> tuple[str, list[str]]:
+        page = client.get(reverse("awards:payments") + query).content.decode()
+        numbers = [row.split("</td>")[0] for row in page.split('data-testid="payment-table">')[1].split("<tr><td>")[1:]]
+        return page, numbers
+
+    first, numbers = shown("")
+    assert numbers == [str(n) for n in range(1, 101)]  # PAYMENTS_PER_PAGE
+    last, numbers = shown("?page=3")
+    assert numbers == [str(n) for n in range(201, 251)]
+    assert "第 1–100 笔，共 250 笔" in first and "第 201–250 笔，共 250 笔" in last
+    for page in (first, last):  # the total and each source's share are the whole list's, on every page
+        assert f'data-testid="payment-total"><strong>{wan(LONG_TOTAL)}</strong>' in page
+        assert "合计（1 家企业，250 笔）" in page
+        parts = page.split('data-testid="payment-subtotal"><td colspan="10">')[1:]
+        shares = [part.split("</td></tr>")[0] for part in parts]
+        assert shares == [f'其中：省级资金</td><td class="num">{wan(LONG_PROVINCE)}',
+                          f'其中：市级资金</td><td class="num">{wan(LONG_CITY)}']
+    assert 'href="?page=2"' in first and 'href="?page=2"' in last  # 下一页, 上一页
+    # The page links keep the filter; the export link is of the whole list, whatever page is shown.
+    filtered, numbers = shown("?city=340100&page=2")
+    assert numbers[0] == "101" and 'href="?city=340100&amp;page=3"' in filtered
+    assert f'{reverse("awards:payments_xlsx")}?city=340100"' in filtered
+
+
+def test_the_workbook_of_a_long_payment_list_holds_every_line_and_the_whole_lists_total(people, ready):
+    """The workbook (what officials file) stays the whole list while the page shows one page of it."""
+    _long_list(people, ready)
+    response = client_for(people["province"]).get(reverse("awards:payments_xlsx") + "?page=2")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    lines = [row for row in rows if isinstance(row[0], int)]
+    assert [row[0] for row in lines] == list(range(1, 251))
+    assert sum(row[10] for row in lines) == LONG_TOTAL
+    figures = [(row[0], row[10]) for row in rows if str(row[0]).startswith(("合计", "其中"))]
+    assert figures == [("合计（1 家企业，250 笔）", LONG_TOTAL), ("其中：省级资金", LONG_PROVINCE),
+                       ("其中：市级资金", LONG_CITY)]
+    # Laid out as before: the title over every column, 合计 and 其中 labels over the columns before 金额.
+    merged = {str(cell_range) for cell_range in sheet.merged_cells.ranges}
+    assert {"A1:O1", "A2:O2", "A254:J254", "A255:J255", "A256:J256"} <= merged
+    assert sheet["A254"].font.b and sheet.cell(row=4, column=11).border.left.style == "thin"
+    assert sheet.freeze_panes == "A4" and sheet.print_title_rows == "$3:$3" and sheet.column_dimensions["C"].width == 30
+    assert sheet.page_setup.orientation == "landscape"
+
+
+def test_the_payment_list_workbook_reads_its_lines_once_as_it_writes_them():
+    """A province's list is written line by line from a stream, not from a list held whole in memory."""
+    import datetime as dt
+
+    from zjtx.awards.exports import payment_list_xlsx
+    from zjtx.awards.selectors import PaymentList
+
+    def lines():
+        for n in range(1, 1001):
+            yield {"credit_code": "91340100MA2N0000XX", "enterprise": f"公司{n}", "city": "合肥市", "award": "奖补",
+                   "clause": "二(一)2", "funding_level": "省级", "budget_year": 2026, "budget_line": "专项资金",
+                   "kind": "拨付", "amount": Decimal(n), "account_name": "某公司", "bank_name": "徽商银行",
+                   "account_no": "6228480012345678", "at": dt.datetime(2026, 11, 30, 2, 21, tzinfo=dt.UTC)}
+
+    data = PaymentList(title="拨付清单", rows=lines(), total=Decimal(500500), enterprises=1000, batch=None,
+                       city_code="", by_level={"省级": Decimal(500500)})
+    data.count = 1000
+    sheet = load_workbook(io.BytesIO(payment_list_xlsx(data))).active
+    assert [sheet.cell(row=r, column=3).value for r in (4, 1003)] == ["公司1", "公司1000"]
+    assert (sheet["A1004"].value, sheet["K1004"].value) == ("合计（1000 家企业，1000 笔）", 500500)
