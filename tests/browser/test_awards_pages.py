@@ -158,3 +158,31 @@ def test_the_province_decides_the_top_up_of_an_upgrade_paid_short(browser, live_
     assert page.get_by_test_id("topup-note").count() == 0
     page.goto(f"{live_server.url}/")
     assert page.get_by_text("待决定是否补差").count() == 0
+
+
+def test_a_long_payment_list_is_read_page_by_page_with_the_whole_lists_total(browser, live_server, settings):
+    """At a province's whole ledger the 拨付清单 came on one huge page; now 100 lines a page, the filter kept
+    from page to page, and the 合计 and 其中 of the whole list on each."""
+    from zjtx.awards.models import LedgerEntry
+    from zjtx.awards.tests.conftest import more_paid_lines
+
+    settings.ZJTX_TODAY = dt.date(2026, 6, 1)
+    province = make_user(Role.PROVINCE, "province")
+    enterprise = qualifying_enterprise(name="庐州精工机械有限公司")
+    _paid_little_giant(province, enterprise, make_user(Role.CITY, city_code=enterprise.city_code))
+    more_paid_lines(LedgerEntry.objects.get(), 149)  # 1, 2, … 149 beside 小巨人 100: 11,275.00 in all
+    page = browser
+
+    login(page, live_server, "province")
+    page.goto(f"{live_server.url}/awards/payments/")
+    page.get_by_test_id("payment-city").select_option(label="合肥市")
+    page.get_by_role("button", name="查询").click()
+    assert page.get_by_test_id("payment-range").inner_text() == "第 1–100 笔，共 150 笔"
+    assert page.get_by_test_id("payment-account").count() == 100
+    assert page.get_by_test_id("payment-total").inner_text() == "11,275.00"
+    page.get_by_test_id("payment-next").click()
+    assert page.get_by_test_id("payment-range").inner_text() == "第 101–150 笔，共 150 笔"
+    assert page.get_by_test_id("payment-account").count() == 50
+    assert page.get_by_test_id("payment-total").inner_text() == "11,275.00"
+    assert "合肥市" in page.get_by_role("heading", level=2).inner_text() and "city=340100" in page.url
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from copy import copy
 from decimal import Decimal
 from typing import Any
 
@@ -51,17 +52,13 @@ def more_paid_lines(entry: Any, count: int) -> list[Any]:
     amounts 1, 2, 3 … and the funding source alternating 市级, 省级: a long list, written in bulk."""
     from zjtx.awards.models import Entitlement, FundingLevel, LedgerEntry
 
-    source = Entitlement.objects.get(pk=entry.entitlement_id)
-    copies = []
-    for n in range(count):
-        copy = Entitlement.objects.get(pk=source.pk)
-        copy.pk, copy.award = None, f"{source.award}.{n}"  # an event's award is entitled once
-        copies.append(copy)
-    Entitlement.objects.bulk_create(copies)
-    lines = []
-    for n, entitlement in enumerate(copies, start=1):
-        line = LedgerEntry.objects.get(pk=entry.pk)
-        line.pk, line.entitlement, line.once_key, line.amount = None, entitlement, None, Decimal(n)
-        line.funding_level = FundingLevel.CITY if n % 2 else FundingLevel.PROVINCE
-        lines.append(line)
-    return LedgerEntry.objects.bulk_create(lines)
+    source, line = Entitlement.objects.get(pk=entry.entitlement_id), LedgerEntry.objects.get(pk=entry.pk)
+    copies = [copy(source) for _ in range(count)]
+    for n, entitlement in enumerate(copies):
+        entitlement.pk, entitlement.award = None, f"{source.award}.{n}"  # an event's award is entitled once
+    Entitlement.objects.bulk_create(copies, batch_size=2000)
+    lines = [copy(line) for _ in range(count)]
+    for n, (paid, entitlement) in enumerate(zip(lines, copies, strict=True), start=1):
+        paid.pk, paid.entitlement, paid.once_key, paid.amount = None, entitlement, None, Decimal(n)
+        paid.funding_level = FundingLevel.CITY if n % 2 else FundingLevel.PROVINCE
+    return LedgerEntry.objects.bulk_create(lines, batch_size=2000)
