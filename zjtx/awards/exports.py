@@ -12,13 +12,12 @@ from copy import copy
 from typing import Any
 
 from django.utils import timezone
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from zjtx.awards.selectors import PaymentList
-from zjtx.core.spreadsheets import BOX, HEADER_ROW, text_cell
+from zjtx.core.spreadsheets import BOX, HEADER_ROW, official_sheet, text_cell
 
 COLUMNS = [("序号", 6), ("统一社会信用代码", 22), ("企业名称", 30), ("所在市", 10), ("奖补项目", 36),
            ("方案条款", 10), ("资金层级", 9), ("预算年度", 9), ("预算科目", 30), ("类型", 9), ("金额", 14),
@@ -35,13 +34,12 @@ def _local(at: dt.datetime) -> str:
 
 
 class _Sheet:
-    """A write-only sheet laid out as core.spreadsheets.official_sheet lays out a normal one (title over every
-    column, the unit on the right, the boxed header frozen and printed on every page, landscape, one page
-    wide), that makes boxed cells from one style per column instead of styling each cell anew."""
+    """The write-only official sheet (core.spreadsheets.official_sheet) of a payment list, making boxed cells
+    from one style per column instead of styling each of a long list's cells anew."""
 
-    def __init__(self, book: Workbook, name: str) -> None:
-        self.sheet = book.create_sheet(name)
-        self.rows = 0
+    def __init__(self, title: str) -> None:
+        self.book, self.sheet = official_sheet("拨付清单", title, "单位：万元", COLUMNS, write_only=True)
+        self.rows = HEADER_ROW
         self._styles = [self._style(col) for col in range(1, len(COLUMNS) + 1)]
 
     def _style(self, col: int) -> Any:
@@ -70,25 +68,6 @@ class _Sheet:
         self.sheet.merged_cells.add(f"A{self.rows}:{get_column_letter(last_col)}{self.rows}")
 
 
-def _layout(sheet: _Sheet, title: str) -> None:
-    # A write-only sheet writes its widths and frozen panes with its first row: they come first.
-    for col, (_, col_width) in enumerate(COLUMNS, start=1):
-        sheet.sheet.column_dimensions[get_column_letter(col)].width = col_width
-    sheet.sheet.freeze_panes = f"A{HEADER_ROW + 1}"
-    sheet.sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.sheet.page_setup.orientation = "landscape"
-    sheet.sheet.page_setup.fitToWidth = 1
-    width = len(COLUMNS)
-    for text, font, side in ((title, Font(size=16, bold=True), "center"), ("单位：万元", Font(), "right")):
-        cell = text_cell(WriteOnlyCell(sheet.sheet, value=text))
-        cell.font, cell.alignment = font, Alignment(horizontal=side)
-        sheet.append([cell])
-        sheet.merge_to(width)
-    header = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    sheet.append([sheet.cell(col, label, font=Font(bold=True), alignment=header, number_format="General")
-                  for col, (label, _) in enumerate(COLUMNS, start=1)])
-
-
 def _figure_row(sheet: _Sheet, label: str, amount: Any, font: Font | None = None) -> None:
     """合计 or 其中: the label over the first columns, the amount in the 金额 column, every cell boxed."""
     extra = {"font": font} if font else {}
@@ -102,9 +81,7 @@ def _figure_row(sheet: _Sheet, label: str, amount: Any, font: Font | None = None
 def payment_list_xlsx(data: PaymentList) -> bytes:
     """Every line of the list (``data.rows`` may be a stream: it is read once), then 合计 with the count and
     net total, 其中 each funding source's share, and the lines for signatures and the seal."""
-    book = Workbook(write_only=True)
-    sheet = _Sheet(book, "拨付清单")
-    _layout(sheet, data.title)
+    sheet = _Sheet(data.title)
     for n, r in enumerate(data.rows, start=1):
         values = [n, r["credit_code"], r["enterprise"], r["city"], r["award"], r["clause"], r["funding_level"],
                   r["budget_year"], r["budget_line"], r["kind"], r["amount"], r["account_name"], r["bank_name"],
@@ -121,5 +98,5 @@ def payment_list_xlsx(data: PaymentList) -> bytes:
     sheet.append([None] * 8 + ["（单位盖章）"])
     sheet.append([None] * 8 + ["日期：      年    月    日"])
     out = io.BytesIO()
-    book.save(out)
+    sheet.book.save(out)
     return out.getvalue()

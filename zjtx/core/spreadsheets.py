@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 import polars as pl
 from openpyxl import Workbook
@@ -27,6 +27,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, Cell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -83,10 +84,26 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_ROW = 3  # the lines start below it
 
 
-def official_sheet(name: str, title: str, note: str, columns: Sequence[tuple[str, int]]) -> tuple[Workbook, Worksheet]:
+@overload
+def official_sheet(name: str, title: str, note: str, columns: Sequence[tuple[str, int]], *,
+                   write_only: Literal[False] = False) -> tuple[Workbook, Worksheet]: ...
+
+
+@overload
+def official_sheet(name: str, title: str, note: str, columns: Sequence[tuple[str, int]], *,
+                   write_only: Literal[True]) -> tuple[Workbook, WriteOnlyWorksheet]: ...
+
+
+def official_sheet(name: str, title: str, note: str, columns: Sequence[tuple[str, int]], *,
+                   write_only: bool = False) -> tuple[Workbook, Worksheet | WriteOnlyWorksheet]:
     """A workbook laid out as the lists officials file: the title centred over every column (row 1), a note
     on the right (row 2: the export date or the unit), the boxed header (row 3) with each column's width,
-    frozen above the lines and repeated on every printed page, landscape, one page wide."""
+    frozen above the lines and repeated on every printed page, landscape, one page wide.
+
+    ``write_only``: openpyxl's write-only sheet, for lists of tens of thousands of lines: the lines are
+    appended after the header, each written to the file as it comes instead of all held in memory."""
+    if write_only:
+        return _official_write_only(name, title, note, columns)
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -107,4 +124,31 @@ def official_sheet(name: str, title: str, note: str, columns: Sequence[tuple[str
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
+    return book, sheet
+
+
+def _official_write_only(name: str, title: str, note: str,
+                         columns: Sequence[tuple[str, int]]) -> tuple[Workbook, WriteOnlyWorksheet]:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(name)
+    # A write-only sheet writes its widths and frozen panes with its first row: they come first.
+    for col, (_, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(col)].width = width
+    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    last = get_column_letter(len(columns))
+    for row, text, font, side in ((1, title, Font(size=16, bold=True), "center"), (2, note, Font(), "right")):
+        cell = text_cell(WriteOnlyCell(sheet, value=text))
+        cell.font, cell.alignment = font, Alignment(horizontal=side)
+        sheet.append([cell])
+        sheet.merged_cells.add(f"A{row}:{last}{row}")
+    header = []
+    for label, _ in columns:
+        cell = text_cell(WriteOnlyCell(sheet, value=label))
+        cell.font, cell.border = Font(bold=True), BOX
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        header.append(cell)
+    sheet.append(header)
     return book, sheet

@@ -60,8 +60,15 @@ def test_csv_text_that_begins_like_a_formula_gets_an_apostrophe_and_numbers_stay
     assert pl.read_csv(tmp_path / "out.csv")["amount"].to_list()[0] == -50.5  # a negative amount is a number
 
 
-def test_an_official_sheet_has_its_title_note_and_header_laid_out_for_filing():
-    book, sheet = spreadsheets.official_sheet("名单", "=某市名单", "单位：万元", [("序号", 6), ("企业名称", 30)])
+@pytest.mark.parametrize("write_only", [False, True])
+def test_an_official_sheet_has_its_title_note_and_header_laid_out_for_filing(write_only):
+    book, sheet = spreadsheets.official_sheet("名单", "=某市名单", "单位：万元", [("序号", 6), ("企业名称", 30)],
+                                              write_only=write_only)
+    if write_only:  # a write-only sheet is read back from its file
+        out = io.BytesIO()
+        book.save(out)
+        book = load_workbook(out)
+        sheet = book["名单"]
     assert book.active is sheet and sheet.title == "名单"
     assert sorted(str(r) for r in sheet.merged_cells.ranges) == ["A1:B1", "A2:B2"]
     assert sheet["A1"].value == "=某市名单" and sheet["A1"].data_type == "s"  # a title is text, never a formula
