@@ -222,7 +222,3 @@ def _row(entry: LedgerEntry) -> dict[str, Any]:
         "bank_name": entry.bank_name, "account_no": entry.account_no, "batch": entry.batch.title if entry.batch else "",
         "reason": entry.reason, "entitlement_id": entry.entitlement_id,
     }
-
-
-def budgets_for_year(year: int) -> list[Budget]:
-    return list(Budget.objects.filter(year=year))
