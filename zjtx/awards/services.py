@@ -594,10 +594,15 @@ def ledger_reverse(*, user: User, entry: LedgerEntry, reason: str) -> LedgerEntr
     return reversal
 
 
+def _ledger_net(entitlement: Entitlement) -> Decimal:
+    """What the entitlement's ledger lines add up to: payments less reversals, with reissues."""
+    return entitlement.ledger_entries.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+
+
 def _check_within_entitlement(entitlement: Entitlement, value: Decimal) -> None:
     """A reissue corrects where or how much was paid, never pays more than the engine granted: the net of
     the entitlement's ledger (0 after a reversal) plus the reissue stays within its amount."""
-    net = entitlement.ledger_entries.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    net = _ledger_net(entitlement)
     if value > entitlement.amount - net:
         paid = f"，已拨付净额 {wan(net)} 万元" if net else ""
         raise ApplicationError(f"更正后金额不能超过奖补资格金额 {wan(entitlement.amount)} 万元{paid}",
@@ -679,7 +684,7 @@ def _refuse_revoked(user: Any, entitlement: Entitlement, recognition: Recognitio
 
 
 def _flag_for_recovery(user: Any, entitlement: Entitlement, recognition: Recognition, reason: str) -> None:
-    net = entitlement.ledger_entries.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    net = _ledger_net(entitlement)
     before = {"recovery_note": entitlement.recovery_note}
     entitlement.recovery_note = (f"认定（{recognition.certificate_no}）已撤销（{reason}），"
                                  f"已拨付 {wan(net)} 万元待追回")[:300]
