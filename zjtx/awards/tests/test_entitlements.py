@@ -50,11 +50,20 @@ def test_once_only_award_is_not_granted_again_for_a_second_event(people, enterpr
     assert Entitlement.objects.count() == 1  # same once_key "little_giant": the engine says 已享受
 
 
+def assess(user, enterprise, grade: str, day: dt.date) -> None:
+    """A digital-transformation assessment of ``grade`` on ``day``, recorded and announced."""
+    event = programme_event_record(user=user, enterprise=enterprise, kind="digital_assessment", date=day, grade=grade)
+    programme_event_announce(user=user, event=event)
+
+
+def assess_3a_then_4a(user, enterprise) -> None:
+    """3A on 1 March, then the 4A upgrade on 1 May (which nets the 3A)."""
+    assess(user, enterprise, "3A", dt.date(2026, 3, 1))
+    assess(user, enterprise, "4A", dt.date(2026, 5, 1))
+
+
 def test_grade_upgrade_pays_the_difference(people, enterprise):
-    for grade, day in (("3A", dt.date(2026, 3, 1)), ("4A", dt.date(2026, 5, 1))):
-        event = programme_event_record(user=people["province"], enterprise=enterprise, kind="digital_assessment",
-                                       date=day, grade=grade)
-        programme_event_announce(user=people["province"], event=event)
+    assess_3a_then_4a(people["province"], enterprise)
     amounts = dict(Entitlement.objects.values_list("award", "amount"))
     assert amounts == {"digital_assessment.3A": Decimal("50"), "digital_assessment.4A": Decimal("50")}
     labels = set(Entitlement.objects.values_list("award_label", flat=True))
@@ -67,10 +76,7 @@ def test_a_grade_lists_only_the_parameters_it_used(people, enterprise):
     from django.test import Client
     from django.urls import reverse
 
-    for grade, day in (("3A", dt.date(2026, 3, 1)), ("4A", dt.date(2026, 5, 1))):
-        event = programme_event_record(user=people["province"], enterprise=enterprise, kind="digital_assessment",
-                                       date=day, grade=grade)
-        programme_event_announce(user=people["province"], event=event)
+    assess_3a_then_4a(people["province"], enterprise)
     used = dict(Entitlement.objects.values_list("award", "parameter_ids"))
     amount = "awards.digital_assessment.amount_{}".format
     assert used == {"digital_assessment.3A": f"awards.upgrade_policy,{amount('3a')}",
@@ -89,10 +95,7 @@ def test_stored_grades_are_narrowed_to_the_parameters_they_used(people, enterpri
 
     from django.apps import apps
 
-    for grade, day in (("3A", dt.date(2026, 3, 1)), ("4A", dt.date(2026, 5, 1))):
-        event = programme_event_record(user=people["province"], enterprise=enterprise, kind="digital_assessment",
-                                       date=day, grade=grade)
-        programme_event_announce(user=people["province"], event=event)
+    assess_3a_then_4a(people["province"], enterprise)
     every = ",".join(["awards.upgrade_policy", *(f"awards.digital_assessment.amount_{g}" for g in ("3a", "4a", "5a"))])
     expected = dict(Entitlement.objects.values_list("award", "parameter_ids"))
     Entitlement.objects.update(parameter_ids=every)
@@ -291,18 +294,13 @@ def test_reissue_cannot_pay_more_than_the_entitlement(people, ready):
 
 
 def test_a_refused_grade_is_no_prior_grant_of_an_upgrade(people, enterprise, applicant):
-    def assess(grade, day):
-        event = programme_event_record(user=people["province"], enterprise=enterprise, kind="digital_assessment",
-                                       date=day, grade=grade)
-        programme_event_announce(user=people["province"], event=event)
-
-    assess("3A", dt.date(2026, 3, 1))
+    assess(people["province"], enterprise, "3A", dt.date(2026, 3, 1))
     refused = Entitlement.objects.get(award="digital_assessment.3A")
     services.entitlement_confirm_account(user=applicant, entitlement=refused, account_name=enterprise.name,
                                          bank_name="徽商银行", account_no="6228480012345678")
     services.entitlement_city_check(user=people["city"], entitlement=refused, approve=False, reason="材料不实")
-    assess("4A", dt.date(2026, 4, 1))
-    assess("5A", dt.date(2026, 5, 1))
+    assess(people["province"], enterprise, "4A", dt.date(2026, 4, 1))
+    assess(people["province"], enterprise, "5A", dt.date(2026, 5, 1))
     amounts = dict(Entitlement.objects.values_list("award", "amount"))
     assert amounts == {"digital_assessment.3A": Decimal("50"), "digital_assessment.4A": Decimal("100"),
                        "digital_assessment.5A": Decimal("50")}  # 5A tops up to 150 in all
@@ -316,10 +314,7 @@ def test_a_refused_grade_is_no_prior_grant_of_an_upgrade(people, enterprise, app
 def test_an_upgrade_waiting_is_paid_in_full_when_the_grade_it_netted_is_refused(people, enterprise, applicant, who):
     """3A then 4A: the 4A nets the 3A (50万). Refusing the 3A afterwards left the 4A at 50万 — the enterprise
     got 50万 for a 4A worth 100万. The waiting 4A is measured again without the refused grade."""
-    for grade, day in (("3A", dt.date(2026, 3, 1)), ("4A", dt.date(2026, 5, 1))):
-        event = programme_event_record(user=people["province"], enterprise=enterprise, kind="digital_assessment",
-                                       date=day, grade=grade)
-        programme_event_announce(user=people["province"], event=event)
+    assess_3a_then_4a(people["province"], enterprise)
     three_a = Entitlement.objects.get(award="digital_assessment.3A")
     services.entitlement_confirm_account(user=applicant, entitlement=three_a, account_name=enterprise.name,
                                          bank_name="徽商银行", account_no="6228480012345678")
@@ -348,9 +343,7 @@ def test_an_upgrade_settled_short_is_marked_for_the_province_when_its_netted_gra
     services.budget_set(user=province, year=2026, funding_level="省级", allocated="500")
     grades = {}
     for grade, day in (("3A", dt.date(2026, 3, 1)), ("4A", dt.date(2026, 5, 1))):
-        event = programme_event_record(user=province, enterprise=enterprise, kind="digital_assessment",
-                                       date=day, grade=grade)
-        programme_event_announce(user=province, event=event)
+        assess(province, enterprise, grade, day)
         grades[grade] = Entitlement.objects.get(award=f"digital_assessment.{grade}")
         services.entitlement_confirm_account(user=applicant, entitlement=grades[grade], account_name=enterprise.name,
                                              bank_name="徽商银行", account_no="6228480012345678")
