@@ -44,11 +44,9 @@ def entitlements(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").replace("\x00", "").strip()[:60] if user.role != Role.ENTERPRISE else ""
     data = selectors.entitlement_list(user=user, status=status, city_code=city, search=search,
                                       page=request.GET.get("page", 1))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {"data": data, "rows": data.page.object_list, "status": status, "statuses": STATUS_FILTERS,
                "city": city, "cities": cities if len(cities) > 1 else [], "q": search,
-               "searchable": user.role != Role.ENTERPRISE, "query": query.urlencode(),
+               "searchable": user.role != Role.ENTERPRISE, "query": _without_page(request),
                "is_province": user.role == Role.PROVINCE}
     return render(request, "awards/entitlements.html", context)
 
