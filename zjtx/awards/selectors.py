@@ -124,10 +124,16 @@ def ledger_page(*, user: User, page: str | int = 1) -> LedgerPage:
     qs = access.visible_ledger(user).select_related("enterprise", "entitlement").order_by("-id")
     figures = qs.aggregate(n=Count("id"), total=Sum("amount"))
     lines = Paginator(qs, ENTITLEMENTS_PER_PAGE).get_page(page)
-    lines.object_list = list(lines.object_list)
-    for entry in lines.object_list:
-        entry.account_shown = account_shown(user, entry.account_no)  # type: ignore[attr-defined]
+    lines.object_list = with_accounts_shown(user, lines.object_list)
     return LedgerPage(page=lines, count=figures["n"], total=figures["total"] or Decimal(0))
+
+
+def with_accounts_shown(user: User, entries: Iterable[LedgerEntry]) -> list[LedgerEntry]:
+    """The ledger lines, each with ``account_shown``, its receiving account number as the user may read it."""
+    lines = list(entries)
+    for entry in lines:
+        entry.account_shown = account_shown(user, entry.account_no)  # type: ignore[attr-defined]
+    return lines
 
 
 def account_shown(user: User, number: str) -> str:

@@ -93,10 +93,7 @@ def _detail_context(user: User, entitlement: Entitlement, form: AccountForm | No
 def _entries(user: User, entitlement: Entitlement) -> list[LedgerEntry]:
     """The entitlement's ledger lines, each with its receiving account as the ledger page shows it, so a
     reissue to a corrected account stands apart from the original lines here too."""
-    entries = list(entitlement.ledger_entries.order_by("id"))
-    for entry in entries:
-        entry.account_shown = selectors.account_shown(user, entry.account_no)  # type: ignore[attr-defined]
-    return entries
+    return selectors.with_accounts_shown(user, entitlement.ledger_entries.order_by("id"))
 
 
 def _account_form(entitlement: Entitlement, actions: Any) -> AccountForm | None:
