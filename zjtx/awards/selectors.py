@@ -78,7 +78,7 @@ def entitlement_list(*, user: User, status: str = "", city_code: str = "", searc
     if status in Entitlement.Status.values:
         qs = qs.filter(status=status)
     elif status == RECOVERY:
-        qs = qs.filter(status=Entitlement.Status.PAID).exclude(recovery_note="")
+        qs = awaiting_recovery(qs)
     elif status == TOPUP:
         qs = qs.exclude(topup_note="")
     if city_code:
@@ -98,6 +98,11 @@ RECOVERY = "recovery"  # the list's filter of paid awards whose recognition was 
 TOPUP = "topup"  # the list's filter of upgrades settled short of what they now measure (待决定补差)
 
 
+def awaiting_recovery(qs: QuerySet[Entitlement]) -> QuerySet[Entitlement]:
+    """The paid awards among ``qs`` whose recognition was revoked: flagged 待追回 for the province."""
+    return qs.filter(status=Entitlement.Status.PAID).exclude(recovery_note="")
+
+
 def revocation_summary(recognition: Recognition) -> str:
     """What became of the awards of a revoked recognition: 2 项奖补资格已不予兑现，1 项已拨付待追回."""
     found = triggered_by(recognition)
@@ -106,7 +111,7 @@ def revocation_summary(recognition: Recognition) -> str:
     if count := refused.count():
         recovered = refused.filter(reject_reason__contains="已追回").count()
         parts.append(f"{count} 项奖补资格已不予兑现" + (f"（其中 {recovered} 项已拨付、已追回）" if recovered else ""))
-    if count := found.filter(status=Entitlement.Status.PAID).exclude(recovery_note="").count():
+    if count := awaiting_recovery(found).count():
         parts.append(f"{count} 项已拨付待追回")
     return "，".join(parts)
 

@@ -8,7 +8,7 @@ from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
 from zjtx.awards import access
 from zjtx.awards.models import Entitlement
-from zjtx.awards.selectors import RECOVERY, TOPUP
+from zjtx.awards.selectors import RECOVERY, TOPUP, awaiting_recovery
 from zjtx.core.navigation import Todo
 
 S = Entitlement.Status
@@ -30,7 +30,7 @@ def todos(user: User) -> list[Todo]:
     todos = [Todo(label, visible.filter(status=status).count(), f"{url}?status={status}")
              for status, label in WAITING[user.role]]
     if user.role == Role.PROVINCE:
-        to_recover = visible.filter(status=S.PAID).exclude(recovery_note="").count()
+        to_recover = awaiting_recovery(visible).count()
         todos.append(Todo("已撤销认定的奖补已拨付，待追回处理", to_recover, f"{url}?status={RECOVERY}"))
         short = visible.exclude(topup_note="").count()
         todos.append(Todo("升级奖补所抵扣的等级已不予兑现，待决定是否补差", short, f"{url}?status={TOPUP}"))
