@@ -15,7 +15,7 @@ from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
 from zjtx.awards import access
 from zjtx.awards.models import Budget, Entitlement, FundingLevel, LedgerEntry
-from zjtx.awards.services import OWED, REVOKED_REASON, city_label, triggered_by
+from zjtx.awards.services import OWED, REVOKED_REASON, city_label, figures_of, triggered_by
 from zjtx.core import regions
 from zjtx.policy.engine import load_parameters
 from zjtx.tiers.models import Batch, Recognition
@@ -42,11 +42,8 @@ def budget_rows(user: User) -> list[dict[str, Any]]:
         committed=_sum_of(Entitlement.objects.filter(status__in=OWED)), paid=_sum_of(LedgerEntry.objects.all()))
     rows = []
     for budget in sorted(budgets, key=budget_order):
-        committed, paid = budget.committed, budget.paid
-        figures = {"allocated": budget.allocated, "committed": committed, "paid": paid,
-                   "remaining": budget.allocated - committed - paid}
         rows.append({"budget": budget, "city_name": city_label(budget.city_code) if budget.city_code else "全省",
-                     **figures})
+                     **figures_of(budget, budget.committed, budget.paid)})
     return rows
 
 

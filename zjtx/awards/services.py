@@ -115,6 +115,11 @@ def budget_figures(budget: Budget) -> dict[str, Decimal]:
     """allocated, committed (approved or reversed, not yet (re)paid), paid (ledger net), remaining."""
     committed = budget.entitlements.filter(status__in=OWED).aggregate(s=Sum("amount"))["s"] or Decimal(0)
     paid = budget.ledger_entries.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    return figures_of(budget, committed, paid)
+
+
+def figures_of(budget: Budget, committed: Decimal, paid: Decimal) -> dict[str, Decimal]:
+    """A budget's figures from its committed and paid sums: what remains is what neither has used."""
     return {"allocated": budget.allocated, "committed": committed, "paid": paid,
             "remaining": budget.allocated - committed - paid}
 
