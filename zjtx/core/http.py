@@ -1,15 +1,18 @@
-"""Turn domain refusals into HTTP answers for page views."""
+"""Turn domain refusals into HTTP answers for page views; send a workbook as a download."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseBase
+from django.http import Http404, HttpResponse, HttpResponseBase
 
 from zjtx.core.errors import NotFoundError, PermissionDeniedError
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def page_errors(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -23,3 +26,10 @@ def page_errors(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResp
             raise Http404(exc.message) from exc
 
     return wrapper
+
+
+def xlsx_response(data: bytes, filename: str) -> HttpResponse:
+    """The workbook as a download; the Chinese file name percent-encoded (RFC 5987) so every browser keeps it."""
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

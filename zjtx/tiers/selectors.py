@@ -325,8 +325,12 @@ def expiring(*, user: User, within_days: int | None = None, today: dt.date | Non
     """Recognitions in force that expire within the 复核 window (or ``within_days``)."""
     today = today or clock.today()
     within_days = re_review_days(today) if within_days is None else within_days
-    return access.visible_recognitions(user).filter(status=Recognition.Status.VALID, expires_on__gte=today,
-                                                    expires_on__lte=today + dt.timedelta(days=within_days))
+    return access.visible_recognitions(user).filter(_due_within(today, within_days))
+
+
+def _due_within(today: dt.date, days: int) -> Q:
+    """In force today and expiring within `days` (复核 due)."""
+    return Q(status=Recognition.Status.VALID, expires_on__gte=today, expires_on__lte=today + dt.timedelta(days=days))
 
 
 RECOGNITIONS_PER_PAGE = 50
@@ -355,9 +359,7 @@ class RecognitionFilters:
 
     def apply(self, qs: QuerySet[Recognition]) -> QuerySet[Recognition]:
         if self.due_within is not None:
-            today = clock.today()
-            qs = qs.filter(status=Recognition.Status.VALID, expires_on__gte=today,
-                           expires_on__lte=today + dt.timedelta(days=self.due_within))
+            qs = qs.filter(_due_within(clock.today(), self.due_within))
         if self.tier in LADDER:
             qs = qs.filter(tier=self.tier)
         if self.status in Recognition.Status.values:
@@ -410,9 +412,9 @@ class DecisionPreview:
 
 def decision_preview(application: Application) -> DecisionPreview:
     p, at = parameter_set(), application.batch.opens_on
-    scores = [a.score for a in application.assignments.all() if a.score is not None]
-    assigned = application.assignments.count()
-    minimum = int(params.number(p, "tiers.expert_review.min_experts", at))
+    assignments = list(application.assignments.all())
+    scores = [a.score for a in assignments if a.score is not None]
+    assigned, minimum = len(assignments), int(params.number(p, "tiers.expert_review.min_experts", at))
     rule = str(params.value(p, "tiers.expert_review.aggregation", at))
     complete = len(scores) == assigned and len(scores) >= minimum
     return DecisionPreview(len(scores), assigned, minimum, aggregate(scores, rule) if complete else None, rule,

@@ -42,7 +42,6 @@ from zjtx.tiers.models import (
     ReReview,
     tier_rank,
 )
-from zjtx.tiers.selectors import aggregate  # noqa: F401 (the panel's score, read by tests as services.aggregate)
 
 A = Application.Status
 TIER_LABELS = dict(Tier.choices)

@@ -46,7 +46,7 @@ def _province(user: User, today: dt.date) -> list[Todo]:
     ended = Application.objects.filter(status=A.IN_NOTICE, notice_end__lt=today)
     objections = Objection.objects.filter(status=Objection.Status.OPEN, application__status=A.IN_NOTICE)
     window = selectors.re_review_days(today)
-    expiring = selectors.expiring(user=user, today=today).count()
+    expiring = selectors.expiring(user=user, within_days=window, today=today).count()
     return [_applications("申报待分配评审专家", Application.objects.filter(
                 Q(status=A.CITY_APPROVED) | Q(pk__in=need_experts))),
             _applications("专家评分齐全，待省级决定", Application.objects.filter(pk__in=to_decide)),

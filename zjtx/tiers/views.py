@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +15,7 @@ from zjtx.accounts.models import User, current_user
 from zjtx.accounts.roles import Role
 from zjtx.core import regions
 from zjtx.core.errors import ApplicationError, PermissionDeniedError
-from zjtx.core.http import page_errors
+from zjtx.core.http import page_errors, xlsx_response
 from zjtx.enterprises.models import Enterprise
 from zjtx.tiers import access, assessment, clock, exports, selectors, services, workdays, workflow
 from zjtx.tiers.forms import (
@@ -38,8 +37,6 @@ from zjtx.tiers.models import (
     Objection,
     Recognition,
 )
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _fail(request: HttpRequest, exc: ApplicationError) -> None:
@@ -131,7 +128,7 @@ def batch_export(request: HttpRequest, pk: int) -> HttpResponse:
     applications = selectors.batch_applications(user=user, batch=batch)
     data = exports.applications_xlsx(applications, title=f"《{batch.title}》申报汇总表（{user.scope_label}）",
                                      panel_score=access.sees_panel_score(user))
-    return _xlsx(data, f"申报汇总-{batch.title}-{clock.today():%Y%m%d}.xlsx")
+    return xlsx_response(data, f"申报汇总-{batch.title}-{clock.today():%Y%m%d}.xlsx")
 
 
 @login_required
@@ -416,13 +413,7 @@ def recognitions_export(request: HttpRequest) -> HttpResponse:
     title = f"梯度培育认定名单（{'，'.join([user.scope_label, *filters.describe()])}，截至 {today:%Y-%m-%d}）"
     data = exports.recognitions_xlsx(qs.order_by("enterprise__city_code", "tier", "start_date", "id").iterator(),
                                      title=title, today=today)
-    return _xlsx(data, f"认定名单-{today:%Y%m%d}.xlsx")
-
-
-def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return xlsx_response(data, f"认定名单-{today:%Y%m%d}.xlsx")
 
 
 @login_required

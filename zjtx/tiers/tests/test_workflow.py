@@ -15,7 +15,7 @@ from zjtx.core.errors import ApplicationError, NotFoundError, PermissionDeniedEr
 from zjtx.core.models import AuditEvent
 from zjtx.enterprises.models import Enterprise
 from zjtx.policy.models import ProgrammeEvent
-from zjtx.tiers import services
+from zjtx.tiers import selectors, services
 from zjtx.tiers.models import Application, ExpertAssignment, Objection, Recognition
 from zjtx.tiers.tests.conftest import TODAY, open_batch, qualifying_enterprise, submit, through
 from zjtx.tiers.workflow import IllegalTransitionError
@@ -171,10 +171,10 @@ def test_decision_needs_every_score_and_uses_the_aggregation_rule(people, applic
 
 def test_aggregation_rules():
     scores = [Decimal(x) for x in ("50", "70", "80", "90", "100")]
-    assert services.aggregate(scores, "mean") == Decimal("78.00")
-    assert services.aggregate(scores, "trimmed_mean") == Decimal("80.00")
-    assert services.aggregate(scores[:3], "trimmed_mean") == Decimal("66.67")
-    assert services.aggregate(scores[:4], "median") == Decimal("75.00")
+    assert selectors.aggregate(scores, "mean") == Decimal("78.00")
+    assert selectors.aggregate(scores, "trimmed_mean") == Decimal("80.00")
+    assert selectors.aggregate(scores[:3], "trimmed_mean") == Decimal("66.67")
+    assert selectors.aggregate(scores[:4], "median") == Decimal("75.00")
 
 
 def test_low_score_cannot_be_approved(people, applicant):
