@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,12 +18,9 @@ from zjtx.awards import access, exports, selectors, services, workflow
 from zjtx.awards.forms import AccountForm, BudgetForm
 from zjtx.awards.models import Entitlement, LedgerEntry
 from zjtx.core.errors import ApplicationError
-from zjtx.core.http import page_errors
+from zjtx.core.http import page_errors, xlsx_response
 from zjtx.tiers import clock
 from zjtx.tiers.models import Batch
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 # The list's status filter: the states, the paid awards whose recognition was revoked, the upgrades settled short.
 STATUS_FILTERS = [*Entitlement.Status.choices, (selectors.RECOVERY, "已拨付待追回（认定已撤销）"),
@@ -255,6 +251,4 @@ def payments_xlsx(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     batch_id, city = _list_params(request, user)
     data = selectors.payment_list(user=user, batch_id=batch_id, city_code=city)
-    response = HttpResponse(exports.payment_list_xlsx(data), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(data.title)}.xlsx"
-    return response
+    return xlsx_response(exports.payment_list_xlsx(data), f"{data.title}.xlsx")
