@@ -19,6 +19,24 @@ HEAD = PatternFill("solid", fgColor="DDE6F3")
 MONEY_FORMAT = "#,##0.00####"
 
 
+def _titled_book(sheet_title: str, heading: str, facts: str) -> tuple[Workbook, Worksheet]:
+    """A workbook whose first sheet opens with the run's heading and its facts (date, count, fingerprint)."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = sheet_title
+    sheet.append([heading])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([facts])
+    return book, sheet
+
+
+def _saved(book: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 def _table(sheet: Worksheet, title: str, headers: list[str], rows: list[list[Any]]) -> None:
     sheet.append([])
     if title:  # untitled: the header follows the blank row
@@ -32,14 +50,9 @@ def _table(sheet: Worksheet, title: str, headers: list[str], rows: list[list[Any
 
 
 def whatif_xlsx(run: PolicyRun, tables: dict[str, Any]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "政策模拟"
-    sheet.append([f"政策模拟对比表：{run.name}"])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([f"测算日期 {run.as_of}；调整生效日期 {run.reform_start or '全部日期'}；企业 {run.enterprises:,} 家；"
-                  f"参数指纹 {run.fingerprint}"])
+    book, sheet = _titled_book("政策模拟", f"政策模拟对比表：{run.name}",
+                               f"测算日期 {run.as_of}；调整生效日期 {run.reform_start or '全部日期'}；"
+                               f"企业 {run.enterprises:,} 家；参数指纹 {run.fingerprint}")
     sheet.append(["调整的参数：" + "；".join(f"{r['label']}（{r['id']}）→ {r['value']}" for r in reform_items(run))])
     tier_head = ["梯度", "现行（家）", "调整后（家）", "新增符合", "不再符合", "差额"]
     _table(sheet, "一、全省各梯度符合条件企业数", tier_head,
@@ -62,22 +75,15 @@ def whatif_xlsx(run: PolicyRun, tables: dict[str, Any]) -> bytes:
     for column, width in zip("ABCDEFG", (34, 26, 14, 14, 12, 12, 10), strict=True):
         sheet.column_dimensions[column].width = width
     _changes_sheet(book, tables.get("changes") or [])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return _saved(book)
 
 
 def evaluation_xlsx(run: PolicyRun, tables: dict[str, Any]) -> bytes:
     """A province run (全省测算) as its page shows it: counts by tier, the 应享 budget with its total,
     and each city's qualifying enterprises per tier."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "全省测算"
-    sheet.append([f"全省测算结果：{run.name}"])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([f"测算日期 {run.as_of}；数据年度 {run.summary.get('data_year', '')}；企业 {run.enterprises:,} 家；"
-                  f"参数指纹 {run.fingerprint}"])
+    book, sheet = _titled_book("全省测算", f"全省测算结果：{run.name}",
+                               f"测算日期 {run.as_of}；数据年度 {run.summary.get('data_year', '')}；"
+                               f"企业 {run.enterprises:,} 家；参数指纹 {run.fingerprint}")
     _table(sheet, "一、各梯度企业数（家）", ["梯度", "符合", "不符合", "数据不足"],
            [[r["tier_label"], r["met"], r["unmet"], r["unknown"]] for r in tables["statuses"]])
     budget = tables["budget"]
@@ -92,9 +98,7 @@ def evaluation_xlsx(run: PolicyRun, tables: dict[str, Any]) -> bytes:
            [[c["city_name"], *c["counts"]] for c in tables["cities"]])
     for column, width in zip("ABCDEF", (34, 16, 16, 16, 22, 22), strict=True):
         sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return _saved(book)
 
 
 def _changes_sheet(book: Workbook, changes: list[dict[str, Any]]) -> None:
