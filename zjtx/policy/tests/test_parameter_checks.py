@@ -29,8 +29,12 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_a_value_the_engine_cannot_use_is_refused_and_nothing_is_saved(parameter_id, text, message):
+    _assert_value_refused(parameter_id, text, message, start=dt.date(2026, 12, 1))
+
+
+def _assert_value_refused(parameter_id: str, text: str, message: str, *, start: dt.date) -> None:
     with pytest.raises(ApplicationError) as error:
-        services.parameter_value_add(user=province_user(), parameter_id=parameter_id, start=dt.date(2026, 12, 1),
+        services.parameter_value_add(user=province_user(), parameter_id=parameter_id, start=start,
                                      text=text, reference="测试文件")
     assert message in error.value.message and error.value.field == "value"
     assert not ParameterValue.objects.exists()
@@ -203,11 +207,7 @@ def test_a_whatif_of_a_parameter_the_run_did_not_read_says_the_change_makes_no_d
     ],
 )
 def test_a_value_out_of_the_parameters_defined_form_is_refused(parameter_id, text, message):
-    with pytest.raises(ApplicationError) as error:
-        services.parameter_value_add(user=province_user(), parameter_id=parameter_id, start=dt.date(2030, 1, 1),
-                                     text=text, reference="测试文件")
-    assert message in error.value.message and error.value.field == "value"
-    assert not ParameterValue.objects.exists()
+    _assert_value_refused(parameter_id, text, message, start=dt.date(2030, 1, 1))
 
 
 @pytest.mark.parametrize(
