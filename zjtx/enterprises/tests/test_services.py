@@ -150,13 +150,17 @@ def test_a_future_or_too_early_indicator_year_is_refused_in_chinese_never_a_500(
     assert error.value.field == "year" and "年度不能晚于今年" in error.value.message
 
 
-def test_contact_phone_takes_digits_dashes_and_spaces_only():
-    enterprise = make_enterprise()
+def _post_edit_page(enterprise, **changes: str):
+    """Post the enterprise's edit form as a 合肥 city official: the required fields filled, plus changes."""
     client = Client()
     client.force_login(city_user("340100"))
-    data = {"name": enterprise.name, "city_code": "340100", "county_code": "", "industry_code": "3562",
-            "contact_phone": "abc-not-a-phone"}
-    response = client.post(f"/enterprises/{enterprise.credit_code}/edit/", data)
+    data = {"name": enterprise.name, "city_code": "340100", "county_code": "", "industry_code": "3562", **changes}
+    return client.post(f"/enterprises/{enterprise.credit_code}/edit/", data)
+
+
+def test_contact_phone_takes_digits_dashes_and_spaces_only():
+    enterprise = make_enterprise()
+    response = _post_edit_page(enterprise, contact_phone="abc-not-a-phone")
     assert response.status_code == 200 and "联系电话只能包含数字和“-”" in response.content.decode()
     enterprise.refresh_from_db()
     assert enterprise.contact_phone == ""
@@ -198,11 +202,7 @@ def test_the_detail_page_does_not_say_sized_by_a_year_that_could_not_size_it():
 
 def test_a_founding_date_before_1900_is_refused_on_the_page_as_in_the_import():
     enterprise = make_enterprise(founded_on=date(2015, 6, 18))
-    client = Client()
-    client.force_login(city_user("340100"))
-    data = {"name": enterprise.name, "city_code": "340100", "county_code": "", "industry_code": "3562",
-            "founded_on": "1800-01-01"}
-    response = client.post(f"/enterprises/{enterprise.credit_code}/edit/", data)
+    response = _post_edit_page(enterprise, founded_on="1800-01-01")
     assert response.status_code == 200 and "成立日期早于1900年，请核对" in response.content.decode()
     enterprise.refresh_from_db()
     assert enterprise.founded_on == date(2015, 6, 18) and not AuditEvent.objects.exists()
