@@ -18,7 +18,7 @@ from ninja.errors import HttpError, ValidationError, ValidationErrorContext
 from ninja.security import SessionAuth
 
 from zjtx.core.errors import ApplicationError
-from zjtx.core.schemas import error_message
+from zjtx.core.schemas import errors_message
 
 DESCRIPTION = """
 所有错误都返回 JSON `{code, message, field}`：`message` 为中文并写明字段，`field` 为出错的字段
@@ -103,10 +103,8 @@ def application_error(request: HttpRequest, exc: ApplicationError) -> HttpRespon
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    described = [error_message(e, _label) for e in exc.errors]
-    fields = [field for field, _ in described]
-    messages = list(dict.fromkeys(message for _, message in described))
-    return _error(request, 400, "invalid", "；".join(messages[:20]), fields[0] if fields else None)
+    field, message = errors_message(exc.errors, _label)
+    return _error(request, 400, "invalid", message, field)
 
 
 @api.exception_handler(HttpError)

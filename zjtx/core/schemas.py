@@ -134,3 +134,14 @@ def error_message(error: Mapping[str, Any], label: Callable[[Sequence[Any]], str
     field = location(error.get("loc", ()))
     named = label(loc) if label else ""
     return field, f"{named or field or '请求'}：{reason(error)}"
+
+
+MAX_PROBLEMS = 20  # listed in one message; enough to fix a request's or a file's pattern of mistakes
+
+
+def errors_message(errors: Sequence[Mapping[str, Any]],
+                   label: Callable[[Sequence[Any]], str] | None = None) -> tuple[str | None, str]:
+    """(field of the first error, the distinct Chinese messages of the first ``MAX_PROBLEMS``) of pydantic errors."""
+    described = [error_message(e, label) for e in errors]
+    messages = list(dict.fromkeys(message for _, message in described))
+    return (described[0][0] if described else None), "；".join(messages[:MAX_PROBLEMS])

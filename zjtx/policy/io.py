@@ -18,13 +18,11 @@ from pydantic import ValidationError as PydanticError
 
 from zjtx.core import creditcode, regions, spreadsheets
 from zjtx.core.errors import ApplicationError
-from zjtx.core.schemas import error_message
+from zjtx.core.schemas import MAX_PROBLEMS, errors_message
 from zjtx.policy.engine import to_json, write
 from zjtx.policy.engine.schema import DTYPES, Column
 from zjtx.policy.engine.serialize import FRAMES, flat, metadata
 from zjtx.policy.schemas import ROW_MODELS, TABLES, table_label
-
-MAX_PROBLEMS = 20  # listed in one message; enough to fix a file's pattern of mistakes
 
 
 def read_frame(path: Path, table: str) -> pl.DataFrame:
@@ -113,9 +111,8 @@ def parse_rows(records: Any, table: str) -> list[BaseModel]:
 
 
 def validation_failure(errors: Sequence[Mapping[str, Any]], prefix: tuple[Any, ...] = ()) -> ApplicationError:
-    described = [error_message({**e, "loc": (*prefix, *e["loc"])}, table_label) for e in errors]
-    messages = list(dict.fromkeys(m for _, m in described))
-    return ApplicationError("；".join(messages[:MAX_PROBLEMS]), field=described[0][0])
+    field, message = errors_message([{**e, "loc": (*prefix, *e["loc"])} for e in errors], table_label)
+    return ApplicationError(message, field=field)
 
 
 def table_frame(rows: Sequence[BaseModel], table: str) -> pl.DataFrame:
