@@ -33,12 +33,11 @@ def read_frame(path: Path, table: str) -> pl.DataFrame:
     if suffix not in (".csv", ".parquet", ".json"):
         raise ApplicationError(f"{path.name}：只支持 .csv、.parquet 或 .json 文件", field=str(path))
     try:
-        if suffix == ".parquet":
-            frame = pl.read_parquet(path)
-        elif suffix == ".json":
+        if suffix == ".json":
             return table_frame(parse_rows(json.loads(path.read_text(encoding="utf-8")), table), table)
-        else:
-            frame = typed_csv(pl.read_csv(path, infer_schema=False), table, path.name)
+        if suffix == ".csv":
+            return typed_csv(pl.read_csv(path, infer_schema=False), table, path.name)  # checks the columns
+        frame = pl.read_parquet(path)
     except (pl.exceptions.PolarsError, UnicodeDecodeError, json.JSONDecodeError, OSError) as exc:
         raise ApplicationError(f"无法读取 {path.name}：不是有效的 {suffix[1:]} 文件（CSV、JSON 须为 UTF-8 编码）",
                                field=str(path)) from exc
