@@ -76,7 +76,7 @@ def evaluate_api(request: HttpRequest, payload: EvaluateIn) -> dict[str, Any]:
             table_frame(payload.prior, "prior") if payload.prior else None,
         )
     except InputError as exc:
-        raise ApplicationError("；".join(exc.problems[:20]), field=_engine_field(exc.problems[0])) from exc
+        raise ApplicationError(str(exc), field=_engine_field(exc.problems[0])) from exc  # its first 20 problems
     except ParameterError as exc:
         raise ApplicationError(str(exc), field="as_of") from exc
     body = to_dict(result)
