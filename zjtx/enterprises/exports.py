@@ -78,8 +78,8 @@ def enterprises_xlsx(qs: QuerySet[Enterprise], *, title: str) -> bytes:
 
 
 def _industry_name(code: str) -> str:
-    label = industries.industry_label(code)
-    return label.split(" ", 1)[1] if " " in label else ""
+    """The name of the code's 大类 ("" when the code names none)."""
+    return industries.division_name(code[:2]) if industries.is_valid_industry_code(code[:2]) else ""
 
 
 def _about_sheet(workbook: Workbook, lines: list[str]) -> None:
