@@ -115,29 +115,29 @@ def official_sheet(name: str, title: str, note: str, columns: Sequence[tuple[str
         cell.alignment = Alignment(horizontal=side)
         if font:
             cell.font = font
-    for col, (label, width) in enumerate(columns, start=1):
+    for col, (label, _) in enumerate(columns, start=1):
         cell = sheet.cell(row=HEADER_ROW, column=col, value=label)
         cell.font, cell.border = Font(bold=True), BOX
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        sheet.column_dimensions[get_column_letter(col)].width = width
-    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
+    _layout(sheet, columns)
     return book, sheet
 
 
-def _official_write_only(name: str, title: str, note: str,
-                         columns: Sequence[tuple[str, int]]) -> tuple[Workbook, WriteOnlyWorksheet]:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(name)
-    # A write-only sheet writes its widths and frozen panes with its first row: they come first.
+def _layout(sheet: Worksheet | WriteOnlyWorksheet, columns: Sequence[tuple[str, int]]) -> None:
+    """Each column's width, the lines frozen below the header, which repeats on every landscape page."""
     for col, (_, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(col)].width = width
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
+
+
+def _official_write_only(name: str, title: str, note: str,
+                         columns: Sequence[tuple[str, int]]) -> tuple[Workbook, WriteOnlyWorksheet]:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(name)
+    _layout(sheet, columns)  # a write-only sheet writes its widths and frozen panes with its first row
     last = get_column_letter(len(columns))
     for row, text, font, side in ((1, title, Font(size=16, bold=True), "center"), (2, note, Font(), "right")):
         cell = text_cell(WriteOnlyCell(sheet, value=text))
