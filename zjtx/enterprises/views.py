@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,13 +15,11 @@ from zjtx.accounts.models import User, current_user
 from zjtx.accounts.roles import Role
 from zjtx.core import clock
 from zjtx.core.errors import ApplicationError
-from zjtx.core.http import page_errors
+from zjtx.core.http import page_errors, xlsx_response
 from zjtx.enterprises import access, exports, selectors, services
 from zjtx.enterprises.forms import EnterpriseForm, FilterForm, ImportForm, IndicatorForm
 from zjtx.enterprises.importing.report import report_path
 from zjtx.enterprises.models import ImportJob, Indicator, indicator_year_error
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _cursor(value: str | None) -> int | None:
@@ -86,10 +84,7 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
     label = access.list_scope_label(user)
     scope = [label, *(p for p in filters.describe() if p not in label)]
     data = exports.enterprises_xlsx(qs, title=f"企业名单（{'，'.join(scope)}）")
-    response = HttpResponse(data, content_type=XLSX)
-    name = f"企业名单-{label.replace(' · ', '')}-{clock.today():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return xlsx_response(data, f"企业名单-{label.replace(' · ', '')}-{clock.today():%Y%m%d}.xlsx")
 
 
 @login_required
@@ -238,7 +233,5 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     access.require_import(current_user(request))
     if kind not in ImportJob.Kind.values:
         raise Http404("没有这种模板")
-    response = HttpResponse(exports.template_xlsx(kind), content_type=XLSX)
     label = "企业基本信息" if kind == "enterprises" else "年度指标"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(label + '导入模板')}.xlsx"
-    return response
+    return xlsx_response(exports.template_xlsx(kind), f"{label}导入模板.xlsx")
