@@ -51,7 +51,8 @@ def test_officer_changes_a_parameter_and_runs_a_whatif(browser, live_server):
     assert page.locator("#whatif-chart canvas").count() == 1 and page.locator("#budget-chart canvas").count() == 1
     with page.expect_download() as download:
         page.get_by_test_id("whatif-export").click()
-    assert download.value.suggested_filename.endswith(".xlsx")
+    name = download.value.suggested_filename
+    assert name.startswith("政策模拟-") and name.endswith(".xlsx")
 
     # Someone who waits on the page of a run still pending sees the result come in, charts included.
     run = PolicyRun.objects.latest("pk")

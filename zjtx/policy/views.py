@@ -14,14 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from zjtx.accounts.models import current_user
 from zjtx.core import clock
 from zjtx.core.errors import ApplicationError
-from zjtx.core.http import page_errors
+from zjtx.core.http import page_errors, xlsx_response
 from zjtx.enterprises import access as enterprise_access
 from zjtx.policy import access, exports, frames, selectors, services
 from zjtx.policy.engine import ParameterError, evaluate, explain
 from zjtx.policy.forms import EventForm, FactsForm, ParameterValueForm, ProvinceRunForm, WhatIfForm
 from zjtx.policy.models import EnterpriseFacts, PolicyRun, ProgrammeEvent
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -160,12 +158,13 @@ def run_export(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("测算尚未完成")
     if run.kind == PolicyRun.Kind.WHATIF:
         tables = {**selectors.whatif_tables(run), "changes": selectors.whatif_changes(run, limit=None)["rows"]}
-        content, name = exports.whatif_xlsx(run, tables), f"whatif-{run.pk}.xlsx"
-    else:
-        content, name = exports.evaluation_xlsx(run, selectors.evaluation_tables(run)), f"province-run-{run.pk}.xlsx"
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename={name}"
-    return response
+        return xlsx_response(exports.whatif_xlsx(run, tables), f"政策模拟-{run.pk}-{_as_of_text(run)}.xlsx")
+    content = exports.evaluation_xlsx(run, selectors.evaluation_tables(run))
+    return xlsx_response(content, f"全省测算-{run.pk}-{_as_of_text(run)}.xlsx")
+
+
+def _as_of_text(run: PolicyRun) -> str:
+    return run.as_of.strftime("%Y%m%d")
 
 
 @login_required

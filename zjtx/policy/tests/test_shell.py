@@ -9,6 +9,7 @@ import re
 import threading
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import unquote
 
 import polars as pl
 import pytest
@@ -348,7 +349,8 @@ def test_a_province_run_is_exported_as_its_page_shows_it(django_capture_on_commi
     run = PolicyRun.objects.get(kind=PolicyRun.Kind.EVALUATE)
     assert f'href="/policy/runs/{run.pk}/export.xlsx"' in client.get(f"/policy/runs/{run.pk}/").content.decode()
     response = client.get(f"/policy/runs/{run.pk}/export.xlsx")
-    assert response["Content-Disposition"] == f"attachment; filename=province-run-{run.pk}.xlsx"
+    filename = unquote(response["Content-Disposition"].split("''", 1)[1])
+    assert filename == f"全省测算-{run.pk}-20250630.xlsx"
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     statuses = {r[0]: r[1:4] for r in rows if r[0] in {s["tier_label"] for s in run.summary["statuses"]}}
     assert statuses == {s["tier_label"]: (s["met"], s["unmet"], s["unknown"]) for s in run.summary["statuses"]}
