@@ -10,7 +10,7 @@ The YAML files live in ``zjtx/policy/parameters``; each file maps parameter ids 
 
     awards.little_giant.amount:
       clause: 二(一)2
-      label: 国家级专精特新"小巨人"一次性奖补
+      label: 国家级专精特新“小巨人”一次性奖补
       unit: 万元
       funding_level: 省级
       values:

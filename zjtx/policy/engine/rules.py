@@ -405,7 +405,7 @@ def srdi_2022(b: Builder) -> RuleTree:
             ),
             b.rank(
                 "maker_china",
-                '近三年"创客中国"全国名次',
+                '近三年“创客中国”全国名次',
                 ("maker_china_rank",),
                 "direct_maker_china_max_rank",
             ),
@@ -644,7 +644,7 @@ def little_giant_2022(b: Builder) -> RuleTree:
             ),
             b.rank(
                 "maker_china",
-                '近三年"创客中国"全国名次',
+                '近三年“创客中国”全国名次',
                 ("maker_china_rank",),
                 "direct_maker_china_max_rank",
             ),

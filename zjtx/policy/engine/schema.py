@@ -63,7 +63,7 @@ TIER_LABELS: dict[str, str] = {
     "innovative": "创新型中小企业",
     "srdi": "专精特新中小企业",
     "provincial_champion": "省专精特新冠军企业",
-    "little_giant": '国家级专精特新"小巨人"企业',
+    "little_giant": '国家级专精特新“小巨人”企业',
     "single_champion": "国家级制造业单项冠军企业",
 }
 # Ladder order of the plan 二(一)2: 创新型 → 省专精特新 → 省冠军 → 小巨人 → 单项冠军.
@@ -107,7 +107,7 @@ ENTERPRISE_COLUMNS: tuple[Column, ...] = (
     Column("equity_financing_3y", "money", "近3年新增股权融资（合格机构投资者实缴，万元）"),
     Column("st_award_national_rank", "int", "近3年国家级科技奖励获奖单位排名（0＝无）"),
     Column("st_award_provincial_rank", "int", "近3年省级科技奖励获奖单位排名（0＝无）"),
-    Column("maker_china_rank", "int", '近3年"创客中国"全国名次（0＝无）'),
+    Column("maker_china_rank", "int", '近3年“创客中国”全国名次（0＝无）'),
     Column("has_honour", "bool", "有效的高新技术企业等荣誉"),
     Column("has_info_system", "bool", "核心业务采用信息系统支撑"),
     Column("has_certification", "bool", "取得管理体系或产品认证"),

@@ -316,7 +316,7 @@ def srdi_2026() -> Case:
 
 def little_giant_2022() -> Case:
     t = "little_giant"
-    b = Builder('边界："小巨人"2022版各项条件（标准3.3）', "2024-06-01", 2023)
+    b = Builder('边界：“小巨人”2022版各项条件（标准3.3）', "2024-06-01", 2023)
     b.count(t, "niche_years", "niche_years", 3)
     b.ratio(t, "main_share", "main_revenue", "revenue", 70)
     b.growth(t, "main_growth_avg", 5, average=True)
@@ -353,7 +353,7 @@ def little_giant_2022() -> Case:
 
 def little_giant_2026() -> Case:
     t = "little_giant"
-    b = Builder('边界："小巨人"2026版各项条件（标准3.6）', "2026-06-01", 2025)
+    b = Builder('边界：“小巨人”2026版各项条件（标准3.6）', "2026-06-01", 2025)
     b.count(t, "niche_years", "niche_years", 3)
     b.money(t, "revenue", "revenue", 5000)
     b.ratio(t, "main_share", "main_revenue", "revenue", 90)

@@ -170,7 +170,7 @@ def test_list_parameters_is_plain_and_jsonable() -> None:
     rows = list_parameters(load_parameters(), DAY)
     row = next(r for r in rows if r["id"] == "awards.four_transformations.cap")
     assert row["clause"] == "二(三)8"
-    assert row["label"].startswith('"四化"改造')
+    assert row["label"].startswith("“四化”改造")
     assert row["unit"] == "万元"
     assert row["value"] == Decimal(500)
     assert row["in_force_from"] == dt.date(2022, 2, 17)

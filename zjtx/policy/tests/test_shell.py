@@ -330,14 +330,14 @@ def test_parameters_that_share_a_label_are_told_apart_by_their_tier():
     options = re.findall(r'<option value="[^"]+">([^<]+)</option>', first[:first.index("</select>")])
     assert len(options) > 100 and len(options) == len(set(options))
     assert "2026版·专精特新中小企业：上年度营业收入不低于（标准3.6）" in options
-    assert '2026版·国家级专精特新&quot;小巨人&quot;企业：上年度营业收入不低于（标准3.6）' in options
+    assert "2026版·国家级专精特新“小巨人”企业：上年度营业收入不低于（标准3.6）" in options
     page = client.get("/policy/p/criteria.2026.srdi.min_revenue/").content.decode()
     assert "<h1>2026版·专精特新中小企业：上年度营业收入不低于</h1>" in page
     listed = client.get("/policy/?q=2026版·专精特新中小企业").content.decode()
     assert "criteria.2026.srdi.min_revenue" in listed and "criteria.2026.little_giant.min_revenue" not in listed
     run = PolicyRun(kind=PolicyRun.Kind.WHATIF, as_of=dt.date(2026, 6, 30),
                     reform={"criteria.2026.little_giant.min_revenue": "6000"})
-    assert selectors.reform_items(run)[0]["label"].startswith('2026版·国家级专精特新"小巨人"企业：')
+    assert selectors.reform_items(run)[0]["label"].startswith('2026版·国家级专精特新“小巨人”企业：')
 
 
 def test_a_province_run_is_exported_as_its_page_shows_it(django_capture_on_commit_callbacks):
