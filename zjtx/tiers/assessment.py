@@ -46,6 +46,7 @@ def self_assessment(*, enterprise: Enterprise, tier: str, as_of: dt.date) -> dic
         "score_max": _num(row["score_max"]),
         "fingerprint": result.fingerprint,
         "unmet": [{"label": u["label"], "group": u["group"], "status": u["status"], "actual": _num(u["actual"]),
+                   "actual_min": _num(u.get("actual_min")), "actual_max": _num(u.get("actual_max")),
                    "unit": u["unit"], "threshold": u["threshold"], "clause": u["clause"],
                    "missing": list(u["missing"] or [])} for u in unmet],
     })

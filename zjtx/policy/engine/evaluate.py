@@ -21,8 +21,8 @@ import polars as pl
 from zjtx.policy.engine import awards, inputs, reasons, recognition, rules
 from zjtx.policy.engine.parameters import ParameterSet
 from zjtx.policy.engine.recognition import TierPlan
-from zjtx.policy.engine.schema import MONEY_SCALE, TIER_LABELS, TIERS, input_label
-from zjtx.policy.engine.tree import Group, Leaf, ParamReader, RuleTree
+from zjtx.policy.engine.schema import MONEY_SCALE, TIER_LABELS, TIERS, input_label, zero_label
+from zjtx.policy.engine.tree import Group, Leaf, ParamReader, RuleTree, colname
 
 AMOUNT_DTYPE = pl.Decimal(38, 6)
 
@@ -114,7 +114,10 @@ class Result:
     def _input_labels(self) -> pl.Enum:
         """The names of the inputs a 数据不足 can list (see ``text_enum``)."""
         names = {name for _, _, _, leaf, _ in self._leaves for name in leaf.inputs}
-        return text_enum(pl.Series([input_label(name, self.data_year) for name in names], dtype=pl.String))
+        zeros = {name for _, _, _, leaf, _ in self._leaves for name in leaf.denominators}
+        texts = [input_label(name, self.data_year) for name in names]
+        texts += [zero_label(name, self.data_year) for name in zeros]
+        return text_enum(pl.Series(texts, dtype=pl.String))
 
     @property
     def _no_inputs(self) -> pl.Expr:
@@ -139,6 +142,11 @@ class Result:
             labels = [
                 pl.when(pl.col(name).is_null()).then(pl.lit(input_label(name, self.data_year), dtype=label))
                 for name in leaf.inputs
+            ]
+            # A ratio over a base of 0 is unknown with every input present: name the base.
+            labels += [
+                pl.when(pl.col(name) == 0).then(pl.lit(zero_label(name, self.data_year), dtype=label))
+                for name in leaf.denominators
             ]
             parts.append(
                 frame.filter(unknown).select(
@@ -441,6 +449,7 @@ def _unmet_rows(result: Result) -> pl.DataFrame:
                 pl.col(rules.review_column(p.tier)).alias("_review"),
                 column.is_null().alias("unknown"),
                 actual.alias("actual"),
+                *_score_bounds(tree, leaf, actual),
             )
         )
         meta.append(_leaf_meta(key, p, tree, leaf, ancestors))
@@ -472,6 +481,8 @@ def _unmet_rows(result: Result) -> pl.DataFrame:
         .otherwise(pl.lit(NOT_MET, dtype=UNMET_STATUS))
         .alias("status"),
         "actual",
+        "actual_min",
+        "actual_max",
         described("unit"),
         described("threshold"),
         described("parameter_ids"),
@@ -492,6 +503,20 @@ UNMET_STATUS = pl.Enum(sorted([NOT_MET, UNKNOWN]))
 def text_enum(values: pl.Series) -> pl.Enum:
     """An Enum of the distinct non-null texts of ``values``, sorted."""
     return pl.Enum(values.drop_nulls().unique().sort())
+
+
+def _score_bounds(tree: RuleTree, leaf: Leaf, actual: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """A score condition whose score is unknown (items without data): the points known, unknown items
+    at 0, and the most it could reach, unknown items at full marks — what decided a failed score, and
+    how far an undecided one is from its pass mark.  Null for every other condition."""
+    if not leaf.items:
+        none = pl.lit(None, pl.Float64)
+        return none.alias("actual_min"), none.alias("actual_max")
+    lows = [pl.col(colname(tree.tier, tree.criteria_set, f"item_lo:{i}")) for i in leaf.items]
+    highs = [pl.col(colname(tree.tier, tree.criteria_set, f"item_hi:{i}")) for i in leaf.items]
+    unknown = actual.is_null()
+    return (pl.when(unknown).then(pl.sum_horizontal(lows).cast(pl.Float64)).alias("actual_min"),
+            pl.when(unknown).then(pl.sum_horizontal(highs).cast(pl.Float64)).alias("actual_max"))
 
 
 def _leaf_meta(key: str, p: TierPlan, tree: RuleTree, leaf: Leaf, ancestors: tuple[Group, ...]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from zjtx.policy.engine.schema import (
     TIER_LABELS,
     VALUE_LABELS,
     input_label,
+    zero_label,
 )
 from zjtx.policy.engine.tree import Leaf, Node, RuleTree, colname, fmt_number
 
@@ -109,12 +110,22 @@ def _leaf_text(result: Result, row: pl.DataFrame, tree: RuleTree, leaf: Leaf, te
     actual = _actual(row, leaf, result.data_year)
     if value is not None:
         actual = _decided_actual(row, tree, leaf, value, actual, result.data_year)
+    else:
+        actual = _undecided_actual(row, tree, leaf, actual)
     source = "，".join(x for x in (",".join(leaf.params) if technical else "", leaf.clause) if x)
     text = f"{MARKS[value]} {leaf.label}：实际 {actual}，要求 {leaf.threshold}（{source}）"
     if value is None:
-        missing = [input_label(name, result.data_year) for name in leaf.inputs if row.item(0, name) is None]
-        text += "，数据不足：缺少 " + "、".join(missing) if missing else "，数据不足：无法计算（如分母为0）"
+        text += "，数据不足：" + _unknown_reason(row, leaf, result.data_year)
     return text
+
+
+def _unknown_reason(row: pl.DataFrame, leaf: Leaf, data_year: int) -> str:
+    """Why a condition is undecided: its missing inputs, or a ratio's base of 0 (every input present)."""
+    missing = [input_label(name, data_year) for name in leaf.inputs if row.item(0, name) is None]
+    zeros = [zero_label(name, data_year) for name in leaf.denominators if row.item(0, name) == 0]
+    if missing:
+        return "缺少 " + "、".join([*missing, *zeros])
+    return "、".join(zeros) or "无法计算"
 
 
 def _actual(row: pl.DataFrame, leaf: Leaf, data_year: int) -> str:
@@ -149,17 +160,34 @@ def _decided_actual(row: pl.DataFrame, tree: RuleTree, leaf: Leaf, value: bool, 
     return _inputs_text(row, leaf.inputs, data_year)
 
 
+def _undecided_actual(row: pl.DataFrame, tree: RuleTree, leaf: Leaf, actual: str) -> str:
+    """An undecided condition: a score's known points and the most it could reach; a figure that
+    cannot be computed from data present (a ratio over 0) is not 缺."""
+    if leaf.items:
+        low, high, _ = _item_sums(row, tree, leaf)
+        return f"未定（已知各项合计 {low}分，最高可能 {high}分）"
+    if actual == "缺" and all(row.item(0, name) is not None for name in leaf.inputs):
+        return "无法计算"
+    return actual
+
+
 def _score_bound(row: pl.DataFrame, tree: RuleTree, leaf: Leaf, passed: bool) -> str:
     """A score decided while some items are unknown: the bound that decided it and the unknown items."""
+    low, high, unknown = _item_sums(row, tree, leaf)
+    if passed:
+        return f"已知各项合计 {low}分，已达要求（{unknown} 缺数据）"
+    return f"最高可能 {high}分，达不到要求（{unknown} 缺数据，按满分计）"
+
+
+def _item_sums(row: pl.DataFrame, tree: RuleTree, leaf: Leaf) -> tuple[Any, Any, str]:
+    """A score leaf's points with unknown items at 0 and at full marks, and the unknown items' names."""
     items = [item for item in tree.items if item.id in leaf.items]
     unknown = "、".join(
         i.label for i in items if row.item(0, colname(tree.tier, tree.criteria_set, f"item:{i.id}")) is None
     )
-    if passed:
-        low = sum(row.item(0, colname(tree.tier, tree.criteria_set, f"item_lo:{i.id}")) for i in items)
-        return f"已知各项合计 {low}分，已达要求（{unknown} 缺数据）"
+    low = sum(row.item(0, colname(tree.tier, tree.criteria_set, f"item_lo:{i.id}")) for i in items)
     high = sum(row.item(0, colname(tree.tier, tree.criteria_set, f"item_hi:{i.id}")) for i in items)
-    return f"最高可能 {high}分，达不到要求（{unknown} 缺数据，按满分计）"
+    return low, high, unknown
 
 
 def _inputs_text(row: pl.DataFrame, names: tuple[str, ...], data_year: int) -> str:

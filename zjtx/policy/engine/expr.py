@@ -44,6 +44,7 @@ class Metric:
     unit: str
     display: pl.Expr
     inputs: tuple[str, ...]
+    denominators: tuple[str, ...] = ()  # inputs whose 0 leaves the quantity unknown (null)
     is_float: bool = False
 
     def threshold(self, value: Number) -> int | float:
@@ -113,7 +114,7 @@ def ratio(
     if not checked_nonnegative:
         floor, ceil = pl.when(valid).then(floor), pl.when(valid).then(ceil)
     display = pl.when(valid).then(numerator.cast(pl.Float64) * 100 / denominator)
-    return Metric(name, floor, ceil, PERCENT, "%", display, inputs)
+    return Metric(name, floor, ceil, PERCENT, "%", display, inputs, inputs[1:])
 
 
 def growth(name: str, current: str, previous: str) -> Metric:
@@ -140,7 +141,7 @@ def average_growth(name: str, y0: str, y1: str, y2: str) -> Metric:
     display = pl.when(valid).then(
         ((pl.col(y0) - pl.col(y1)) / pl.col(y1) + (pl.col(y1) - pl.col(y2)) / pl.col(y2)) * 50
     )
-    return Metric(name, floor, ceil, PERCENT, "%", display, (y0, y1, y2))
+    return Metric(name, floor, ceil, PERCENT, "%", display, (y0, y1, y2), (y1, y2))
 
 
 def _average_growth_floor(c: pl.Expr, p: pl.Expr, q: pl.Expr) -> pl.Expr:

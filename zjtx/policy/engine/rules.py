@@ -150,6 +150,7 @@ class Builder:
             (self.pid(name),),
             self.clause(name),
             metric.inputs,
+            denominators=metric.denominators,
         )
 
     def flag(self, id_: str, label: str, column: str, clause: str) -> Leaf:
@@ -193,7 +194,8 @@ class Builder:
         dtype = self.points if self.fits else pl.Int64()
         points = ex.band_points(metric, table, self.upper_inclusive, literals, dtype)
         return ScoreItem(
-            id_, label, group, points, max(int(p) for p in table["points"]), (self.pid(name),), metric.inputs
+            id_, label, group, points, max(int(p) for p in table["points"]), (self.pid(name),), metric.inputs,
+            metric.denominators,
         )
 
     def ip_points(self, id_: str, group: str, name: str) -> ScoreItem:
@@ -247,6 +249,7 @@ class Builder:
             inputs,
             after_scores=True,
             items=tuple(item.id for item in items),
+            denominators=tuple(dict.fromkeys(d for item in items for d in item.denominators)),
         )
 
 
@@ -685,6 +688,7 @@ def _xin_general(b: Builder) -> Group:
         text: str,
         actual: ex.Metric,
         inputs: tuple[str, ...],
+        denominators: tuple[str, ...] | None = None,
     ) -> Leaf:
         return Leaf(
             id_,
@@ -697,6 +701,7 @@ def _xin_general(b: Builder) -> Group:
             b.clause(name),
             inputs,
             applies=applies,
+            denominators=actual.denominators if denominators is None else denominators,
         )
 
     rd_total = ex.money_sum("rd_expense_2y", ("rd_expense_y0", "rd_expense_y1"))
@@ -713,6 +718,7 @@ def _xin_general(b: Builder) -> Group:
             f"≥ {fmt_number(b.p('large_min_rd_ratio'))}%",
             m.rd_ratio(0),
             ratio_inputs,
+            ("revenue_y0", "revenue_y1"),
         ),
         banded(
             "rd_ratio_mid",
@@ -723,6 +729,7 @@ def _xin_general(b: Builder) -> Group:
             f"≥ {fmt_number(b.p('mid_min_rd_ratio'))}%",
             m.rd_ratio(0),
             ratio_inputs,
+            ("revenue_y0", "revenue_y1"),
         ),
         banded(
             "small_equity",
@@ -836,6 +843,7 @@ def _revenue_cagr(b: Builder) -> Leaf:
         (b.pid("min_revenue_cagr_2y"),),
         b.clause("min_revenue_cagr_2y"),
         ("revenue_y0", "revenue_y2"),
+        denominators=("revenue_y2",),
     )
 
 
@@ -976,6 +984,7 @@ def _province_leaf(b: Builder, name: str, spec: dict[str, Any]) -> Leaf:
         (name,),
         b.clause(name),
         metric.inputs,
+        denominators=metric.denominators,
     )
 
 

@@ -232,3 +232,8 @@ def input_label(name: str, data_year: int | None = None) -> str:
             )
             return f"{LABELS.get(base, base)}（{when}）"
     return LABELS.get(name, name)
+
+
+def zero_label(name: str, data_year: int | None = None) -> str:
+    """What a 数据不足 lists for a ratio's base of 0, e.g. 营业收入（万元）（2025年）为0，无法计算比值."""
+    return f"{input_label(name, data_year)}为0，无法计算比值"

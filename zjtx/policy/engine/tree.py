@@ -36,6 +36,9 @@ class Leaf:
     items: tuple[str, ...] = ()
     # A leaf for one revenue band: where the band (on ``inputs[0]``) does not apply it passes.
     applies: pl.Expr | None = None
+    # Inputs that leave the condition unknown when they are 0 (a ratio's or a growth's base): a
+    # 数据不足 names them as it names missing inputs.  Read only by explanations.
+    denominators: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class ScoreItem:
     max_points: int
     params: tuple[str, ...]
     inputs: tuple[str, ...]
+    denominators: tuple[str, ...] = ()  # as Leaf.denominators
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from zjtx.policy.engine.evaluate import NOT_MET
 from zjtx.policy.engine.explain import actual_text
 
 register = template.Library()
@@ -15,6 +16,13 @@ register = template.Library()
 def actual_value(unmet: dict[str, Any]) -> str:
     """Works on assessments stored before (applications keep theirs): only actual, unit and missing are read."""
     actual, unit, missing = unmet.get("actual"), unmet.get("unit") or "", unmet.get("missing") or []
+    highest = unmet.get("actual_max")
+    if actual is None and highest is not None:
+        # A score with items lacking data: a failed one could not reach its pass mark even at full marks.
+        if unmet.get("status") == NOT_MET:
+            return f"最高可能 {actual_text(highest, unit, known=True)}"
+        known = actual_text(unmet.get("actual_min"), unit, known=True)
+        return f"已知 {known}，最高可能 {actual_text(highest, unit, known=True)}"
     if actual is None and not missing and unit != "名":
         # The condition reads its inputs directly (the explanation names them): no figure to show.
         return "—"

@@ -246,6 +246,20 @@ def test_the_condition_table_shows_actual_values_with_units_as_the_explanation_d
     assert cells == ["否", "缺", "无", "1,404.2万元", "49.48%", "0万元"]
 
 
+def test_a_score_with_items_lacking_data_shows_its_known_and_highest_points_not_a_dash():
+    from django.template.loader import render_to_string
+
+    def row(status, low, high):
+        return {"label": "评价总分", "group": "", "status": status, "actual": None, "actual_min": low,
+                "actual_max": high, "unit": "分", "threshold": "≥ 60分", "clause": "标准3.1", "missing": []}
+
+    assessment = {"status": "不符合", "score": None, "as_of": "2026-06-01", "data_year": 2025,
+                  "unmet": [row("不满足", 35.0, 55.0), row("数据不足", 35.0, 75.0)]}
+    html = render_to_string("tiers/_assessment.html", {"assessment": assessment})
+    cells = [c.split("</td>")[0] for c in html.split('<td class="num">')[1:]]
+    assert cells == ["最高可能 55分", "已知 35分，最高可能 75分"]
+
+
 def test_the_assignment_form_shows_who_is_assigned_and_offers_replacements_only(people, applicant, enterprise):
     from zjtx.tiers import services
 
