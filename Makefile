@@ -27,6 +27,7 @@ run: $(VENV)/.run-deps node_modules/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --enterprises $(DEMO_ENTERPRISES)
 	$(PY) manage.py load_demo_tiers
+	$(PY) manage.py load_demo_targets
 	bash scripts/serve.sh
 
 test: $(VENV)/.test-deps node_modules/.installed

@@ -1,0 +1,106 @@
+"""Writes of 目标监测: a reported figure (完成数 or 分解目标), checked by field and audited."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+
+from zjtx.accounts.models import User
+from zjtx.core import regions
+from zjtx.core.audit import audit_record
+from zjtx.core.errors import ApplicationError
+from zjtx.policy.services import parameter_set
+from zjtx.targets import access, plan
+from zjtx.targets.models import ReportedFigure
+from zjtx.tiers import clock
+
+NUMBER_TEXT = re.compile(r"^[0-9]+(\.[0-9]+)?$")  # plain decimal digits: no sign, no 1e3, no "NaN"
+LIMIT = Decimal("999999999999.99")
+
+
+def figure_report(*, user: User, target_id: str, year: Any, city_code: str, kind: str, value: Any,
+                  note: str = "") -> ReportedFigure:
+    """Record (or change) one figure; the same target, year, place and kind is one row, changed in place."""
+    t = plan.target(parameter_set(), target_id)
+    if t is None:
+        raise ApplicationError("请选择方案中的目标", field="target")
+    if kind not in ReportedFigure.Kind.values:
+        raise ApplicationError("请选择填报类型（完成数或分解目标）", field="kind")
+    year = _year(year, t)
+    city_code = _place(city_code, kind)
+    access.require_report(user, city_code, kind)
+    if t.computed and kind == ReportedFigure.Kind.ACTUAL:
+        raise ApplicationError(f"“{t.label}”的完成数由系统按认定记录统计，不能填报", field="target")
+    number = _value(value, t)
+    note = (note or "").replace("\x00", "").strip()
+    if len(note) > 300:
+        raise ApplicationError("说明不能超过300字", field="note")
+    return _save(user, t, year, city_code, kind, number, note)
+
+
+def _year(year: Any, t: plan.Target) -> int:
+    current = clock.today().year
+    try:
+        found = int(str(year).strip())
+    except ValueError:
+        raise ApplicationError("年度应为四位年份", field="year") from None
+    if not t.start_year <= found <= current:
+        raise ApplicationError(f"年度应在 {t.start_year} 至 {current} 年之间", field="year")
+    return found
+
+
+def _place(city_code: str, kind: str) -> str:
+    city_code = (city_code or "").strip()
+    if city_code and city_code not in dict(regions.CITIES):
+        raise ApplicationError("地区应为全省或16个市之一", field="city_code")
+    if kind == ReportedFigure.Kind.ALLOCATION and not city_code:
+        raise ApplicationError("分解目标应选择一个市", field="city_code")
+    return city_code
+
+
+def _value(value: Any, t: plan.Target) -> Decimal:
+    text = str(value if value is not None else "").strip().replace(",", "")
+    if not text:
+        raise ApplicationError("数值不能为空", field="value")
+    if not NUMBER_TEXT.match(text):
+        raise ApplicationError("数值应为不小于0的数字", field="value")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ApplicationError("数值应为不小于0的数字", field="value") from None
+    if number > LIMIT:
+        raise ApplicationError("数值过大，请核对单位", field="value")
+    if t.whole and number != number.to_integral_value():
+        raise ApplicationError(f"数值应为整数（单位：{t.unit}）", field="value")
+    if number.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise ApplicationError("数值最多保留两位小数", field="value")
+    return number
+
+
+def _save(user: User, t: plan.Target, year: int, city_code: str, kind: str, number: Decimal,
+          note: str) -> ReportedFigure:
+    place = regions.city_name(city_code) if city_code else "全省"
+    kind_label = ReportedFigure.Kind(kind).label
+    with transaction.atomic():
+        figure = (ReportedFigure.objects.select_for_update()
+                  .filter(target=t.id, year=year, city_code=city_code, kind=kind).first())
+        before = {"value": figure.value, "note": figure.note} if figure else None
+        if figure is None:
+            figure = ReportedFigure(target=t.id, year=year, city_code=city_code, kind=kind)
+        elif figure.value == number and figure.note == note:
+            return figure
+        figure.value, figure.note, figure.reported_by = number, note, user
+        figure.save()
+        verb = "修改" if before else "填报"
+        audit_record(actor=user, action=f"targets.figure_{'change' if before else 'report'}",
+                     target_type="reportedfigure", target_id=str(figure.pk),
+                     summary=f"{verb}{place}{year}年“{t.label}”{kind_label}：{_shown(number)}{t.unit}",
+                     before=before, after={"value": number, "note": note})
+    return figure
+
+
+def _shown(number: Decimal) -> str:
+    return f"{number.normalize():f}" if number == number.to_integral_value() else f"{number:f}"
