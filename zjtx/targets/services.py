@@ -19,12 +19,13 @@ from zjtx.tiers import clock
 
 NUMBER_TEXT = re.compile(r"^[0-9]+(\.[0-9]+)?$")  # plain decimal digits: no sign, no 1e3, no "NaN"
 LIMIT = Decimal("999999999999.99")
+CENT = Decimal("0.01")
 
 
-def figure_report(*, user: User, target_id: str, year: Any, city_code: str, kind: str, value: Any,
+def figure_report(*, user: User, target: str, year: Any, city_code: str, kind: str, value: Any,
                   note: str = "") -> ReportedFigure:
     """Record (or change) one figure; the same target, year, place and kind is one row, changed in place."""
-    t = plan.target(parameter_set(), target_id)
+    t = plan.target(parameter_set(), target)
     if t is None:
         raise ApplicationError("请选择方案中的目标", field="target")
     if kind not in ReportedFigure.Kind.values:
@@ -77,7 +78,7 @@ def _value(value: Any, t: plan.Target) -> Decimal:
         raise ApplicationError(f"数值应为整数（单位：{t.unit}）", field="value")
     if number.as_tuple().exponent < -2:  # type: ignore[operator]
         raise ApplicationError("数值最多保留两位小数", field="value")
-    return number
+    return number.quantize(CENT)  # as stored, so the audit record's before and after read alike
 
 
 def _save(user: User, t: plan.Target, year: int, city_code: str, kind: str, number: Decimal,
