@@ -17,6 +17,7 @@ from tests.factories import make_user
 from zjtx.accounts.roles import Role
 from zjtx.awards.models import Entitlement
 from zjtx.policy.events import programme_event_announce, programme_event_record
+from zjtx.targets.models import ReportedFigure
 from zjtx.tiers.tests.conftest import open_batch, qualifying_enterprise, submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -71,6 +72,8 @@ def programme(settings):  # type: ignore[no-untyped-def]
 
 def test_main_pages_of_each_role_have_no_serious_accessibility_violations(axe_page, live_server, programme):
     page, code = axe_page, programme["code"]
+    for year, value in ((2024, 7000), (2025, 12100)):  # a missed and a met year: both verdict colours shown
+        ReportedFigure.objects.create(target="targets.industrial_robots.yearly", year=year, value=value)
     found = serious_violations(page, live_server, ["/accounts/login/"])
 
     login(page, live_server, "province")
@@ -79,6 +82,7 @@ def test_main_pages_of_each_role_have_no_serious_accessibility_violations(axe_pa
         "/tiers/", f"/tiers/batches/{programme['batch']}/", f"/tiers/applications/{programme['application']}/",
         "/tiers/recognitions/", "/tiers/notices/", f"/tiers/enterprise/{code}/",
         "/policy/", f"/policy/explain/{code}/",
+        "/targets/", "/targets/targets.industrial_robots.yearly/", "/targets/report/",
         "/awards/", f"/awards/entitlements/{programme['entitlement']}/", "/awards/payments/", "/policy/whatif/",
     ])
     # A what-if result: the tables and charts the run page draws once the run has finished.

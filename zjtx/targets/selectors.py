@@ -207,7 +207,10 @@ class Figures:
         unreported = len(done) - len(judged)
         if unreported:
             text += f"，{unreported} 年{NO_RECORDS if r.target.computed else arithmetic.NOT_REPORTED}"
-        return (arithmetic.MET if met == len(done) else arithmetic.MISSED), text
+        # A missed year fails the target; without one, a year nobody reported leaves it open.
+        if met < len(judged):
+            return arithmetic.MISSED, text
+        return (arithmetic.NOT_REPORTED if unreported else arithmetic.MET), text
 
     # ------------------------------------------------------------ by city
 

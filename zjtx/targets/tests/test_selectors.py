@@ -115,6 +115,17 @@ def test_approx_target_is_met_within_the_tolerance_parameter():
     assert row.cell(2024).verdict == "已完成"  # 188 ≥ 200 less 10%
 
 
+def test_a_yearly_target_met_every_year_reported_stays_open_while_a_year_is_unreported():
+    for year in (2022, 2023, 2025):
+        report("targets.demo_lines.yearly", year, 100)
+    f = Figures(today=TODAY)
+    row = f.row(next(t for t in f.targets() if t.id == "targets.demo_lines.yearly"))
+    assert (row.final, row.final_text) == ("未填报", "2022—2025年 3/4 年完成，1 年未填报")
+    report("targets.demo_lines.yearly", 2024, 100)
+    row = Figures(today=TODAY).row(row.target)
+    assert (row.final, row.final_text) == ("已完成", "2022—2025年 4/4 年完成")
+
+
 def test_projection_runs_to_the_deadline_from_the_last_complete_years():
     for year, value in ((2022, 14), (2023, 9), (2024, 6), (2025, 5)):
         report("targets.listed_companies.new", year, value)
