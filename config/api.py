@@ -172,5 +172,9 @@ def _register_routers() -> None:
     api.add_router("/tiers", tiers_router)
     api.add_router("/awards", awards_router)
 
+    from zjtx.targets.api import router as targets_router
+
+    api.add_router("/targets", targets_router)
+
 
 _register_routers()
