@@ -27,6 +27,7 @@ from zjtx.tiers.models import LADDER, Recognition, ReReview
 SYSTEM = "系统统计"
 REPORTED = "填报"
 NO_RECORDS = "系统尚无记录"
+UNALLOCATED = "未分解目标，不作结论"
 
 
 @dataclass(frozen=True)
@@ -186,28 +187,33 @@ class Figures:
     def _final(self, t: plan.Target, r: Row) -> tuple[str, str]:
         if t.deadline_year is None:
             return self._final_yearly(r)
+        goal = plan.value(self.params, t, t.deadline_year) if not r.place else self.allocation(
+            t, t.deadline_year, r.place)
+        if goal is None:
+            return "", UNALLOCATED
         at_deadline = r.cell(t.deadline_year)
         if t.deadline_year < self.current_year and at_deadline is not None:
             return at_deadline.verdict, f"{t.deadline_year}年末"
         projected = dict(r.projection).get(t.deadline_year)
-        goal = plan.value(self.params, t, t.deadline_year) if not r.place else self.allocation(
-            t, t.deadline_year, r.place)
         if projected is None:
             return arithmetic.ONGOING, f"期限{t.deadline_year}年"
         share = arithmetic.completion(projected, goal)
         return arithmetic.ONGOING, f"按趋势预计{t.deadline_year}年末{projected:f}" + (f"（{share}%）" if share else "")
 
     def _final_yearly(self, r: Row) -> tuple[str, str]:
-        done = [c for c in r.cells if c.year < self.current_year]
+        """The complete years with a target: 未完成 if one was missed; else 未填报 while one is unreported."""
+        done = [c for c in r.cells if c.year < self.current_year and c.target is not None]
+        if not done:
+            return ("", UNALLOCATED) if r.place else (arithmetic.ONGOING, "")
         judged = [c for c in done if c.verdict in (arithmetic.MET, arithmetic.MISSED)]
         if not judged:
-            return (arithmetic.NOT_REPORTED, "") if done else (arithmetic.ONGOING, "")
+            return arithmetic.NOT_REPORTED, ""
         met = sum(1 for c in judged if c.verdict == arithmetic.MET)
-        text = f"{done[0].year}—{done[-1].year}年 {met}/{len(done)} 年完成"
+        span = f"{done[0].year}—{done[-1].year}" if len(done) > 1 else str(done[0].year)
+        text = f"{span}年 {met}/{len(done)} 年完成"
         unreported = len(done) - len(judged)
         if unreported:
             text += f"，{unreported} 年{NO_RECORDS if r.target.computed else arithmetic.NOT_REPORTED}"
-        # A missed year fails the target; without one, a year nobody reported leaves it open.
         if met < len(judged):
             return arithmetic.MISSED, text
         return (arithmetic.NOT_REPORTED if unreported else arithmetic.MET), text

@@ -179,3 +179,18 @@ def test_every_target_of_the_parameters_is_listed_in_the_plans_order():
     ids = [t.id for t in f.targets()]
     assert len(ids) == 23 and "targets.horizon_year" not in ids
     assert ids[:3] == ["targets.provincial_srdi.stock", "targets.little_giant.stock", "targets.single_champion.stock"]
+
+
+def test_a_city_without_a_share_gets_no_verdict_and_one_with_shares_is_judged_on_them():
+    robots = "targets.industrial_robots.yearly"
+    report(robots, 2024, 900, HEFEI)
+    report(robots, 2025, 1200, HEFEI)
+    f = Figures(today=TODAY)
+    t = next(t for t in f.targets() if t.id == robots)
+    assert (f.row(t, HEFEI).final, f.row(t, HEFEI).final_text) == ("", "未分解目标，不作结论")
+    green = next(t for t in f.targets() if t.id == "targets.green_factories_provincial.cumulative")
+    assert f.row(green, HEFEI).final == ""
+
+    report(robots, 2025, 1000, HEFEI, kind="allocation")
+    row = Figures(today=TODAY).row(t, HEFEI)
+    assert (row.final, row.final_text) == ("已完成", "2025年 1/1 年完成")  # judged on the year with a share
