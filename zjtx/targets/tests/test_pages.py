@@ -56,6 +56,9 @@ def test_a_city_reads_its_own_city_and_the_province_never_another_city():
     detail = client.get(f"/targets/{ROBOTS}/?city=340200&year=2025").content.decode()
     assert 'data-testid="city-table"' not in detail and "2,222" not in detail
     assert client.get("/targets/cities.xlsx").status_code == 403
+    own = client.get(f"/targets/{ROBOTS}/?city=340100").content.decode()
+    assert "每年<b>8,000</b>台左右（以全省计）" in own  # the plan's target, though 合肥 has no share of it
+    assert "未分解目标，不作结论" in own and 'class="tag"></span>' not in own
 
 
 def test_the_province_sees_every_city_ranked():
