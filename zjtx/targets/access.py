@@ -55,9 +55,9 @@ def require_report(user: User, city_code: str, kind: str) -> None:
     if not may_report(user):
         raise PermissionDeniedError("只有省级、市级管理员可以填报目标完成数")
     if kind == "allocation" and user.role != Role.PROVINCE:
-        raise PermissionDeniedError("只有省级管理员可以分解目标")
+        raise PermissionDeniedError("只有省级管理员可以分解目标", field="kind")
     if city_code not in dict(reportable_places(user)):
-        raise PermissionDeniedError("只能填报本市的完成数")
+        raise PermissionDeniedError("只能填报本市的完成数", field="city_code")
 
 
 def may_read_record(user: User, event: Any) -> bool:

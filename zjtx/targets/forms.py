@@ -35,3 +35,9 @@ class ReportForm(forms.Form):
 
 def _choice(form: forms.Form, name: str) -> forms.ChoiceField:
     return cast(forms.ChoiceField, form.fields[name])
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="文件（.xlsx 或 .csv）", error_messages={
+        "required": "请选择要上传的 .xlsx 或 .csv 文件", "empty": "上传的文件是空的，请检查后重新选择",
+        "invalid": "没有收到文件，请重新选择后上传", "missing": "没有收到文件，请重新选择后上传"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -12,6 +13,7 @@ from zjtx.accounts.models import User
 from zjtx.core import regions
 from zjtx.core.audit import audit_record
 from zjtx.core.errors import ApplicationError
+from zjtx.policy.engine import ParameterSet
 from zjtx.policy.services import parameter_set
 from zjtx.targets import access, plan
 from zjtx.targets.models import ReportedFigure
@@ -22,15 +24,36 @@ LIMIT = Decimal("999999999999.99")
 CENT = Decimal("0.01")
 
 
+@dataclass(frozen=True)
+class Checked:
+    """One figure as it will be stored, every value checked."""
+
+    target: plan.Target
+    year: int
+    city_code: str
+    kind: str
+    value: Decimal
+    note: str
+
+
 def figure_report(*, user: User, target: str, year: Any, city_code: str, kind: str, value: Any,
                   note: str = "") -> ReportedFigure:
     """Record (or change) one figure; the same target, year, place and kind is one row, changed in place."""
-    t = plan.target(parameter_set(), target)
+    checked = check(parameter_set(), user=user, target=target, year=year, city_code=city_code, kind=kind,
+                    value=value, note=note)
+    with transaction.atomic():
+        return save_checked(user, checked)
+
+
+def check(p: ParameterSet, *, user: User, target: str, year: Any, city_code: str, kind: str, value: Any,
+          note: str = "") -> Checked:
+    """Every value of one figure checked, or an ApplicationError naming the first field refused."""
+    t = plan.target(p, target)
     if t is None:
         raise ApplicationError("请选择方案中的目标", field="target")
     if kind not in ReportedFigure.Kind.values:
         raise ApplicationError("请选择填报类型（完成数或分解目标）", field="kind")
-    year = _year(year, t)
+    found_year = _year(year, t)
     city_code = _place(city_code, kind)
     access.require_report(user, city_code, kind)
     if t.computed and kind == ReportedFigure.Kind.ACTUAL:
@@ -39,7 +62,7 @@ def figure_report(*, user: User, target: str, year: Any, city_code: str, kind: s
     note = (note or "").replace("\x00", "").strip()
     if len(note) > 300:
         raise ApplicationError("说明不能超过300字", field="note")
-    return _save(user, t, year, city_code, kind, number, note)
+    return Checked(t, found_year, city_code, kind, number, note)
 
 
 def _year(year: Any, t: plan.Target) -> int:
@@ -81,25 +104,24 @@ def _value(value: Any, t: plan.Target) -> Decimal:
     return number.quantize(CENT)  # as stored, so the audit record's before and after read alike
 
 
-def _save(user: User, t: plan.Target, year: int, city_code: str, kind: str, number: Decimal,
-          note: str) -> ReportedFigure:
-    place = regions.city_name(city_code) if city_code else "全省"
-    kind_label = ReportedFigure.Kind(kind).label
-    with transaction.atomic():
-        figure = (ReportedFigure.objects.select_for_update()
-                  .filter(target=t.id, year=year, city_code=city_code, kind=kind).first())
-        before = {"value": figure.value, "note": figure.note} if figure else None
-        if figure is None:
-            figure = ReportedFigure(target=t.id, year=year, city_code=city_code, kind=kind)
-        elif figure.value == number and figure.note == note:
-            return figure
-        figure.value, figure.note, figure.reported_by = number, note, user
-        figure.save()
-        verb = "修改" if before else "填报"
-        audit_record(actor=user, action=f"targets.figure_{'change' if before else 'report'}",
-                     target_type="reportedfigure", target_id=str(figure.pk),
-                     summary=f"{verb}{place}{year}年“{t.label}”{kind_label}：{_shown(number)}{t.unit}",
-                     before=before, after={"value": number, "note": note})
+def save_checked(user: User, c: Checked, source: str = "") -> ReportedFigure:
+    """Store one checked figure inside the caller's transaction, with its audit record (unchanged: none)."""
+    place = regions.city_name(c.city_code) if c.city_code else "全省"
+    figure = (ReportedFigure.objects.select_for_update()
+              .filter(target=c.target.id, year=c.year, city_code=c.city_code, kind=c.kind).first())
+    before = {"value": figure.value, "note": figure.note} if figure else None
+    if figure is None:
+        figure = ReportedFigure(target=c.target.id, year=c.year, city_code=c.city_code, kind=c.kind)
+    elif figure.value == c.value and figure.note == c.note:
+        return figure
+    figure.value, figure.note, figure.reported_by = c.value, c.note, user
+    figure.save()
+    verb = "修改" if before else "填报"
+    audit_record(actor=user, action=f"targets.figure_{'change' if before else 'report'}",
+                 target_type="reportedfigure", target_id=str(figure.pk),
+                 summary=f"{verb}{place}{c.year}年“{c.target.label}”{ReportedFigure.Kind(c.kind).label}："
+                         f"{_shown(c.value)}{c.target.unit}{source}",
+                 before=before, after={"value": c.value, "note": c.note})
     return figure
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -16,8 +20,8 @@ from zjtx.accounts.models import User, current_user
 from zjtx.accounts.roles import Role
 from zjtx.core.errors import ApplicationError, PermissionDeniedError
 from zjtx.core.http import page_errors, xlsx_response
-from zjtx.targets import access, exports, plan, selectors, services
-from zjtx.targets.forms import ReportForm
+from zjtx.targets import access, exports, importing, plan, selectors, services
+from zjtx.targets.forms import ImportForm, ReportForm
 
 
 @login_required
@@ -82,7 +86,53 @@ def report(request: HttpRequest) -> HttpResponse:
                 return redirect(f"{url}?city={figure.city_code}" if figure.city_code else url)
     else:
         form = ReportForm(initial=_initial(request, user, figures), user=user, targets=choices)
-    return render(request, "targets/report.html", {"form": form, "tolerance": figures.tolerance})
+    return render(request, "targets/report.html", {"form": form, "tolerance": figures.tolerance,
+                                                   "import_form": ImportForm()})
+
+
+@login_required
+@page_errors
+@require_http_methods(["POST"])
+def import_figures(request: HttpRequest) -> HttpResponse:
+    """A year's figures from a file: all stored, or none and each refused row listed."""
+    user = current_user(request)
+    if not access.may_report(user):
+        raise PermissionDeniedError("只有省级、市级管理员可以填报目标完成数")
+    form = ImportForm(request.POST, request.FILES)
+    errors: list[importing.RowError] = []
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        name = Path(upload.name or "upload").name
+        try:
+            with _saved(upload, name) as path:
+                count = importing.figures_import(user=user, path=path, name=name)
+        except importing.ImportRefused as exc:
+            form.add_error("file", exc.message)
+            errors = exc.errors
+        except ApplicationError as exc:
+            form.add_error("file", exc.message)
+        else:
+            messages.success(request, f"已导入《{name}》的 {count} 条数据。")
+            return redirect("targets:overview")
+    figures = selectors.Figures()
+    choices = [t for t in figures.targets() if user.role == Role.PROVINCE or not t.computed]
+    return render(request, "targets/report.html", {
+        "form": ReportForm(initial=_initial(request, user, figures), user=user, targets=choices),
+        "tolerance": figures.tolerance, "import_form": form, "import_errors": errors})
+
+
+@contextmanager
+def _saved(upload: Any, name: str) -> Iterator[Path]:
+    """The upload as a temporary file with its own suffix (the reader tells .csv from .xlsx by it)."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
+        raise ApplicationError("只支持 .xlsx 或 .csv 文件", field="file")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{suffix}"
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        yield path
 
 
 @login_required
