@@ -50,7 +50,7 @@ def check(p: ParameterSet, *, user: User, target: str, year: Any, city_code: str
     """Every value of one figure checked, or an ApplicationError naming the first field refused."""
     t = plan.target(p, target)
     if t is None:
-        raise ApplicationError("请选择方案中的目标", field="target")
+        raise ApplicationError("不是方案中的目标，请按目标总览中的名称填写", field="target")
     if kind not in ReportedFigure.Kind.values:
         raise ApplicationError("请选择填报类型（完成数或分解目标）", field="kind")
     found_year = _year(year, t)
