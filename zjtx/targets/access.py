@@ -39,21 +39,25 @@ def places(user: User) -> list[tuple[str, str]]:
 
 
 def may_report(user: User) -> bool:
-    return user.is_authenticated and user.role in (Role.PROVINCE, Role.CITY)
+    """The province, and a city's own account: a county account reads its city's figures but does not
+    report for the whole city."""
+    if not user.is_authenticated:
+        return False
+    return user.role == Role.PROVINCE or (user.role == Role.CITY and not user.county_code)
 
 
 def reportable_places(user: User) -> list[tuple[str, str]]:
     """Where the user may report a figure: the province anywhere, a city its own city only."""
     if user.role == Role.PROVINCE:
         return [(PROVINCE, "全省"), *regions.CITIES]
-    if user.role == Role.CITY:
+    if may_report(user):
         return [(user.city_code, regions.city_name(user.city_code))]
     return []
 
 
 def require_report(user: User, city_code: str, kind: str) -> None:
     if not may_report(user):
-        raise PermissionDeniedError("只有省级、市级管理员可以填报目标完成数")
+        raise PermissionDeniedError("只有省级、市级（本市账号）管理员可以填报目标完成数")
     if kind == "allocation" and user.role != Role.PROVINCE:
         raise PermissionDeniedError("只有省级管理员可以分解目标", field="kind")
     if city_code not in dict(reportable_places(user)):

@@ -70,7 +70,7 @@ def detail(request: HttpRequest, target_id: str) -> HttpResponse:
 def report(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     if not access.may_report(user):
-        raise PermissionDeniedError("只有省级、市级管理员可以填报目标完成数")  # a department reads only
+        raise PermissionDeniedError("只有省级、市级（本市账号）管理员可以填报目标完成数")  # a department reads only
     figures = selectors.Figures()
     choices = [t for t in figures.targets() if user.role == Role.PROVINCE or not t.computed]
     if request.method == "POST":
@@ -97,7 +97,7 @@ def import_figures(request: HttpRequest) -> HttpResponse:
     """A year's figures from a file: all stored, or none and each refused row listed."""
     user = current_user(request)
     if not access.may_report(user):
-        raise PermissionDeniedError("只有省级、市级管理员可以填报目标完成数")
+        raise PermissionDeniedError("只有省级、市级（本市账号）管理员可以填报目标完成数")
     form = ImportForm(request.POST, request.FILES)
     errors: list[importing.RowError] = []
     if form.is_valid():

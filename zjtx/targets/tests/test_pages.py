@@ -172,3 +172,13 @@ def test_city_export_ranks_the_cities_for_the_year():
     robots = [[c.value for c in row] for row in sheet.iter_rows(min_row=4) if row[1].value == "每年推广应用工业机器人"]
     assert [r[3:6] for r in robots[:2]] == [[1, "合肥市", 3000], [2, "芜湖市", 900]]
     assert len(robots) == 16
+
+
+def test_a_county_account_reads_its_city_but_does_not_report_for_it():
+    client = logged_in(city_user(HEFEI, county_code="340104"))
+    assert client.get("/targets/?city=340100").status_code == 200
+    assert "填报完成数" not in client.get("/targets/").content.decode()
+    assert client.get("/targets/report/").status_code == 403
+    assert post(client, city_code=HEFEI).status_code == 403
+    assert not ReportedFigure.objects.exists()
+
