@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "zjtx.tiers",
     "zjtx.awards",
+    "zjtx.matcher",
 ]
 
 MIDDLEWARE = [
