@@ -41,7 +41,7 @@ def candidates_xlsx(lines: Sequence[Candidate], *, title: str, source: str, awar
 
 def _tier(line: Candidate) -> list[object]:
     verdict = "符合" if line.gap == 0 else "差一项"
-    return [line.enterprise.get_tier_display() if line.enterprise.tier else "—", tier_label(line.tier), verdict,
+    return [line.enterprise.get_tier_display(), tier_label(line.tier), verdict,
             line.condition, line.actual, line.threshold, line.clause]
 
 

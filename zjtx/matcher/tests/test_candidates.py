@@ -71,7 +71,7 @@ def test_the_three_sections_list_qualifying_one_short_and_ungenerated_awards(cha
     assert rows(page) == ["合肥精工科技有限公司 合肥市 省专精特新企业 省专精特新冠军企业"]
     short = client.get("/matcher/candidates/?show=one_short")
     assert rows(short) == ["芜湖锐达装备有限公司 芜湖市 省专精特新企业 省专精特新冠军企业 "
-                           "上年度研发费用占营业收入比重 2.5% ≥ 3%"]
+                           "上年度研发费用占营业收入比重 实际 2.5%，要求 ≥ 3%"]
     awards = client.get("/matcher/candidates/?show=awards")
     assert "应享、奖补台账尚未生成的奖补 2 项，合计 600.00 万元" in text(awards)
     assert rows(awards) == ["合肥精工科技有限公司 合肥市 “四化”改造项目奖补 500.00 省级 二(三)8 2026-03-01",
@@ -181,3 +181,16 @@ def test_a_later_run_whose_list_is_being_built_leaves_the_previous_list_shown(ch
     shown = text(logged_in(province_user()).get("/matcher/candidates/"))
     assert f"全省测算（#{later.pk}）的名单正在生成" in shown and f"名单来自全省测算 #{first.pk}" in shown
     assert ProgrammeEvent.objects.exists()
+
+
+def test_the_demo_stores_a_province_run_and_its_list_is_built(settings):
+    from django.core.management import call_command
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("load_demo", enterprises=60, stdout=io.StringIO())
+    run = PolicyRun.objects.get(kind=PolicyRun.Kind.EVALUATE)
+    assert (run.status, run.as_of, run.enterprises) == (PolicyRun.Status.DONE, dt.date(2026, 6, 1), 60)
+    assert CandidateList.objects.get(run=run).status == CandidateList.Status.DONE
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("load_demo", enterprises=60, stdout=io.StringIO())
+    assert PolicyRun.objects.count() == 1  # loaded again: no second run
