@@ -172,5 +172,9 @@ def _register_routers() -> None:
     api.add_router("/tiers", tiers_router)
     api.add_router("/awards", awards_router)
 
+    from zjtx.matcher.api import router as matcher_router
+
+    api.add_router("/matcher", matcher_router)
+
 
 _register_routers()

@@ -128,3 +128,22 @@ def test_an_unknown_enterprise_is_not_found():
     other = make_enterprise()
     assert logged_in(province_user()).get("/matcher/91340100MA0000000X/").status_code == 404
     assert logged_in(province_user()).get(f"/matcher/{other.credit_code}/").status_code == 200
+
+
+def test_the_api_gives_the_page_s_awards_and_gap_with_the_same_access(champion, one_short):
+    client = logged_in(enterprise_user(champion))
+    body = client.get(f"/api/v1/matcher/{champion.credit_code}").json()
+    assert (body["as_of"], body["data_year"], body["current_tier"], body["total"]) == ("2026-06-01", 2025,
+                                                                                        "provincial", "600")
+    assert [(a["label"], a["amount"], a["no_application"], a["stage"]) for a in body["awards"]] == [
+        ("“四化”改造项目奖补", "500", False, "未生成"), ("数字化转型评估4A级一次性奖补", "100", True, "未生成")]
+    assert (body["next_tier"]["tier"], body["next_tier"]["status"]) == ("provincial_champion", "符合")
+    gap = logged_in(province_user()).get(f"/api/v1/matcher/{one_short.credit_code}").json()["next_tier"]
+    assert [(c["label"], c["actual"], c["threshold"]) for c in gap["conditions"]] == [
+        ("上年度研发费用占营业收入比重", "2.5%", "≥ 3%")]
+    early = client.get(f"/api/v1/matcher/{champion.credit_code}?as_of=2020-01-01")
+    assert early.status_code == 400 and early.json()["field"] == "as_of" and "早于认定规则" in early.json()["message"]
+    assert client.get(f"/api/v1/matcher/{champion.credit_code}?as_of=20200101").status_code == 400
+    assert client.get(f"/api/v1/matcher/{one_short.credit_code}").status_code == 404
+    refused = logged_in(make_user(Role.BANK)).get(f"/api/v1/matcher/{champion.credit_code}")
+    assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
