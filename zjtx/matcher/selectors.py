@@ -16,6 +16,7 @@ from zjtx.accounts.roles import Role
 from zjtx.awards.models import Entitlement
 from zjtx.core import clock, regions
 from zjtx.enterprises import access as enterprise_access
+from zjtx.enterprises.models import Enterprise
 from zjtx.matcher import access, receivers
 from zjtx.matcher.ladder import TIER_CHOICES
 from zjtx.matcher.models import Candidate, CandidateList
@@ -113,13 +114,17 @@ class Listing:
     counts: dict[str, int]
     amount: Decimal  # the awards section's total (万元), of every line the filters select
     awards: list[tuple[str, str]]  # the award filter's choices
+    problem: str = ""  # why the scope could not be evaluated on the spot
 
 
 def listing(user: User, source: Source, filters: Filters, page: Any = 1) -> Listing:
     if source.on_the_fly:
-        return _listing_of(_fresh_lines(user), filters, page)
+        try:
+            return _listing_of(_fresh_lines(user), filters, page)
+        except (ParameterError, InputError) as exc:
+            return _empty(f"无法即时测算：{exc}{_named(exc)}")
     if source.built is None:
-        return Listing(Paginator([], PER_PAGE).get_page(1), dict.fromkeys(SECTIONS, 0), Decimal(0), [])
+        return _empty()
     placed = _placed(_current(source.built, user), filters)
     chosen = _chosen(placed, filters)  # the counts follow every filter
     counts = chosen.aggregate(**{key: Count("pk", filter=q) for key, q in SECTION_FILTERS.items()},
@@ -131,10 +136,26 @@ def listing(user: User, source: Source, filters: Filters, page: Any = 1) -> List
     return Listing(Paginator(shown, PER_PAGE).get_page(page), counts, amount, awards)
 
 
+def _named(exc: Exception) -> str:
+    """"。涉及企业：名称（信用代码）" of the enterprises an input error names: row numbers mean nothing here."""
+    codes = getattr(exc, "credit_codes", None) or []
+    names = dict(Enterprise.objects.filter(credit_code__in=codes[:5]).values_list("credit_code", "name"))
+    listed = "、".join(f"{names.get(code, '')}（{code}）" for code in codes[:5])
+    return f"。涉及企业：{listed}，请核对其企业信息或年度指标" if listed else ""
+
+
+def _empty(problem: str = "") -> Listing:
+    return Listing(Paginator([], PER_PAGE).get_page(1), dict.fromkeys(SECTIONS, 0), Decimal(0), [], problem)
+
+
 def export_lines(user: User, source: Source, filters: Filters) -> list[Candidate]:
     """Every line of the chosen section the filters select (the workbook lists them all)."""
     if source.on_the_fly:
-        return [c for c in _fresh_lines(user) if _keeps(c, filters) and _in_section(c, filters.section)]
+        try:
+            fresh = _fresh_lines(user)
+        except (ParameterError, InputError):  # the page says why
+            return []
+        return [c for c in fresh if _keeps(c, filters) and _in_section(c, filters.section)]
     if source.built is None:
         return []
     lines = _chosen(_placed(_current(source.built, user), filters).filter(SECTION_FILTERS[filters.section]), filters)
@@ -168,15 +189,13 @@ def _chosen(lines: QuerySet[Candidate], filters: Filters) -> QuerySet[Candidate]
 # ---------------------------------------------------------------- no province run yet: a small scope now
 
 def _fresh_lines(user: User) -> list[Candidate]:
-    """The lines of the user's (small) scope, evaluated today; awards already generated left out."""
+    """The lines of the user's (small) scope, evaluated today; awards already generated left out.  Raises the
+    engine's refusal (a parameter without a value today, a stored value the engine refuses)."""
     enterprises = {e.pk: e for e in access.enterprises_in_scope(user)}
     codes = sorted(e.credit_code for e in enterprises.values())
-    try:
-        result = evaluate(*frames.registry_frames(codes), clock.today(), policy_services.parameter_set())
-        lines = candidate_lines(result.recognition.lazy(), result.unmet.lazy(), result.entitlements.lazy(),
-                                held_frame((e.pk, e.credit_code, e.tier) for e in enterprises.values()))
-    except (ParameterError, InputError):
-        return []
+    result = evaluate(*frames.registry_frames(codes), clock.today(), policy_services.parameter_set())
+    lines = candidate_lines(result.recognition.lazy(), result.unmet.lazy(), result.entitlements.lazy(),
+                            held_frame((e.pk, e.credit_code, e.tier) for e in enterprises.values()))
     generated = set(Entitlement.objects.filter(enterprise__in=list(enterprises))
                     .values_list("enterprise_id", "award", "event__kind", "event__date"))
     kept = [c for c in lines if (c.enterprise_id, c.award, c.event_kind, c.event_date) not in generated]

@@ -133,3 +133,11 @@ def store_demo_run(user: Any) -> PolicyRun:
     run = PolicyRun.objects.create(kind=PolicyRun.Kind.EVALUATE, as_of=today, name=f"全省测算 {today}（演示）",
                                    created_by=user)
     return services.run_execute(run)
+
+
+def give_demo_enterprise_an_assessment(enterprise: Enterprise) -> None:
+    """The demo enterprise (login qiye) gets a 4A digital-transformation assessment a month ago when it has no
+    event: its 政策计算器 then shows a 免申即享 award, not yet generated in 奖补兑现."""
+    if not ProgrammeEvent.objects.filter(enterprise=enterprise).exists():
+        ProgrammeEvent.objects.create(enterprise=enterprise, kind="digital_assessment", grade="4A",
+                                      date=clock.today() - dt.timedelta(days=30))

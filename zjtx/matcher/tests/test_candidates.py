@@ -14,6 +14,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import city_user, logged_in, make_user, province_user
+from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
 from zjtx.awards import services as award_services
 from zjtx.core.models import AuditEvent
@@ -194,3 +195,20 @@ def test_the_demo_stores_a_province_run_and_its_list_is_built(settings):
     with TestCase.captureOnCommitCallbacks(execute=True):
         call_command("load_demo", enterprises=60, stdout=io.StringIO())
     assert PolicyRun.objects.count() == 1  # loaded again: no second run
+    qiye = User.objects.get(username="qiye")
+    event = ProgrammeEvent.objects.get(enterprise__credit_code=qiye.credit_code)  # once, though loaded twice
+    assert (event.kind, event.grade, event.date) == ("digital_assessment", "4A", dt.date(2026, 5, 2))
+    shown = text(logged_in(qiye).get(f"/matcher/{qiye.credit_code}/"))
+    assert "数字化转型评估4A级一次性奖补" in shown and "免申即享" in shown
+
+
+def test_an_officer_s_enterprise_the_engine_refuses_is_named_instead_of_an_empty_list(champion):
+    officer = make_user(Role.OFFICER)
+    champion.service_officer = officer
+    champion.save()
+    champion.indicators.filter(year=2025).update(revenue=-5)  # written past the forms, which refuse it
+    page = logged_in(officer).get("/matcher/candidates/")
+    assert page.status_code == 200
+    assert "无法即时测算：" in text(page) and "营业收入" in text(page)
+    assert f"涉及企业：合肥精工科技有限公司（{champion.credit_code}），请核对其企业信息或年度指标" in text(page)
+    assert logged_in(officer).get("/matcher/candidates.xlsx").status_code == 200

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from zjtx.accounts.demo import DEMO_PASSWORD, ensure_demo_users
 from zjtx.enterprises.models import Enterprise
-from zjtx.policy.demo import load_demo_policy_data, store_demo_run
+from zjtx.policy.demo import give_demo_enterprise_an_assessment, load_demo_policy_data, store_demo_run
 from zjtx.policy.models import EnterpriseFacts, PolicyRun
 
 
@@ -30,6 +30,8 @@ class Command(BaseCommand):
             self.stdout.write(f"已生成 {facts:,} 家企业的认定要素和 {events:,} 条专项事件（认定、评估、项目）。")
         sample = Enterprise.objects.filter(city_code="340100").exclude(tier="").order_by("id").first()
         sample = sample or Enterprise.objects.order_by("id").first()
+        if sample:
+            give_demo_enterprise_an_assessment(sample)
         users = ensure_demo_users(sample.credit_code if sample else "", sample.name if sample else "")
         officer = next((u for u in users if u.username == "officer"), None)
         if officer and sample:
