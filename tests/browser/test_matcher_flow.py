@@ -39,7 +39,9 @@ def test_the_enterprise_reads_its_awards_and_gap_and_the_officer_only_its_enterp
     assert "省专精特新冠军企业" in page.get_by_test_id("gap-verdict").inner_text()
     gap = page.get_by_test_id("gap-table").locator("tbody tr").first.inner_text()
     assert "上年度研发费用占营业收入比重" in gap and "2.5%" in gap and "≥ 3%" in gap
+    page.set_viewport_size({"width": 1024, "height": 900})  # every column in sight, no sideways scrolling
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.evaluate("[...document.querySelectorAll('.table-scroll')].every(t => t.scrollWidth <= t.clientWidth)")
     page.get_by_test_id("explain-link").click()
     page.wait_for_url(f"**/policy/explain/{mine.credit_code}/?as_of=2026-06-01")
     logout(page)
@@ -49,6 +51,7 @@ def test_the_enterprise_reads_its_awards_and_gap_and_the_officer_only_its_enterp
     page.wait_for_url("**/matcher/candidates/")
     assert "按今天（2026年6月1日）即时测算" in page.get_by_test_id("list-source").inner_text()
     page.get_by_role("link", name="差一项条件（1）").click()
+    assert page.evaluate("[...document.querySelectorAll('.table-scroll')].every(t => t.scrollWidth <= t.clientWidth)")
     table = page.get_by_test_id("candidate-table").inner_text()
     assert "庐州精工机械有限公司" in table and other.name not in table
     page.get_by_role("link", name="庐州精工机械有限公司").click()
