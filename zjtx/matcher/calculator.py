@@ -20,10 +20,10 @@ from zjtx.policy import frames
 from zjtx.policy import services as policy_services
 from zjtx.policy.engine import ParameterError, ParameterSet, Result, evaluate
 from zjtx.policy.engine.evaluate import uses_tree
-from zjtx.policy.engine.explain import actual_text
 from zjtx.policy.engine.recognition import STATUS_UNKNOWN
 from zjtx.policy.engine.tree import Leaf, RuleTree
 from zjtx.policy.models import EVENT_KIND_LABELS
+from zjtx.tiers.templatetags.tiers_format import actual_value
 
 FACT_LABELS = {column.label for column in frames.FACT_COLUMNS}
 YEAR_OF_LABEL = re.compile(r"（(\d{4})年）$")
@@ -165,11 +165,10 @@ def _gap(result: Result, code: str, tier: str) -> Gap:
               pass_mark=_pass_mark(result, code, tier))
     unmet = result.unmet.filter((pl.col("credit_code") == code) & (pl.col("tier").cast(pl.String) == tier))
     for r in unmet.iter_rows(named=True):
-        unknown = str(r["status"]) == STATUS_UNKNOWN
         missing = [str(m) for m in r["missing"] or []]
         gap.conditions.append(Condition(
             label=str(r["label"]), status=str(r["status"]), missing=missing, clause=str(r["clause"] or ""),
-            actual="缺" if unknown else actual_text(r["actual"], str(r["unit"] or ""), known=True),
+            actual=actual_value({**r, "status": str(r["status"]), "unit": str(r["unit"] or ""), "missing": missing}),
             threshold=str(r["threshold"] or "")))
         gap.missing += [m for m in missing if m not in gap.missing]
     return gap

@@ -18,9 +18,9 @@ from zjtx.enterprises.models import Enterprise
 from zjtx.matcher.ladder import next_tier
 from zjtx.matcher.models import Candidate, CandidateList
 from zjtx.policy.engine.awards import GRANTED
-from zjtx.policy.engine.explain import actual_text
 from zjtx.policy.engine.recognition import STATUS_PASS, STATUS_UNKNOWN
 from zjtx.policy.models import PolicyRun
+from zjtx.tiers.templatetags.tiers_format import actual_value
 
 logger = logging.getLogger(__name__)
 BATCH = 5000
@@ -48,8 +48,11 @@ def _tier_lines(recognition: pl.LazyFrame, unmet: pl.LazyFrame, held: pl.DataFra
     targets = held.lazy().filter(pl.col("next").is_not_null()).rename({"next": "tier"})
     steps = (recognition.select(*_text("credit_code", "tier", "status"))
              .join(targets, on=["credit_code", "tier"]))
+    # Runs stored before the engine gave a score's bounds (actual_min, actual_max) have none.
+    bounds = [pl.col(name) if name in unmet.collect_schema() else pl.lit(None, pl.Float64).alias(name)
+              for name in ("actual_min", "actual_max")]
     conditions = (unmet.select(*_text("credit_code", "tier", "label", "unit", "threshold", "clause"),
-                               pl.col("status").cast(pl.String).alias("condition_status"), "actual",
+                               pl.col("status").cast(pl.String).alias("condition_status"), "actual", *bounds,
                                pl.col("missing").cast(pl.List(pl.String)))
                   .join(targets.select("credit_code", "tier"), on=["credit_code", "tier"], how="semi")
                   .group_by("credit_code", "tier").agg(pl.len().alias("gap"), pl.all().first()))
@@ -65,8 +68,8 @@ def _tier_line(row: dict[str, Any]) -> Candidate:
         return line
     unknown = row["condition_status"] == STATUS_UNKNOWN
     line.gap, line.condition, line.condition_status = 1, row["label"][:200], row["condition_status"]
-    line.actual = ("缺：" + "、".join(row["missing"] or []) if unknown
-                   else actual_text(row["actual"], row["unit"] or "", known=True))[:200]
+    shown = actual_value({**row, "status": row["condition_status"], "missing": row["missing"] or []})
+    line.actual = (f"{shown}：" + "、".join(row["missing"]) if unknown and row["missing"] else shown)[:200]
     line.threshold, line.clause = (row["threshold"] or "")[:60], (row["clause"] or "")[:40]
     return line
 

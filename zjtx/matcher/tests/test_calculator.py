@@ -147,3 +147,13 @@ def test_the_api_gives_the_page_s_awards_and_gap_with_the_same_access(champion, 
     assert client.get(f"/api/v1/matcher/{one_short.credit_code}").status_code == 404
     refused = logged_in(make_user(Role.BANK)).get(f"/api/v1/matcher/{champion.credit_code}")
     assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
+
+
+def test_a_score_lacking_items_reads_its_known_points_and_the_most_it_could_reach(innovative):
+    """On 2025-06-01 the 2022 criteria score 13 items; most lack data here (the rules read 2024's figures)."""
+    innovative.indicators.update(year=2024)
+    page = logged_in(province_user()).get(f"/matcher/{innovative.credit_code}/?as_of=2025-06-01")
+    assert "评价得分：未定（已知部分 10分，最高可能 90分），合格线 ≥ 60分" in text(page)
+    body = page.content.decode().split('data-testid="gap-table"')[1].split("</table>")[0]
+    row = next(r for r in body.split("<tr>") if "13项指标评价得分" in r)
+    assert "已知 10分，最高可能 90分" in row and "≥ 60分" in row  # never a bare 缺 beside a score
