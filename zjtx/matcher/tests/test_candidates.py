@@ -212,3 +212,16 @@ def test_an_officer_s_enterprise_the_engine_refuses_is_named_instead_of_an_empty
     assert "无法即时测算：" in text(page) and "营业收入" in text(page)
     assert f"涉及企业：合肥精工科技有限公司（{champion.credit_code}），请核对其企业信息或年度指标" in text(page)
     assert logged_in(officer).get("/matcher/candidates.xlsx").status_code == 200
+
+
+def test_a_run_stored_before_the_engine_gave_score_bounds_still_builds_its_list(one_short):
+    from zjtx.matcher.services import candidate_lines, held_frame
+    from zjtx.policy import frames
+    from zjtx.policy.engine import evaluate
+
+    result = evaluate(*frames.registry_frames(), dt.date(2026, 6, 1), policy_services.parameter_set())
+    old_unmet = result.unmet.drop("actual_min", "actual_max")  # as such a run's unmet.parquet holds it
+    lines = candidate_lines(result.recognition.lazy(), old_unmet.lazy(), result.entitlements.lazy(),
+                            held_frame([(one_short.pk, one_short.credit_code, one_short.tier)]))
+    assert [(c.tier, c.gap, c.condition, c.actual) for c in lines] == [
+        ("provincial_champion", 1, "上年度研发费用占营业收入比重", "2.5%")]
