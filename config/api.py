@@ -175,6 +175,9 @@ def _register_routers() -> None:
     from zjtx.targets.api import router as targets_router
 
     api.add_router("/targets", targets_router)
+    from zjtx.matcher.api import router as matcher_router
+
+    api.add_router("/matcher", matcher_router)
 
 
 _register_routers()

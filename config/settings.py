@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "zjtx.tiers",
     "zjtx.awards",
     "zjtx.targets",
+    "zjtx.matcher",
 ]
 
 MIDDLEWARE = [

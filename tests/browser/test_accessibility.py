@@ -83,7 +83,9 @@ def test_main_pages_of_each_role_have_no_serious_accessibility_violations(axe_pa
         "/tiers/recognitions/", "/tiers/notices/", f"/tiers/enterprise/{code}/",
         "/policy/", f"/policy/explain/{code}/",
         "/targets/", "/targets/targets.industrial_robots.yearly/", "/targets/report/",
-        "/awards/", f"/awards/entitlements/{programme['entitlement']}/", "/awards/payments/", "/policy/whatif/",
+        "/awards/", f"/awards/entitlements/{programme['entitlement']}/", "/awards/payments/",
+        "/matcher/candidates/", "/matcher/candidates/?show=awards", f"/matcher/{code}/",
+        "/policy/whatif/",  # last: the what-if below is started from this page
     ])
     # A what-if result: the tables and charts the run page draws once the run has finished.
     page.fill("input[name=name]", "4A奖补提高到130万")
@@ -98,7 +100,7 @@ def test_main_pages_of_each_role_have_no_serious_accessibility_violations(axe_pa
     login(page, live_server, "qiye")
     found |= serious_violations(page, live_server, [
         "/", f"/enterprises/{code}/", f"/tiers/enterprise/{code}/", f"/tiers/batches/{programme['batch']}/apply/",
-        "/awards/", f"/awards/entitlements/{programme['entitlement']}/",
+        "/awards/", f"/awards/entitlements/{programme['entitlement']}/", f"/matcher/{code}/",
     ])
     logout(page)
 

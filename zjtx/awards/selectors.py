@@ -230,3 +230,10 @@ def _row(entry: LedgerEntry) -> dict[str, Any]:
         "bank_name": entry.bank_name, "account_no": entry.account_no, "batch": entry.batch.title if entry.batch else "",
         "reason": entry.reason, "entitlement_id": entry.entitlement_id,
     }
+
+
+def entitlements_by_event(enterprise: Any) -> dict[tuple[str, Any, str], Entitlement]:
+    """The enterprise's entitlements by (event kind, event date, award): where each award the policy engine
+    computes for it stands in the ledger (the 政策计算器 reads it; it decides itself who may see it)."""
+    found = Entitlement.objects.filter(enterprise=enterprise).select_related("event")
+    return {(x.event.kind, x.event.date, x.award): x for x in found}

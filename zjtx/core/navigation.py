@@ -20,7 +20,7 @@ MODULES: tuple[Module, ...] = (
     Module("tiers", "梯度培育", "tiers:batches", "申报批次、审核、公示、认定、复核"),
     Module("policy", "政策引擎", "policy:parameters", "政策参数、认定规则、奖补测算、政策模拟"),
     Module("awards", "奖补兑现", "awards:entitlements", "奖补资格、审批、拨付台账、预算"),
-    Module("matcher", "政策计算器", None, "免申即享、可享政策与差距"),
+    Module("matcher", "政策计算器", "matcher:home", "免申即享、可享政策与差距"),
     Module("targets", "目标监测", "targets:overview", "目标完成情况、趋势、考核排名"),
     Module("duties", "任务分工", None, "二十项任务、牵头部门、进度调度"),
     Module("services", "服务专员", None, "服务专员、千企行走访、企业诉求"),

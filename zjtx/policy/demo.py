@@ -15,8 +15,10 @@ import numpy as np
 import polars as pl
 from django.db import transaction
 
+from zjtx.core import clock
 from zjtx.enterprises.models import Enterprise
-from zjtx.policy.models import EnterpriseFacts, ProgrammeEvent
+from zjtx.policy import services
+from zjtx.policy.models import EnterpriseFacts, PolicyRun, ProgrammeEvent
 
 TIER_STRENGTH = {"": 0.0, "innovative": 0.3, "provincial": 0.55, "provincial_champion": 0.7, "little_giant": 0.85,
                  "single_champion": 0.95}
@@ -122,3 +124,20 @@ def load_demo_policy_data(seed: int, today: dt.date | None = None) -> tuple[int,
     events = _events(frame, rng, today)
     ProgrammeEvent.objects.bulk_create(events, batch_size=5000)
     return len(facts), len(events)
+
+
+def store_demo_run(user: Any) -> PolicyRun:
+    """A finished province run of today, evaluated here rather than by the worker: its result page and the
+    lists built from it (政策计算器's 免申即享 / 潜在培育对象) have content as soon as the demo is served."""
+    today = clock.today()
+    run = PolicyRun.objects.create(kind=PolicyRun.Kind.EVALUATE, as_of=today, name=f"全省测算 {today}（演示）",
+                                   created_by=user)
+    return services.run_execute(run)
+
+
+def give_demo_enterprise_an_assessment(enterprise: Enterprise) -> None:
+    """The demo enterprise (login qiye) gets a 4A digital-transformation assessment a month ago when it has no
+    event: its 政策计算器 then shows a 免申即享 award, not yet generated in 奖补兑现."""
+    if not ProgrammeEvent.objects.filter(enterprise=enterprise).exists():
+        ProgrammeEvent.objects.create(enterprise=enterprise, kind="digital_assessment", grade="4A",
+                                      date=clock.today() - dt.timedelta(days=30))
