@@ -28,6 +28,7 @@ run: $(VENV)/.run-deps node_modules/.installed
 	$(PY) manage.py load_demo --enterprises $(DEMO_ENTERPRISES)
 	$(PY) manage.py load_demo_tiers
 	$(PY) manage.py load_demo_targets
+	$(PY) manage.py load_demo_services
 	bash scripts/serve.sh
 
 test: $(VENV)/.test-deps node_modules/.installed

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "zjtx.awards",
     "zjtx.targets",
     "zjtx.matcher",
+    "zjtx.services",
 ]
 
 MIDDLEWARE = [
