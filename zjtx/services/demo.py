@@ -144,7 +144,8 @@ def _requests(rng: np.random.Generator, today: dt.date) -> int:
                   .order_by("id")[:400])
     if not served or province is None:
         return 0
-    picks = [served[int(i)] for i in rng.choice(len(served), size=min(len(served), 40), replace=False)]
+    # 40 requests (an enterprise may have several when few are served)
+    picks = [served[int(i)] for i in rng.choice(len(served), size=40, replace=len(served) < 40)]
     made = 0
     for n, enterprise in enumerate(picks):
         status, filed_ago, routed_ago = STAGES[n % len(STAGES)]
