@@ -17,6 +17,7 @@ from tests.factories import make_user
 from zjtx.accounts.roles import Role
 from zjtx.awards.models import Entitlement
 from zjtx.policy.events import programme_event_announce, programme_event_record
+from zjtx.services import services as services_services
 from zjtx.targets.models import ReportedFigure
 from zjtx.tiers.tests.conftest import open_batch, qualifying_enterprise, submit
 
@@ -66,8 +67,12 @@ def programme(settings):  # type: ignore[no-untyped-def]
     event = programme_event_record(user=province, enterprise=enterprise, kind="digital_assessment",
                                    date=dt.date(2026, 5, 1), grade="4A")
     programme_event_announce(user=province, event=event)
+    enterprise.service_officer = make_user(Role.OFFICER, "officer")
+    enterprise.save()
+    request = services_services.request_file(user=applicant, enterprise=enterprise, category="technology",
+                                             title="申报省级企业技术中心", content="希望了解申报条件")
     return {"code": enterprise.credit_code, "batch": batch.pk, "application": application.pk,
-            "entitlement": Entitlement.objects.get().pk}
+            "entitlement": Entitlement.objects.get().pk, "request": request.pk}
 
 
 def test_main_pages_of_each_role_have_no_serious_accessibility_violations(axe_page, live_server, programme):
@@ -85,6 +90,8 @@ def test_main_pages_of_each_role_have_no_serious_accessibility_violations(axe_pa
         "/targets/", "/targets/targets.industrial_robots.yearly/", "/targets/report/",
         "/awards/", f"/awards/entitlements/{programme['entitlement']}/", "/awards/payments/",
         "/matcher/candidates/", "/matcher/candidates/?show=awards", f"/matcher/{code}/",
+        "/services/", f"/services/requests/{programme['request']}/", "/services/visits/", "/services/coverage/",
+        f"/services/coverage/assign/{code}/",
         "/policy/whatif/",  # last: the what-if below is started from this page
     ])
     # A what-if result: the tables and charts the run page draws once the run has finished.
@@ -101,7 +108,13 @@ def test_main_pages_of_each_role_have_no_serious_accessibility_violations(axe_pa
     found |= serious_violations(page, live_server, [
         "/", f"/enterprises/{code}/", f"/tiers/enterprise/{code}/", f"/tiers/batches/{programme['batch']}/apply/",
         "/awards/", f"/awards/entitlements/{programme['entitlement']}/", f"/matcher/{code}/",
+        "/services/", "/services/requests/new/", f"/services/requests/{programme['request']}/",
     ])
+    logout(page)
+
+    login(page, live_server, "officer")
+    found |= serious_violations(page, live_server, ["/services/visits/", "/services/visits/new/",
+                                                    "/services/requests/new/"])
     logout(page)
 
     login(page, live_server, "expert")
