@@ -41,7 +41,7 @@ def test_a_request_is_filed_routed_answered_and_rated(browser, live_server, sett
     page.get_by_role("link", name="企业诉求待分派").click()
     page.get_by_role("link", name="申报省级企业技术中心").click()
     page.get_by_test_id("route-form").get_by_role("button", name="分派").click()  # no department chosen
-    assert "请选择方案中列明的承办部门" in page.locator(".messages").inner_text()
+    assert page.get_by_test_id("department-error").inner_text() == "请选择方案中列明的承办部门"
     page.get_by_label("承办部门").select_option(label="省科技厅")
     page.get_by_test_id("route-form").get_by_role("button", name="分派").click()
     assert "已分派至省科技厅，答复期限 2026-10-20。" in page.locator(".messages").inner_text()

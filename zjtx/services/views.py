@@ -25,6 +25,7 @@ from zjtx.services.forms import RequestForm, VisitForm
 from zjtx.services.models import ServiceRequest, Visit
 from zjtx.tiers import clock
 
+FORM_FIELDS = {"department", "answer", "reason", "rating", "rating_comment"}  # of the request page's forms
 STATUS_FILTERS = [*ServiceRequest.Status.choices, (selectors.OVERDUE, "逾期未答复")]
 
 
@@ -97,15 +98,23 @@ def request_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    found = access.access_request(user, pk)
+    return render(request, "services/request.html", _detail_context(user, access.access_request(user, pk)))
+
+
+def _detail_context(user: User, found: ServiceRequest, error: ApplicationError | None = None,
+                    posted: Any = None) -> dict[str, Any]:
+    """The request page; after a refused step, its message beside the field and what was typed, kept."""
     today = clock.today()
-    actions = workflow.available(workflow.REQUEST, user=user, state=found.status)
     history = AuditEvent.objects.filter(target_type="servicerequest", target_id=str(found.pk)).order_by("at", "id")
-    return render(request, "services/request.html", {
-        **_nav(user), "x": found, "actions": actions, "history": history,
-        "overdue": selectors.is_overdue(found, today), "departments": reference.DEPARTMENTS,
-        "answer_days": params.answer_working_days(today), "scores": range(params.satisfaction_max(today), 0, -1),
-        "show_registry_link": user.role != Role.DEPARTMENT})
+    return {
+        **_nav(user), "x": found, "history": history, "overdue": selectors.is_overdue(found, today),
+        "actions": workflow.available(workflow.REQUEST, user=user, state=found.status),
+        "departments": reference.DEPARTMENTS, "answer_days": params.answer_working_days(today),
+        "scores": [str(n) for n in range(params.satisfaction_max(today), 0, -1)],
+        "show_registry_link": user.role != Role.DEPARTMENT,
+        # a refusal of a field of the forms below shows beside it, any other (a step out of turn) on top
+        "error": error and {"field": error.field if error.field in FORM_FIELDS else "", "message": error.message},
+        "posted": posted or {}}
 
 
 def _act(request: HttpRequest, user: User, x: ServiceRequest, action: str) -> str:
@@ -120,7 +129,8 @@ def _act(request: HttpRequest, user: User, x: ServiceRequest, action: str) -> st
         services.request_hand_back(user=user, request=x, reason=post.get("reason", ""))
         return "已退回，由市级（省级）重新分派。"
     if action == "rate":
-        services.request_rate(user=user, request=x, rating=post.get("rating", ""), comment=post.get("comment", ""))
+        services.request_rate(user=user, request=x, rating=post.get("rating", ""),
+                              comment=post.get("rating_comment", ""))
         return "感谢评价，本诉求已办结。"
     raise ApplicationError("没有这个操作", field="action")
 
@@ -134,7 +144,8 @@ def request_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         messages.success(request, _act(request, user, found, action))
     except ApplicationError as exc:
-        messages.error(request, exc.message)
+        found.refresh_from_db()  # the page shows the request as stored: the refused step changed nothing
+        return render(request, "services/request.html", _detail_context(user, found, exc, request.POST))
     return redirect("services:request", pk=pk)
 
 

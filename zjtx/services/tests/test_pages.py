@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import logged_in
+from zjtx.services import services
 from zjtx.services.demo import load_demo_services
 from zjtx.services.models import ServiceRequest, Visit
 from zjtx.services.tests.conftest import TODAY, routed
@@ -71,3 +72,23 @@ def test_the_demo_gives_every_state_overdue_requests_and_visits(world):
     assert overdue(ServiceRequest.objects.all(), TODAY).exists()
     assert ServiceRequest.objects.filter(enterprise=world["A"], status="answered", department="sci_tech").exists()
     assert load_demo_services(2022, TODAY) is None  # once only
+
+
+def test_a_refused_step_shows_its_reason_beside_the_field_and_keeps_what_was_typed(world):
+    request = routed(world)
+    keji = logged_in(world["keji"])
+    long_answer = "详" * 2001
+    page = keji.post(f"/services/requests/{request.pk}/answer/", {"answer": long_answer}).content.decode()
+    assert 'data-testid="answer-error"><li>答复内容不能超过 2000 个字</li></ul>' in page
+    assert f">{long_answer}</textarea>" in page
+    request.refresh_from_db()
+    assert (request.status, request.answer) == ("in_progress", "")
+    services.request_answer(user=world["keji"], request=request, answer="已答复")
+    qiye = logged_in(world["qiye"])
+    rated = qiye.post(f"/services/requests/{request.pk}/rate/", {"rating": "", "rating_comment": "很满意"})
+    page = rated.content.decode()
+    assert 'data-testid="rating-error"><li>满意度请选择 1 至 5 分</li>' in page and 'value="很满意"' in page
+    late = keji.post(f"/services/requests/{request.pk}/hand_back/", {"reason": "不属于本部门"}).content.decode()
+    assert 'data-testid="request-error">当前状态为“已答复”，不能退回诉求' in late
+    request.refresh_from_db()
+    assert (request.status, request.rating, request.return_reason) == ("answered", None, "")
