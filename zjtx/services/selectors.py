@@ -117,7 +117,8 @@ def coverage(user: User) -> Coverage:
     if not _can_cover(required):
         for row in found.values():
             row["covered"] = 0
-    cities = regions.CITIES if user.role == Role.PROVINCE else [(user.city_code, regions.city_name(user.city_code))]
+    # a city user's one row is its city, or its county (合肥市 · 蜀山区) for a county account
+    cities = regions.CITIES if user.role == Role.PROVINCE else [(user.city_code, user.scope_label)]
     rows = [CityCoverage(code, name, found.get(code, {}).get("total", 0), found.get(code, {}).get("covered", 0))
             for code, name in cities]
     total = CityCoverage("", "合计", sum(r.total for r in rows), sum(r.covered for r in rows))

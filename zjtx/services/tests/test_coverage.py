@@ -47,7 +47,7 @@ def test_a_city_sees_its_own_and_a_county_its_county(hefei):
     city = selectors.coverage(hefei["city"])
     assert [(r.city_name, r.total, r.covered) for r in city.rows] == [("合肥市", 3, 1)]
     county = selectors.coverage(hefei["county"])
-    assert [(r.total, r.covered) for r in county.rows] == [(2, 1)]  # A and D lie in 蜀山区
+    assert [(r.city_name, r.total, r.covered) for r in county.rows] == [("合肥市 · 蜀山区", 2, 1)]  # A and D
     assert [e.name for e in selectors.uncovered(hefei["county"])] == ["丁新材有限公司"]
 
 
