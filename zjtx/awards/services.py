@@ -193,15 +193,17 @@ def entitlements_for_events(*, actor: Any, codes: Sequence[str] | None = None,
     events_qs = ProgrammeEvent.objects.filter(date__lte=today).select_related("enterprise").order_by("date", "id")
     if codes is not None:
         events_qs = events_qs.filter(enterprise__credit_code__in=list(codes))
-    events = _evaluable(list(events_qs))
-    if not events:
-        return []
-    enterprise_codes = sorted({e.enterprise.credit_code for e in events})
     p = parameter_set()
     listed = [str(a) for a in parameter_value(p, "awards.no_application.awards", today)]
     with transaction.atomic():
-        # Lock the enterprises concerned so two generations cannot both create the same entitlement.
-        list(Enterprise.objects.select_for_update().filter(credit_code__in=enterprise_codes).order_by("pk"))
+        locked = _locked_enterprises(events_qs)
+        # Read the events, and which recognitions are revoked, only now: a revocation locks the enterprise
+        # before it commits, so it has either committed (its recognition reads revoked, its event may be gone)
+        # or waits for this run and then refuses what it creates. Read before the lock, they granted from it.
+        events = _evaluable([e for e in events_qs if e.enterprise_id in locked])
+        if not events:
+            return []
+        enterprise_codes = sorted({e.enterprise.credit_code for e in events})
         result = _evaluate(enterprise_codes, events, today, p)
         # Read what the rows need once and write them in bulk: a province's first generation creates hundreds
         # of thousands of entitlements, and a few statements for each took an hour.
@@ -217,6 +219,13 @@ def entitlements_for_events(*, actor: Any, codes: Sequence[str] | None = None,
         Entitlement.objects.bulk_create(created, batch_size=2000)
         audit_bulk((_created_record(x) for x in created), actor=actor)
     return created
+
+
+def _locked_enterprises(events: QuerySet[ProgrammeEvent]) -> set[int]:
+    """Lock the enterprises that have these events (in pk order, as every writer does), so two generations
+    cannot both create the same entitlement and a revocation waits for (or is waited for by) generation."""
+    locked = Enterprise.objects.select_for_update().filter(pk__in=events.values("enterprise_id")).order_by("pk")
+    return set(locked.values_list("pk", flat=True))
 
 
 def _recognitions_of(events: list[ProgrammeEvent]) -> dict[int, Recognition]:

@@ -616,7 +616,10 @@ def recognition_record_national(*, user: User, enterprise: Enterprise, tier: str
 def _locked_recognition(recognition: Recognition) -> Recognition:
     # of=self: PostgreSQL would lock the joined enterprise too, against a payment of its award writing its
     # ledger line (which key-shares the enterprise) while the revocation waits for the award: a deadlock.
-    return Recognition.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=recognition.pk)
+    # no_key: awards' generation, holding the enterprise the revocation waits for, may insert an award that
+    # points at (key-shares) this recognition; FOR UPDATE would make that a deadlock too.
+    return (Recognition.objects.select_for_update(of=("self",), no_key=True).select_related("enterprise")
+            .get(pk=recognition.pk))
 
 
 def recognition_re_review(*, user: User, recognition: Recognition, passed: bool, reason: str = "",

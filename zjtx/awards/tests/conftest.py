@@ -33,6 +33,17 @@ def ready(people: dict[str, Any], enterprise: Any, applicant: Any) -> Any:
     return services.entitlement_city_check(user=people["city"], entitlement=entitlement, approve=True)
 
 
+def plan_with_city_award() -> Any:
+    """The plan with a city's 配套奖补 added (合肥市, 50万 on a 小巨人): an award the engine grants on the events
+    of recognitions recorded before it was added, once 生成奖补资格 runs."""
+    from zjtx.awards import services
+
+    return services.parameter_set().with_definitions({"awards.city.340100.little_giant.amount": {
+        "clause": "二(一)2", "label": "合肥市配套奖补", "unit": "万元", "scope": "340100", "funding_level": "市级",
+        "meta": {"award": "city.340100.little_giant", "event": "recognized_little_giant",
+                 "once_key": "city.340100.little_giant"}, "values": {"2023-01-01": 50}}})
+
+
 def paid_reversed_and_reissued(people: dict[str, Any], ready: Any, enterprise: Any, applicant: Any) -> Any:
     """Paid, reversed because the account was wrong, the account corrected, and reissued: the ledger entry
     of the first payment."""

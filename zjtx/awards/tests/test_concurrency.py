@@ -10,10 +10,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from zjtx.awards import services
 from zjtx.awards.models import Entitlement, LedgerEntry
+from zjtx.awards.tests.conftest import national_entitlement, plan_with_city_award
 from zjtx.core.errors import ApplicationError
 from zjtx.core.models import AuditEvent
 
@@ -34,6 +35,8 @@ def run_together(work: list[Callable[[], Any]]) -> Counter[str]:
             result = "paid"
         except ApplicationError as exc:
             result = exc.code
+        except DatabaseError as exc:  # e.g. a deadlock the database broke (OperationalError): counted, not lost
+            result = type(exc).__name__
         finally:
             connection.close()
         with lock:
@@ -208,3 +211,75 @@ def test_a_revocation_racing_payments_never_leaves_a_payment_unflagged(people, r
     else:
         assert stored.status == Entitlement.Status.REJECTED
         assert outcomes == Counter({"paid": 1, "recognition_revoked": payers})
+
+
+def _live_awards_of(events: list[int]) -> list[str]:
+    """The awards of these events still owed (not 不予兑现)."""
+    return list(Entitlement.objects.filter(event_id__in=events).exclude(status=Entitlement.Status.REJECTED)
+                .values_list("award", flat=True))
+
+
+def test_generation_that_read_a_recognition_before_its_revocation_grants_nothing_from_it(people, ready,
+                                                                                         monkeypatch):
+    """生成奖补资格 reads the events and which recognitions are revoked; a 撤销认定 commits before it writes. The
+    award it would grant on the revoked recognition (a city's 配套奖补 added to the plan) must not be left owed:
+    either generation reads again after the revocation, or the revocation refuses what generation wrote."""
+    if connection.vendor != "postgresql":
+        pytest.fail("the concurrency test needs PostgreSQL (DATABASE_URL)")
+    from zjtx.tiers import services as tiers_services
+    from zjtx.tiers.models import Recognition
+    from zjtx.tiers.tests.conftest import qualifying_enterprise
+
+    in_force = national_entitlement(people, qualifying_enterprise())
+    plan = plan_with_city_award()  # added after the recognitions were recorded
+    monkeypatch.setattr(services, "parameter_set", lambda: plan)
+    province, read, revoked = people["province"], threading.Event(), threading.Event()
+    real_evaluable = services._evaluable
+
+    def evaluable_then_let_the_revocation_commit(events: list[Any]) -> list[Any]:
+        found = real_evaluable(events)
+        if not read.is_set():  # generation's read: the revocation may now run to its commit (if it can)
+            read.set()
+            revoked.wait(timeout=3)
+        return found
+
+    monkeypatch.setattr(services, "_evaluable", evaluable_then_let_the_revocation_commit)
+
+    def generate() -> None:
+        services.entitlements_generate(user=province)
+
+    def revoke() -> None:
+        read.wait(timeout=30)
+        tiers_services.recognition_revoke(user=province, recognition=Recognition(pk=ready.recognition_id),
+                                          reason="提供虚假材料")
+        revoked.set()
+
+    assert run_together([generate, revoke]) == Counter({"paid": 2})
+    assert Recognition.objects.get(pk=ready.recognition_id).status == Recognition.Status.REVOKED
+    assert _live_awards_of([ready.event_id]) == []
+    # The run did grant the city's award where the recognition stands (so the test could fail).
+    assert sorted(_live_awards_of([in_force.event_id])) == ["city.340100.little_giant", "little_giant"]
+
+
+def test_generation_racing_revocations_neither_deadlocks_nor_grants_from_a_revoked_recognition(people,
+                                                                                              monkeypatch):
+    """生成奖补资格 over the province while several of its recognitions are revoked at the same moment: every
+    job finishes (no deadlock: generation locks the enterprises and its new awards point at recognitions the
+    revocations hold), and no award of a revoked recognition is left owed."""
+    if connection.vendor != "postgresql":
+        pytest.fail("the concurrency test needs PostgreSQL (DATABASE_URL)")
+    from zjtx.tiers import services as tiers_services
+    from zjtx.tiers.models import Recognition
+    from zjtx.tiers.tests.conftest import qualifying_enterprise
+
+    titles = [national_entitlement(people, qualifying_enterprise()) for _ in range(10)]
+    plan = plan_with_city_award()  # added after the recognitions were recorded
+    monkeypatch.setattr(services, "parameter_set", lambda: plan)
+    province = people["province"]
+    jobs = [lambda: services.entitlements_generate(user=province)]
+    jobs += [lambda pk=e.recognition_id: tiers_services.recognition_revoke(
+        user=province, recognition=Recognition(pk=pk), reason="提供虚假材料") for e in titles]
+    assert run_together(jobs) == Counter({"paid": len(jobs)})
+    assert set(Recognition.objects.filter(pk__in=[e.recognition_id for e in titles])
+               .values_list("status", flat=True)) == {Recognition.Status.REVOKED}
+    assert _live_awards_of([e.event_id for e in titles]) == []

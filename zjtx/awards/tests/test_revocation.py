@@ -10,6 +10,7 @@ from tests.factories import logged_in
 from zjtx.awards import services
 from zjtx.awards.models import Budget, Entitlement, LedgerEntry
 from zjtx.awards.selectors import revocation_summary
+from zjtx.awards.tests.conftest import plan_with_city_award
 from zjtx.core.errors import ApplicationError
 from zjtx.core.models import AuditEvent
 from zjtx.policy.models import ProgrammeEvent
@@ -145,10 +146,7 @@ def test_the_event_stays_while_awards_point_at_it_and_generation_grants_nothing_
     event = ProgrammeEvent.objects.get(pk=ready.event_id)
     assert recognition.event_id == event.pk
     assert not AuditEvent.objects.filter(action="programme_event_withdraw").exists()
-    with_city_award = services.parameter_set().with_definitions({"awards.city.340100.little_giant.amount": {
-        "clause": "二(一)2", "label": "合肥市配套奖补", "unit": "万元", "scope": "340100", "funding_level": "市级",
-        "meta": {"award": "city.340100.little_giant", "event": "recognized_little_giant",
-                 "once_key": "city.340100.little_giant"}, "values": {"2023-01-01": 50}}})
+    with_city_award = plan_with_city_award()
     monkeypatch.setattr(services, "parameter_set", lambda: with_city_award)
     # The same plan grants the city's award on a recognition in force (so the test could fail) …
     in_force = tiers_services.recognition_record_national(
