@@ -449,19 +449,30 @@ def entitlement_city_check(*, user: User, entitlement: Entitlement, approve: boo
         if approve:
             _require_recognition_standing(entitlement, "报省级审批")
         t = workflow.entitlement_check(action, user=user, entitlement=entitlement)
+        entitlement.city_checked_by, entitlement.city_checked_at = user, timezone.now()
         if not approve:
             reason = _text(reason, "reason", "不通过的原因")
+            _refuse(user, entitlement, action, f"市级审核不通过：{reason}", f"市级审核不通过：{reason}",
+                    also=("city_checked_by", "city_checked_at"))
+            return entitlement
         before = {"status": entitlement.status}
-        entitlement.status = t.target or entitlement.status
-        entitlement.city_checked_by, entitlement.city_checked_at = user, timezone.now()
-        entitlement.reject_reason = "" if approve else f"市级审核不通过：{reason}"[:300]
+        entitlement.status, entitlement.reject_reason = t.target or entitlement.status, ""
         entitlement.save(update_fields=["status", "city_checked_by", "city_checked_at", "reject_reason", "updated_at"])
-        _audit(user, action, entitlement, entitlement.enterprise,
-               "市级审核通过，报省级审批" if approve else f"市级审核不通过：{reason}", before,
+        _audit(user, action, entitlement, entitlement.enterprise, "市级审核通过，报省级审批", before,
                {"status": entitlement.status})
-        if not approve:
-            _remeasure_upgrades(user, entitlement)
     return entitlement
+
+
+def _refuse(user: Any, entitlement: Entitlement, action: str, reject_reason: str, summary: str,
+            also: Sequence[str] = ()) -> None:
+    """不予兑现, whichever path refuses (city, province, 撤销认定), each with its own reason and audit
+    wording: the later grades netted against this one are measured again (_remeasure_upgrades). The caller
+    holds the locks of _locked_for_refusal and has set the ``also`` fields it saves with it."""
+    before = {"status": entitlement.status}
+    entitlement.status, entitlement.reject_reason = S.REJECTED, reject_reason[:300]
+    entitlement.save(update_fields=["status", "reject_reason", *also, "updated_at"])
+    _audit(user, action, entitlement, entitlement.enterprise, summary, before, {"status": entitlement.status})
+    _remeasure_upgrades(user, entitlement)
 
 
 def _require_recognition_standing(entitlement: Entitlement, doing: str) -> None:
@@ -513,13 +524,8 @@ def entitlement_reject(*, user: User, entitlement: Entitlement, reason: str) -> 
     reason = _text(reason, "reason", "不予兑现的原因")
     with transaction.atomic():
         entitlement = _locked_for_refusal(entitlement)
-        t = workflow.entitlement_check("reject", user=user, entitlement=entitlement)
-        before = {"status": entitlement.status}
-        entitlement.status, entitlement.reject_reason = t.target or entitlement.status, reason
-        entitlement.save(update_fields=["status", "reject_reason", "updated_at"])
-        _audit(user, "reject", entitlement, entitlement.enterprise, f"省级不予兑现：{reason}", before,
-               {"status": entitlement.status})
-        _remeasure_upgrades(user, entitlement)
+        workflow.entitlement_check("reject", user=user, entitlement=entitlement)
+        _refuse(user, entitlement, "reject", reason, f"省级不予兑现：{reason}")
     return entitlement
 
 
@@ -683,18 +689,10 @@ def recognition_revoked(user: Any, recognition: Recognition, reason: str) -> Non
     for entitlement in (triggered_by(recognition).select_for_update(of=("self",))
                         .select_related("enterprise", "recognition").order_by("pk")):
         if entitlement.status in UNPAID:
-            _refuse_revoked(user, entitlement, recognition, reason)
+            _refuse(user, entitlement, "revoked_recognition", f"{REVOKED_REASON}{reason}",
+                    f"认定（{recognition.certificate_no}）已撤销，不予兑现：{reason}")
         elif entitlement.status == S.PAID:
             _flag_for_recovery(user, entitlement, recognition, reason)
-
-
-def _refuse_revoked(user: Any, entitlement: Entitlement, recognition: Recognition, reason: str) -> None:
-    before = {"status": entitlement.status}
-    entitlement.status, entitlement.reject_reason = S.REJECTED, f"{REVOKED_REASON}{reason}"[:300]
-    entitlement.save(update_fields=["status", "reject_reason", "updated_at"])
-    _audit(user, "revoked_recognition", entitlement, entitlement.enterprise,
-           f"认定（{recognition.certificate_no}）已撤销，不予兑现：{reason}", before, {"status": entitlement.status})
-    _remeasure_upgrades(user, entitlement)
 
 
 def _flag_for_recovery(user: Any, entitlement: Entitlement, recognition: Recognition, reason: str) -> None:
