@@ -186,3 +186,37 @@ def test_a_long_payment_list_is_read_page_by_page_with_the_whole_lists_total(bro
     assert page.get_by_test_id("payment-total").inner_text() == "11,275.00"
     assert "合肥市" in page.get_by_role("heading", level=2).inner_text() and "city=340100" in page.url
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_the_province_closes_a_reversal_that_will_not_be_reissued(browser, live_server, settings):
+    """A payment reversed because the enterprise moved away: from the to-do 奖补已冲销待更正重拨 the province opens
+    the award, records 不再补发 with its reason, and the award reads 不予兑现 with the budget freed."""
+    from zjtx.awards import services
+    from zjtx.awards.models import LedgerEntry
+
+    settings.ZJTX_TODAY = dt.date(2026, 6, 1)
+    province = make_user(Role.PROVINCE, "province")
+    enterprise = qualifying_enterprise(name="庐州精工机械有限公司")
+    _paid_little_giant(province, enterprise, make_user(Role.CITY, city_code=enterprise.city_code))
+    services.ledger_reverse(user=province, entry=LedgerEntry.objects.get(), reason="企业已迁出本省")
+    page = browser
+
+    login(page, live_server, "province")
+    page.click("text=奖补已冲销待更正重拨")
+    page.get_by_test_id("entitlement-table").get_by_role("link", name=enterprise.name).click()
+    form = page.get_by_test_id("close-reversal")
+    assert "释放所占预算 100.00 万元" in form.inner_text()
+    form.get_by_role("button", name="确认不再补发").click()
+    assert page.get_by_text("请填写不再补发的原因").is_visible()
+    page.get_by_test_id("close-reversal").locator("input[name=reason]").fill("企业已迁出本省，不再补发")
+    page.get_by_test_id("close-reversal").get_by_role("button", name="确认不再补发").click()
+    assert page.get_by_text("已确认不再补发：本项奖补不予兑现，所占预算已释放。").is_visible()
+    assert page.get_by_test_id("entitlement-status").inner_text() == "不予兑现"
+    assert "所占预算已释放" in page.get_by_test_id("closed-note").inner_text()
+    assert page.get_by_test_id("close-reversal").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.get_by_role("link", name="返回列表").click()
+    assert page.get_by_test_id("closed-mark").count() == 1
+    page.goto(f"{live_server.url}/awards/budgets/")
+    cells = page.locator('[data-budget="2026-省级-"] td.num').all_inner_texts()
+    assert cells == ["500.00", "0.00", "0.00", "500.00"]  # allocated, committed, paid (100 − 100), remaining

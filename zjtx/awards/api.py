@@ -52,7 +52,8 @@ class EntitlementOut(Schema):
     no_application: bool
     status: str
     status_label: str
-    reject_reason: str = Field(description="不予兑现原因（撤销认定的：以“认定已撤销：”开头）；空为无")
+    reject_reason: str = Field(description="不予兑现原因（撤销认定的：以“认定已撤销：”开头；"
+                               "冲销后省级确认不再补发的：以“冲销后不再补发：”开头）；空为无")
     recovery_note: str = Field(description="已拨付而触发的认定已撤销、待追回的说明；空为无须追回")
     topup_note: str = Field(description="升级奖补已审批或已拨付后，所抵扣的等级不予兑现、"
                                         "待省级决定是否补差的说明；空为无待决定的补差")

@@ -50,6 +50,11 @@ class Budget(models.Model):
         return f"{self.year}年{self.funding_level}{self.city_code} {self.line}"
 
 
+# How the reason of an award closed after its reversal (不再补发) begins: it reads so on its page and in the API,
+# and the list tags it.
+CLOSED_REASON = "冲销后不再补发："
+
+
 class Entitlement(models.Model):
     """One award an enterprise is entitled to for one programme event, as the policy engine computed it."""
 
@@ -118,6 +123,11 @@ class Entitlement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.award_label} {self.amount}万元 · {self.enterprise_id}"
+
+    @property
+    def closed_after_reversal(self) -> bool:
+        """Reversed and closed without a reissue (不再补发, services.entitlement_close_reversal)."""
+        return self.status == self.Status.REJECTED and self.reject_reason.startswith(CLOSED_REASON)
 
 
 @pgtrigger.register(

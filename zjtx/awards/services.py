@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from zjtx.accounts.models import User
 from zjtx.awards import access, workflow
-from zjtx.awards.models import Budget, Entitlement, FundingLevel, LedgerEntry
+from zjtx.awards.models import CLOSED_REASON, Budget, Entitlement, FundingLevel, LedgerEntry
 from zjtx.core import regions
 from zjtx.core.audit import audit_bulk, audit_record
 from zjtx.core.errors import ApplicationError
@@ -465,7 +465,7 @@ def entitlement_city_check(*, user: User, entitlement: Entitlement, approve: boo
 
 def _refuse(user: Any, entitlement: Entitlement, action: str, reject_reason: str, summary: str,
             also: Sequence[str] = ()) -> None:
-    """不予兑现, whichever path refuses (city, province, 撤销认定), each with its own reason and audit
+    """不予兑现, whichever path refuses (city, province, 撤销认定, 不再补发), each with its own reason and audit
     wording: the later grades netted against this one are measured again (_remeasure_upgrades). The caller
     holds the locks of _locked_for_refusal and has set the ``also`` fields it saves with it."""
     before = {"status": entitlement.status}
@@ -656,6 +656,21 @@ def ledger_reissue(*, user: User, entitlement: Entitlement, amount: Any, reason:
                f"更正重拨 {wan(value)} 万元（依据冲销分录 #{reversal.pk}）：{reason}", before,
                {"status": entitlement.status, "ledger_entry": entry.pk})
     return entry
+
+
+def entitlement_close_reversal(*, user: User, entitlement: Entitlement, reason: str) -> Entitlement:
+    """不再补发: a reversed award that will never be reissued (the enterprise moved away, the award was wrong)
+    ends as 不予兑现, so the budget no longer holds its amount for the reissue. Its ledger lines stay."""
+    reason = _text(reason, "reason", "不再补发的原因")
+    with transaction.atomic():
+        entitlement = _locked_for_refusal(entitlement)
+        workflow.entitlement_check("close_reversal", user=user, entitlement=entitlement)
+        reversal = entitlement.ledger_entries.filter(kind=LedgerEntry.Kind.REVERSAL).order_by("-id").first()
+        assert reversal is not None and entitlement.budget is not None  # 已冲销: approved, paid and reversed
+        freed = f"释放{_budget_label(entitlement.budget)}{wan(entitlement.amount)} 万元"
+        _refuse(user, entitlement, "close_reversal", f"{CLOSED_REASON}{reason}（冲销分录 #{reversal.pk}）",
+                f"冲销后不再补发（冲销分录 #{reversal.pk}），{freed}：{reason}")
+    return entitlement
 
 
 # ---------------------------------------------------------------- a recognition revoked (tiers.hooks)

@@ -162,6 +162,9 @@ def _act(request: HttpRequest, user: User, x: Entitlement, action: str) -> str:
     if action == "reissue":
         services.ledger_reissue(user=user, entitlement=x, amount=post.get("amount", ""), reason=post.get("reason", ""))
         return "已更正重拨。"
+    if action == "close_reversal":
+        services.entitlement_close_reversal(user=user, entitlement=x, reason=post.get("reason", ""))
+        return "已确认不再补发：本项奖补不予兑现，所占预算已释放。"
     raise ApplicationError("没有这个操作", field="action")
 
 

@@ -21,6 +21,7 @@ ENTITLEMENT = table(
     ("reverse", "冲销拨付", {Role.PROVINCE}, {S.PAID}, S.REVERSED),
     ("correct_account", "更正收款账户", {Role.ENTERPRISE, Role.PROVINCE}, {S.REVERSED}, None),
     ("reissue", "更正重拨", {Role.PROVINCE}, {S.REVERSED}, S.PAID),
+    ("close_reversal", "不再补发", {Role.PROVINCE}, {S.REVERSED}, S.REJECTED),
 )
 LABELS = dict(S.choices)
 
