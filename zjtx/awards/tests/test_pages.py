@@ -514,3 +514,29 @@ def test_the_payment_list_workbook_reads_its_lines_once_as_it_writes_them():
     sheet = load_workbook(io.BytesIO(payment_list_xlsx(data))).active
     assert [sheet.cell(row=r, column=3).value for r in (4, 1003)] == ["公司1", "公司1000"]
     assert (sheet["A1004"].value, sheet["K1004"].value) == ("合计（1000 家企业，1000 笔）", 500500)
+
+
+def test_a_payment_lists_lines_are_read_as_values_not_built_as_objects(people, ready, monkeypatch):
+    """At 50,000 lines, making each line's ledger, enterprise, award and batch objects took longer than the
+    query (docs/benchmarks.md, 拨付清单): the lines are read as plain values, and say the same."""
+    from zjtx.awards import selectors
+    from zjtx.awards.models import LedgerEntry
+    from zjtx.enterprises.models import Enterprise
+
+    _long_list(people, ready)
+    built: list[str] = []
+    for model in (LedgerEntry, Entitlement, Enterprise):
+        real = model.from_db.__func__
+        monkeypatch.setattr(model, "from_db", classmethod(
+            lambda cls, *args, real=real: built.append(cls.__name__) or real(cls, *args)))
+    rows = list(selectors.payment_list(user=people["province"]).rows)
+    assert built == [] and len(rows) == 250
+    first = LedgerEntry.objects.select_related("enterprise", "entitlement").order_by("id").first()
+    assert rows[0] == {
+        "id": first.pk, "at": first.created_at, "kind": "拨付", "kind_code": "payment",
+        "credit_code": first.enterprise.credit_code, "enterprise": first.enterprise.name, "city_code": "340100",
+        "city": "合肥市", "award": first.entitlement.award_label, "clause": first.clause, "amount": first.amount,
+        "funding_level": first.funding_level, "budget_year": first.budget_year, "budget_line": first.budget_line,
+        "account_name": first.account_name, "bank_name": first.bank_name, "account_no": first.account_no,
+        "account_shown": first.account_no, "batch": "", "reason": "", "entitlement_id": first.entitlement_id}
+    assert next(iter(selectors.payment_list(user=people["city"]).rows))["account_no"] == f"****{first.account_no[-4:]}"
