@@ -4,6 +4,7 @@ with no run at all, a small scope (an officer's enterprises) is evaluated on the
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -117,6 +118,11 @@ class Listing:
     problem: str = ""  # why the scope could not be evaluated on the spot
 
 
+# An enterprise's lines in a stable order: the engine's output order (and so the lines' pk) may differ
+# from one run to the next when several awards of one enterprise are computed on parallel threads.
+LINE_ORDER = ("enterprise__city_code", "enterprise__credit_code", "tier", "event_date", "award", "pk")
+
+
 def listing(user: User, source: Source, filters: Filters, page: Any = 1) -> Listing:
     if source.on_the_fly:
         try:
@@ -131,7 +137,7 @@ def listing(user: User, source: Source, filters: Filters, page: Any = 1) -> List
                               amount=Sum("amount", filter=SECTION_FILTERS["awards"]))
     awards = sorted(set(placed.filter(kind=Candidate.Kind.AWARD).values_list("award", "award_label")))
     shown = chosen.filter(SECTION_FILTERS[filters.section])
-    shown = shown.select_related("enterprise").order_by("enterprise__city_code", "enterprise__credit_code", "pk")
+    shown = shown.select_related("enterprise").order_by(*LINE_ORDER)
     amount = counts.pop("amount") or Decimal(0)
     return Listing(Paginator(shown, PER_PAGE).get_page(page), counts, amount, awards)
 
@@ -159,7 +165,7 @@ def export_lines(user: User, source: Source, filters: Filters) -> list[Candidate
     if source.built is None:
         return []
     lines = _chosen(_placed(_current(source.built, user), filters).filter(SECTION_FILTERS[filters.section]), filters)
-    return list(lines.select_related("enterprise").order_by("enterprise__city_code", "enterprise__credit_code", "pk"))
+    return list(lines.select_related("enterprise").order_by(*LINE_ORDER))
 
 
 def _current(built: CandidateList, user: User) -> QuerySet[Candidate]:
@@ -201,7 +207,8 @@ def _fresh_lines(user: User) -> list[Candidate]:
     kept = [c for c in lines if (c.enterprise_id, c.award, c.event_kind, c.event_date) not in generated]
     for line in kept:
         line.enterprise = enterprises[line.enterprise_id]
-    return sorted(kept, key=lambda c: (c.enterprise.city_code, c.enterprise.credit_code))
+    return sorted(kept, key=lambda c: (c.enterprise.city_code, c.enterprise.credit_code, c.tier,
+                                       c.event_date or dt.date.min, c.award))
 
 
 def _listing_of(lines: list[Candidate], filters: Filters, page: Any) -> Listing:
