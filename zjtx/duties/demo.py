@@ -108,8 +108,9 @@ def _written(report: Report, rng: np.random.Generator) -> None:
     n, m, p = int(rng.integers(2, 9)), int(rng.integers(12, 160)), int(rng.integers(45, 98))
     task = plan.task(report.task)
     report.progress_status = str(rng.choice([P.ON_TRACK, P.ON_TRACK, P.ON_TRACK, P.BEHIND, P.DONE]))
-    report.progress = (f"围绕“{task.title}”，{report.department_name}" + str(rng.choice(ACTIONS)).format(n=n, m=m)
-                       + "；" + str(rng.choice(ACTIONS)).format(n=n + 1, m=m // 2) + "。")
+    first, second = (ACTIONS[int(i)] for i in rng.choice(len(ACTIONS), size=2, replace=False))
+    report.progress = (f"围绕“{task.title}”，{report.department_name}{first.format(n=n, m=m)}；"
+                       f"{second.format(n=n + 1, m=m // 2)}。")
     report.figures = str(rng.choice(FIGURES)).format(n=n, m=m, p=p)
     report.problems = str(rng.choice(PROBLEMS)) if report.progress_status == P.BEHIND else ""
     report.next_steps = str(rng.choice(NEXT))
