@@ -35,8 +35,10 @@ PROBLEMS = ["部分市配套政策出台较慢，资金到位滞后", "项目前
 NEXT = ["下一步将加强调度，按月通报进展，确保年度任务按期完成。",
         "下一步将会同各市开展专项督导，推动政策落地见效。",
         "下一步将总结推广典型经验，持续优化服务。"]
-# (status, share) of the reports of a past period; the rest stay unfiled (逾期未报)
-MIX = [(S.ACCEPTED, 0.55), (S.SUBMITTED, 0.2), (S.RETURNED, 0.08)]
+# the states of a past period's reports in turn (None: never filed, 逾期未报): the last period's, the earlier's
+LAST = [S.ACCEPTED, S.ACCEPTED, S.SUBMITTED, S.ACCEPTED, S.SUBMITTED, S.RETURNED, None, S.ACCEPTED, S.SUBMITTED,
+        S.ACCEPTED, None, S.ACCEPTED]
+EARLIER = [S.ACCEPTED] * 13 + [None]
 RETURN_REASON = "工作进展过于笼统，请补充本期完成的具体事项和数据"
 # keji's reports of the last period: task → status (None: not filed, overdue)
 KEJI = {1: None, 3: S.RETURNED, 4: S.ACCEPTED, 19: S.SUBMITTED}
@@ -64,13 +66,13 @@ def load_demo_duties(seed: int) -> int | None:
 
 
 def _fill(period: Period, rng: np.random.Generator, province: User, *, is_last: bool) -> None:
-    for report in Report.objects.filter(period=period).order_by("task", "department"):
-        status = _status(report, rng, is_last)
+    for n, report in enumerate(Report.objects.filter(period=period).order_by("task", "department")):
+        status = _status(report, n, is_last)
         if status is None:
             continue
         _written(report, rng)
         # most on time, one in eight filed a few days after the due date
-        late = int(rng.integers(1, 6)) if rng.random() < 0.125 else 0
+        late = int(rng.integers(1, 6)) if n % 8 == 3 else 0
         filed = period.due_on + dt.timedelta(days=late) if late else period.due_on - dt.timedelta(
             days=int(rng.integers(0, 8)))
         report.first_submitted_on = report.submitted_on = filed
@@ -92,16 +94,10 @@ def _fill(period: Period, rng: np.random.Generator, province: User, *, is_last: 
         _history(report, history)
 
 
-def _status(report: Report, rng: np.random.Generator, is_last: bool) -> str | None:
+def _status(report: Report, n: int, is_last: bool) -> str | None:
     if report.department == "sci_tech" and is_last:
         return KEJI.get(report.task, S.ACCEPTED)
-    draw, edge = rng.random(), 0.0
-    mix = MIX if is_last else [(S.ACCEPTED, 0.9), (S.RETURNED, 0.03)]
-    for status, share in mix:
-        edge += share
-        if draw < edge:
-            return status
-    return None
+    return LAST[n % len(LAST)] if is_last else EARLIER[n % len(EARLIER)]
 
 
 def _written(report: Report, rng: np.random.Generator) -> None:
