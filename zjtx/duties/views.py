@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from zjtx.core.models import AuditEvent
 from zjtx.duties import access, exports, params, plan, selectors, services, workflow
 from zjtx.duties.models import Period, Report
 from zjtx.tiers import clock
+from zjtx.tiers.selectors import years_without_holidays
 
 FORM_FIELDS = {"progress_status", "progress", "figures", "problems", "next_steps", "reason"}
 STATUS_FILTERS = [*Report.Status.choices, (selectors.OVERDUE, "逾期未报"), (selectors.LATE, "逾期报送"),
@@ -57,6 +59,17 @@ def tasks(request: HttpRequest) -> HttpResponse:
         "own": user.department if user.role == Role.DEPARTMENT else ""})
 
 
+def _unknown_years(end: dt.date, due: dt.date, basis: str) -> list[int]:
+    """Years of a working-day due date whose holidays neither chinese-calendar nor the province's table knows:
+    counted Monday–Friday until they are entered (tiers' holiday table)."""
+    return years_without_holidays(end, due) if basis == params.WORKING else []
+
+
+def _span_unknown_years(span: params.Span) -> list[int]:
+    due_on, _, basis = params.due_date(span.ends)
+    return _unknown_years(span.ends, due_on, basis)
+
+
 def _periods_context(user: User, error: ApplicationError | None = None) -> dict[str, Any]:
     today = clock.today()
     openable: list[params.Span] = []
@@ -66,6 +79,7 @@ def _periods_context(user: User, error: ApplicationError | None = None) -> dict[
                     if not any(a <= s.ends and b >= s.starts for a, b in taken)]
     due_days, basis = params.due_days(today), params.day_basis(today)
     return {**_nav(user), "rows": selectors.period_rows(user), "openable": openable,
+            "holidays_missing": [(s.label, years) for s in openable if (years := _span_unknown_years(s))],
             "rule": f"{params.cycle_label(params.cycle(today))}调度，期末后 {due_days} 个"
                     f"{params.BASIS_LABELS[basis]}内报送",
             "parameters": [params.CYCLE, params.DUE_DAYS, params.DAY_BASIS], "error": error}
@@ -112,7 +126,8 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
             setattr(total, name, getattr(total, name) + getattr(row.counts, name))
     return render(request, "duties/period.html", {
         **_nav(user), "period": period, "rows": rows, "total": total, "task_choices": task_choices,
-        "departments": departments, "task": task, "department": department, "today": clock.today()})
+        "holidays_missing": _unknown_years(period.ends, period.due_on, period.day_basis), "departments": departments,
+        "task": task, "department": department, "today": clock.today()})
 
 
 @login_required

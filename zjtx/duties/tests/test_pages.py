@@ -90,3 +90,16 @@ def test_the_demo_gives_past_periods_in_every_state_and_keji_reports_to_write(wo
     keji = {t.label: t.count for t in todos_for(world["keji"])}
     assert keji == {"调度报告待报送": 5, "调度报告被退回，待修改后重新报送": 1, "调度报告逾期未报": 1}
     assert Report.objects.filter(progress_status="behind").exclude(problems="").exists()
+
+
+def test_a_due_date_in_a_year_without_holidays_is_flagged_before_opening(world, settings):
+    """The fourth quarter of 2026 is due in January 2027, a year chinese-calendar does not know: counted Monday–
+    Friday (元旦 included) until the province enters 2027's holidays, which the page says before it is opened."""
+    settings.ZJTX_TODAY = dt.date(2026, 12, 1)
+    client = logged_in(world["province"])
+    page = client.get("/duties/periods/").content.decode()
+    assert "2027年的法定节假日尚未内置" in page and "2026年第四季度的报送截止日暂按周一至周五计算" in page
+    assert "2026年第三季度的报送截止日" not in page  # due in October 2026, whose holidays are known
+    period = services.period_open(user=world["province"], key="2026-4")
+    assert period.due_on == dt.date(2027, 1, 14)  # ten weekdays from Friday 1 January
+    assert 'data-testid="holidays-missing"' in client.get(f"/duties/periods/{period.pk}/").content.decode()
