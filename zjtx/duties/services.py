@@ -72,14 +72,10 @@ def _content(data: Mapping[str, Any], *, complete: bool) -> dict[str, str]:
         raise ApplicationError("请选择推进情况（正常推进、滞后或已完成）", field="progress_status")
     found = {"progress_status": status}
     for name, (label, limit) in LIMITS.items():
-        required = complete and (name in ("progress", "next_steps") or (name == "problems"
-                                                                       and status == Report.Progress.BEHIND))
-        try:
-            found[name] = text(str(data.get(name, "") or ""), name, label, required=required, max_length=limit)
-        except ApplicationError as exc:
-            if name == "problems" and required and "请填写" in exc.message:
-                raise ApplicationError("推进情况为“滞后”时，请填写存在问题（滞后的原因）", field=name) from None
-            raise
+        required = complete and name in ("progress", "next_steps")
+        found[name] = text(str(data.get(name, "") or ""), name, label, required=required, max_length=limit)
+    if complete and status == Report.Progress.BEHIND and not found["problems"]:
+        raise ApplicationError("推进情况为“滞后”时，请填写存在问题（滞后的原因）", field="problems")
     return found
 
 
