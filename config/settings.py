@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "zjtx.targets",
     "zjtx.matcher",
     "zjtx.services",
+    "zjtx.duties",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("targets/", include("zjtx.targets.urls")),
     path("matcher/", include("zjtx.matcher.urls")),
     path("services/", include("zjtx.services.urls")),
+    path("duties/", include("zjtx.duties.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<path>.*)$", unknown_address),
     path("admin/", admin.site.urls),

@@ -14,8 +14,10 @@ from django.conf import settings
 
 from tests.browser.conftest import login, logout
 from tests.factories import make_user
+from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
 from zjtx.awards.models import Entitlement
+from zjtx.duties import services as duties_services
 from zjtx.policy.events import programme_event_announce, programme_event_record
 from zjtx.services import services as services_services
 from zjtx.targets.models import ReportedFigure
@@ -80,6 +82,8 @@ def test_main_pages_of_each_role_have_no_serious_accessibility_violations(axe_pa
     for year, value in ((2024, 7000), (2025, 12100)):  # a missed and a met year: both verdict colours shown
         ReportedFigure.objects.create(target="targets.industrial_robots.yearly", year=year, value=value)
     found = serious_violations(page, live_server, ["/accounts/login/"])
+    period = duties_services.period_open(user=User.objects.get(username="province"), key="2026-2")
+    duty = period.reports.get(task=4, department="sci_tech").pk
 
     login(page, live_server, "province")
     found |= serious_violations(page, live_server, [
@@ -92,6 +96,7 @@ def test_main_pages_of_each_role_have_no_serious_accessibility_violations(axe_pa
         "/matcher/candidates/", "/matcher/candidates/?show=awards", f"/matcher/{code}/",
         "/services/", f"/services/requests/{programme['request']}/", "/services/visits/", "/services/coverage/",
         f"/services/coverage/assign/{code}/",
+        "/duties/", "/duties/periods/", f"/duties/periods/{period.pk}/", "/duties/reports/", f"/duties/reports/{duty}/",
         "/policy/whatif/",  # last: the what-if below is started from this page
     ])
     # A what-if result: the tables and charts the run page draws once the run has finished.
@@ -115,6 +120,11 @@ def test_main_pages_of_each_role_have_no_serious_accessibility_violations(axe_pa
     login(page, live_server, "officer")
     found |= serious_violations(page, live_server, ["/services/visits/", "/services/visits/new/",
                                                     "/services/requests/new/"])
+    logout(page)
+
+    make_user(Role.DEPARTMENT, "keji", department="sci_tech")
+    login(page, live_server, "keji")
+    found |= serious_violations(page, live_server, ["/", f"/duties/reports/{duty}/", "/duties/reports/?mine=1"])
     logout(page)
 
     login(page, live_server, "expert")

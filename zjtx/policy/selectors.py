@@ -23,7 +23,7 @@ from zjtx.policy.services import parameter_set
 
 GROUPS = {"targets": "目标与年度任务", "awards": "奖补标准", "criteria": "认定标准", "province": "全省设置",
           "operations": "工作机制", "cities": "各市配套奖补", "finance": "金融服务", "services": "服务企业",
-          "tiers": "梯度培育工作流程"}
+          "tiers": "梯度培育工作流程", "duties": "任务分工调度"}
 
 
 def criteria_scope(parameter_id: str) -> str:
