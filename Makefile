@@ -30,6 +30,7 @@ run: $(VENV)/.run-deps node_modules/.installed
 	$(PY) manage.py load_demo_targets
 	$(PY) manage.py load_demo_services
 	$(PY) manage.py load_demo_duties
+	$(PY) manage.py load_demo_finance
 	bash scripts/serve.sh
 
 test: $(VENV)/.test-deps node_modules/.installed

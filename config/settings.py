@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "zjtx.matcher",
     "zjtx.services",
     "zjtx.duties",
+    "zjtx.finance",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("matcher/", include("zjtx.matcher.urls")),
     path("services/", include("zjtx.services.urls")),
     path("duties/", include("zjtx.duties.urls")),
+    path("finance/", include("zjtx.finance.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<path>.*)$", unknown_address),
     path("admin/", admin.site.urls),

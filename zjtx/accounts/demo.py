@@ -30,6 +30,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("shushan", Role.CITY, "蜀山区经信局 周干事", city_code="340100", county_code="340104"),
     DemoUser("keji", Role.DEPARTMENT, "省科技厅 陈处长", department="sci_tech"),
     DemoUser("bank", Role.BANK, "徽商银行 普惠金融部", organisation="徽商银行"),
+    DemoUser("jinrong", Role.DEPARTMENT, "省地方金融监管局 郑处长", department="local_finance"),
     DemoUser("officer", Role.OFFICER, "服务专员 孙明", organisation="合肥市中小企业服务中心"),
     # 专家评审 needs at least three scores (parameter tiers.expert_review.min_experts)
     DemoUser("expert", Role.EXPERT, "评审专家 钱教授", organisation="合肥工业大学"),

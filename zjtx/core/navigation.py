@@ -24,7 +24,7 @@ MODULES: tuple[Module, ...] = (
     Module("targets", "目标监测", "targets:overview", "目标完成情况、趋势、考核排名"),
     Module("duties", "任务分工", "duties:tasks", "二十项任务、牵头部门、进度调度"),
     Module("services", "服务专员", "services:requests", "服务专员、千企行走访、企业诉求"),
-    Module("finance", "金融服务", None, "名单推送、专项信贷、应收账款确权、上市后备"),
+    Module("finance", "金融服务", "finance:home", "名单推送、专项信贷、应收账款确权、上市后备"),
     Module("programmes", "专项工作", None, "数字化评估、皖企登云、智能工厂、三首产品"),
 )
 
