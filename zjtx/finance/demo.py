@@ -24,6 +24,7 @@ from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
 from zjtx.core.audit import audit_bulk
 from zjtx.core.models import AuditEvent
+from zjtx.core.templatetags.money import wan
 from zjtx.enterprises.models import Enterprise, Tier
 from zjtx.finance.models import ListedEnterprise, ListingCandidate, ListRecipient, Loan, PushedList, Receivable
 from zjtx.finance.selectors import SRDI_TIERS
@@ -164,7 +165,8 @@ def _receivable(rng: np.random.Generator, firm: Enterprise, filer: User | None, 
                    document_no=f"HT{filed_on:%Y%m}{int(rng.integers(1000, 9999))}",
                    arose_on=filed_on - dt.timedelta(days=int(rng.integers(30, 200))), filed_on=filed_on,
                    deadline=deadline_for(filed_on))
-    steps = [(label, "receivable_file", f"请求{debtor}确认应收账款 {x.amount} 万元，确权期限 {x.deadline}", filed_on)]
+    asked = f"请求{debtor}确认应收账款 {wan(x.amount)} 万元，确权期限 {x.deadline}"
+    steps = [(label, "receivable_file", asked, filed_on)]
     if status != S.FILED:
         x.sent_on = filed_on + dt.timedelta(days=2)
         steps.append((province, "receivable_send", f"转送{debtor}确认", x.sent_on))
@@ -186,8 +188,9 @@ def _reserve(rng: np.random.Generator, province: User, today: dt.date) -> int:
     if not firms:
         return 0
     picks = [firms[int(i)] for i in rng.choice(len(firms), size=min(40, len(firms)), replace=False)]
-    stages = [Stage.RESERVE] * 12 + [Stage.TUTORING] * 10 + [Stage.FILED] * 5 + [Stage.APPROVED] * 3 + \
-        [Stage.LISTED] * 10
+    # every stage among the first ten, so that a small demo has listings too
+    stages = [Stage.RESERVE, Stage.TUTORING, Stage.LISTED, Stage.RESERVE, Stage.FILED, Stage.TUTORING, Stage.LISTED,
+              Stage.APPROVED, Stage.RESERVE, Stage.LISTED]
     for n, firm in enumerate(picks):
         stage = stages[n % len(stages)]
         added = dt.date(2022, 3, 1) + dt.timedelta(days=int(rng.integers(0, (today - dt.date(2022, 3, 1)).days - 400)))

@@ -15,6 +15,7 @@ from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
 from zjtx.core.audit import audit_record
 from zjtx.core.errors import ApplicationError, NotFoundError
+from zjtx.core.templatetags.money import wan
 from zjtx.enterprises.models import Enterprise
 from zjtx.finance import access, params, selectors, workflow
 from zjtx.finance.models import ListedEnterprise, ListingCandidate, ListRecipient, Loan, PushedList, Receivable
@@ -132,7 +133,7 @@ def loan_record(*, user: User, enterprise: Enterprise | None, granted_on: dt.dat
         loan.save()
         kind = "专精特新专项贷款" if loan.special else "贷款"
         _audit(user, "loan_record", loan,
-               f"{bank}发放{kind} {loan.amount} 万元（{loan.granted_on}，{loan.term_months}个月）", enterprise,
+               f"{bank}发放{kind} {wan(loan.amount)} 万元（{loan.granted_on}，{loan.term_months}个月）", enterprise,
                after={"bank": bank, "granted_on": loan.granted_on, "amount": loan.amount,
                       "term_months": loan.term_months, "rate": loan.rate, "special": loan.special})
     return loan
@@ -182,7 +183,7 @@ def receivable_file(*, user: User, debtor: str, debtor_kind: str, amount: Any, d
     with transaction.atomic():
         receivable.save()
         _audit(user, "receivable_file", receivable,
-               f"请求{receivable.debtor}确认应收账款 {receivable.amount} 万元，确权期限 {receivable.deadline}",
+               f"请求{receivable.debtor}确认应收账款 {wan(receivable.amount)} 万元，确权期限 {receivable.deadline}",
                enterprise, after={"status": receivable.status, "debtor": receivable.debtor,
                                   "amount": receivable.amount, "deadline": receivable.deadline})
     return receivable

@@ -18,6 +18,7 @@ from zjtx.core import reference, regions
 from zjtx.core.errors import ApplicationError, PermissionDeniedError
 from zjtx.core.http import page_errors, xlsx_response
 from zjtx.core.models import AuditEvent
+from zjtx.core.templatetags.money import wan
 from zjtx.enterprises.models import Enterprise, Tier
 from zjtx.finance import access, exports, params, selectors, services, workflow
 from zjtx.finance.forms import CandidateForm, LoanForm, PushForm, ReceivableForm
@@ -186,7 +187,7 @@ def loan_new(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             _field_error(form, exc)
         else:
-            messages.success(request, f"已记录对{loan.enterprise.name}的贷款 {loan.amount} 万元。")
+            messages.success(request, f"已记录对{loan.enterprise.name}的贷款 {wan(loan.amount)} 万元。")
             return redirect("finance:loans")
     return render(request, "finance/loan_new.html", {**_nav(user, "loans"), "form": form,
                                                       "bank": access.bank_of(user)})
