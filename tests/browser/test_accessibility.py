@@ -18,6 +18,7 @@ from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
 from zjtx.awards.models import Entitlement
 from zjtx.duties import services as duties_services
+from zjtx.finance.tests.axe_data import finance_pages
 from zjtx.policy.events import programme_event_announce, programme_event_record
 from zjtx.services import services as services_services
 from zjtx.targets.models import ReportedFigure
@@ -74,7 +75,8 @@ def programme(settings):  # type: ignore[no-untyped-def]
     request = services_services.request_file(user=applicant, enterprise=enterprise, category="technology",
                                              title="申报省级企业技术中心", content="希望了解申报条件")
     return {"code": enterprise.credit_code, "batch": batch.pk, "application": application.pk,
-            "entitlement": Entitlement.objects.get().pk, "request": request.pk}
+            "entitlement": Entitlement.objects.get().pk, "request": request.pk,
+            "finance": finance_pages(province, applicant, enterprise)}
 
 
 def test_main_pages_of_each_role_have_no_serious_accessibility_violations(axe_page, live_server, programme):
@@ -95,7 +97,7 @@ def test_main_pages_of_each_role_have_no_serious_accessibility_violations(axe_pa
         "/awards/", f"/awards/entitlements/{programme['entitlement']}/", "/awards/payments/",
         "/matcher/candidates/", "/matcher/candidates/?show=awards", f"/matcher/{code}/",
         "/services/", f"/services/requests/{programme['request']}/", "/services/visits/", "/services/coverage/",
-        f"/services/coverage/assign/{code}/",
+        f"/services/coverage/assign/{code}/", *programme["finance"]["province"],
         "/duties/", "/duties/periods/", f"/duties/periods/{period.pk}/", "/duties/reports/", f"/duties/reports/{duty}/",
         "/policy/whatif/",  # last: the what-if below is started from this page
     ])
@@ -114,6 +116,7 @@ def test_main_pages_of_each_role_have_no_serious_accessibility_violations(axe_pa
         "/", f"/enterprises/{code}/", f"/tiers/enterprise/{code}/", f"/tiers/batches/{programme['batch']}/apply/",
         "/awards/", f"/awards/entitlements/{programme['entitlement']}/", f"/matcher/{code}/",
         "/services/", "/services/requests/new/", f"/services/requests/{programme['request']}/",
+        *programme["finance"]["qiye"],
     ])
     logout(page)
 
@@ -125,6 +128,10 @@ def test_main_pages_of_each_role_have_no_serious_accessibility_violations(axe_pa
     make_user(Role.DEPARTMENT, "keji", department="sci_tech")
     login(page, live_server, "keji")
     found |= serious_violations(page, live_server, ["/", f"/duties/reports/{duty}/", "/duties/reports/?mine=1"])
+    logout(page)
+
+    login(page, live_server, "bank")
+    found |= serious_violations(page, live_server, programme["finance"]["bank"])
     logout(page)
 
     login(page, live_server, "expert")
