@@ -277,6 +277,6 @@ def candidate_advance(*, user: User, candidate: ListingCandidate, stage: str, on
         candidate.save()
         extra = f"，{candidate.get_board_display()} {candidate.stock_code}" if stage == Stage.LISTED else ""
         _audit(user, "candidate_advance", candidate, f"上市进展：{Stage(stage).label}（{day}{extra}）",
-               candidate.enterprise, before, {"stage": stage, "date": day, "board": candidate.board,
-                                              "stock_code": candidate.stock_code})
+               candidate.enterprise, before, {"stage": stage, STAGE_DATES[Stage(stage)]: day,
+                                              "board": candidate.board, "stock_code": candidate.stock_code})
     return candidate
