@@ -239,7 +239,9 @@ def candidate_add(*, user: User, enterprise: Enterprise | None, board: str,
     if enterprise.tier not in selectors.SRDI_TIERS:
         raise ApplicationError(f"{enterprise.name}不是省专精特新及以上企业，不能入库", field="enterprise")
     with transaction.atomic():
-        if ListingCandidate.objects.select_for_update().filter(enterprise=enterprise).exists():
+        # the enterprise's row is the lock: two admissions at once would otherwise both find no entry
+        Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()
+        if ListingCandidate.objects.filter(enterprise=enterprise).exists():
             raise ApplicationError(f"{enterprise.name}已在上市后备资源库中", field="enterprise")
         candidate = ListingCandidate.objects.create(
             enterprise=enterprise, board=_choice(board, ListingCandidate.Board.choices, "board", "拟上市板块"),
