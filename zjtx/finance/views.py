@@ -200,9 +200,11 @@ def credit(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     years = selectors.loan_years(user)
     year = _year(request, years) or clock.today().year
+    data = selectors.credit(user, year)
     return render(request, "finance/credit.html", {
-        **_nav(user, "credit"), "data": selectors.credit(user, year), "years": years,
-        "province": access.sees_all(user)})
+        **_nav(user, "credit"), "data": data, "years": years, "province": access.sees_all(user),
+        "chart": {"cities": [x.name for x in data.by_city], "city_special": [float(x.special) for x in data.by_city],
+                  "banks": [x.name for x in data.by_bank], "bank_special": [float(x.special) for x in data.by_bank]}})
 
 
 # ---------------------------------------------------------------- 应收账款确权

@@ -4,6 +4,7 @@ audited; the yearly 专项信贷 totals by bank and city, converted once into th
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
@@ -118,6 +119,9 @@ def test_the_credit_page_shows_the_total_beside_the_target(world):
     page = logged_in(world["province"]).get("/finance/credit/?year=2026").content.decode()
     assert "12.35 亿元" in page and "123,456.00 万元" in page
     assert "合作银行每年安排专项信贷资金不少于 4000 亿元（二(四)9）" in page and "0.3%" in page
+    chart = json.loads(page.split('id="credit-data" type="application/json">')[1].split("</script>")[0])
+    assert chart["banks"] == [HUISHANG] and chart["bank_special"] == [123456.0]
+    assert chart["cities"][0] == "合肥市" and chart["city_special"][0] == 123456.0 and len(chart["cities"]) == 16
 
 
 def test_the_target_follows_a_new_dated_value_of_its_parameter(world):
