@@ -41,7 +41,10 @@ def _search(qs: QuerySet[Any], q: str, prefix: str = "enterprise__") -> QuerySet
 
 
 def list_page(user: User, page: Any = 1) -> Page[Any]:
-    qs = access.visible_lists(user).prefetch_related("recipients").annotate(size=Count("entries", distinct=True))
+    """The user's lists with how many of their enterprises it reads (a city: those of its place)."""
+    mine = None if user.role == Role.BANK else access.enterprise_scope(user, "entries__enterprise__")
+    size = Count("entries", filter=mine, distinct=True) if mine else Count("entries", distinct=True)
+    qs = access.visible_lists(user).prefetch_related("recipients").annotate(size=size)
     return Paginator(qs.order_by("-pushed_on", "-id"), PAGE_SIZE).get_page(page)
 
 

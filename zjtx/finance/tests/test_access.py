@@ -7,7 +7,7 @@ import pytest
 
 from tests.factories import logged_in
 from zjtx.core.navigation import modules_for
-from zjtx.finance import services
+from zjtx.finance import selectors, services
 from zjtx.finance.tests.conftest import HUISHANG, ICBC, TODAY, filed, pushed
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +93,9 @@ def test_a_city_reads_its_own_enterprises_of_a_province_list_and_not_another_cit
     page = hefei.get(f"/finance/lists/{province_list.pk}/").content.decode()
     assert "甲精工有限公司" in page and "丙创新有限公司" in page and "乙科技有限公司" not in page
     assert hefei.get(f"/finance/lists/{wuhu_list.pk}/").status_code == 404
+    sizes = {x.title: x.size for x in selectors.list_page(world["city"]).object_list}
+    assert sizes == {"专精特新企业名单": 2}  # its own two of the three
+    assert [x.size for x in selectors.list_page(world["province"]).object_list] == [1, 3]
     county = logged_in(world["county"]).get(f"/finance/lists/{province_list.pk}/").content.decode()
     assert "甲精工有限公司" in county and "丙创新有限公司" not in county  # 蜀山区 only
 
