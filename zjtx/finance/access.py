@@ -70,6 +70,12 @@ def bank_of(user: User) -> str:
     return user.organisation.strip() if user.role == Role.BANK else ""
 
 
+def recipients_shown(user: User, pushed: PushedList) -> list[str]:
+    """The banks a list went to; a bank reads only its own name (which other banks got the list is not its
+    business)."""
+    return [bank_of(user)] if user.role == Role.BANK else [r.bank for r in pushed.recipients.all()]
+
+
 def enterprise_scope(user: User, prefix: str = "") -> Q:
     """The enterprises of the user's place, as a filter on `prefix`; everything for the province and reader."""
     if sees_all(user):

@@ -14,7 +14,7 @@ LIST_COLUMNS = [("序号", 6), ("统一社会信用代码", 22), ("企业名称"
 
 
 def list_workbook(user: User, pushed: PushedList) -> bytes:
-    banks = "、".join(r.bank for r in pushed.recipients.all())
+    banks = "、".join(access.recipients_shown(user, pushed))
     note = f"筛选条件：{pushed.criteria}  推送至：{banks}  推送日期：{pushed.pushed_on}"
     book, sheet = official_sheet("企业名单", pushed.title, note, LIST_COLUMNS)
     enterprises = access.list_enterprises(user, pushed).order_by("city_code", "name", "id")

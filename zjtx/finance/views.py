@@ -134,7 +134,7 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page = selectors.list_enterprise_page(user, pushed, city=city, q=q, page=request.GET.get("page", 1))
     return render(request, "finance/list.html", {
         **_nav(user, "lists"), "x": pushed, "page": page, "cities": cities, "city": city, "q": q,
-        "query": _query(request), "banks": [r.bank for r in pushed.recipients.all()],
+        "query": _query(request), "banks": access.recipients_shown(user, pushed),
         "is_bank": user.role == Role.BANK, "registry_link": user.role in access.OFFICIALS})
 
 

@@ -71,6 +71,23 @@ def test_a_list_pushed_to_two_banks_is_seen_by_both_and_a_bank_account_without_a
     assert logged_in(world["bank_none"]).get(f"/finance/lists/{shared.pk}/").status_code == 404
 
 
+def test_a_bank_reads_its_own_name_among_a_lists_recipients_never_the_other_banks(world):
+    import io
+
+    import openpyxl
+
+    shared = pushed(world, [HUISHANG, ICBC], "A")
+    bank = logged_in(world["bank"])
+    for url in ("/finance/lists/", f"/finance/lists/{shared.pk}/"):
+        page = bank.get(url).content.decode()
+        assert HUISHANG in page and ICBC not in page
+    sheet = openpyxl.load_workbook(io.BytesIO(bank.get(f"/finance/lists/{shared.pk}.xlsx").content)).active
+    cells = " ".join(str(c.value) for row in sheet.iter_rows(max_row=3) for c in row if c.value)
+    assert f"推送至：{HUISHANG}" in cells and ICBC not in cells
+    province = logged_in(world["province"]).get(f"/finance/lists/{shared.pk}/").content.decode()
+    assert HUISHANG in province and ICBC in province
+
+
 def test_a_bank_sees_only_its_own_loans(world):
     pushed(world, [HUISHANG, ICBC], "A", "B")
     services.loan_record(user=world["bank"], enterprise=world["A"], granted_on=TODAY, amount="300", term_months=12,
