@@ -25,6 +25,7 @@ from zjtx.core import regions
 from zjtx.core.audit import audit_bulk, audit_record
 from zjtx.core.errors import ApplicationError
 from zjtx.core.templatetags.money import wan
+from zjtx.core.text import clean_text
 from zjtx.enterprises.models import Enterprise
 from zjtx.policy import frames
 from zjtx.policy.engine import ParameterSet, evaluate
@@ -85,15 +86,6 @@ def _money(value: Any, field: str, label: str, *, allow_zero: bool = True) -> De
     return amount.quantize(SIX_PLACES)
 
 
-def _text(value: str, field: str, label: str, *, required: bool = True, max_length: int = 300) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ApplicationError(f"请填写{label}", field=field)
-    if len(value) > max_length:
-        raise ApplicationError(f"{label}不能超过 {max_length} 个字", field=field)
-    return value
-
-
 # ---------------------------------------------------------------- budgets
 
 def city_label(code: str) -> str:
@@ -140,7 +132,8 @@ def budget_set(*, user: User, year: int, funding_level: str, allocated: Any, cit
         raise ApplicationError(f"省级资金不分市。为{city_label(city_code)}下达请把资金层级选为市级，"
                                "下达省级资金请不选所属市", field="city_code")
     amount = _money(allocated, "allocated", "下达额度")
-    line = _text(line, "line", "预算科目", required=False, max_length=100) or DEFAULT_LINES[FundingLevel(funding_level)]
+    line = (clean_text(line, "line", "预算科目", required=False, max_length=100)
+            or DEFAULT_LINES[FundingLevel(funding_level)])
     with transaction.atomic():
         budget = Budget.objects.select_for_update().filter(year=year, funding_level=funding_level,
                                                             city_code=city_code).first()
@@ -357,7 +350,7 @@ def entitlement_topup_decide(*, user: User, entitlement: Entitlement, decision: 
     """The province's decision on an upgrade marked short (_mark_short), recorded as text (a top-up is paid, if
     at all, outside this award: its amount and ledger stay); the mark and its to-do go."""
     access.require_province(user, "决定升级奖补补差")
-    decision = _text(decision, "decision", "补差决定")
+    decision = clean_text(decision, "decision", "补差决定")
     with transaction.atomic():
         entitlement = _locked(entitlement)
         if not entitlement.topup_note:
@@ -373,8 +366,8 @@ def entitlement_topup_decide(*, user: User, entitlement: Entitlement, decision: 
 # ---------------------------------------------------------------- the enterprise's part
 
 def _account(entitlement: Entitlement, account_name: str, bank_name: str, account_no: str) -> tuple[str, str, str]:
-    account_name = _text(account_name, "account_name", "收款户名", max_length=100)
-    bank_name = _text(bank_name, "bank_name", "开户银行", max_length=100)
+    account_name = clean_text(account_name, "account_name", "收款户名", max_length=100)
+    bank_name = clean_text(bank_name, "bank_name", "开户银行", max_length=100)
     account_no = ACCOUNT_NO_SEPARATORS.sub("", account_no or "")
     if not ACCOUNT_NO.match(account_no):
         raise ApplicationError("银行账号应为8到32位数字", field="account_no")
@@ -408,7 +401,7 @@ def entitlement_confirm_account(*, user: User, entitlement: Entitlement, account
         action = "confirm_account" if waiting else "apply"
         t = workflow.entitlement_check(action, user=user, entitlement=entitlement)
         name, bank, number = _account(entitlement, account_name, bank_name, account_no)
-        note = _text(note, "note", "申请说明", required=False, max_length=500)
+        note = clean_text(note, "note", "申请说明", required=False, max_length=500)
         before = {"status": entitlement.status}
         entitlement.account_name, entitlement.bank_name, entitlement.account_no = name, bank, number
         entitlement.application_note, entitlement.confirmed_at = note, timezone.now()
@@ -429,7 +422,7 @@ def entitlement_correct_account(*, user: User, entitlement: Entitlement, account
         access.require_own(user, entitlement)
         workflow.entitlement_check("correct_account", user=user, entitlement=entitlement)
         name, bank, number = _account(entitlement, account_name, bank_name, account_no)
-        reason = _text(note, "note", "更正原因", max_length=300)
+        reason = clean_text(note, "note", "更正原因", max_length=300)
         before = {"bank_name": entitlement.bank_name, "account_tail": entitlement.account_no[-4:]}
         entitlement.account_name, entitlement.bank_name, entitlement.account_no = name, bank, number
         entitlement.save(update_fields=["account_name", "bank_name", "account_no", "updated_at"])
@@ -451,7 +444,7 @@ def entitlement_city_check(*, user: User, entitlement: Entitlement, approve: boo
         t = workflow.entitlement_check(action, user=user, entitlement=entitlement)
         entitlement.city_checked_by, entitlement.city_checked_at = user, timezone.now()
         if not approve:
-            reason = _text(reason, "reason", "不通过的原因")
+            reason = clean_text(reason, "reason", "不通过的原因")
             _refuse(user, entitlement, action, f"市级审核不通过：{reason}", f"市级审核不通过：{reason}",
                     also=("city_checked_by", "city_checked_at"))
             return entitlement
@@ -521,7 +514,7 @@ def entitlement_approve(*, user: User, entitlement: Entitlement, today: dt.date 
 
 
 def entitlement_reject(*, user: User, entitlement: Entitlement, reason: str) -> Entitlement:
-    reason = _text(reason, "reason", "不予兑现的原因")
+    reason = clean_text(reason, "reason", "不予兑现的原因")
     with transaction.atomic():
         entitlement = _locked_for_refusal(entitlement)
         workflow.entitlement_check("reject", user=user, entitlement=entitlement)
@@ -576,7 +569,7 @@ def entitlement_approve_and_pay(*, user: User, entitlement: Entitlement,
 
 def ledger_reverse(*, user: User, entry: LedgerEntry, reason: str) -> LedgerEntry:
     """A correction: a new entry with the opposite amount and the reason; the original stays as it was."""
-    reason = _text(reason, "reason", "冲销原因")
+    reason = clean_text(reason, "reason", "冲销原因")
     with transaction.atomic():
         entitlement = _locked(entry.entitlement)
         t = workflow.entitlement_check("reverse", user=user, entitlement=entitlement)
@@ -632,7 +625,7 @@ def _check_within_entitlement(entitlement: Entitlement, value: Decimal) -> None:
 def ledger_reissue(*, user: User, entitlement: Entitlement, amount: Any, reason: str) -> LedgerEntry:
     """After a reversal, pay the corrected amount (once per reversal), within the budget."""
     value = _money(amount, "amount", "更正后金额", allow_zero=False)
-    reason = _text(reason, "reason", "更正原因")
+    reason = clean_text(reason, "reason", "更正原因")
     with transaction.atomic():
         entitlement = _locked(entitlement)
         _require_recognition_standing(entitlement, "更正重拨")
@@ -661,7 +654,7 @@ def ledger_reissue(*, user: User, entitlement: Entitlement, amount: Any, reason:
 def entitlement_close_reversal(*, user: User, entitlement: Entitlement, reason: str) -> Entitlement:
     """不再补发: a reversed award that will never be reissued (the enterprise moved away, the award was wrong)
     ends as 不予兑现, so the budget no longer holds its amount for the reissue. Its ledger lines stay."""
-    reason = _text(reason, "reason", "不再补发的原因")
+    reason = clean_text(reason, "reason", "不再补发的原因")
     with transaction.atomic():
         entitlement = _locked_for_refusal(entitlement)
         workflow.entitlement_check("close_reversal", user=user, entitlement=entitlement)

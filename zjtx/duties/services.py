@@ -11,10 +11,10 @@ from django.db import IntegrityError, transaction
 from zjtx.accounts.models import User
 from zjtx.core.audit import audit_record, changed_fields
 from zjtx.core.errors import ApplicationError, PermissionDeniedError
+from zjtx.core.text import clean_text
 from zjtx.duties import access, params, plan, workflow
 from zjtx.duties.models import Period, Report
 from zjtx.tiers import clock
-from zjtx.tiers.services import _text as text
 
 S = Report.Status
 CONTENT = ("progress_status", "progress", "figures", "problems", "next_steps")  # what the department writes
@@ -73,7 +73,7 @@ def _content(data: Mapping[str, Any], *, complete: bool) -> dict[str, str]:
     found = {"progress_status": status}
     for name, (label, limit) in LIMITS.items():
         required = complete and name in ("progress", "next_steps")
-        found[name] = text(str(data.get(name, "") or ""), name, label, required=required, max_length=limit)
+        found[name] = clean_text(str(data.get(name, "") or ""), name, label, required=required, max_length=limit)
     if complete and status == Report.Progress.BEHIND and not found["problems"]:
         raise ApplicationError("推进情况为“滞后”时，请填写存在问题（滞后的原因）", field="problems")
     return found
@@ -139,7 +139,7 @@ def report_send_back(*, user: User, report: Report, reason: str) -> Report:
         report = _locked(report)
         access.require_in_scope(user, report)
         t = workflow.report_check("send_back", user=user, report=report)
-        report.return_reason = text(reason, "reason", "退回原因", max_length=200)
+        report.return_reason = clean_text(reason, "reason", "退回原因", max_length=200)
         report.status, report.reviewed_on = t.target or report.status, clock.today()
         report.save(update_fields=["status", "return_reason", "reviewed_on", "updated_at"])
         _audit(user, "report_send_back", report, f"退回{report.department_name}的调度报告：{report.return_reason}",

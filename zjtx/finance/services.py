@@ -16,11 +16,11 @@ from zjtx.accounts.roles import Role
 from zjtx.core.audit import audit_record
 from zjtx.core.errors import ApplicationError, NotFoundError
 from zjtx.core.templatetags.money import wan
+from zjtx.core.text import clean_text
 from zjtx.enterprises.models import Enterprise
 from zjtx.finance import access, params, selectors, workflow
 from zjtx.finance.models import ListedEnterprise, ListingCandidate, ListRecipient, Loan, PushedList, Receivable
 from zjtx.tiers import clock
-from zjtx.tiers.services import _text as text
 
 S = Receivable.Status
 Stage = ListingCandidate.Stage
@@ -73,7 +73,7 @@ def list_push(*, user: User, title: str, banks: list[str], enterprises: QuerySet
               note: str = "") -> PushedList:
     """Push the chosen enterprises (all in the pusher's place) to one or more partner banks."""
     scope = access.pushable_enterprises(user)
-    title = text(title, "title", "名单名称", max_length=60)
+    title = clean_text(title, "title", "名单名称", max_length=60)
     known = set(selectors.partner_banks())
     chosen = sorted({b for b in banks if b})
     if not chosen:
@@ -86,7 +86,7 @@ def list_push(*, user: User, title: str, banks: list[str], enterprises: QuerySet
         raise ApplicationError("按所选条件没有企业，名单不能为空", field="enterprises")
     with transaction.atomic():
         pushed = PushedList.objects.create(
-            title=title, criteria=criteria[:300], note=text(note, "note", "推送说明", required=False),
+            title=title, criteria=criteria[:300], note=clean_text(note, "note", "推送说明", required=False),
             city_code="" if user.role == Role.PROVINCE else user.city_code, pushed_by=user, pushed_on=clock.today())
         ListRecipient.objects.bulk_create(ListRecipient(pushed_list=pushed, bank=b) for b in chosen)
         ListedEnterprise.objects.bulk_create((ListedEnterprise(pushed_list=pushed, enterprise_id=i) for i in ids),
@@ -175,10 +175,10 @@ def receivable_file(*, user: User, debtor: str, debtor_kind: str, amount: Any, d
     enterprise = access.fileable_enterprise(user)
     today = clock.today()
     receivable = Receivable(
-        enterprise=enterprise, filed_by=user, debtor=text(debtor, "debtor", "债务人名称", max_length=100),
+        enterprise=enterprise, filed_by=user, debtor=clean_text(debtor, "debtor", "债务人名称", max_length=100),
         debtor_kind=_choice(debtor_kind, Receivable.DebtorKind.choices, "debtor_kind", "债务人类型"),
         amount=amount_wan(amount, "amount", "应收账款金额"),
-        document_no=text(document_no, "document_no", "发票或合同编号", max_length=60),
+        document_no=clean_text(document_no, "document_no", "发票或合同编号", max_length=60),
         arose_on=_date(arose_on, "arose_on", "应收账款形成日期"), filed_on=today, deadline=deadline_for(today))
     with transaction.atomic():
         receivable.save()
@@ -213,8 +213,8 @@ def receivable_act(*, user: User, receivable: Receivable, action: str, answer: s
             if receivable.sent_on and day < receivable.sent_on:
                 raise ApplicationError(f"债务人答复日期不能早于转送日期（{receivable.sent_on}）", field="answered_on")
             receivable.answered_on = day
-            receivable.answer = text(answer, "answer", "不予确认的理由" if action == "refuse" else "答复说明",
-                                     required=action == "refuse")
+            receivable.answer = clean_text(answer, "answer", "不予确认的理由" if action == "refuse" else "答复说明",
+                                           required=action == "refuse")
             late = "（逾期）" if receivable.answered_late else ""
             summary = f"{receivable.debtor}{t.label.removeprefix('记录债务人')}{late}（{day}）"
         receivable.save()
@@ -273,7 +273,7 @@ def candidate_advance(*, user: User, candidate: ListingCandidate, stage: str, on
         before = {"stage": candidate.stage, "board": candidate.board}
         if stage == Stage.LISTED:
             candidate.board = _choice(board, ListingCandidate.Board.choices, "board", "上市板块")
-            candidate.stock_code = text(stock_code, "stock_code", "证券代码", max_length=12)
+            candidate.stock_code = clean_text(stock_code, "stock_code", "证券代码", max_length=12)
         candidate.stage = stage
         setattr(candidate, STAGE_DATES[Stage(stage)], day)
         candidate.save()

@@ -12,12 +12,12 @@ from zjtx.accounts.models import User
 from zjtx.core import reference
 from zjtx.core.audit import audit_record
 from zjtx.core.errors import ApplicationError
+from zjtx.core.text import clean_text
 from zjtx.enterprises.models import Enterprise
 from zjtx.services import access, params, workflow
 from zjtx.services.models import ServiceRequest, Visit
 from zjtx.tiers import clock
 from zjtx.tiers.selectors import notice_period
-from zjtx.tiers.services import _text as text
 
 S = ServiceRequest.Status
 
@@ -48,9 +48,9 @@ def visit_record(*, user: User, enterprise: Enterprise, visited_on: dt.date | No
         raise ApplicationError(f"走访日期不能晚于今天（{clock.today()}）", field="visited_on")
     visit = Visit(enterprise=enterprise, officer=user, visited_on=visited_on,
                   way=_choice(way, Visit.Way.choices, "way", "走访方式"),
-                  topics=text(topics, "topics", "走访内容", max_length=1000),
-                  problems=text(problems, "problems", "发现的问题", required=False, max_length=1000),
-                  follow_up=text(follow_up, "follow_up", "后续跟进", required=False, max_length=1000))
+                  topics=clean_text(topics, "topics", "走访内容", max_length=1000),
+                  problems=clean_text(problems, "problems", "发现的问题", required=False, max_length=1000),
+                  follow_up=clean_text(follow_up, "follow_up", "后续跟进", required=False, max_length=1000))
     with transaction.atomic():
         visit.save()
         _audit(user, "visit_record", visit, f"记录{visit.get_way_display()}（{visited_on}）",
@@ -67,8 +67,8 @@ def request_file(*, user: User, enterprise: Enterprise, category: str, title: st
         raise ApplicationError("只能为本企业（或本人服务的企业）提交诉求", field="enterprise")
     request = ServiceRequest(enterprise=enterprise, filed_by=user,
                              category=_choice(category, ServiceRequest.Category.choices, "category", "诉求类别"),
-                             title=text(title, "title", "诉求标题", max_length=60),
-                             content=text(content, "content", "诉求内容", max_length=2000))
+                             title=clean_text(title, "title", "诉求标题", max_length=60),
+                             content=clean_text(content, "content", "诉求内容", max_length=2000))
     with transaction.atomic():
         request.save()
         _audit(user, "request_file", request, f"提交诉求（{request.get_category_display()}）：{request.title}",
@@ -112,7 +112,7 @@ def request_answer(*, user: User, request: ServiceRequest, answer: str) -> Servi
         request = _locked(request)
         access.require_in_scope(user, request)
         t = workflow.request_check("answer", user=user, request=request)
-        request.answer = text(answer, "answer", "答复内容", max_length=2000)
+        request.answer = clean_text(answer, "answer", "答复内容", max_length=2000)
         request.status, request.answered_on = t.target or request.status, clock.today()
         request.save(update_fields=["status", "answer", "answered_on", "updated_at"])
         late = "（逾期答复）" if request.answered_late else ""
@@ -127,7 +127,7 @@ def request_hand_back(*, user: User, request: ServiceRequest, reason: str) -> Se
         request = _locked(request)
         access.require_in_scope(user, request)
         t = workflow.request_check("hand_back", user=user, request=request)
-        request.return_reason = text(reason, "reason", "退回原因", max_length=200)
+        request.return_reason = clean_text(reason, "reason", "退回原因", max_length=200)
         request.status = t.target or request.status
         request.save(update_fields=["status", "return_reason", "updated_at"])
         _audit(user, "request_hand_back", request, f"{request.department_name}退回：{request.return_reason}",
@@ -149,7 +149,7 @@ def request_rate(*, user: User, request: ServiceRequest, rating: Any, comment: s
         if not 1 <= score <= top:
             raise ApplicationError(f"满意度请选择 1 至 {top} 分", field="rating")
         request.rating, request.status = score, t.target or request.status
-        request.rating_comment = text(comment, "rating_comment", "评价意见", required=False, max_length=200)
+        request.rating_comment = clean_text(comment, "rating_comment", "评价意见", required=False, max_length=200)
         request.save(update_fields=["status", "rating", "rating_comment", "updated_at"])
         _audit(user, "request_rate", request, f"评价满意度 {score}/{top} 分", {"status": S.ANSWERED},
                {"status": request.status, "rating": score, "rating_comment": request.rating_comment})

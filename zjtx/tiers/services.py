@@ -21,6 +21,7 @@ from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
 from zjtx.core.audit import audit_record
 from zjtx.core.errors import ApplicationError
+from zjtx.core.text import clean_text
 from zjtx.enterprises.models import Enterprise, Tier
 from zjtx.enterprises.services import enterprise_set_tier
 from zjtx.policy import frames
@@ -57,15 +58,6 @@ MAX_ATTACHMENTS = 20
 
 def _today(today: dt.date | None) -> dt.date:
     return today or clock.today()
-
-
-def _text(value: str, field: str, label: str, *, required: bool = True, max_length: int = 300) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ApplicationError(f"请填写{label}", field=field)
-    if len(value) > max_length:
-        raise ApplicationError(f"{label}不能超过 {max_length} 个字", field=field)
-    return value
 
 
 def _audit(user: User | None, action: str, obj: Any, enterprise: Enterprise | None, summary: str,
@@ -106,7 +98,7 @@ def holiday_delete(*, user: User, holiday: Holiday) -> None:
 def holiday_set(*, user: User, date: dt.date, is_workday: bool, name: str) -> Holiday:
     """Add or change a day in the province's holiday table (e.g. 2027's holidays once published)."""
     access.require_province(user, "维护节假日表")
-    name = _text(name, "name", "名称", max_length=40)
+    name = clean_text(name, "name", "名称", max_length=40)
     with transaction.atomic():
         holiday = Holiday.objects.select_for_update().filter(date=date).first()
         before = {"is_workday": holiday.is_workday, "name": holiday.name} if holiday else None
@@ -138,7 +130,7 @@ def batch_open(*, user: User, tier: str, year: int, title: str, opens_on: dt.dat
     access.require_province(user, "开设申报批次")
     if tier not in dict(Tier.choices) or not tier:
         raise ApplicationError("请选择层级", field="tier")
-    title = _text(title, "title", "批次名称", max_length=100)
+    title = clean_text(title, "title", "批次名称", max_length=100)
     if not 2000 <= year <= 2100:
         raise ApplicationError("年度应为四位年份", field="year")
     if closes_on < opens_on:
@@ -220,11 +212,11 @@ def application_submit(*, user: User, batch: Batch, contact_name: str, contact_p
     """An enterprise applies (or resubmits a returned application) with the engine's self-assessment stored."""
     enterprise = access.applicant_enterprise(user)
     today = _today(today)
-    contact_name = _text(contact_name, "contact_name", "联系人", max_length=30)
-    contact_phone = _text(contact_phone, "contact_phone", "联系电话", max_length=20)
+    contact_name = clean_text(contact_name, "contact_name", "联系人", max_length=30)
+    contact_phone = clean_text(contact_phone, "contact_phone", "联系电话", max_length=20)
     if not contact_phone.replace("-", "").replace(" ", "").isdigit():
         raise ApplicationError("联系电话只能包含数字和“-”", field="contact_phone")
-    statement = _text(statement, "statement", "申报说明", required=False, max_length=2000)
+    statement = clean_text(statement, "statement", "申报说明", required=False, max_length=2000)
     if len(attachments) > MAX_ATTACHMENTS:
         raise ApplicationError(f"附件最多 {MAX_ATTACHMENTS} 个", field="attachments")
     names = [_check_upload(f) for f in attachments]
@@ -284,7 +276,7 @@ def application_city_review(*, user: User, application: Application, approve: bo
             access.require_city_scope(user, application.enterprise)
         t = workflow.application_check(action, user=user, application=application)
         if not approve:
-            reason = _text(reason, "reason", "退回原因")
+            reason = clean_text(reason, "reason", "退回原因")
         if today > application.batch.city_review_deadline:
             raise ApplicationError(f"已超过本批次市级审核截止日期（{application.batch.city_review_deadline}），"
                                    "请联系省级管理员调整截止日期", field="deadline")
@@ -303,7 +295,7 @@ def application_city_review(*, user: User, application: Application, approve: bo
 def expert_conflict_declare(*, user: User, enterprise: Enterprise, reason: str) -> ExpertConflict:
     if user.role != Role.EXPERT:
         raise ApplicationError("只有评审专家可以申报回避关系", code="forbidden")
-    reason = _text(reason, "reason", "关联关系", max_length=200)
+    reason = clean_text(reason, "reason", "关联关系", max_length=200)
     with transaction.atomic():
         conflict, created = ExpertConflict.objects.get_or_create(expert=user, enterprise=enterprise,
                                                                  defaults={"reason": reason})
@@ -379,7 +371,7 @@ def _score(value: Any) -> Decimal:
 
 def expert_score(*, user: User, application: Application, score: Any, comment: str = "") -> ExpertAssignment:
     value = _score(score)
-    comment = _text(comment, "comment", "评审意见", required=False, max_length=500)
+    comment = clean_text(comment, "comment", "评审意见", required=False, max_length=500)
     with transaction.atomic():
         application = _locked(application)
         workflow.application_check("expert_score", user=user, application=application)
@@ -415,11 +407,11 @@ def application_decide(*, user: User, application: Application, approve: bool, r
             raise ApplicationError(f"专家评审汇总得分 {total} 分，低于通过分数线 {preview.pass_score} 分，不能认定",
                                    field="score")
         if not approve:
-            reason = _text(reason, "reason", "不予认定的理由")
+            reason = clean_text(reason, "reason", "不予认定的理由")
         before = {"status": application.status}
         application.status = t.target or application.status
         application.expert_score, application.aggregation = total, rule
-        application.decision_reason = _text(reason, "reason", "省级意见", required=False)
+        application.decision_reason = clean_text(reason, "reason", "省级意见", required=False)
         application.decided_by, application.decided_at = user, clock.now()
         if approve:
             period = selectors.notice_period(today, application.batch.notice_working_days)
@@ -438,7 +430,7 @@ def application_decide(*, user: User, application: Application, approve: bool, r
 def objection_file(*, user: User, application: Application, content: str,
                    today: dt.date | None = None) -> Objection:
     today = _today(today)
-    content = _text(content, "content", "异议内容", max_length=2000)
+    content = clean_text(content, "content", "异议内容", max_length=2000)
     with transaction.atomic():
         application = _locked(application)
         workflow.application_check("file_objection", user=user, application=application)
@@ -457,7 +449,7 @@ def objection_file(*, user: User, application: Application, content: str,
 
 def objection_resolve(*, user: User, objection: Objection, upheld: bool, resolution: str) -> Objection:
     """Province answers an objection; an upheld one ends the application as 未通过."""
-    resolution = _text(resolution, "resolution", "处理意见", max_length=500)
+    resolution = clean_text(resolution, "resolution", "处理意见", max_length=500)
     with transaction.atomic():
         application = _locked(objection.application)
         workflow.application_check("resolve_objection", user=user, application=application)
@@ -575,7 +567,7 @@ def application_recognize(*, user: User, application: Application, certificate_n
     """After the notice period, with every objection resolved: the recognition (or, for a national tier, the
     ministry's decision as recorded by the province)."""
     today = _today(today)
-    certificate_no = _text(certificate_no, "certificate_no", "证书编号", required=False, max_length=60)
+    certificate_no = clean_text(certificate_no, "certificate_no", "证书编号", required=False, max_length=60)
     with transaction.atomic():
         application = _locked(application)
         t = workflow.application_check("recognize", user=user, application=application)
@@ -604,7 +596,7 @@ def recognition_record_national(*, user: User, enterprise: Enterprise, tier: str
     access.require_province(user, "录入国家级认定结果")
     if tier not in NATIONAL_TIERS:
         raise ApplicationError("只能录入国家级专精特新“小巨人”或制造业单项冠军", field="tier")
-    certificate_no = _text(certificate_no, "certificate_no", "证书（文件）编号", max_length=60)
+    certificate_no = clean_text(certificate_no, "certificate_no", "证书（文件）编号", max_length=60)
     if start_date > clock.today():
         raise ApplicationError(f"认定日期不能晚于今天（{clock.today()}），请在认定生效后录入", field="start_date")
     with transaction.atomic():
@@ -639,7 +631,7 @@ def recognition_re_review(*, user: User, recognition: Recognition, passed: bool,
             raise ApplicationError(f"复核自有效期届满前 {window} 天（{opens}）起开展，现在尚未到复核时间",
                                    field="reviewed_on")
         if not passed:
-            reason = _text(reason, "reason", "复核未通过的理由")
+            reason = clean_text(reason, "reason", "复核未通过的理由")
         before = {"status": recognition.status, "expires_on": recognition.expires_on}
         review = ReReview(recognition=recognition, reviewed_on=today, passed=passed, reason=reason[:300],
                           previous_expires_on=recognition.expires_on, reviewed_by=user)
@@ -670,7 +662,7 @@ def _renewal_text(review: ReReview) -> str:
 
 def recognition_revoke(*, user: User, recognition: Recognition, reason: str,
                        today: dt.date | None = None) -> Recognition:
-    reason = _text(reason, "reason", "撤销原因")
+    reason = clean_text(reason, "reason", "撤销原因")
     today = _today(today)
     with transaction.atomic():
         recognition = _locked_recognition(recognition)
