@@ -5,54 +5,28 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import pytest
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
+from tests import concurrency
 from zjtx.awards import services
 from zjtx.awards.models import Entitlement, LedgerEntry
 from zjtx.awards.tests.conftest import national_entitlement, plan_with_city_award
-from zjtx.core.errors import ApplicationError
 from zjtx.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)
 WORKERS = 50
 
 
-def run_together(work: list[Callable[[], Any]]) -> Counter[str]:
-    """Start every callable at the same instant, each in its own thread with its own connection."""
-    barrier = threading.Barrier(len(work))
-    outcomes: Counter[str] = Counter()
-    lock = threading.Lock()
-
-    def worker(job: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=30)
-            job()
-            result = "paid"
-        except ApplicationError as exc:
-            result = exc.code
-        except DatabaseError as exc:  # e.g. a deadlock the database broke (OperationalError): counted, not lost
-            result = type(exc).__name__
-        finally:
-            connection.close()
-        with lock:
-            outcomes[result] += 1
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in work]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
+run_together = partial(concurrency.run_together, success="paid")
 
 
 def test_fifty_concurrent_approvals_of_one_entitlement_pay_once(people, ready):
-    if connection.vendor != "postgresql":
-        pytest.fail("the concurrency test needs PostgreSQL (DATABASE_URL)")
+    concurrency.require_postgres()
     budget = services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="1000")
     province = people["province"]
 
@@ -92,8 +66,7 @@ def test_the_unique_constraint_holds_when_the_row_locks_do_not_help(people, read
 def test_fifty_concurrent_reversals_and_reissues_reverse_once_and_reissue_once(people, ready):
     """Never twice covers corrections too: the same payment reversed, and the reversal reissued, by 50 at once
     leaves one reversal and one reissue, and the entitlement's net is its amount, not 50 times it."""
-    if connection.vendor != "postgresql":
-        pytest.fail("the concurrency test needs PostgreSQL (DATABASE_URL)")
+    concurrency.require_postgres()
     budget = services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="100000")
     province = people["province"]
     payment = services.entitlement_approve_and_pay(user=province, entitlement=ready)
@@ -144,8 +117,7 @@ def graded_awards(people: dict[str, Any], grades: tuple[str, ...]) -> dict[str, 
 def test_refusing_two_grades_of_one_enterprise_at_once_measures_the_last_grade_in_full(people):
     """3A, 4A and 5A wait; the city refuses the 3A and the 4A at the same moment, for several enterprises.
     The refusals wait for each other (no deadlock, no measuring from a stale prior): the 5A pays in full."""
-    if connection.vendor != "postgresql":
-        pytest.fail("the concurrency test needs PostgreSQL (DATABASE_URL)")
+    concurrency.require_postgres()
     refused, top = [], []
     for _ in range(WORKERS // 5):
         pks = graded_awards(people, ("3A", "4A", "5A"))
@@ -162,8 +134,7 @@ def test_refusing_two_grades_of_one_enterprise_at_once_measures_the_last_grade_i
 def test_refusing_a_grade_while_its_upgrade_is_approved_neither_deadlocks_nor_loses_the_budget(people):
     """The city refuses a 3A while the province approves the 4A that netted it: whichever goes first, both
     finish (no deadlock) and the budget commits the 4A's amount as it stands (50 if approved first, else 100)."""
-    if connection.vendor != "postgresql":
-        pytest.fail("the concurrency test needs PostgreSQL (DATABASE_URL)")
+    concurrency.require_postgres()
     budget = services.budget_set(user=people["province"], year=2026, funding_level="省级", allocated="100000")
     jobs, upgrades = [], []
     for _ in range(WORKERS // 5):
@@ -184,8 +155,7 @@ def test_refusing_a_grade_while_its_upgrade_is_approved_neither_deadlocks_nor_lo
 def test_a_revocation_racing_payments_never_leaves_a_payment_unflagged(people, ready):
     """撤销认定 and payments of its approved award at once: either the payment comes first and is flagged 待追回,
     or the revocation does and every payment is refused; no deadlock, and never a payment nobody is told of."""
-    if connection.vendor != "postgresql":
-        pytest.fail("the concurrency test needs PostgreSQL (DATABASE_URL)")
+    concurrency.require_postgres()
     from zjtx.tiers import services as tiers_services
     from zjtx.tiers.models import Recognition
 
@@ -224,8 +194,7 @@ def test_generation_that_read_a_recognition_before_its_revocation_grants_nothing
     """生成奖补资格 reads the events and which recognitions are revoked; a 撤销认定 commits before it writes. The
     award it would grant on the revoked recognition (a city's 配套奖补 added to the plan) must not be left owed:
     either generation reads again after the revocation, or the revocation refuses what generation wrote."""
-    if connection.vendor != "postgresql":
-        pytest.fail("the concurrency test needs PostgreSQL (DATABASE_URL)")
+    concurrency.require_postgres()
     from zjtx.tiers import services as tiers_services
     from zjtx.tiers.models import Recognition
     from zjtx.tiers.tests.conftest import qualifying_enterprise
@@ -266,8 +235,7 @@ def test_generation_racing_revocations_neither_deadlocks_nor_grants_from_a_revok
     """生成奖补资格 over the province while several of its recognitions are revoked at the same moment: every
     job finishes (no deadlock: generation locks the enterprises and its new awards point at recognitions the
     revocations hold), and no award of a revoked recognition is left owed."""
-    if connection.vendor != "postgresql":
-        pytest.fail("the concurrency test needs PostgreSQL (DATABASE_URL)")
+    concurrency.require_postgres()
     from zjtx.tiers import services as tiers_services
     from zjtx.tiers.models import Recognition
     from zjtx.tiers.tests.conftest import qualifying_enterprise
