@@ -277,7 +277,9 @@ def place_of(user: User, requested: str) -> str:
     return requested if requested in dict(access.places(user)) else access.PROVINCE
 
 
-def figure_history(t: plan.Target) -> QuerySet[AuditEvent]:
-    """The audit records of the figures reported for `t`, newest first."""
-    ids = [str(pk) for pk in ReportedFigure.objects.filter(target=t.id).values_list("pk", flat=True)]
+def figure_history(user: User, t: plan.Target) -> QuerySet[AuditEvent]:
+    """The audit records of the figures reported for `t` in the places the user may read (a city: the
+    province's and its own, as on the page), newest first."""
+    figures = ReportedFigure.objects.filter(target=t.id, city_code__in=dict(access.places(user)))
+    ids = [str(pk) for pk in figures.values_list("pk", flat=True)]
     return AuditEvent.objects.filter(target_type="reportedfigure", target_id__in=ids).order_by("-at", "-id")

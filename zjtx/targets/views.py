@@ -57,7 +57,7 @@ def detail(request: HttpRequest, target_id: str) -> HttpResponse:
         "place_name": dict(access.places(user))[place], "year": year, "years": figures.years(t),
         "lines": lines, "ranking_rule": selectors.ranking_rule(lines) if lines else "",
         "province_cell": figures.cell(t, year, access.PROVINCE), "current_year": figures.current_year,
-        "chart": _chart(t, row, lines), "history": selectors.figure_history(t)[:20] if not t.computed else [],
+        "chart": _chart(t, row, lines), "history": selectors.figure_history(user, t)[:20] if not t.computed else [],
         "may_report": access.may_report(user), "tolerance": figures.tolerance,
         "plan_target": plan.value(figures.params, t, figures.current_year),  # the plan's, whatever the place
     }

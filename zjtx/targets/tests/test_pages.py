@@ -61,6 +61,26 @@ def test_a_city_reads_its_own_city_and_the_province_never_another_city():
     assert "未分解目标，不作结论" in own and 'class="tag"></span>' not in own
 
 
+def test_a_city_reads_the_reports_of_its_own_city_and_the_province_in_a_figure_s_history_never_another_city():
+    from zjtx.targets import services
+
+    services.figure_report(user=city_user(WUHU), target=ROBOTS, year=2025, city_code=WUHU, kind="actual",
+                           value="2222")
+    services.figure_report(user=user_of(Role.PROVINCE), target=ROBOTS, year=2025, city_code=WUHU,
+                           kind="allocation", value="1500")
+    services.figure_report(user=city_user(HEFEI), target=ROBOTS, year=2025, city_code=HEFEI, kind="actual",
+                           value="3111")
+    services.figure_report(user=user_of(Role.PROVINCE), target=ROBOTS, year=2025, city_code="", kind="actual",
+                           value="9000")
+    page = logged_in(city_user(HEFEI)).get(f"/targets/{ROBOTS}/").content.decode()
+    history = page.split('data-testid="history"')[1].split("</ul>")[0]
+    assert "合肥市2025年“每年推广应用工业机器人”完成数：3111台" in history
+    assert "全省2025年“每年推广应用工业机器人”完成数：9000台" in history
+    assert "芜湖" not in history and "2222" not in history and "1500" not in history
+    province = logged_in(user_of(Role.PROVINCE)).get(f"/targets/{ROBOTS}/").content.decode()
+    assert "芜湖市2025年“每年推广应用工业机器人”完成数：2222台" in province  # the province reads every city's
+
+
 def test_the_province_sees_every_city_ranked():
     ReportedFigure.objects.create(target=ROBOTS, year=2025, city_code=WUHU, value=D(2222))
     page = logged_in(user_of(Role.PROVINCE)).get(f"/targets/{ROBOTS}/?year=2025").content.decode()
