@@ -20,14 +20,13 @@ from django.utils import timezone
 
 from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
-from zjtx.core import regions
+from zjtx.core import clock, regions
 from zjtx.core.audit import audit_bulk
 from zjtx.core.models import AuditEvent
 from zjtx.enterprises.models import Enterprise
 from zjtx.services.models import ServiceRequest, Visit
 from zjtx.services.selectors import SRDI_TIERS
 from zjtx.services.services import deadline_for
-from zjtx.tiers import clock
 
 S = ServiceRequest.Status
 SURNAMES = "张王李赵刘陈杨黄吴周徐孙马朱胡郭何高林罗"

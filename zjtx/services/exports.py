@@ -10,9 +10,9 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from zjtx.accounts.models import User
+from zjtx.core import clock
 from zjtx.core.spreadsheets import BOX, official_sheet, text_row
 from zjtx.services import selectors
-from zjtx.tiers import clock
 
 CITY_COLUMNS = [("市", 12), ("专精特新企业数", 16), ("已配备服务专员", 16), ("未配备", 12), ("覆盖率", 12)]
 UNCOVERED_COLUMNS = [("序号", 6), ("统一社会信用代码", 22), ("企业名称", 36), ("所在市", 10), ("梯度层级", 30)]

@@ -11,11 +11,10 @@ from django.db.models import Count, Q, QuerySet
 
 from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
-from zjtx.core import regions
+from zjtx.core import clock, regions
 from zjtx.enterprises.models import Enterprise, Tier
 from zjtx.services import access, params
 from zjtx.services.models import ServiceRequest, Visit
-from zjtx.tiers import clock
 from zjtx.tiers.models import LADDER
 
 PAGE_SIZE = 20

@@ -9,14 +9,13 @@ from typing import Any
 from django.db import transaction
 
 from zjtx.accounts.models import User
-from zjtx.core import reference
+from zjtx.core import clock, reference
 from zjtx.core.audit import audit_record
 from zjtx.core.errors import ApplicationError
 from zjtx.core.text import clean_text
 from zjtx.enterprises.models import Enterprise
 from zjtx.services import access, params, workflow
 from zjtx.services.models import ServiceRequest, Visit
-from zjtx.tiers import clock
 from zjtx.tiers.selectors import notice_period
 
 S = ServiceRequest.Status

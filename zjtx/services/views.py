@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zjtx.accounts.models import User, current_user
 from zjtx.accounts.roles import Role
-from zjtx.core import reference
+from zjtx.core import clock, reference
 from zjtx.core.errors import ApplicationError, PermissionDeniedError
 from zjtx.core.http import page_errors, xlsx_response
 from zjtx.core.models import AuditEvent
@@ -23,7 +23,6 @@ from zjtx.enterprises import services as registry_services
 from zjtx.services import access, exports, params, selectors, services, workflow
 from zjtx.services.forms import RequestForm, VisitForm
 from zjtx.services.models import ServiceRequest, Visit
-from zjtx.tiers import clock
 
 FORM_FIELDS = {"department", "answer", "reason", "rating", "rating_comment"}  # of the request page's forms
 STATUS_FILTERS = [*ServiceRequest.Status.choices, (selectors.OVERDUE, "逾期未答复")]

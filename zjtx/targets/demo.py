@@ -17,11 +17,10 @@ from django.db import transaction
 
 from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
-from zjtx.core import regions
+from zjtx.core import clock, regions
 from zjtx.policy.services import parameter_set
 from zjtx.targets import plan
 from zjtx.targets.models import ReportedFigure
-from zjtx.tiers import clock
 
 NOTE = "演示数据"
 # target → province figures from 2022 on (a cumulative target: each year's new ones; the current year so far).

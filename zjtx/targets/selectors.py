@@ -15,13 +15,12 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from zjtx.accounts.models import User
-from zjtx.core import regions
+from zjtx.core import clock, regions
 from zjtx.core.models import AuditEvent
 from zjtx.policy.engine import ParameterSet
 from zjtx.policy.services import parameter_set
 from zjtx.targets import access, arithmetic, plan
 from zjtx.targets.models import ReportedFigure
-from zjtx.tiers import clock
 from zjtx.tiers.models import LADDER, Recognition, ReReview
 
 SYSTEM = "系统统计"

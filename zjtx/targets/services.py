@@ -10,14 +10,13 @@ from typing import Any
 from django.db import transaction
 
 from zjtx.accounts.models import User
-from zjtx.core import regions
+from zjtx.core import clock, regions
 from zjtx.core.audit import audit_record
 from zjtx.core.errors import ApplicationError
 from zjtx.policy.engine import ParameterSet
 from zjtx.policy.services import parameter_set
 from zjtx.targets import access, plan
 from zjtx.targets.models import ReportedFigure
-from zjtx.tiers import clock
 
 NUMBER_TEXT = re.compile(r"^[0-9]+(\.[0-9]+)?$")  # plain decimal digits: no sign, no 1e3, no "NaN"
 LIMIT = Decimal("999999999999.99")
