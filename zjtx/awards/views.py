@@ -18,7 +18,7 @@ from zjtx.awards import access, exports, selectors, services, workflow
 from zjtx.awards.forms import AccountForm, BudgetForm
 from zjtx.awards.models import Entitlement, LedgerEntry
 from zjtx.core.errors import ApplicationError
-from zjtx.core.http import page_errors, xlsx_response
+from zjtx.core.http import page_errors, query_without_page, xlsx_response
 from zjtx.tiers import clock
 from zjtx.tiers.models import Batch
 
@@ -42,7 +42,7 @@ def entitlements(request: HttpRequest) -> HttpResponse:
                                       page=request.GET.get("page", 1))
     context = {"data": data, "rows": data.page.object_list, "status": status, "statuses": STATUS_FILTERS,
                "city": city, "cities": cities if len(cities) > 1 else [], "q": search,
-               "searchable": user.role != Role.ENTERPRISE, "query": _without_page(request),
+               "searchable": user.role != Role.ENTERPRISE, "query": query_without_page(request),
                "is_province": user.role == Role.PROVINCE}
     return render(request, "awards/entitlements.html", context)
 
@@ -236,15 +236,8 @@ def payments(request: HttpRequest) -> HttpResponse:
     batch_id, city = _list_params(request, user)
     data = selectors.payment_page(user=user, batch_id=batch_id, city_code=city, page=request.GET.get("page", 1))
     context = {"data": data, "batches": Batch.objects.order_by("-opens_on"), "cities": access.filter_cities(user),
-               "batch_id": batch_id, "city": city, "query": _without_page(request)}
+               "batch_id": batch_id, "city": city, "query": query_without_page(request)}
     return render(request, "awards/payments.html", context)
-
-
-def _without_page(request: HttpRequest) -> str:
-    """The list's filters, for the export link and the page links (which add their own page)."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 @login_required

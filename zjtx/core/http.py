@@ -1,4 +1,4 @@
-"""Turn domain refusals into HTTP answers for page views; send a workbook as a download."""
+"""Turn domain refusals into HTTP answers for page views; send a workbook as a download; a list's filters."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 
 from zjtx.core.errors import NotFoundError, PermissionDeniedError
 
@@ -33,3 +33,11 @@ def xlsx_response(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+def query_without_page(request: HttpRequest) -> str:
+    """A list's filters as a query string without its page, for the pager's links (core/_pager.html, which adds
+    its own page) and the list's export link."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

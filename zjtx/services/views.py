@@ -16,7 +16,7 @@ from zjtx.accounts.models import User, current_user
 from zjtx.accounts.roles import Role
 from zjtx.core import clock, reference
 from zjtx.core.errors import ApplicationError, PermissionDeniedError
-from zjtx.core.http import page_errors, xlsx_response
+from zjtx.core.http import page_errors, query_without_page, xlsx_response
 from zjtx.core.models import AuditEvent
 from zjtx.enterprises import access as registry_access
 from zjtx.enterprises import services as registry_services
@@ -26,13 +26,6 @@ from zjtx.services.models import ServiceRequest, Visit
 
 FORM_FIELDS = {"department", "answer", "reason", "rating", "rating_comment"}  # of the request page's forms
 STATUS_FILTERS = [*ServiceRequest.Status.choices, (selectors.OVERDUE, "逾期未答复")]
-
-
-def _query(request: HttpRequest) -> str:
-    """The list's filters as a query string without the page, for the pager's links."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _q(request: HttpRequest) -> str:
@@ -65,7 +58,7 @@ def requests(request: HttpRequest) -> HttpResponse:
     return render(request, "services/requests.html", {
         **_nav(user), "page": page, "f": filters, "statuses": STATUS_FILTERS,
         "categories": ServiceRequest.Category.choices, "cities": cities, "departments": departments,
-        "query": _query(request), "show_department": user.role != Role.DEPARTMENT})
+        "query": query_without_page(request), "show_department": user.role != Role.DEPARTMENT})
 
 
 @login_required
@@ -174,7 +167,7 @@ def visits(request: HttpRequest) -> HttpResponse:
     page = selectors.visit_page(user, since=since, until=until, page=request.GET.get("page", 1), **filters)
     return render(request, "services/visits.html", {
         **_nav(user), "page": page, "f": filters, "since": since, "until": until, "problems": problems,
-        "ways": Visit.Way.choices, "cities": cities, "query": _query(request),
+        "ways": Visit.Way.choices, "cities": cities, "query": query_without_page(request),
         "searchable": user.role != Role.ENTERPRISE})
 
 
@@ -207,7 +200,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     city = _offered(request.GET.get("city", ""), cities)
     page = Paginator(selectors.uncovered(user, city), selectors.PAGE_SIZE).get_page(request.GET.get("page", 1))
     return render(request, "services/coverage.html", {
-        **_nav(user), "data": data, "page": page, "city": city, "cities": cities, "query": _query(request),
+        **_nav(user), "data": data, "page": page, "city": city, "cities": cities, "query": query_without_page(request),
         "loads": selectors.officer_loads(user), "parameter": params.OFFICERS_PER_ENTERPRISE})
 
 

@@ -15,7 +15,7 @@ from zjtx.accounts.models import User, current_user
 from zjtx.accounts.roles import Role
 from zjtx.core import regions
 from zjtx.core.errors import ApplicationError, PermissionDeniedError
-from zjtx.core.http import page_errors, xlsx_response
+from zjtx.core.http import page_errors, query_without_page, xlsx_response
 from zjtx.enterprises.models import Enterprise
 from zjtx.tiers import access, assessment, clock, exports, selectors, services, workdays, workflow
 from zjtx.tiers.forms import (
@@ -382,10 +382,8 @@ def recognitions(request: HttpRequest) -> HttpResponse:
                     return redirect("tiers:recognition", pk=recognition.pk)
     window = selectors.re_review_days()
     filters = _recognition_filters(request, window)
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {"page": selectors.recognition_page(user=user, filters=filters, page=request.GET.get("page", 1)),
-               "filters": filters, "query": query.urlencode(), "tiers": BATCH_TIERS,
+               "filters": filters, "query": query_without_page(request), "tiers": BATCH_TIERS,
                "statuses": Recognition.Status.choices, "window": window,
                "cities": regions.CITIES if user.role in (Role.PROVINCE, Role.DEPARTMENT) else [],
                "form": form, "is_province": user.role == Role.PROVINCE, "today": clock.today(),

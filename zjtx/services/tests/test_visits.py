@@ -78,3 +78,16 @@ def test_the_list_filters_by_way_and_dates_and_pages(world):
     page = logged_in(province).get("/services/visits/?way=phone&page=2&since=2026-13-01").content.decode()
     assert "走访日期（起）“2026-13-01”不是有效日期（应为 2026-11-30 的格式），未按其筛选" in page
     assert "共 5 次走访" in page
+
+
+def test_the_page_links_keep_the_filters(world):
+    for n in range(25):
+        services.visit_record(user=world["officer"], enterprise=world["A"], visited_on=TODAY - dt.timedelta(days=n),
+                              way="phone" if n % 5 == 0 else "on_site", topics=f"第{n}次")
+    client = logged_in(world["province"])
+    first = client.get("/services/visits/?way=on_site").content.decode()
+    assert "共 20 次走访" in first and "第 1 / 1 页" not in first and 'href="?way=on_site&amp;page=2"' not in first
+    everything = client.get("/services/visits/?q=%E7%94%B2").content.decode()  # 甲: 25 visits, two pages
+    assert "第 1 / 2 页" in everything and 'href="?q=%E7%94%B2&amp;page=2"' in everything
+    second = client.get("/services/visits/?q=%E7%94%B2&page=2").content.decode()
+    assert "第 2 / 2 页" in second and 'href="?q=%E7%94%B2&amp;page=1"' in second and "下一页" not in second
