@@ -1,15 +1,19 @@
-"""Turn domain refusals into HTTP answers for page views; send a workbook as a download; a list's filters."""
+"""Turn domain refusals into HTTP answers for page views; send a workbook as a download; read a list's filters
+and a page's 测算日期 from the query string."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 
+from zjtx.core import clock
 from zjtx.core.errors import NotFoundError, PermissionDeniedError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -41,3 +45,15 @@ def query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+def as_of_date(request: HttpRequest) -> dt.date:
+    """The 测算日期 a page is asked for (``?as_of=``); today when none is given, or (with a message naming the
+    value) when it is not a date."""
+    text = request.GET.get("as_of", "")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        if text:
+            messages.warning(request, f"测算日期“{text[:20]}”不是有效日期，已按今天测算。")
+        return clock.today()

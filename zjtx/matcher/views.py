@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +15,7 @@ from django.views.decorators.http import require_GET
 from zjtx.accounts.models import User, current_user
 from zjtx.accounts.roles import Role
 from zjtx.core import clock
-from zjtx.core.http import page_errors, xlsx_response
+from zjtx.core.http import as_of_date, page_errors, xlsx_response
 from zjtx.enterprises.models import Enterprise, Indicator
 from zjtx.matcher import access, exports, selectors
 from zjtx.matcher.calculator import Calculation, calculate
@@ -44,21 +42,10 @@ def home(request: HttpRequest) -> HttpResponse:
 def calculator(request: HttpRequest, code: str) -> HttpResponse:
     user = current_user(request)
     enterprise = access.enterprise_for(user, code)
-    found = calculate(enterprise, _as_of(request))
+    found = calculate(enterprise, as_of_date(request))
     context = {"c": found, "e": enterprise, "fixes": _fixes(user, enterprise, found),
                "awards_link": access.may_read_awards(user), "can_list": access.can_list(user)}
     return render(request, "matcher/calculator.html", context)
-
-
-def _as_of(request: HttpRequest) -> dt.date:
-    """The 测算日期 asked for; today when none is given, or (with a message) when it is not a date."""
-    text = request.GET.get("as_of", "")
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        if text:
-            messages.warning(request, f"测算日期“{text[:20]}”不是有效日期，已按今天测算。")
-        return clock.today()
 
 
 def _fixes(user: User, enterprise: Enterprise, found: Calculation) -> list[tuple[str, str]]:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from zjtx.accounts.models import current_user
 from zjtx.core import clock
 from zjtx.core.errors import ApplicationError
-from zjtx.core.http import page_errors, xlsx_response
+from zjtx.core.http import as_of_date, page_errors, xlsx_response
 from zjtx.enterprises import access as enterprise_access
 from zjtx.policy import access, exports, frames, selectors, services
 from zjtx.policy.engine import ParameterError, evaluate, explain
@@ -174,7 +174,7 @@ def explain_enterprise(request: HttpRequest, code: str) -> HttpResponse:
     user = current_user(request)
     enterprise = enterprise_access.access_enterprise_for_view(user, code)
     enterprises, indicators, events = frames.registry_frames([enterprise.credit_code])
-    as_of, params = _as_of(request), services.parameter_set()
+    as_of, params = as_of_date(request), services.parameter_set()
     earliest = services.earliest_as_of(params)
     context = {"e": enterprise, "as_of": as_of, "earliest": earliest,
                "can_record": access.can_record(user)}
@@ -215,17 +215,6 @@ def facts_edit(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("policy:explain", code=enterprise.credit_code)
     return render(request, "policy/facts.html", {"e": enterprise, "form": form,
                                                  "updated_at": stored.updated_at if stored else None})
-
-
-def _as_of(request: HttpRequest) -> dt.date:
-    """The 测算日期 asked for; today when none is given, or (with a message) when it is not a date."""
-    text = request.GET.get("as_of", "")
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        if text:
-            messages.warning(request, f"测算日期“{text}”不是有效日期，已按今天测算。")
-        return clock.today()
 
 
 @login_required
