@@ -17,11 +17,11 @@ from django.utils import timezone
 
 from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
+from zjtx.core import clock
 from zjtx.core.audit import audit_bulk
 from zjtx.core.models import AuditEvent
 from zjtx.duties import params, plan, services
 from zjtx.duties.models import Period, Report
-from zjtx.tiers import clock
 
 S, P = Report.Status, Report.Progress
 ACTIONS = ["召开专题推进会 {n} 次，印发年度工作要点，明确责任处室和时间节点",

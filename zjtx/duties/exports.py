@@ -9,10 +9,10 @@ from typing import Any
 from openpyxl.styles import Alignment, Font
 
 from zjtx.accounts.models import User
+from zjtx.core import clock
 from zjtx.core.spreadsheets import BOX, official_sheet, text_row
 from zjtx.duties import selectors
 from zjtx.duties.models import Period
-from zjtx.tiers import clock
 
 REPORT_COLUMNS = [("序号", 6), ("任务", 26), ("条款", 9), ("责任单位", 20), ("分工", 6), ("状态", 12),
                   ("推进情况", 10), ("报送日期", 12), ("逾期", 10), ("工作进展", 50), ("主要数据", 30),

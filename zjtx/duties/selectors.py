@@ -10,9 +10,9 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Q, QuerySet
 
 from zjtx.accounts.models import User
+from zjtx.core import clock
 from zjtx.duties import access, plan
 from zjtx.duties.models import Period, Report
-from zjtx.tiers import clock
 
 PAGE_SIZE = 30
 OVERDUE, LATE, BEHIND = "overdue", "late", "behind"  # the status filter's extra choices

@@ -9,12 +9,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from zjtx.accounts.models import User
+from zjtx.core import clock
 from zjtx.core.audit import audit_record, changed_fields
 from zjtx.core.errors import ApplicationError, PermissionDeniedError
 from zjtx.core.text import clean_text
 from zjtx.duties import access, params, plan, workflow
 from zjtx.duties.models import Period, Report
-from zjtx.tiers import clock
 
 S = Report.Status
 CONTENT = ("progress_status", "progress", "figures", "problems", "next_steps")  # what the department writes

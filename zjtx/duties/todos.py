@@ -6,10 +6,10 @@ from django.urls import reverse
 
 from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
+from zjtx.core import clock
 from zjtx.core.navigation import Todo
 from zjtx.duties import access, params, selectors
 from zjtx.duties.models import Period, Report
-from zjtx.tiers import clock
 
 S = Report.Status
 

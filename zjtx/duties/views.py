@@ -13,12 +13,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from zjtx.accounts.models import User, current_user
 from zjtx.accounts.roles import Role
+from zjtx.core import clock
 from zjtx.core.errors import ApplicationError, PermissionDeniedError
-from zjtx.core.http import page_errors, xlsx_response
+from zjtx.core.http import page_errors, query_without_page, xlsx_response
 from zjtx.core.models import AuditEvent
 from zjtx.duties import access, exports, params, plan, selectors, services, workflow
 from zjtx.duties.models import Period, Report
-from zjtx.tiers import clock
 from zjtx.tiers.selectors import years_without_holidays
 
 FORM_FIELDS = {"progress_status", "progress", "figures", "problems", "next_steps", "reason"}
@@ -37,12 +37,6 @@ def _number(value: str, allowed: list[int]) -> int | None:
 
 def _nav(user: User) -> dict[str, Any]:
     return {"sees_reports": access.may_see_reports(user)}
-
-
-def _query(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 @login_required
@@ -158,7 +152,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     return render(request, "duties/reports.html", {
         **_nav(user), "page": page, "f": filters, "mine": mine, "periods": periods_offered,
         "task_choices": task_choices, "departments": departments, "statuses": STATUS_FILTERS,
-        "query": _query(request), "is_department": user.role == Role.DEPARTMENT})
+        "query": query_without_page(request), "is_department": user.role == Role.DEPARTMENT})
 
 
 def _detail_context(user: User, report: Report, error: ApplicationError | None = None,

@@ -5,15 +5,11 @@ checked; a period is unique by its start)."""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import Callable
-from typing import Any
 
 import pytest
-from django.db import connection
 
-from zjtx.core.errors import ApplicationError
+from tests.concurrency import require_postgres, run_together
 from zjtx.core.models import AuditEvent
 from zjtx.duties import services
 from zjtx.duties.models import Period, Report
@@ -23,53 +19,21 @@ pytestmark = pytest.mark.django_db(transaction=True)
 WORKERS = 16
 
 
-def _run_together(work: list[Callable[[], Any]]) -> Counter[str]:
-    """Start every callable at the same instant, each in its own thread with its own connection (as the
-    services app's concurrency test does; duties may not import it)."""
-    barrier = threading.Barrier(len(work))
-    outcomes: Counter[str] = Counter()
-    lock = threading.Lock()
-
-    def worker(job: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=30)
-            job()
-            result = "done"
-        except ApplicationError as exc:
-            result = exc.code
-        finally:
-            connection.close()
-        with lock:
-            outcomes[result] += 1
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in work]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
-
-
-def _postgres() -> None:
-    if connection.vendor != "postgresql":
-        pytest.fail("the concurrency test needs PostgreSQL (DATABASE_URL)")
-
-
 def test_simultaneous_submissions_file_once(world):
-    _postgres()
+    require_postgres()
     target = report(opened(world), 1, "sci_tech")
 
     def submit(n: int):
         return lambda: services.report_submit(user=world["keji"], report=Report(pk=target.pk),
                                               data={**WRITTEN, "progress": f"进展{n}"})
 
-    outcomes = _run_together([submit(n) for n in range(WORKERS)])
+    outcomes = run_together([submit(n) for n in range(WORKERS)])
     assert outcomes == Counter({"done": 1, "illegal_transition": WORKERS - 1})
     assert AuditEvent.objects.filter(action="duties.report_submit").count() == 1
 
 
 def test_simultaneous_reviews_settle_once(world):
-    _postgres()
+    require_postgres()
     filed = submitted(world, opened(world))
 
     def review(n: int):
@@ -78,7 +42,7 @@ def test_simultaneous_reviews_settle_once(world):
             return lambda: services.report_send_back(user=world["province"], report=target, reason=f"退回{n}")
         return lambda: services.report_accept(user=world["province"], report=target)
 
-    outcomes = _run_together([review(n) for n in range(WORKERS)])
+    outcomes = run_together([review(n) for n in range(WORKERS)])
     assert outcomes == Counter({"done": 1, "illegal_transition": WORKERS - 1})
     filed.refresh_from_db()
     assert filed.status in ("accepted", "returned")
@@ -86,8 +50,8 @@ def test_simultaneous_reviews_settle_once(world):
 
 
 def test_simultaneous_openings_open_a_period_once(world):
-    _postgres()
-    outcomes = _run_together([lambda: services.period_open(user=world["province"], key="2026-3")] * 8)
+    require_postgres()
+    outcomes = run_together([lambda: services.period_open(user=world["province"], key="2026-3")] * 8)
     assert outcomes["done"] == 1 and sum(outcomes.values()) == 8
     assert Period.objects.count() == 1 and Report.objects.count() == 69
     assert AuditEvent.objects.filter(action="duties.period_open").count() == 1
