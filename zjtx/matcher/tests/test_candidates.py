@@ -225,3 +225,24 @@ def test_a_run_stored_before_the_engine_gave_score_bounds_still_builds_its_list(
                             held_frame([(one_short.pk, one_short.credit_code, one_short.tier)]))
     assert [(c.tier, c.gap, c.condition, c.actual) for c in lines] == [
         ("provincial_champion", 1, "上年度研发费用占营业收入比重", "2.5%")]
+
+
+def test_the_awards_section_reads_the_same_number_of_queries_for_one_line_and_for_many(champion):
+    for _ in range(5):
+        graded = qualifying_enterprise()
+        ProgrammeEvent.objects.create(enterprise=graded, kind="digital_assessment", date=dt.date(2026, 4, 1),
+                                      grade="4A")
+    province_run()
+    client = logged_in(province_user())
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/matcher/candidates/?show=awards").status_code == 200
+        return len(captured)
+
+    assert "应享奖补尚未生成（7）" in text(client.get("/matcher/candidates/?show=awards"))
+    many = queries()
+    keep = Candidate.objects.filter(kind=Candidate.Kind.AWARD).order_by("pk").first()
+    Candidate.objects.filter(kind=Candidate.Kind.AWARD).exclude(pk=keep.pk).delete()
+    assert "应享奖补尚未生成（1）" in text(client.get("/matcher/candidates/?show=awards"))
+    assert queries() == many
