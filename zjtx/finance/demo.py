@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
+from zjtx.core import clock
 from zjtx.core.audit import audit_bulk
 from zjtx.core.models import AuditEvent
 from zjtx.core.templatetags.money import wan
@@ -29,7 +30,6 @@ from zjtx.enterprises.models import Enterprise, Tier
 from zjtx.finance.models import ListedEnterprise, ListingCandidate, ListRecipient, Loan, PushedList, Receivable
 from zjtx.finance.selectors import SRDI_TIERS
 from zjtx.finance.services import deadline_for
-from zjtx.tiers import clock
 from zjtx.tiers.models import LADDER
 
 BANKS = [("bank-icbc", "中国工商银行安徽省分行"), ("bank-ccb", "中国建设银行安徽省分行"),

@@ -13,12 +13,11 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
-from zjtx.core import regions
+from zjtx.core import clock, regions
 from zjtx.core.errors import PermissionDeniedError
 from zjtx.enterprises.models import Enterprise, Tier
 from zjtx.finance import access, params, workflow
 from zjtx.finance.models import ListingCandidate, Loan, PushedList, Receivable
-from zjtx.tiers import clock
 from zjtx.tiers.models import LADDER
 
 PAGE_SIZE = 20

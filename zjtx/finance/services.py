@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 
 from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
+from zjtx.core import clock
 from zjtx.core.audit import audit_record
 from zjtx.core.errors import ApplicationError, NotFoundError
 from zjtx.core.templatetags.money import wan
@@ -20,7 +21,6 @@ from zjtx.core.text import clean_text
 from zjtx.enterprises.models import Enterprise
 from zjtx.finance import access, params, selectors, workflow
 from zjtx.finance.models import ListedEnterprise, ListingCandidate, ListRecipient, Loan, PushedList, Receivable
-from zjtx.tiers import clock
 
 S = Receivable.Status
 Stage = ListingCandidate.Stage

@@ -14,27 +14,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zjtx.accounts.models import User, current_user
 from zjtx.accounts.roles import Role
-from zjtx.core import reference, regions
+from zjtx.core import clock, reference, regions
 from zjtx.core.errors import ApplicationError, PermissionDeniedError
-from zjtx.core.http import page_errors, xlsx_response
+from zjtx.core.http import page_errors, query_without_page, xlsx_response
 from zjtx.core.models import AuditEvent
 from zjtx.core.templatetags.money import wan
 from zjtx.enterprises.models import Enterprise, Tier
 from zjtx.finance import access, exports, params, selectors, services, workflow
 from zjtx.finance.forms import CandidateForm, LoanForm, PushForm, ReceivableForm
 from zjtx.finance.models import ListingCandidate, Receivable
-from zjtx.tiers import clock
 from zjtx.tiers.models import LADDER
 
 STATUS_FILTERS = [*Receivable.Status.choices, (selectors.OVERDUE, "逾期未确认")]
 ACT_FIELDS = {"answer", "answered_on"}  # of the receivable page's forms
 STEP_FIELDS = {"stage", "on", "board", "stock_code"}  # of the candidate page's form
-
-
-def _query(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _q(request: HttpRequest) -> str:
@@ -82,7 +75,7 @@ def lists(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     page = selectors.list_page(user, request.GET.get("page", 1))
     return render(request, "finance/lists.html", {
-        **_nav(user, "lists"), "page": page, "query": _query(request), "may_push": access.may_push(user),
+        **_nav(user, "lists"), "page": page, "query": query_without_page(request), "may_push": access.may_push(user),
         "bank": access.bank_of(user), "is_bank": user.role == Role.BANK})
 
 
@@ -134,7 +127,7 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page = selectors.list_enterprise_page(user, pushed, city=city, q=q, page=request.GET.get("page", 1))
     return render(request, "finance/list.html", {
         **_nav(user, "lists"), "x": pushed, "page": page, "cities": cities, "city": city, "q": q,
-        "query": _query(request), "banks": access.recipients_shown(user, pushed),
+        "query": query_without_page(request), "banks": access.recipients_shown(user, pushed),
         "is_bank": user.role == Role.BANK, "registry_link": user.role in access.OFFICIALS})
 
 
@@ -167,7 +160,7 @@ def loans(request: HttpRequest) -> HttpResponse:
     page = selectors.loan_page(user, page=request.GET.get("page", 1), **filters)
     return render(request, "finance/loans.html", {
         **_nav(user, "loans"), "page": page, "f": filters, "years": years, "cities": cities,
-        "query": _query(request), "is_bank": user.role == Role.BANK})
+        "query": query_without_page(request), "is_bank": user.role == Role.BANK})
 
 
 @login_required
@@ -221,7 +214,7 @@ def receivables(request: HttpRequest) -> HttpResponse:
     page = selectors.receivable_page(user, page=request.GET.get("page", 1), **filters)
     return render(request, "finance/receivables.html", {
         **_nav(user, "receivables"), "page": page, "f": filters, "statuses": STATUS_FILTERS, "cities": cities,
-        "query": _query(request), "files": user.role == Role.ENTERPRISE,
+        "query": query_without_page(request), "files": user.role == Role.ENTERPRISE,
         "days": params.receivable_days(clock.today())})
 
 
@@ -309,7 +302,7 @@ def reserve(request: HttpRequest) -> HttpResponse:
     page = selectors.candidate_page(user, page=request.GET.get("page", 1), **filters)
     return render(request, "finance/reserve.html", {
         **_nav(user, "reserve"), "page": page, "f": filters, "stages": ListingCandidate.Stage.choices,
-        "cities": cities, "query": _query(request), "keeps": access.may_keep_reserve(user),
+        "cities": cities, "query": query_without_page(request), "keeps": access.may_keep_reserve(user),
         "is_enterprise": user.role == Role.ENTERPRISE,
         "listings": None if user.role == Role.ENTERPRISE else selectors.listings(user)})
 

@@ -4,15 +4,11 @@ enterprise admit it once. Real PostgreSQL transactions, one connection per threa
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import Callable
-from typing import Any
 
 import pytest
-from django.db import connection
 
-from zjtx.core.errors import ApplicationError
+from tests.concurrency import require_postgres, run_together
 from zjtx.core.models import AuditEvent
 from zjtx.finance import services
 from zjtx.finance.models import ListingCandidate, Receivable
@@ -22,51 +18,20 @@ pytestmark = pytest.mark.django_db(transaction=True)
 WORKERS = 20
 
 
-def _run_together(work: list[Callable[[], Any]]) -> Counter[str]:
-    """Start every callable at the same instant, each in its own thread with its own connection."""
-    barrier = threading.Barrier(len(work))
-    outcomes: Counter[str] = Counter()
-    lock = threading.Lock()
-
-    def worker(job: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=30)
-            job()
-            result = "done"
-        except ApplicationError as exc:
-            result = exc.code
-        finally:
-            connection.close()
-        with lock:
-            outcomes[result] += 1
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in work]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
-
-
-def _postgres() -> None:
-    if connection.vendor != "postgresql":
-        pytest.fail("the concurrency test needs PostgreSQL (DATABASE_URL)")
-
-
 def test_simultaneous_sends_send_once(world):
-    _postgres()
+    require_postgres()
     receivable = filed(world)
     people = [world["province"], world["city"]] * (WORKERS // 2)
 
     def send(user):
         return lambda: services.receivable_act(user=user, receivable=Receivable(pk=receivable.pk), action="send")
 
-    assert _run_together([send(u) for u in people]) == Counter({"done": 1, "illegal_transition": WORKERS - 1})
+    assert run_together([send(u) for u in people]) == Counter({"done": 1, "illegal_transition": WORKERS - 1})
     assert AuditEvent.objects.filter(action="finance.receivable_send").count() == 1
 
 
 def test_simultaneous_confirmations_and_refusals_settle_once(world):
-    _postgres()
+    require_postgres()
     receivable = filed(world)
     services.receivable_act(user=world["city"], receivable=receivable, action="send")
 
@@ -75,19 +40,19 @@ def test_simultaneous_confirmations_and_refusals_settle_once(world):
         return lambda: services.receivable_act(user=world["city"], receivable=Receivable(pk=receivable.pk),
                                                action=action, answered_on=TODAY, answer=f"答复{n}")
 
-    assert _run_together([answer(n) for n in range(WORKERS)]) == Counter(
+    assert run_together([answer(n) for n in range(WORKERS)]) == Counter(
         {"done": 1, "illegal_transition": WORKERS - 1})
     settled = AuditEvent.objects.filter(action__in=["finance.receivable_confirm", "finance.receivable_refuse"])
     assert settled.count() == 1
 
 
 def test_simultaneous_admissions_admit_once(world):
-    _postgres()
+    require_postgres()
 
     def admit(user):
         return lambda: services.candidate_add(user=user, enterprise=world["A"], board="bse", added_on=TODAY)
 
-    outcomes = _run_together([admit(u) for u in [world["province"], world["city"]] * (WORKERS // 2)])
+    outcomes = run_together([admit(u) for u in [world["province"], world["city"]] * (WORKERS // 2)])
     assert outcomes == Counter({"done": 1, "invalid": WORKERS - 1})  # each refused by field, none an error
     assert ListingCandidate.objects.count() == 1
     assert AuditEvent.objects.filter(action="finance.candidate_add").count() == 1
