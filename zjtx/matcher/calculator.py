@@ -20,8 +20,9 @@ from zjtx.policy import frames
 from zjtx.policy import services as policy_services
 from zjtx.policy.engine import ParameterError, ParameterSet, Result, evaluate
 from zjtx.policy.engine.evaluate import uses_tree
-from zjtx.policy.engine.recognition import STATUS_UNKNOWN
+from zjtx.policy.engine.recognition import STATUS_PASS, STATUS_UNKNOWN
 from zjtx.policy.engine.tree import Leaf, RuleTree
+from zjtx.policy.frames import TIER_TO_ENGINE
 from zjtx.policy.models import EVENT_KIND_LABELS
 from zjtx.tiers.templatetags.tiers_format import actual_value
 
@@ -99,6 +100,7 @@ class Calculation:
     held: str = ""
     awards: list[AwardLine] = field(default_factory=list)
     gap: Gap | None = None  # None at the top of the ladder (or when it could not be evaluated)
+    keep: Gap | None = None  # the tier held, when its 复核 would not pass on today's data
 
     @property
     def total(self) -> Decimal:
@@ -123,6 +125,10 @@ def calculate(enterprise: Enterprise, as_of: dt.date) -> Calculation:
     found.data_year = result.data_year
     tier = next_tier(enterprise.tier)
     found.gap = _gap(result, enterprise.credit_code, tier) if tier else None
+    held = TIER_TO_ENGINE.get(enterprise.tier or "", "none")
+    if held != "none":  # what it lacks to keep its tier at the coming 复核 matters as much as the next step
+        keep = _gap(result, enterprise.credit_code, held)
+        found.keep = keep if keep.status != STATUS_PASS else None
     return found
 
 

@@ -157,3 +157,37 @@ def test_a_score_lacking_items_reads_its_known_points_and_the_most_it_could_reac
     body = page.content.decode().split('data-testid="gap-table"')[1].split("</table>")[0]
     row = next(r for r in body.split("<tr>") if "13项指标评价得分" in r)
     assert "已知 10分，最高可能 90分" in row and "≥ 60分" in row  # never a bare 缺 beside a score
+
+
+def test_the_tier_held_is_checked_for_its_coming_re_review_and_names_what_it_lacks(one_short):
+    import datetime as dt
+
+    import polars as pl
+
+    from zjtx.policy import frames
+    from zjtx.policy import services as policy_services
+    from zjtx.policy.engine import evaluate
+
+    page = logged_in(province_user()).get(f"/matcher/{one_short.credit_code}/")
+    result = evaluate(*frames.registry_frames([one_short.credit_code]), dt.date(2026, 6, 1),
+                      policy_services.parameter_set())
+    srdi = result.recognition.filter(pl.col("tier") == "srdi").row(0, named=True)
+    assert srdi["review"] == "复核" and srdi["status"] != "符合"
+    verdict = text(page).split("现有梯度复核", 1)[1]
+    assert "现有梯度 省专精特新企业 到期复核时需仍符合条件" in verdict
+    assert ("尚不符合 复核条件" if srdi["status"] == "不符合" else "数据不足 ，暂时无法判断") in verdict
+    body = page.content.decode().split('data-testid="keep-table"')[1].split("</table>")[0]
+    shown = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", r)).strip().split(" ")[0] for r in body.split("<tr>")[2:]]
+    unmet = result.unmet.filter(pl.col("tier") == "srdi")["label"].cast(pl.String).to_list()
+    assert shown == unmet and unmet
+
+
+def test_a_tier_that_would_pass_its_re_review_shows_no_warning(innovative):
+    from zjtx.policy.models import EnterpriseFacts
+
+    before = logged_in(province_user()).get(f"/matcher/{innovative.credit_code}/").content.decode()
+    assert 'data-testid="keep-card"' in before  # its 创新型 score cannot be decided on the data it has
+    # a valid 高新技术企业 honour is a direct pass for 创新型 (标准3.1)
+    EnterpriseFacts.objects.create(enterprise=innovative, data={"has_honour": True})
+    page = logged_in(province_user()).get(f"/matcher/{innovative.credit_code}/")
+    assert 'data-testid="keep-card"' not in page.content.decode()
