@@ -18,7 +18,7 @@ from zjtx.awards import access, exports, selectors, services, workflow
 from zjtx.awards.forms import AccountForm, BudgetForm
 from zjtx.awards.models import Entitlement, LedgerEntry
 from zjtx.core.errors import ApplicationError
-from zjtx.core.http import page_errors, query_without_page, xlsx_response
+from zjtx.core.http import page_errors, query_without_page, search_text, xlsx_response
 from zjtx.tiers import clock
 from zjtx.tiers.models import Batch
 
@@ -37,7 +37,7 @@ def entitlements(request: HttpRequest) -> HttpResponse:
     city = request.GET.get("city", "")
     city = city if len(cities) > 1 and city in dict(cities) else ""
     # NUL cannot reach a PostgreSQL query
-    search = request.GET.get("q", "").replace("\x00", "").strip()[:60] if user.role != Role.ENTERPRISE else ""
+    search = search_text(request) if user.role != Role.ENTERPRISE else ""
     data = selectors.entitlement_list(user=user, status=status, city_code=city, search=search,
                                       page=request.GET.get("page", 1))
     context = {"data": data, "rows": data.page.object_list, "status": status, "statuses": STATUS_FILTERS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import quote
 
@@ -45,6 +45,18 @@ def query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+def search_text(request: HttpRequest) -> str:
+    """A list's search box (``?q=``), at most 60 characters; NUL removed (it cannot reach a PostgreSQL query)."""
+    return request.GET.get("q", "").replace("\x00", "").strip()[:60]
+
+
+def offered_choice(request: HttpRequest, name: str, choices: Iterable[tuple[str, str]]) -> str:
+    """The list filter ``?name=`` when the page offers its value, else "" (an edited link's other value is not
+    applied)."""
+    value = request.GET.get(name, "")
+    return value if value in dict(choices) else ""
 
 
 def as_of_date(request: HttpRequest) -> dt.date:

@@ -15,7 +15,7 @@ from zjtx.accounts.models import User, current_user
 from zjtx.accounts.roles import Role
 from zjtx.core import clock
 from zjtx.core.errors import ApplicationError, PermissionDeniedError
-from zjtx.core.http import page_errors, query_without_page, xlsx_response
+from zjtx.core.http import offered_choice, page_errors, query_without_page, xlsx_response
 from zjtx.core.models import AuditEvent
 from zjtx.duties import access, exports, params, plan, selectors, services, workflow
 from zjtx.duties.models import Period, Report
@@ -25,10 +25,6 @@ FORM_FIELDS = {"progress_status", "progress", "figures", "problems", "next_steps
 STATUS_FILTERS = [*Report.Status.choices, (selectors.OVERDUE, "逾期未报"), (selectors.LATE, "逾期报送"),
                   (selectors.BEHIND, "推进滞后")]
 
-
-def _offered(value: str, choices: list[tuple[str, str]]) -> str:
-    """A filter value the page offers, or none (an edited link's other value is not applied)."""
-    return value if value in dict(choices) else ""
 
 
 def _number(value: str, allowed: list[int]) -> int | None:
@@ -46,7 +42,7 @@ def tasks(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     access.require_open(user)
     units = [(u.code, u.name) for u in plan.all_units()]
-    unit = _offered(request.GET.get("unit", ""), units)
+    unit = offered_choice(request, "unit", units)
     return render(request, "duties/tasks.html", {
         **_nav(user), "units": units, "unit": unit, "unit_name": dict(units).get(unit, ""),
         "matrix": selectors.matrix(unit), "numbers": plan.task_numbers(), "tasks": selectors.tasks_for(unit),
@@ -112,7 +108,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task_choices = access.filter_tasks(user)
     departments = access.filter_departments(user)
     task = _number(request.GET.get("task", ""), [t.number for t in task_choices])
-    department = _offered(request.GET.get("department", ""), departments)
+    department = offered_choice(request, "department", departments)
     rows = selectors.grid(user, period, task=task, department=department)
     total = selectors.Counts()
     for row in rows:
@@ -146,8 +142,8 @@ def reports(request: HttpRequest) -> HttpResponse:
     mine = user.role == Role.DEPARTMENT and request.GET.get("mine") == "1"
     filters: dict[str, Any] = {"period": _number(request.GET.get("period", ""), [int(k) for k, _ in periods_offered]),
                "task": _number(request.GET.get("task", ""), [t.number for t in task_choices]),
-               "department": user.department if mine else _offered(request.GET.get("department", ""), departments),
-               "status": _offered(request.GET.get("status", ""), STATUS_FILTERS)}
+               "department": user.department if mine else offered_choice(request, "department", departments),
+               "status": offered_choice(request, "status", STATUS_FILTERS)}
     page = selectors.report_page(user, page=request.GET.get("page", 1), **filters)
     return render(request, "duties/reports.html", {
         **_nav(user), "page": page, "f": filters, "mine": mine, "periods": periods_offered,

@@ -16,7 +16,7 @@ from zjtx.accounts.models import User, current_user
 from zjtx.accounts.roles import Role
 from zjtx.core import clock, reference, regions
 from zjtx.core.errors import ApplicationError, PermissionDeniedError
-from zjtx.core.http import page_errors, query_without_page, xlsx_response
+from zjtx.core.http import offered_choice, page_errors, query_without_page, search_text, xlsx_response
 from zjtx.core.models import AuditEvent
 from zjtx.core.templatetags.money import wan
 from zjtx.enterprises.models import Enterprise, Tier
@@ -30,12 +30,6 @@ ACT_FIELDS = {"answer", "answered_on"}  # of the receivable page's forms
 STEP_FIELDS = {"stage", "on", "board", "stock_code"}  # of the candidate page's form
 
 
-def _q(request: HttpRequest) -> str:
-    return request.GET.get("q", "").replace("\x00", "").strip()[:60]  # NUL cannot reach a PostgreSQL query
-
-
-def _offered(value: str, choices: list[tuple[str, str]]) -> str:
-    return value if value in dict(choices) else ""
 
 
 def _nav(user: User, tab: str) -> dict[str, Any]:
@@ -123,7 +117,7 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     pushed = access.access_list(user, pk)
     cities = list(regions.CITIES) if user.role in (Role.BANK, Role.PROVINCE) or access.is_reader(user) else []
-    city, q = _offered(request.GET.get("city", ""), cities), _q(request)
+    city, q = offered_choice(request, "city", cities), search_text(request)
     page = selectors.list_enterprise_page(user, pushed, city=city, q=q, page=request.GET.get("page", 1))
     return render(request, "finance/list.html", {
         **_nav(user, "lists"), "x": pushed, "page": page, "cities": cities, "city": city, "q": q,
@@ -155,8 +149,8 @@ def loans(request: HttpRequest) -> HttpResponse:
     years = selectors.loan_years(user)
     cities = access.filter_cities(user)
     filters: dict[str, Any] = {
-        "year": _year(request, years), "special": _offered(request.GET.get("special", ""), [("1", ""), ("0", "")]),
-        "city": _offered(request.GET.get("city", ""), cities), "q": _q(request)}
+        "year": _year(request, years), "special": offered_choice(request, "special", [("1", ""), ("0", "")]),
+        "city": offered_choice(request, "city", cities), "q": search_text(request)}
     page = selectors.loan_page(user, page=request.GET.get("page", 1), **filters)
     return render(request, "finance/loans.html", {
         **_nav(user, "loans"), "page": page, "f": filters, "years": years, "cities": cities,
@@ -209,8 +203,8 @@ def receivables(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     access.visible_receivables(user)
     cities = access.filter_cities(user)
-    filters = {"status": _offered(request.GET.get("status", ""), STATUS_FILTERS),
-               "city": _offered(request.GET.get("city", ""), cities), "q": _q(request)}
+    filters = {"status": offered_choice(request, "status", STATUS_FILTERS),
+               "city": offered_choice(request, "city", cities), "q": search_text(request)}
     page = selectors.receivable_page(user, page=request.GET.get("page", 1), **filters)
     return render(request, "finance/receivables.html", {
         **_nav(user, "receivables"), "page": page, "f": filters, "statuses": STATUS_FILTERS, "cities": cities,
@@ -297,8 +291,8 @@ def reserve(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     access.visible_candidates(user)
     cities = access.filter_cities(user)
-    filters = {"stage": _offered(request.GET.get("stage", ""), ListingCandidate.Stage.choices),
-               "city": _offered(request.GET.get("city", ""), cities), "q": _q(request)}
+    filters = {"stage": offered_choice(request, "stage", ListingCandidate.Stage.choices),
+               "city": offered_choice(request, "city", cities), "q": search_text(request)}
     page = selectors.candidate_page(user, page=request.GET.get("page", 1), **filters)
     return render(request, "finance/reserve.html", {
         **_nav(user, "reserve"), "page": page, "f": filters, "stages": ListingCandidate.Stage.choices,

@@ -16,7 +16,7 @@ from zjtx.accounts.models import User, current_user
 from zjtx.accounts.roles import Role
 from zjtx.core import clock, reference
 from zjtx.core.errors import ApplicationError, PermissionDeniedError
-from zjtx.core.http import page_errors, query_without_page, xlsx_response
+from zjtx.core.http import offered_choice, page_errors, query_without_page, search_text, xlsx_response
 from zjtx.core.models import AuditEvent
 from zjtx.enterprises import access as registry_access
 from zjtx.enterprises import services as registry_services
@@ -28,13 +28,6 @@ FORM_FIELDS = {"department", "answer", "reason", "rating", "rating_comment"}  # 
 STATUS_FILTERS = [*ServiceRequest.Status.choices, (selectors.OVERDUE, "逾期未答复")]
 
 
-def _q(request: HttpRequest) -> str:
-    return request.GET.get("q", "").replace("\x00", "").strip()[:60]  # NUL cannot reach a PostgreSQL query
-
-
-def _offered(value: str, choices: list[tuple[str, str]]) -> str:
-    """A filter value the page offers, or none (an edited link's other value is not applied)."""
-    return value if value in dict(choices) else ""
 
 
 def _nav(user: User) -> dict[str, Any]:
@@ -50,10 +43,10 @@ def requests(request: HttpRequest) -> HttpResponse:
     access.require_open(user)
     cities = access.filter_cities(user)
     departments = reference.DEPARTMENTS if user.role in (Role.PROVINCE, Role.CITY) else []
-    filters = {"status": _offered(request.GET.get("status", ""), STATUS_FILTERS),
-               "category": _offered(request.GET.get("category", ""), ServiceRequest.Category.choices),
-               "city": _offered(request.GET.get("city", ""), cities),
-               "department": _offered(request.GET.get("department", ""), departments), "q": _q(request)}
+    filters = {"status": offered_choice(request, "status", STATUS_FILTERS),
+               "category": offered_choice(request, "category", ServiceRequest.Category.choices),
+               "city": offered_choice(request, "city", cities),
+               "department": offered_choice(request, "department", departments), "q": search_text(request)}
     page = selectors.request_page(user, page=request.GET.get("page", 1), **filters)
     return render(request, "services/requests.html", {
         **_nav(user), "page": page, "f": filters, "statuses": STATUS_FILTERS,
@@ -162,8 +155,8 @@ def visits(request: HttpRequest) -> HttpResponse:
     problems: list[str] = []
     since = _date(request, "since", "走访日期（起）", problems)
     until = _date(request, "until", "走访日期（止）", problems)
-    filters = {"way": _offered(request.GET.get("way", ""), Visit.Way.choices),
-               "city": _offered(request.GET.get("city", ""), cities), "q": _q(request)}
+    filters = {"way": offered_choice(request, "way", Visit.Way.choices),
+               "city": offered_choice(request, "city", cities), "q": search_text(request)}
     page = selectors.visit_page(user, since=since, until=until, page=request.GET.get("page", 1), **filters)
     return render(request, "services/visits.html", {
         **_nav(user), "page": page, "f": filters, "since": since, "until": until, "problems": problems,
@@ -197,7 +190,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     data = selectors.coverage(user)
     cities = access.filter_cities(user)
-    city = _offered(request.GET.get("city", ""), cities)
+    city = offered_choice(request, "city", cities)
     page = Paginator(selectors.uncovered(user, city), selectors.PAGE_SIZE).get_page(request.GET.get("page", 1))
     return render(request, "services/coverage.html", {
         **_nav(user), "data": data, "page": page, "city": city, "cities": cities, "query": query_without_page(request),
