@@ -7,8 +7,8 @@ from zjtx.core.errors import ApplicationError
 
 def clean_text(value: str, field: str, label: str, *, required: bool = True, max_length: int = 300) -> str:
     """`value` without surrounding spaces; refused naming `label` (on `field`) when required and blank or
-    longer than `max_length` characters."""
-    value = (value or "").strip()
+    longer than `max_length` characters.  NUL is dropped: PostgreSQL cannot store it in a text column."""
+    value = (value or "").replace("\x00", "").strip()
     if required and not value:
         raise ApplicationError(f"请填写{label}", field=field)
     if len(value) > max_length:

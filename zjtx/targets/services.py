@@ -13,6 +13,7 @@ from zjtx.accounts.models import User
 from zjtx.core import clock, regions
 from zjtx.core.audit import audit_record
 from zjtx.core.errors import ApplicationError
+from zjtx.core.text import clean_text
 from zjtx.policy.engine import ParameterSet
 from zjtx.policy.services import parameter_set
 from zjtx.targets import access, plan
@@ -58,9 +59,7 @@ def check(p: ParameterSet, *, user: User, target: str, year: Any, city_code: str
     if t.computed and kind == ReportedFigure.Kind.ACTUAL:
         raise ApplicationError(f"“{t.label}”的完成数由系统按认定记录统计，不能填报", field="target")
     number = _value(value, t)
-    note = (note or "").replace("\x00", "").strip()
-    if len(note) > 300:
-        raise ApplicationError("说明不能超过300字", field="note")
+    note = clean_text(note, "note", "说明", required=False, max_length=300)
     return Checked(t, found_year, city_code, kind, number, note)
 
 

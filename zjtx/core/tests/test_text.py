@@ -21,3 +21,9 @@ def test_a_required_blank_and_a_too_long_text_are_refused_naming_the_field():
         clean_text("字" * 61, "title", "诉求标题", max_length=60)
     assert (long.value.message, long.value.field) == ("诉求标题不能超过 60 个字", "title")
     assert clean_text("字" * 60, "title", "诉求标题", max_length=60) == "字" * 60
+
+
+def test_a_nul_character_is_dropped_since_postgresql_cannot_store_it():
+    assert clean_text("材料\x00不全", "reason", "退回原因") == "材料不全"
+    with pytest.raises(ApplicationError):
+        clean_text("\x00 ", "reason", "退回原因")
