@@ -86,6 +86,18 @@ def case_inputs(case: dict[str, Any]) -> tuple[pl.DataFrame, pl.DataFrame, pl.Da
     return ent, ind, ev, prior
 
 
+def failed_score_result() -> Result:
+    """Enterprise F: its 创新型 score fails even with the items it lacks data for at full marks (2024-06-01)."""
+    enterprises, indicators, events, prior = case_inputs(
+        {"enterprises": [{"credit_code": "F", "ip_i_high_value": 0, "ip_i_own": 0, "ip_ii_count": 0,
+                          "strategic_emerging_field": False}],
+         "indicators": [{"credit_code": "F", "year": 2023, "revenue": 1000, "main_revenue": 500, "rd_expense": 0,
+                         "total_assets": 100, "total_liabilities": 90, "ip_i_count": 0}]}
+    )
+    result = evaluate(enterprises, indicators, events, dt.date(2024, 6, 1), case_params({}), prior)
+    return result
+
+
 def case_params(case: dict[str, Any], base: ParameterSet | None = None) -> ParameterSet:
     params = base or load_parameters()
     if case.get("parameters"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from zjtx.policy.engine import evaluate, explain
-from zjtx.policy.tests.caserunner import case_inputs, case_params, load_cases
+from zjtx.policy.tests.caserunner import case_inputs, case_params, failed_score_result, load_cases
 
 
 def test_banded_little_giant_conditions_show_the_actual_value_with_its_unit():
@@ -37,13 +37,7 @@ def test_a_score_passed_with_an_item_missing_shows_the_known_points_and_the_miss
 
 
 def test_a_score_failed_with_an_item_missing_shows_the_highest_possible_points():
-    enterprises, indicators, events, prior = case_inputs(
-        {"enterprises": [{"credit_code": "F", "ip_i_high_value": 0, "ip_i_own": 0, "ip_ii_count": 0,
-                          "strategic_emerging_field": False}],
-         "indicators": [{"credit_code": "F", "year": 2023, "revenue": 1000, "main_revenue": 500, "rd_expense": 0,
-                         "total_assets": 100, "total_liabilities": 90, "ip_i_count": 0}]}
-    )
-    result = evaluate(enterprises, indicators, events, dt.date(2024, 6, 1), case_params({}), prior)
+    result = failed_score_result()
     total = _line(explain(result, "F"), "评价总分")
     assert total.startswith("✗ 评价总分：实际 最高可能 ")
     assert "上年度主营业务收入增长率 缺数据，按满分计）" in total

@@ -8,7 +8,7 @@ import datetime as dt
 import polars as pl
 
 from zjtx.policy.engine import evaluate, explain, load_parameters, synthetic
-from zjtx.policy.tests.caserunner import case_inputs, case_params
+from zjtx.policy.tests.caserunner import case_inputs, case_params, failed_score_result
 
 ZERO_REVENUE = "营业收入（万元）（2023年）为0，无法计算比值"
 
@@ -48,13 +48,7 @@ def test_an_undecided_score_gives_its_known_and_highest_points_in_the_long_frame
 
 
 def test_a_failed_score_with_items_missing_gives_the_highest_points_it_could_reach():
-    enterprises, indicators, events, prior = case_inputs(
-        {"enterprises": [{"credit_code": "F", "ip_i_high_value": 0, "ip_i_own": 0, "ip_ii_count": 0,
-                          "strategic_emerging_field": False}],
-         "indicators": [{"credit_code": "F", "year": 2023, "revenue": 1000, "main_revenue": 500, "rd_expense": 0,
-                         "total_assets": 100, "total_liabilities": 90, "ip_i_count": 0}]}
-    )
-    result = evaluate(enterprises, indicators, events, dt.date(2024, 6, 1), case_params({}), prior)
+    result = failed_score_result()
     total = result.unmet.filter((pl.col("tier") == "innovative") & (pl.col("label") == "评价总分")).row(0, named=True)
     innovative = result.recognition.filter(pl.col("tier") == "innovative").row(0, named=True)
     assert total["status"] == "不满足" and total["actual"] is None
