@@ -11,7 +11,7 @@ from typing import Any
 from django.core.paginator import Page as DjangoPage
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import Col
 from django.db.models.lookups import Exact, Lookup
 
@@ -141,6 +141,14 @@ def _search(qs: QuerySet[ListEntry], q: str) -> QuerySet[ListEntry]:
         grams = sorted({q[i:i + 2] for i in range(len(q) - 1)})
         qs = qs.extra(where=["name_grams @> %s::text[]"], params=[grams])  # fixed SQL text, bound parameters
     return qs.filter(name__contains=q)
+
+
+def by_name_or_code(qs: QuerySet[Any], q: str, prefix: str = "enterprise__") -> QuerySet[Any]:
+    """Rows of other apps (through ``prefix``) whose enterprise's name contains ``q`` or whose credit code is ``q``:
+    the search box of their lists."""
+    if not q:
+        return qs
+    return qs.filter(Q(**{f"{prefix}name__contains": q}) | Q(**{f"{prefix}credit_code": q.upper()}))
 
 
 @dataclass

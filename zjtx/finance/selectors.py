@@ -16,6 +16,7 @@ from zjtx.accounts.roles import Role
 from zjtx.core import clock, regions
 from zjtx.core.errors import PermissionDeniedError
 from zjtx.enterprises.models import Enterprise, Tier
+from zjtx.enterprises.selectors import by_name_or_code
 from zjtx.finance import access, params, workflow
 from zjtx.finance.models import ListingCandidate, Loan, PushedList, Receivable
 from zjtx.tiers.models import LADDER
@@ -33,12 +34,6 @@ def partner_banks() -> list[str]:
     return sorted({n.strip() for n in names if n.strip()})
 
 
-def _search(qs: QuerySet[Any], q: str, prefix: str = "enterprise__") -> QuerySet[Any]:
-    if not q:
-        return qs
-    return qs.filter(Q(**{f"{prefix}name__contains": q}) | Q(**{f"{prefix}credit_code": q.upper()}))
-
-
 def list_page(user: User, page: Any = 1) -> Page[Any]:
     """The user's lists with how many of their enterprises it reads (a city: those of its place)."""
     mine = None if user.role == Role.BANK else access.enterprise_scope(user, "entries__enterprise__")
@@ -52,7 +47,7 @@ def list_enterprise_page(user: User, pushed: PushedList, *, city: str = "", q: s
     qs = access.list_enterprises(user, pushed)
     if city:
         qs = qs.filter(city_code=city)
-    qs = _search(qs, q, "")
+    qs = by_name_or_code(qs, q, "")
     return Paginator(qs.order_by("city_code", "name", "id"), PAGE_SIZE).get_page(page)
 
 
@@ -65,7 +60,7 @@ def loan_page(user: User, *, year: int | None = None, special: str = "", city: s
         qs = qs.filter(special=special == "1")
     if city:
         qs = qs.filter(enterprise__city_code=city)
-    return Paginator(_search(qs, q).order_by("-granted_on", "-id"), PAGE_SIZE).get_page(page)
+    return Paginator(by_name_or_code(qs, q).order_by("-granted_on", "-id"), PAGE_SIZE).get_page(page)
 
 
 # ---------------------------------------------------------------- 专项信贷
@@ -147,7 +142,7 @@ def receivable_page(user: User, *, status: str = "", city: str = "", q: str = ""
         qs = qs.filter(status=status)
     if city:
         qs = qs.filter(enterprise__city_code=city)
-    result = Paginator(_search(qs, q).order_by("-filed_on", "-id"), PAGE_SIZE).get_page(page)
+    result = Paginator(by_name_or_code(qs, q).order_by("-filed_on", "-id"), PAGE_SIZE).get_page(page)
     today = clock.today()
     for receivable in result.object_list:
         receivable.overdue = is_overdue(receivable, today)
@@ -163,7 +158,7 @@ def candidate_page(user: User, *, stage: str = "", city: str = "", q: str = "",
         qs = qs.filter(stage=stage)
     if city:
         qs = qs.filter(enterprise__city_code=city)
-    return Paginator(_search(qs, q).order_by("-added_on", "-id"), PAGE_SIZE).get_page(page)
+    return Paginator(by_name_or_code(qs, q).order_by("-added_on", "-id"), PAGE_SIZE).get_page(page)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from zjtx.accounts.models import User
 from zjtx.accounts.roles import Role
 from zjtx.core import clock, regions
 from zjtx.enterprises.models import Enterprise, Tier
+from zjtx.enterprises.selectors import by_name_or_code
 from zjtx.services import access, params
 from zjtx.services.models import ServiceRequest, Visit
 from zjtx.tiers.models import LADDER
@@ -34,10 +35,6 @@ def is_overdue(request: ServiceRequest, today: dt.date | None = None) -> bool:
             and request.deadline < (today or clock.today()))
 
 
-def _search(qs: QuerySet[Any], q: str) -> QuerySet[Any]:
-    return qs.filter(Q(enterprise__name__contains=q) | Q(enterprise__credit_code=q.upper())) if q else qs
-
-
 def request_page(user: User, *, status: str = "", category: str = "", city: str = "", department: str = "",
                  q: str = "", page: Any = 1) -> Page[ServiceRequest]:
     qs = access.visible_requests(user)
@@ -51,7 +48,7 @@ def request_page(user: User, *, status: str = "", category: str = "", city: str 
         qs = qs.filter(enterprise__city_code=city)
     if department:
         qs = qs.filter(department=department)
-    qs = _search(qs, q)
+    qs = by_name_or_code(qs, q)
     result = Paginator(qs.order_by("-created_at", "-id"), PAGE_SIZE).get_page(page)
     today = clock.today()
     for request in result.object_list:
@@ -70,7 +67,7 @@ def visit_page(user: User, *, way: str = "", city: str = "", since: dt.date | No
         qs = qs.filter(visited_on__gte=since)
     if until:
         qs = qs.filter(visited_on__lte=until)
-    return Paginator(_search(qs, q).order_by("-visited_on", "-id"), PAGE_SIZE).get_page(page)
+    return Paginator(by_name_or_code(qs, q).order_by("-visited_on", "-id"), PAGE_SIZE).get_page(page)
 
 
 # ---------------------------------------------------------------- coverage
